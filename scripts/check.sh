@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds saldo twice (plain, and with AddressSanitizer + UBSan), runs every test
+# suite against each build and closes with one line: `N passed, N failed`.
+# Full logs land in test-output/; failures are printed here as well.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/test-output
+rm -rf "$OUT"; mkdir -p "$OUT"
+PASSED=0
+FAILED=0
+
+count() { # suite-name passed failed
+  PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3))
+  printf '%-28s %4d passed, %d failed\n' "$1" "$2" "$3"
+}
+
+build() { # dir [meson options...]
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >"$OUT/$dir-setup.log" 2>&1 || { cat "$OUT/$dir-setup.log"; return 1; }
+  fi
+  ninja -C "$dir" >"$OUT/$dir-build.log" 2>&1 || { tail -50 "$OUT/$dir-build.log"; return 1; }
+}
+
+# Runs every cmocka test_* binary of a build, counting TAP lines.
+run_unit() { # build-dir label
+  local p=0 f=0 bin log
+  while IFS= read -r bin; do
+    log="$OUT/$2-$(basename "$bin").tap"
+    (cd "$ROOT" && CMOCKA_MESSAGE_OUTPUT=TAP timeout 600 "$bin") >"$log" 2>&1
+    local rc=$? tp tf
+    tp=$(grep -cE '^ok ' "$log"); tf=$(grep -cE '^not ok ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$tf" -eq 0 ]; then tf=1; fi
+    if [ "$tf" -ne 0 ]; then echo "--- $bin (exit $rc)"; tail -40 "$log"; fi
+    p=$((p + tp)); f=$((f + tf))
+  done < <(find "$1/tests" -type f -executable -name 'test_*' | sort)
+  count "$2" "$p" "$f"
+}
+
+# Runs the node:test suites (API and browser) against one saldo binary.
+run_e2e() { # build-dir label
+  local files=(tests/e2e/*.test.mjs)
+  [ -e "${files[0]}" ] || return 0
+  local log="$OUT/$2.tap"
+  SALDO_BIN="$ROOT/$1/saldo" SALDO_TEST_OUT="$OUT/$2" \
+    timeout 1800 node --test --test-concurrency=1 --test-reporter=tap "${files[@]}" >"$log" 2>&1
+  local rc=$? tp tf
+  tp=$(grep -E '^# pass ' "$log" | tail -1 | awk '{print $3}'); tf=$(grep -E '^# fail ' "$log" | tail -1 | awk '{print $3}')
+  tp=${tp:-0}; tf=${tf:-0}
+  if [ "$rc" -ne 0 ] && [ "$tf" -eq 0 ]; then tf=1; fi
+  if [ "$tf" -ne 0 ]; then echo "--- $2 (exit $rc)"; grep -B2 -A30 -E '^\s*not ok' "$log" | head -200; fi
+  count "$2" "$tp" "$tf"
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
+
+for variant in plain sanitize; do
+  if [ $variant = plain ]; then dir=build; opts=(); else
+    dir=build-san; opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug); fi
+  if build "$dir" "${opts[@]}"; then
+    run_unit "$dir" "unit ($variant)"
+    run_e2e "$dir" "api+browser ($variant)"
+  else
+    count "build ($variant)" 0 1
+  fi
+done
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

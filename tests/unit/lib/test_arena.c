@@ -1,0 +1,62 @@
+/* test_arena.c - alignment, growth past a chunk, deferred cleanup order. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lib/arena.h"
+
+static void test_alignment_and_growth(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    for (int i = 0; i < 1000; i++) {
+        void *p = arena_alloc(a, (size_t)(i % 37) + 1);
+        assert_int_equal((uintptr_t)p % 16, 0);
+    }
+    char *big = arena_alloc(a, 3 * 1024 * 1024);
+    memset(big, 'x', 3 * 1024 * 1024);
+    assert_true(arena_used(a) >= 3 * 1024 * 1024);
+    arena_free(a);
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    assert_string_equal(arena_printf(a, "%s-%d", "n", 42), "n-42");
+    assert_string_equal(arena_strndup(a, "abcdef", 3), "abc");
+    assert_null(arena_strdup(a, NULL));
+    arena_free(a);
+}
+
+static int order[3];
+static int order_n;
+static void record(void *p) { order[order_n++] = *(int *)p; }
+
+static void test_defer_runs_in_reverse(void **state)
+{
+    (void)state;
+    static int one = 1, two = 2, three = 3;
+    order_n = 0;
+    arena *a = arena_new();
+    arena_defer(a, record, &one);
+    arena_defer(a, record, &two);
+    arena_defer(a, record, &three);
+    arena_free(a);
+    assert_int_equal(order_n, 3);
+    assert_int_equal(order[0], 3);
+    assert_int_equal(order[2], 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alignment_and_growth),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_defer_runs_in_reverse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
