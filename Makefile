@@ -3,7 +3,7 @@ BUILD ?= build
 DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build run check bench clean
+.PHONY: all deps build run check bench fuzz clean
 
 all: build
 
@@ -29,3 +29,7 @@ bench: deps build
 
 clean:
 	rm -rf $(BUILD) build-san var
+
+# Each fuzz target for FUZZ_SECONDS (default 300) over its corpus.
+fuzz: deps
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} scripts/check.sh --fuzz-only

@@ -57,7 +57,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
 
-for variant in plain sanitize; do
+# `check.sh --fuzz-only` (make fuzz) skips the unit and end-to-end suites.
+VARIANTS="plain sanitize"; [ "${1:-}" = --fuzz-only ] && VARIANTS=
+for variant in $VARIANTS; do
   if [ $variant = plain ]; then dir=build; opts=(); else
     dir=build-san; opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug); fi
   if build "$dir" "${opts[@]}"; then
@@ -67,6 +69,28 @@ for variant in plain sanitize; do
     count "build ($variant)" 0 1
   fi
 done
+
+# Every fuzz target runs briefly over its committed corpus (longer: `make fuzz`).
+run_fuzz() { # build-dir seconds
+  local p=0 f=0 bin name log work
+  for bin in "$1"/tests/fuzz/fuzz_*; do
+    [ -f "$bin" ] && [ -x "$bin" ] || continue
+    name=${bin##*/fuzz_}; log="$OUT/fuzz-$name.log"; work=$(mktemp -d)
+    mkdir -p "tests/fuzz/corpus/$name"
+    if "$bin" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 "$work" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
+      p=$((p + 1))
+    else
+      f=$((f + 1)); echo "--- fuzz $name"; tail -40 "$log"
+    fi
+    rm -rf "$work"
+  done
+  count "fuzz (${2}s each)" "$p" "$f"
+}
+if CC=clang build build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false; then
+  run_fuzz build-fuzz "${FUZZ_SECONDS:-5}"
+else
+  count "build (fuzz)" 0 1
+fi
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
