@@ -1,0 +1,74 @@
+/* db.h - the one storage interface every feature uses.
+ *
+ * Small on purpose (open, prepare, bind, step, column, begin/commit/rollback,
+ * last id) so that a PostgreSQL driver can sit behind it without any feature
+ * changing. SQL is written once for both stores: parameters are $1, $2, ... in
+ * order of first use, new ids come back with RETURNING, times are int64 Unix
+ * seconds (UTC), money is int64 minor units.
+ *
+ * A connection belongs to one thread at a time. Prepared statements are cached
+ * per connection by their SQL text: db_prepare() hands back a reset statement,
+ * the caller binds, steps, and calls db_done() when it has read what it needs. */
+#ifndef SALDO_DB_H
+#define SALDO_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+typedef enum {
+    DB_OK = 0,
+    DB_ROW,        /* db_step: a row is ready */
+    DB_DONE,       /* db_step: no more rows */
+    DB_CONSTRAINT, /* a UNIQUE, CHECK or FOREIGN KEY constraint refused the write */
+    DB_BUSY,       /* the database stayed locked past the busy timeout */
+    DB_ERROR,      /* anything else; db_errmsg() says what */
+    DB_STATUS_COUNT
+} db_status;
+
+typedef enum { DB_TX_READ, DB_TX_WRITE, DB_TX_MODE_COUNT } db_tx_mode;
+
+/* Opens "sqlite:PATH" (created if missing). NULL on failure with err filled. */
+db *db_open(const char *url, char *err, size_t err_size);
+void db_close(db *d);
+const char *db_errmsg(db *d);
+/* Which driver: "sqlite" or "postgresql". */
+const char *db_driver_name(const db *d);
+
+/* A cached, reset statement for sql, or NULL (db_errmsg says why). The SQL must
+ * stay valid while the connection lives (string literals). */
+db_stmt *db_prepare(db *d, const char *sql);
+void db_bind_int64(db_stmt *s, int idx, int64_t v);
+void db_bind_text(db_stmt *s, int idx, const char *v); /* NULL binds SQL NULL; copied */
+void db_bind_null(db_stmt *s, int idx);
+db_status db_step(db_stmt *s);
+int64_t db_col_int64(db_stmt *s, int col);
+/* Valid until the next step or db_done on this statement; NULL for SQL NULL. */
+const char *db_col_text(db_stmt *s, int col);
+bool db_col_is_null(db_stmt *s, int col);
+/* Resets the statement and releases it back to the cache. */
+void db_done(db_stmt *s);
+
+/* Runs one statement that returns no rows we need; DB_DONE on success. */
+db_status db_exec1(db_stmt *s);
+/* Runs a script of several statements (migrations); no parameters. */
+db_status db_exec_script(db *d, const char *sql);
+
+/* Transactions. DB_TX_WRITE takes the write lock up front (no upgrade deadlocks).
+ * Commits of write transactions are durable (fsync) before db_commit returns. */
+db_status db_begin(db *d, db_tx_mode mode);
+db_status db_commit(db *d);
+void db_rollback(db *d);
+bool db_in_tx(const db *d);
+
+int64_t db_last_id(db *d);
+/* Resets every statement still in use and rolls back an open transaction; called
+ * at the end of each request so nothing holds a snapshot or a lock. Returns how
+ * many statements were left in use (a bug worth logging). */
+size_t db_release_all(db *d);
+int64_t db_changes(db *d);
+
+#endif

@@ -1,0 +1,29 @@
+/* db_driver.h - what a storage driver provides to db.c (private to src/store). */
+#ifndef SALDO_DB_DRIVER_H
+#define SALDO_DB_DRIVER_H
+
+#include "store/db.h"
+
+typedef struct db_driver {
+    const char *name;
+    void *(*open)(const char *target, char *err, size_t err_size);
+    void (*close)(void *conn);
+    const char *(*errmsg)(void *conn);
+    void *(*prepare)(void *conn, const char *sql);
+    void (*finalize)(void *stmt);
+    void (*bind_int64)(void *stmt, int idx, int64_t v);
+    void (*bind_text)(void *stmt, int idx, const char *v);
+    void (*bind_null)(void *stmt, int idx);
+    db_status (*step)(void *conn, void *stmt);
+    int64_t (*col_int64)(void *stmt, int col);
+    const char *(*col_text)(void *stmt, int col);
+    bool (*col_is_null)(void *stmt, int col);
+    void (*reset)(void *stmt);
+    db_status (*exec_script)(void *conn, const char *sql);
+    int64_t (*last_id)(void *conn);
+    int64_t (*changes)(void *conn);
+} db_driver;
+
+extern const db_driver db_driver_sqlite;
+
+#endif
