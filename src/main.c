@@ -2,11 +2,28 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cmd.h"
+#include "feature/auth/secret.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"serve", cmd_serve, "serve the client area, the staff back office and the API"},
+    {"migrate", cmd_migrate, "apply pending database migrations"},
+    {"demo", cmd_demo, "create a database with demo customers, balances and staff"},
+    {"ledger", cmd_ledger, "ledger verify: recompute every balance from the transfers"},
+    {"import-rates", cmd_import_rates, "import ECB euro reference rates from an XML file"},
+    {"staff", cmd_staff, "staff add --email E: create a staff account (password on stdin)"},
+};
+
 static int usage(FILE *out)
 {
-    fputs("usage: saldo <command> [options]\n"
-          "commands: serve migrate demo ledger import-rates staff\n"
-          "run 'saldo <command> --help' for the options of one command\n", out);
+    fputs("usage: saldo <command> [options]\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nrun 'saldo <command> --help' for the options of one command\n", out);
     return out == stdout ? 0 : 2;
 }
 
@@ -14,8 +31,15 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage(stderr);
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
         return usage(stdout);
-    fprintf(stderr, "saldo: unknown command '%s'\n", argv[1]);
+    if (!secret_init()) {
+        fputs("saldo: cannot initialize libsodium\n", stderr);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "saldo: unknown command '%s' (see saldo --help)\n", argv[1]);
     return 2;
 }

@@ -46,6 +46,15 @@ static void *sq_prepare(void *conn, const char *sql)
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
         return NULL;
+    /* The shared SQL dialect numbers parameters $1..$n in order of first use, so
+     * that SQLite's positional indexes equal PostgreSQL's. */
+    for (int i = 1; i <= sqlite3_bind_parameter_count(s); i++) {
+        char want[16];
+        snprintf(want, sizeof want, "$%d", i);
+        const char *name = sqlite3_bind_parameter_name(s, i);
+        assert(name && !strcmp(name, want) && "parameters must be $1..$n in order of first use");
+        (void)name;
+    }
     return s;
 }
 

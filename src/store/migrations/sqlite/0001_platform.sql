@@ -139,6 +139,7 @@ CREATE TABLE ledger_accounts (
     CHECK ((code = 'wallet') = (org_id IS NOT NULL))
 ) STRICT;
 CREATE UNIQUE INDEX ledger_accounts_unique ON ledger_accounts(code, currency, COALESCE(org_id, 0));
+CREATE INDEX ledger_accounts_org ON ledger_accounts(org_id);
 
 CREATE TABLE ledger_transfers (
     id                INTEGER PRIMARY KEY,

@@ -1,0 +1,137 @@
+/* app.c - routing table and the dispatch every request goes through:
+ * route → who is asking → may they → CSRF → handler. */
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/embedded.h"
+#include "render/template.h"
+
+#include "feature/auth/auth.h"
+#include "feature/auth/session.h"
+#include "feature/health/health.h"
+#include "feature/staff/staff.h"
+#include "feature/wallet/wallet.h"
+
+extern const embedded_file templates_embedded[];
+
+/* Templates are compiled into the binary; "mail/verify.it.txt" is "mail/verify.it". */
+static tmpl_set *load_templates(char *err, size_t err_size)
+{
+    tmpl_set *set = tmpl_set_new();
+    for (const embedded_file *f = templates_embedded; f->name; f++) {
+        char name[256];
+        snprintf(name, sizeof name, "%s", f->name);
+        char *dot = strrchr(name, '.');
+        if (dot)
+            *dot = '\0';
+        if (!tmpl_set_add(set, name, f->data, f->len, err, err_size)) {
+            tmpl_set_free(set);
+            return NULL;
+        }
+    }
+    return set;
+}
+
+bool app_init(app *a, const saldo_config *cfg, char *err, size_t err_size)
+{
+    memset(a, 0, sizeof *a);
+    a->cfg = cfg;
+    a->https = !strncmp(cfg->base_url, "https://", 8);
+    a->tmpl = load_templates(err, err_size);
+    if (!a->tmpl)
+        return false;
+    app_routes(a);
+    return true;
+}
+
+void app_free(app *a)
+{
+    tmpl_set_free(a->tmpl);
+    a->tmpl = NULL;
+}
+
+void app_routes(app *a)
+{
+    health_routes(&a->routes);
+    auth_routes(&a->routes);
+    wallet_routes(&a->routes);
+    staff_routes(&a->routes);
+}
+
+static bool is_api(const http_request *r)
+{
+    return !strncmp(r->path, "/api/", 5);
+}
+
+static bool unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "OPTIONS");
+}
+
+/* Bearer token first (API clients), then the web session cookie. A cookie
+ * session on an unsafe API call must carry its CSRF token in X-CSRF-Token. */
+static void authenticate(http_request *r, bool *via_cookie)
+{
+    const char *authz = http_header(r, "Authorization");
+    session s;
+    *via_cookie = false;
+    if (authz && !strncmp(authz, "Bearer ", 7)) {
+        if (!session_find(r->db, authz + 7, &s))
+            return;
+    } else {
+        const char *cookie = http_cookie(r, AUTH_COOKIE);
+        if (!cookie || !session_find(r->db, cookie, &s) || strcmp(s.kind, "web"))
+            return;
+        *via_cookie = true;
+        r->csrf_token = arena_strdup(r->a, s.csrf);
+    }
+    r->session_id = s.id;
+    r->user_id = s.user_id;
+    r->staff_id = s.staff_id;
+}
+
+static bool csrf_ok(http_request *r, const route *ro)
+{
+    if (!r->csrf_token)
+        return false;
+    const char *sent = http_header(r, "X-CSRF-Token");
+    if (!sent && (ro->flags & ROUTE_PAGE))
+        sent = auth_form_csrf(r);
+    return sent && strlen(sent) == strlen(r->csrf_token) && auth_secure_equal(sent, r->csrf_token);
+}
+
+void app_dispatch(http_request *r)
+{
+    app *a = r->app;
+    const route *ro = NULL;
+    router_match_result m = router_match(&a->routes, r->method, r->path, r, &ro);
+    if (m == ROUTER_WRONG_METHOD) {
+        http_error(r, 405, "method_not_allowed", "this method is not allowed here", NULL);
+        return;
+    }
+    if (m == ROUTER_NOT_FOUND) {
+        http_error(r, 404, "not_found", is_api(r) ? "no such resource" : "page not found", NULL);
+        return;
+    }
+    bool via_cookie;
+    authenticate(r, &via_cookie);
+    auth_pick_language(r);
+    if ((ro->flags & ROUTE_USER) && !r->user_id) {
+        if (ro->flags & ROUTE_PAGE)
+            http_redirect(r, "/login");
+        else
+            http_error(r, 401, "unauthenticated", "sign in first", NULL);
+        return;
+    }
+    if ((ro->flags & ROUTE_STAFF) && !r->staff_id) {
+        http_error(r, 401, "unauthenticated", "staff sign-in required", NULL);
+        return;
+    }
+    if (via_cookie && unsafe_method(r->method) && !csrf_ok(r, ro)) {
+        http_error(r, 403, "csrf", "missing or wrong CSRF token", NULL);
+        return;
+    }
+    ro->fn(r);
+}

@@ -1,0 +1,31 @@
+/* app.h - what every request and command shares: configuration, routes,
+ * templates. Built once at start; read-only afterwards (no global mutable state). */
+#ifndef SALDO_APP_H
+#define SALDO_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/http.h"
+#include "http/router.h"
+#include "lib/config.h"
+
+struct tmpl_set;
+
+typedef struct app {
+    const saldo_config *cfg;
+    bool https;               /* base_url is https: Secure cookies, HSTS */
+    struct tmpl_set *tmpl;
+    router routes;
+} app;
+
+/* Registers every feature's routes. */
+void app_routes(app *a);
+/* The server's dispatch: route, authenticate, authorize, check CSRF, handle. */
+void app_dispatch(http_request *r);
+
+/* Builds the app: routes and the embedded templates. False with err filled. */
+bool app_init(app *a, const saldo_config *cfg, char *err, size_t err_size);
+void app_free(app *a);
+
+#endif

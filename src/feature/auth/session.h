@@ -1,0 +1,36 @@
+/* session.h - sessions of customers and staff, kept in the database so that any
+ * node can serve any request. The client holds a random token; the store keeps
+ * only its hash. Kinds: "web" (cookie + CSRF token), "api" (bearer from
+ * POST /sessions), "token" (a named API token a user creates). */
+#ifndef SALDO_SESSION_H
+#define SALDO_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "feature/auth/secret.h"
+#include "store/db.h"
+
+typedef struct session {
+    int64_t id;
+    int64_t user_id;   /* exactly one of user_id and staff_id is set */
+    int64_t staff_id;
+    int64_t current_org;
+    char kind[8];
+    char csrf[SECRET_TOKEN_CHARS + 1];
+} session;
+
+enum { SESSION_WEB_TTL_S = 14 * 86400, SESSION_API_TTL_S = 30 * 86400, SESSION_TOUCH_EVERY_S = 300 };
+
+/* Creates a session; token_out receives the secret to hand to the client once.
+ * kind "token" sessions carry a name and never expire. */
+bool session_create(db *d, const char *kind, int64_t user_id, int64_t staff_id, const char *name,
+                    char token_out[SECRET_TOKEN_CHARS + 1], session *out);
+/* Finds the live session of token; false when unknown, revoked or expired. */
+bool session_find(db *d, const char *token, session *out);
+/* Revokes one session; with user_id, only if it belongs to that user. */
+bool session_revoke(db *d, int64_t session_id, int64_t user_id);
+/* Revokes every session of a user (after a password reset). */
+bool session_revoke_user(db *d, int64_t user_id);
+
+#endif

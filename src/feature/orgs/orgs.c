@@ -1,0 +1,83 @@
+/* orgs.c - see orgs.h. */
+#include "feature/orgs/orgs.h"
+
+#include <assert.h>
+#include <string.h>
+#include <time.h>
+
+bool org_create(db *d, const char *name, int64_t *out_id)
+{
+    assert(db_in_tx(d));
+    db_stmt *s = db_prepare(d, "INSERT INTO orgs (name, created_at) VALUES ($1, $2) RETURNING id");
+    if (!s)
+        return false;
+    db_bind_text(s, 1, name);
+    db_bind_int64(s, 2, (int64_t)time(NULL));
+    bool ok = db_step(s) == DB_ROW;
+    if (ok)
+        *out_id = db_col_int64(s, 0);
+    db_done(s);
+    return ok;
+}
+
+bool org_add_member(db *d, int64_t org_id, int64_t user_id, const char *role, bool billing)
+{
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO memberships (org_id, user_id, role, billing, created_at) VALUES ($1, $2, $3, $4, $5)");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, user_id);
+    db_bind_text(s, 3, role);
+    db_bind_int64(s, 4, billing);
+    db_bind_int64(s, 5, (int64_t)time(NULL));
+    return db_exec1(s) == DB_DONE;
+}
+
+bool org_user_may(db *d, int64_t user_id, int64_t org_id, org_need need)
+{
+    if (user_id <= 0 || org_id <= 0)
+        return false;
+    db_stmt *s = db_prepare(d, "SELECT role, billing FROM memberships WHERE org_id = $1 AND user_id = $2");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, user_id);
+    bool ok = false;
+    if (db_step(s) == DB_ROW) {
+        bool admin = !strcmp(db_col_text(s, 0), "admin");
+        ok = need == ORG_NEED_MEMBER || (need == ORG_NEED_ADMIN && admin) ||
+             (need == ORG_NEED_BILLING && (admin || db_col_int64(s, 1)));
+    }
+    db_done(s);
+    return ok;
+}
+
+json_t *org_list_for_user(db *d, int64_t user_id)
+{
+    json_t *list = json_array();
+    db_stmt *s = db_prepare(d,
+        "SELECT o.id, o.name, m.role, m.billing FROM memberships m JOIN orgs o ON o.id = m.org_id"
+        " WHERE m.user_id = $1 ORDER BY m.created_at, o.id");
+    if (!s)
+        return list;
+    db_bind_int64(s, 1, user_id);
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)db_col_int64(s, 0),
+                                              "name", db_col_text(s, 1), "role", db_col_text(s, 2),
+                                              "billing", (int)(!strcmp(db_col_text(s, 2), "admin") || db_col_int64(s, 3))));
+    db_done(s);
+    return list;
+}
+
+int64_t org_first_for_user(db *d, int64_t user_id)
+{
+    db_stmt *s = db_prepare(d,
+        "SELECT org_id FROM memberships WHERE user_id = $1 ORDER BY created_at, org_id LIMIT 1");
+    if (!s)
+        return 0;
+    db_bind_int64(s, 1, user_id);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
+    db_done(s);
+    return id;
+}

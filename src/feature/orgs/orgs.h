@@ -1,0 +1,25 @@
+/* orgs.h - organizations and memberships: who may act on which organization.
+ * Other features ask here; they never read the memberships table themselves. */
+#ifndef SALDO_ORGS_H
+#define SALDO_ORGS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+typedef enum { ORG_NEED_MEMBER, ORG_NEED_BILLING, ORG_NEED_ADMIN, ORG_NEED_COUNT } org_need;
+
+/* Inserts an organization (inside the caller's write transaction). */
+bool org_create(db *d, const char *name, int64_t *out_id);
+bool org_add_member(db *d, int64_t org_id, int64_t user_id, const char *role, bool billing);
+/* True when user belongs to org with the right asked for. Callers answer 404
+ * otherwise, so that another organization's ids reveal nothing. */
+bool org_user_may(db *d, int64_t user_id, int64_t org_id, org_need need);
+/* [{"id", "name", "role", "billing"}] of the user's organizations, oldest first. */
+json_t *org_list_for_user(db *d, int64_t user_id);
+/* The user's first organization (0 if none): the default current one. */
+int64_t org_first_for_user(db *d, int64_t user_id);
+
+#endif

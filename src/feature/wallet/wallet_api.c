@@ -1,0 +1,114 @@
+/* wallet_api.c - GET /api/v1/orgs/{org_id}/wallets and .../transactions.
+ * Only members with the billing right see them; anyone else gets 404. */
+#include "feature/wallet/wallet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/currency.h"
+#include "feature/ledger/ledger_query.h"
+#include "feature/orgs/orgs.h"
+#include "http/json_in.h"
+
+json_t *wallet_list_json(http_request *r, int64_t org_id)
+{
+    ledger_wallet_row rows[LEDGER_WALLETS_MAX];
+    int n = ledger_org_wallets(r->db, org_id, rows, LEDGER_WALLETS_MAX);
+    if (n < 0)
+        return NULL;
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++) {
+        const currency *c = currency_find(rows[i].currency);
+        if (!c)
+            continue;
+        json_array_append_new(list, json_pack("{s:s, s:o}", "currency", c->code, "balance",
+                                              jout_money(money_make(rows[i].balance_minor, c), r->lang)));
+    }
+    return json_pack("{s:o}", "wallets", list);
+}
+
+json_t *wallet_lines_json(http_request *r, int64_t org_id, int64_t before_id, size_t limit)
+{
+    ledger_line *rows = arena_alloc(r->a, sizeof *rows * (limit + 1));
+    int n = ledger_org_lines(r->db, org_id, before_id, limit + 1, rows);
+    if (n < 0)
+        return NULL;
+    json_t *list = json_array();
+    for (int i = 0; i < n && (size_t)i < limit; i++) {
+        const currency *c = currency_find(rows[i].currency);
+        if (!c)
+            continue;
+        json_array_append_new(list, json_pack("{s:I, s:o, s:s, s:s, s:s, s:o}",
+            "id", (json_int_t)rows[i].transfer_id, "created_at", jout_time(rows[i].created_at),
+            "kind", rows[i].kind, "reference", rows[i].reference,
+            "direction", rows[i].amount_minor >= 0 ? "credit" : "debit",
+            "amount", jout_money(money_make(rows[i].amount_minor, c), r->lang)));
+    }
+    json_t *next = (size_t)n > limit ? json_string(arena_printf(r->a, "%lld", (long long)rows[limit - 1].transfer_id))
+                                     : json_null();
+    return json_pack("{s:o, s:o}", "transactions", list, "next_cursor", next);
+}
+
+/* The org of the path, if the caller may see its money; else answers 404. */
+static bool billing_org(http_request *r, int64_t *org_id)
+{
+    if (http_param_id(r, "org_id", org_id) && org_user_may(r->db, r->user_id, *org_id, ORG_NEED_BILLING))
+        return true;
+    http_error(r, 404, "not_found", "no such organization", NULL);
+    return false;
+}
+
+static void get_wallets(http_request *r)
+{
+    int64_t org_id;
+    if (!billing_org(r, &org_id))
+        return;
+    json_t *j = wallet_list_json(r, org_id);
+    if (!j)
+        return (void)http_error(r, 500, "store_error", "cannot read the wallets", NULL);
+    http_json(r, 200, j);
+}
+
+/* limit: 1-100 (default 20); cursor: the next_cursor of the previous page. */
+bool wallet_page_args(http_request *r, int64_t *before_id, size_t *limit)
+{
+    const char *l = http_query(r, "limit"), *c = http_query(r, "cursor");
+    char *end;
+    *limit = 20;
+    *before_id = 0;
+    if (l) {
+        long v = strtol(l, &end, 10);
+        if (*end || v < 1 || v > LEDGER_PAGE_MAX - 1) {
+            http_error(r, 422, "invalid_field", "limit: must be a whole number from 1 to 99", "limit");
+            return false;
+        }
+        *limit = (size_t)v;
+    }
+    if (c) {
+        long long v = strtoll(c, &end, 10);
+        if (*end || v < 1) {
+            http_error(r, 422, "invalid_field", "cursor: not a cursor this API returned", "cursor");
+            return false;
+        }
+        *before_id = v;
+    }
+    return true;
+}
+
+static void get_transactions(http_request *r)
+{
+    int64_t org_id, before_id;
+    size_t limit;
+    if (!billing_org(r, &org_id) || !wallet_page_args(r, &before_id, &limit))
+        return;
+    json_t *j = wallet_lines_json(r, org_id, before_id, limit);
+    if (!j)
+        return (void)http_error(r, 500, "store_error", "cannot read the transactions", NULL);
+    http_json(r, 200, j);
+}
+
+void wallet_routes(router *rt)
+{
+    router_add(rt, "GET", "/api/v1/orgs/{org_id}/wallets", get_wallets, ROUTE_USER);
+    router_add(rt, "GET", "/api/v1/orgs/{org_id}/transactions", get_transactions, ROUTE_USER);
+}

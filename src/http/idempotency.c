@@ -1,0 +1,87 @@
+/* idempotency.c - see idempotency.h. */
+#include "http/idempotency.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+bool idem_start(http_request *r, const char *scope, idem *out)
+{
+    const char *key = http_header(r, "Idempotency-Key");
+    if (!key || !*key || strlen(key) > IDEM_KEY_MAX) {
+        http_error(r, 400, "idempotency_key_required",
+                   "send an Idempotency-Key header (1-200 characters) with requests that move money", NULL);
+        return false;
+    }
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)r->method, strlen(r->method) + 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)r->path, strlen(r->path) + 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)r->body, r->body_len);
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out->request_hash, sizeof out->request_hash, h, sizeof h);
+    out->scope = scope;
+    out->key = arena_strdup(r->a, key);
+    return true;
+}
+
+bool idem_check(http_request *r, const idem *k)
+{
+    db_stmt *s = db_prepare(r->db,
+        "SELECT request_hash, status, response FROM idempotency_keys WHERE scope = $1 AND key = $2");
+    if (!s) {
+        db_rollback(r->db);
+        http_error(r, 500, "store_error", "cannot check the idempotency key", NULL);
+        return false;
+    }
+    db_bind_text(s, 1, k->scope);
+    db_bind_text(s, 2, k->key);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return true;
+    }
+    bool same = !strcmp(db_col_text(s, 0), k->request_hash);
+    int status = (int)db_col_int64(s, 1);
+    const char *resp = arena_strdup(r->a, db_col_text(s, 2));
+    db_done(s);
+    db_rollback(r->db);
+    if (!same) {
+        http_error(r, 409, "idempotency_conflict",
+                   "this Idempotency-Key was used with a different request", NULL);
+        return false;
+    }
+    http_add_header(r, "Idempotent-Replayed", "true");
+    http_text(r, status, "application/json", resp, strlen(resp));
+    return false;
+}
+
+bool idem_save_and_answer(http_request *r, const idem *k, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(body);
+    if (!text)
+        abort();
+    db_stmt *s = db_prepare(r->db,
+        "INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6)");
+    bool ok = s != NULL;
+    if (ok) {
+        db_bind_text(s, 1, k->scope);
+        db_bind_text(s, 2, k->key);
+        db_bind_text(s, 3, k->request_hash);
+        db_bind_int64(s, 4, status);
+        db_bind_text(s, 5, text);
+        db_bind_int64(s, 6, (int64_t)time(NULL));
+        ok = db_exec1(s) == DB_DONE && db_commit(r->db) == DB_OK;
+    }
+    if (ok)
+        http_text(r, status, "application/json", text, strlen(text));
+    else {
+        db_rollback(r->db);
+        http_error(r, 500, "store_error", "the request could not be saved; nothing was changed", NULL);
+    }
+    free(text);
+    return ok;
+}

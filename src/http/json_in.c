@@ -1,0 +1,173 @@
+/* json_in.c - see json_in.h. */
+#include "http/json_in.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/currency.h"
+
+static void decref(void *j) { json_decref(j); }
+
+bool jin_body(http_request *r, json_t **out)
+{
+    const char *ct = http_header(r, "Content-Type");
+    if (!ct || strncmp(ct, "application/json", 16)) {
+        http_error(r, 415, "unsupported_media_type", "send the body as application/json", NULL);
+        return false;
+    }
+    json_error_t e;
+    json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+    if (!j) {
+        http_error(r, 400, "malformed_json",
+                   arena_printf(r->a, "the body is not valid JSON: %s at line %d, column %d",
+                                e.text, e.line, e.column), NULL);
+        return false;
+    }
+    arena_defer(r->a, decref, j);
+    if (!json_is_object(j)) {
+        http_error(r, 400, "malformed_json", "the body must be a JSON object", NULL);
+        return false;
+    }
+    *out = j;
+    return true;
+}
+
+static bool invalid(http_request *r, const char *field, const char *message)
+{
+    http_error(r, 422, "invalid_field", arena_printf(r->a, "%s: %s", field, message), field);
+    return false;
+}
+
+/* Valid UTF-8 (no overlongs, no surrogates) without C0 controls or DEL. */
+static bool text_ok(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (!n || i + n > len || (n == 1 && (c < 0x20 || c == 0x7f)))
+            return false;
+        unsigned cp = n == 1 ? c : c & (0xff >> (n + 1));
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+bool jin_string(http_request *r, json_t *obj, const char *field, jin_need need, size_t min,
+                size_t max, const char **out)
+{
+    json_t *v = json_object_get(obj, field);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (need == JIN_REQUIRED)
+            return invalid(r, field, "is required");
+        return true;
+    }
+    if (!json_is_string(v))
+        return invalid(r, field, "must be a string");
+    size_t len = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (!text_ok((const unsigned char *)s, len))
+        return invalid(r, field, "contains characters that are not allowed");
+    if (len < min)
+        return invalid(r, field, min == 1 ? "must not be empty"
+                                          : arena_printf(r->a, "must be at least %zu characters", min));
+    if (len > max)
+        return invalid(r, field, arena_printf(r->a, "must be at most %zu characters", max));
+    *out = arena_strndup(r->a, s, len);
+    return true;
+}
+
+bool jin_enum(http_request *r, json_t *obj, const char *field, jin_need need,
+              const char *const *allowed, const char **out)
+{
+    if (!jin_string(r, obj, field, need, 1, 64, out))
+        return false;
+    if (!*out)
+        return true;
+    for (const char *const *a = allowed; *a; a++)
+        if (!strcmp(*a, *out))
+            return true;
+    buf list;
+    buf_init(&list, 512);
+    for (const char *const *a = allowed; *a; a++)
+        buf_printf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+    bool ok = invalid(r, field, arena_printf(r->a, "must be one of %s", buf_cstr(&list)));
+    buf_free(&list);
+    return ok;
+}
+
+bool jin_bool(http_request *r, json_t *obj, const char *field, jin_need need, bool *out)
+{
+    json_t *v = json_object_get(obj, field);
+    if (!v) {
+        if (need == JIN_REQUIRED)
+            return invalid(r, field, "is required");
+        return true;
+    }
+    if (!json_is_boolean(v))
+        return invalid(r, field, "must be true or false");
+    *out = json_is_true(v);
+    return true;
+}
+
+bool jin_money(http_request *r, json_t *obj, const char *field, money *out)
+{
+    json_t *v = json_object_get(obj, field);
+    if (!v)
+        return invalid(r, field, "is required");
+    json_t *cur = json_object_get(v, "currency"), *minor = json_object_get(v, "minor");
+    if (!json_is_object(v) || !json_is_string(cur) || !json_is_integer(minor) || json_object_size(v) > 3)
+        return invalid(r, field, "must be an object {\"currency\": \"EUR\", \"minor\": 1234}");
+    const currency *c = currency_find(json_string_value(cur));
+    if (!c)
+        return invalid(r, field, "unknown currency");
+    *out = money_make(json_integer_value(minor), c);
+    return true;
+}
+
+bool jin_email(http_request *r, json_t *obj, const char *field, jin_need need, const char **out)
+{
+    if (!jin_string(r, obj, field, need, 3, 254, out))
+        return false;
+    if (!*out)
+        return true;
+    char *e = (char *)*out;
+    const char *at = strchr(e, '@');
+    bool ok = at && at != e && !strchr(at + 1, '@') && strchr(at + 1, '.') && at[1] != '.' &&
+              e[strlen(e) - 1] != '.' && !strpbrk(e, " \t<>()[],;:\\\"");
+    if (!ok)
+        return invalid(r, field, "is not a valid email address");
+    for (char *p = e; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return true;
+}
+
+json_t *jout_money(money m, const char *lang)
+{
+    char display[MONEY_FORMAT_BYTES_MAX];
+    money_err e = money_format(m, lang, display, sizeof display);
+    assert(e == MONEY_OK);
+    return json_pack("{s:s, s:I, s:s}", "currency", m.cur->code, "minor", (json_int_t)m.minor,
+                     "display", e == MONEY_OK ? display : "");
+}
+
+json_t *jout_time(int64_t unix_s)
+{
+    time_t t = (time_t)unix_s;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char s[32];
+    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(s);
+}

@@ -1,0 +1,274 @@
+/* server.c - see server.h. One http_request per request, created on the first
+ * callback, filled as the body arrives, dispatched on the last callback, and
+ * freed (with its arena) when libmicrohttpd reports the request completed. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <assert.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    http_server_opts opts;
+    char db_url[512];
+    atomic_int in_flight;
+    unsigned port;
+};
+
+static pthread_key_t tls_db_key;
+static pthread_once_t tls_db_once = PTHREAD_ONCE_INIT;
+
+static void close_thread_db(void *d) { db_close(d); }
+static void make_tls_key(void) { pthread_key_create(&tls_db_key, close_thread_db); }
+
+static db *thread_db(const char *url)
+{
+    pthread_once(&tls_db_once, make_tls_key);
+    db *d = pthread_getspecific(tls_db_key);
+    if (!d) {
+        char err[256];
+        d = db_open(url, err, sizeof err);
+        if (!d) {
+            log_error("db_open", "error=\"%s\"", err);
+            return NULL;
+        }
+        pthread_setspecific(tls_db_key, d);
+    }
+    return d;
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static const char *peer_ip(arena *a, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host, sizeof host);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host, sizeof host);
+    }
+    return arena_strdup(a, host);
+}
+
+static http_request *request_new(http_server *s, struct MHD_Connection *c, const char *url,
+                                 const char *method)
+{
+    arena *a = arena_new();
+    http_request *r = arena_alloc(a, sizeof *r);
+    r->a = a;
+    r->app = s->opts.app;
+    r->conn = c;
+    r->method = arena_strdup(a, method);
+    r->path = arena_strdup(a, url);
+    r->client_ip = peer_ip(a, c);
+    r->started_ns = now_ns();
+    r->lang = "it";
+    r->status = 500;
+    buf_init(&r->out, 0);
+    return r;
+}
+
+static void add_security_headers(const http_server *s, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                            "script-src 'self'; object-src 'none'; base-uri 'none'; "
+                            "form-action 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    if (s->opts.https)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
+
+static enum MHD_Result send_response(http_server *s, http_request *r)
+{
+    size_t len = r->out.len;
+    char *data = r->out.data;
+    r->out.data = NULL; /* ownership passes to libmicrohttpd */
+    r->out.len = r->out.cap = 0;
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    add_security_headers(s, resp);
+    if (r->content_type)
+        MHD_add_response_header(resp, "Content-Type", r->content_type);
+    for (int i = 0; i < r->header_count; i++)
+        MHD_add_response_header(resp, r->header_names[i], r->header_values[i]);
+    r->answered = true;
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void answer_plain_error(http_request *r, int status, const char *code, const char *message)
+{
+    http_error(r, status, code, message, NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    http_server *s = cls;
+    http_request *r = *con_cls;
+    if (!r) {
+        r = request_new(s, c, url, method);
+        *con_cls = r;
+        atomic_fetch_add(&s->in_flight, 1);
+        buf_init(&r->out, 0);
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > s->opts.body_max_bytes)
+            r->body_too_large = true;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->body_too_large) {
+            if (r->body_len + *upload_size > s->opts.body_max_bytes) {
+                r->body_too_large = true;
+            } else {
+                char *nb = arena_alloc(r->a, r->body_len + *upload_size + 1);
+                memcpy(nb, r->body ? r->body : "", r->body_len);
+                memcpy(nb + r->body_len, upload, *upload_size);
+                r->body = nb;
+                r->body_len += *upload_size;
+            }
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (!r->body)
+        r->body = "";
+    if (r->body_too_large) {
+        answer_plain_error(r, 413, "body_too_large", "the request body is too large");
+        return send_response(s, r);
+    }
+    r->db = thread_db(s->db_url);
+    if (!r->db) {
+        answer_plain_error(r, 503, "unavailable", "the database is unavailable");
+        return send_response(s, r);
+    }
+    s->opts.dispatch(r);
+    size_t left = db_release_all(r->db);
+    if (left)
+        log_warn("db_leak", "route=\"%s\" statements=%zu", r->route ? r->route : "-", left);
+    if (!r->answered && r->status == 500 && !r->out.len)
+        answer_plain_error(r, 500, "internal", "internal error");
+    return send_response(s, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    http_server *s = cls;
+    http_request *r = *con_cls;
+    if (!r)
+        return;
+    double ms = (double)(now_ns() - r->started_ns) / 1e6;
+    log_info("http", "method=%s path=\"%s\" route=\"%s\" status=%d ms=%.2f ip=%s user=%lld staff=%lld%s",
+             r->method, r->path, r->route ? r->route : "-", r->answered ? r->status : 0, ms,
+             r->client_ip, (long long)r->user_id, (long long)r->staff_id,
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    buf_free(&r->out);
+    arena_free(r->a);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_storage *ss, char *err, size_t err_size)
+{
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host) {
+        snprintf(err, err_size, "listen: bad address '%s'", listen);
+        return false;
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    if (host[0] == '[') {
+        memmove(host, host + 1, strlen(host));
+        host[strcspn(host, "]")] = '\0';
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(host, colon + 1, &hints, &res);
+    if (rc || !res) {
+        snprintf(err, err_size, "listen: cannot resolve '%s': %s", listen, gai_strerror(rc));
+        return false;
+    }
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return true;
+}
+
+http_server *http_server_start(const http_server_opts *opts, char *err, size_t err_size)
+{
+    assert(opts && opts->dispatch && opts->db_url);
+    struct sockaddr_storage ss;
+    if (!parse_listen(opts->listen, &ss, err, err_size))
+        return NULL;
+    http_server *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->opts = *opts;
+    snprintf(s->db_url, sizeof s->db_url, "%s", opts->db_url);
+    s->opts.db_url = s->db_url;
+    unsigned threads = opts->threads ? opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 2u,
+        MHD_OPTION_CONNECTION_TIMEOUT, opts->idle_timeout_s ? opts->idle_timeout_s : 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, err_size, "listen: cannot listen on %s", opts->listen);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : 0;
+    return s;
+}
+
+unsigned http_server_port(const http_server *s) { return s->port; }
+
+void http_server_stop(http_server *s, unsigned grace_ms)
+{
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
+        usleep(10 * 1000);
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

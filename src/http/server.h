@@ -1,0 +1,34 @@
+/* server.h - the HTTP server: libmicrohttpd with an epoll thread pool.
+ *
+ * The server does the plumbing every request shares: reading the body within
+ * its limit, a per-request arena, this thread's database connection, security
+ * headers on every answer, one access-log line per request, and a graceful stop
+ * that lets requests in flight finish. What a request means is up to `dispatch`. */
+#ifndef SALDO_SERVER_H
+#define SALDO_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/http.h"
+
+typedef struct http_server http_server;
+
+typedef struct http_server_opts {
+    const char *listen;          /* HOST:PORT or [V6]:PORT */
+    const char *db_url;          /* each pool thread opens its own connection */
+    unsigned threads;            /* pool size; 0 = number of CPUs */
+    size_t body_max_bytes;       /* larger bodies get 413 */
+    unsigned idle_timeout_s;     /* a connection silent this long is closed */
+    bool https;                  /* public URL is https: send HSTS, Secure cookies */
+    struct app *app;
+    void (*dispatch)(http_request *r);
+} http_server_opts;
+
+http_server *http_server_start(const http_server_opts *opts, char *err, size_t err_size);
+/* Stops accepting, waits up to grace_ms for requests in flight, then stops. */
+void http_server_stop(http_server *s, unsigned grace_ms);
+/* The port actually bound (useful with port 0). */
+unsigned http_server_port(const http_server *s);
+
+#endif

@@ -1,0 +1,169 @@
+/* outbox_worker.c - the thread of `saldo serve` that sends the outbox.
+ *
+ * Each round claims a batch of due messages by pushing their next attempt a
+ * lease into the future (in one write transaction, so two workers never claim
+ * the same message), sends them, then marks each sent, or reschedules it with
+ * exponential backoff until OUTBOX_ATTEMPTS_MAX, after which it is failed. */
+#include "mail/outbox.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "mail/smtp.h"
+
+enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000, OUTBOX_BACKOFF_BASE_S = 30 };
+
+struct outbox_worker {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop, poked;
+    char db_url[1024], smtp_url[512], mail_from[256];
+};
+
+typedef struct claimed {
+    int64_t id;
+    int64_t attempts;
+    char *recipient, *subject, *body;
+} claimed;
+
+static int claim_batch(db *d, claimed *out, int max)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (db_begin(d, DB_TX_WRITE) != DB_OK)
+        return 0;
+    db_stmt *s = db_prepare(d,
+        "UPDATE outbox SET next_attempt_at = $1 + $2, attempts = attempts + 1 WHERE id IN"
+        " (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3)"
+        " RETURNING id, attempts, recipient, subject, body_text");
+    int n = 0;
+    if (s) {
+        db_bind_int64(s, 1, now);
+        db_bind_int64(s, 2, OUTBOX_LEASE_S);
+        db_bind_int64(s, 3, max);
+        while (n < max && db_step(s) == DB_ROW) {
+            out[n] = (claimed){db_col_int64(s, 0), db_col_int64(s, 1), strdup(db_col_text(s, 2)),
+                               strdup(db_col_text(s, 3)), strdup(db_col_text(s, 4))};
+            n++;
+        }
+        db_done(s);
+    }
+    if (db_commit(d) != DB_OK) {
+        for (int i = 0; i < n; i++)
+            free(out[i].recipient), free(out[i].subject), free(out[i].body);
+        return 0;
+    }
+    return n;
+}
+
+static void record_outcome(db *d, const claimed *m, bool sent, const char *error)
+{
+    int64_t now = (int64_t)time(NULL);
+    int64_t backoff = OUTBOX_BACKOFF_BASE_S << (m->attempts < 10 ? m->attempts : 10);
+    db_stmt *s = db_prepare(d,
+        "UPDATE outbox SET status = $1, sent_at = $2, last_error = $3, next_attempt_at = $4 WHERE id = $5");
+    if (!s)
+        return;
+    db_bind_text(s, 1, sent ? "sent" : m->attempts >= OUTBOX_ATTEMPTS_MAX ? "failed" : "pending");
+    if (sent) db_bind_int64(s, 2, now); else db_bind_null(s, 2);
+    db_bind_text(s, 3, sent ? NULL : error);
+    db_bind_int64(s, 4, now + backoff);
+    db_bind_int64(s, 5, m->id);
+    db_exec1(s);
+}
+
+static void send_round(outbox_worker *w, db *d)
+{
+    claimed batch[OUTBOX_BATCH_MAX];
+    int n = claim_batch(d, batch, OUTBOX_BATCH_MAX);
+    for (int i = 0; i < n; i++) {
+        char err[256] = "";
+        bool ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].subject, batch[i].body,
+                            err, sizeof err);
+        if (ok)
+            log_info("mail_sent", "outbox_id=%lld", (long long)batch[i].id);
+        else
+            log_warn("mail_failed", "outbox_id=%lld attempt=%lld error=\"%s\"", (long long)batch[i].id,
+                     (long long)batch[i].attempts, err);
+        record_outcome(d, &batch[i], ok, err);
+        free(batch[i].recipient), free(batch[i].subject), free(batch[i].body);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    outbox_worker *w = arg;
+    char err[256];
+    db *d = db_open(w->db_url, err, sizeof err);
+    if (!d) {
+        log_error("outbox", "error=\"%s\"", err);
+        return NULL;
+    }
+    pthread_mutex_lock(&w->mu);
+    while (!w->stop) {
+        pthread_mutex_unlock(&w->mu);
+        send_round(w, d);
+        pthread_mutex_lock(&w->mu);
+        if (w->stop)
+            break;
+        if (!w->poked) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += OUTBOX_TICK_MS / 1000;
+            pthread_cond_timedwait(&w->cv, &w->mu, &until);
+        }
+        w->poked = false;
+    }
+    pthread_mutex_unlock(&w->mu);
+    db_close(d);
+    return NULL;
+}
+
+outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from)
+{
+    if (!smtp_url || !*smtp_url) {
+        log_warn("outbox", "msg=\"no smtp_url configured: mail stays in the outbox\"");
+        return NULL;
+    }
+    outbox_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        abort();
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    snprintf(w->db_url, sizeof w->db_url, "%s", db_url);
+    snprintf(w->smtp_url, sizeof w->smtp_url, "%s", smtp_url);
+    snprintf(w->mail_from, sizeof w->mail_from, "%s", mail_from);
+    if (pthread_create(&w->thread, NULL, worker_main, w)) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void outbox_worker_poke(outbox_worker *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->poked = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void outbox_worker_stop(outbox_worker *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stop = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w);
+}

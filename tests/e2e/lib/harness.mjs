@@ -1,0 +1,155 @@
+// harness.mjs - starts the real pieces for end-to-end tests: the saldo binary
+// (SALDO_BIN) on a free loopback port with its own SQLite file, and a real SMTP
+// server. Stopping saldo checks that it exits 0 on SIGTERM and that
+// `saldo ledger verify` holds on what the test left behind.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SALDO_BIN = process.env.SALDO_BIN || path.resolve(here, '../../../build/saldo');
+export const OUT_DIR = process.env.SALDO_TEST_OUT || path.resolve(here, '../../../test-output/e2e');
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function tempDir(prefix = 'saldo-e2e-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Runs a saldo command to completion: {status, stdout, stderr}. */
+export function saldoRun(args, { input, env } = {}) {
+  const r = spawnSync(SALDO_BIN, args, { input, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export async function startSmtp() {
+  const port = await freePort();
+  const dir = tempDir('saldo-mail-');
+  const proc = spawn('/usr/bin/python3', [path.join(here, 'smtp_server.py'), String(port), dir],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    proc.stdout.once('data', (d) => (String(d).includes('ready') ? resolve() : reject(new Error(String(d)))));
+    proc.once('exit', (code) => reject(new Error(`smtp server exited ${code}`)));
+  });
+  const read = () => fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages: read,
+    /** Waits for a message to `to` matching `pred`; returns it. */
+    async waitFor(to, pred = () => true, timeoutMs = 15000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const m = read().find((x) => x.to.includes(to) && pred(x));
+        if (m) return m;
+        await sleep(100);
+      }
+      throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+    },
+    async stop() {
+      proc.stdin.end();
+      await new Promise((r) => proc.once('exit', r));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts `saldo serve`; pass {smtp} to send mail to a test SMTP server. */
+export async function startSaldo({ smtp, args = [], env = {} } = {}) {
+  const port = await freePort();
+  const dir = tempDir();
+  const url = `http://127.0.0.1:${port}`;
+  const db = `sqlite:${path.join(dir, 'saldo.db')}`;
+  const flags = ['--database', db, '--listen', `127.0.0.1:${port}`, '--base-url', url, '--log-level', 'warn'];
+  if (smtp) flags.push('--smtp-url', smtp.url, '--mail-from', 'billing@saldo.test');
+  const proc = spawn(SALDO_BIN, ['serve', ...flags, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, cwd: dir });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  for (let i = 0; ; i++) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (i > 200 || proc.exitCode !== null) throw new Error(`saldo did not start:\n${log}`);
+    await sleep(50);
+  }
+  const server = {
+    url, db, dir, proc,
+    log: () => log,
+    run: (args2, opts) => saldoRun([...args2, '--database', db], opts),
+    api: (method, p, opts) => api(url, method, p, opts),
+    /** SIGTERM, expect exit 0, then `ledger verify` must hold. */
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      const { code, signal } = await exited;
+      const verify = saldoRun(['ledger', 'verify', '--database', db]);
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`saldo exited ${code ?? signal} on SIGTERM:\n${log.slice(-4000)}`);
+      if (verify.status !== 0) throw new Error(`ledger verify failed:\n${verify.stdout}${verify.stderr}`);
+      if (/ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:/.test(log)) {
+        throw new Error(`sanitizer report:\n${log.slice(-8000)}`);
+      }
+    },
+  };
+  return server;
+}
+
+/** One JSON API call: {status, body, headers}. */
+export async function api(base, method, p, { token, body, headers = {}, raw } = {}) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    h['Content-Type'] = h['Content-Type'] || 'application/json';
+  }
+  const res = await fetch(base + p, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return { status: res.status, body: json, text, headers: res.headers };
+}
+
+let counter = 0;
+/** A fresh customer through the real sign-up: {email, password, user, org, token}. */
+export async function signUp(server, over = {}) {
+  counter += 1;
+  const email = over.email || `user${Date.now()}${counter}@example.test`;
+  const password = over.password || 'correct horse battery';
+  const r = await server.api('POST', '/api/v1/signup', {
+    body: { email, password, name: over.name || `Test User ${counter}`, country: over.country || 'IT',
+      language: over.language || 'en' },
+  });
+  if (r.status !== 201) throw new Error(`signup: ${r.status} ${r.text}`);
+  const s = await server.api('POST', '/api/v1/sessions', { body: { email, password } });
+  if (s.status !== 201) throw new Error(`login: ${s.status} ${s.text}`);
+  return { email, password, user: r.body.user, org: r.body.organization, token: s.body.token };
+}
+
+/** A staff account through the CLI, signed in: {email, token}. */
+export async function staffLogin(server, email = `staff${++counter}@saldo.test`, password = 'staff password 1') {
+  const r = server.run(['staff', 'add', '--email', email], { input: `${password}\n` });
+  if (r.status !== 0) throw new Error(`staff add: ${r.stderr}`);
+  const s = await server.api('POST', '/api/v1/staff/sessions', { body: { email, password } });
+  if (s.status !== 201) throw new Error(`staff login: ${s.status} ${s.text}`);
+  return { email, token: s.body.token };
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""A real SMTP server for saldo's tests (python3-aiosmtpd), on loopback.
+
+Usage: smtp_server.py PORT DIR. Every message received is decoded and written to
+DIR/NNNNNN.json as {"from", "to", "subject", "text", "headers"}; the server
+prints "ready" once it accepts connections and stops when stdin closes."""
+import email
+import json
+import os
+import sys
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+
+class Mailbox:
+    def __init__(self, folder):
+        self.folder = folder
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        part = msg.get_body(preferencelist=('plain', 'html'))
+        self.count += 1
+        record = {
+            'from': envelope.mail_from,
+            'to': envelope.rcpt_tos,
+            'subject': str(msg.get('subject', '')),
+            'text': part.get_content() if part is not None else '',
+            'headers': {k: str(v) for k, v in msg.items()},
+        }
+        path = os.path.join(self.folder, '%06d.json' % self.count)
+        with open(path + '.tmp', 'w') as f:
+            json.dump(record, f)
+        os.rename(path + '.tmp', path)
+        return '250 OK'
+
+
+def main():
+    port, folder = int(sys.argv[1]), sys.argv[2]
+    os.makedirs(folder, exist_ok=True)
+    controller = Controller(Mailbox(folder), hostname='127.0.0.1', port=port)
+    controller.start()
+    print('ready', flush=True)
+    sys.stdin.read()
+    controller.stop()
+
+
+if __name__ == '__main__':
+    main()
