@@ -43,7 +43,7 @@ run_e2e() { # build-dir label
   local files=(tests/e2e/*.test.mjs)
   [ -e "${files[0]}" ] || return 0
   local log="$OUT/$2.tap"
-  SALDO_BIN="$ROOT/$1/saldo" SALDO_TEST_OUT="$OUT/$2" \
+  E2E_SALDO_BIN="$ROOT/$1/saldo" E2E_OUT="$OUT/$2" \
     timeout 1800 node --test --test-concurrency=1 --test-reporter=tap "${files[@]}" >"$log" 2>&1
   local rc=$? tp tf
   tp=$(grep -E '^# pass ' "$log" | tail -1 | awk '{print $3}'); tf=$(grep -E '^# fail ' "$log" | tail -1 | awk '{print $3}')

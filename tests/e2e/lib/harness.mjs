@@ -1,5 +1,5 @@
 // harness.mjs - starts the real pieces for end-to-end tests: the saldo binary
-// (SALDO_BIN) on a free loopback port with its own SQLite file, and a real SMTP
+// (E2E_SALDO_BIN) on a free loopback port with its own SQLite file, and a real SMTP
 // server. Stopping saldo checks that it exits 0 on SIGTERM and that
 // `saldo ledger verify` holds on what the test left behind.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const SALDO_BIN = process.env.SALDO_BIN || path.resolve(here, '../../../build/saldo');
-export const OUT_DIR = process.env.SALDO_TEST_OUT || path.resolve(here, '../../../test-output/e2e');
+export const SALDO_BIN = process.env.E2E_SALDO_BIN || path.resolve(here, '../../../build/saldo');
+export const OUT_DIR = process.env.E2E_OUT || path.resolve(here, '../../../test-output/e2e');
 
 export async function freePort() {
   return new Promise((resolve, reject) => {

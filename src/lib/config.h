@@ -1,0 +1,107 @@
+/* config.h - saldo's settings: defaults, INI file, SALDO_* environment, flags.
+ *
+ * Every command builds one saldo_config before it does anything else. Sources
+ * apply in increasing precedence: built-in defaults, then an INI file, then
+ * SALDO_* environment variables, then command-line flags. Every value is
+ * validated as it is set; an unknown key or a bad value is an error naming the
+ * key and its source ("saldo.conf:12: unknown key 'lisen'", "SALDO_LISTEN: bad
+ * value ..."), so a typo never silently falls back to a default. All text
+ * fields are NUL-terminated fixed arrays; the *_MAX limits are in bytes without
+ * the NUL. The keys are documented for users in docs/CONFIGURATION.md. */
+#ifndef SALDO_CONFIG_H
+#define SALDO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/iban.h"
+#include "lib/log.h"
+
+#define CONFIG_LISTEN_MAX 63            /* "[IPv6]:PORT" */
+#define CONFIG_DATABASE_MAX 1023
+#define CONFIG_URL_MAX 511              /* base_url and smtp_url */
+#define CONFIG_MAIL_FROM_MAX 254        /* RFC 5321 path limit */
+#define CONFIG_SECRET_KEY_LEN_MIN 32
+#define CONFIG_SECRET_KEY_MAX 256
+#define CONFIG_THREADS_MAX 256
+#define CONFIG_PROVIDER_NAME_MAX 200
+#define CONFIG_PROVIDER_ADDRESS_MAX 500
+#define CONFIG_VAT_ID_MAX 15            /* 2-letter prefix + at most 13 */
+#define CONFIG_PATH_MAX 1023            /* the config file's path */
+#define CONFIG_FILE_SIZE_MAX (64 * 1024)
+#define CONFIG_LINE_MAX 4096            /* one INI line, CRLF excluded */
+
+typedef struct saldo_config {
+    char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
+    char listen_host[CONFIG_LISTEN_MAX + 1];    /* parsed from listen, IPv6 without [] */
+    int listen_port;                            /* parsed from listen, 1-65535 */
+    char database[CONFIG_DATABASE_MAX + 1];     /* "sqlite:PATH" or "postgresql://..." */
+    char base_url[CONFIG_URL_MAX + 1];          /* no trailing slash */
+    char smtp_url[CONFIG_URL_MAX + 1];          /* "" = mail disabled */
+    char mail_from[CONFIG_MAIL_FROM_MAX + 1];
+    char secret_key[CONFIG_SECRET_KEY_MAX + 1]; /* "" = serve generates one */
+    int threads;                                /* 0 = one per CPU */
+    log_level log_level;
+    struct {
+        char name[CONFIG_PROVIDER_NAME_MAX + 1];
+        char address[CONFIG_PROVIDER_ADDRESS_MAX + 1];
+        char country[3];                        /* ISO 3166-1 alpha-2 */
+        char vat_id[CONFIG_VAT_ID_MAX + 1];
+        char iban[IBAN_SIZE];                   /* normalized: no spaces, upper case */
+    } provider;
+    char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
+} saldo_config;
+
+/* Fills c with the built-in defaults (each of which passes its own validator). */
+void config_defaults(saldo_config *c);
+
+/* Applies the INI text (len bytes, any content) on top of c. origin names the
+ * text in messages ("saldo.conf"). A key set twice in one text is an error.
+ * Returns true on success; on failure returns false with a one-line message in
+ * err (always NUL-terminated, truncated to err_size) and c unchanged. */
+bool config_load_text(saldo_config *c, const char *origin, const char *text, size_t len,
+                      char *err, size_t err_size);
+
+/* Reads the INI file at path (at most CONFIG_FILE_SIZE_MAX bytes) and applies it
+ * as config_load_text does, recording path in c->file. Same return contract. */
+bool config_load_file(saldo_config *c, const char *path, char *err, size_t err_size);
+
+/* Applies the SALDO_* variables of envp (a NULL-terminated "NAME=VALUE" array;
+ * NULL means none). Other variables are ignored; an unknown SALDO_* variable is
+ * an error, except SALDO_CONFIG (the file, see config_from_args). An empty value is a value, not
+ * "unset". Same return contract as config_load_text. */
+bool config_load_env(saldo_config *c, char **envp, char *err, size_t err_size);
+
+/* Validates value and stores it under key (the file name: "listen",
+ * "provider.iban"). origin labels the value in messages ("SALDO_LISTEN",
+ * "--listen"; NULL uses the key). Errors read "<origin>: unknown key '<key>'"
+ * and "<origin>: bad value '<value>': expected ..." (the secret key's value is
+ * never echoed). Same return contract as config_load_text. */
+bool config_set(saldo_config *c, const char *key, const char *value, const char *origin,
+                char *err, size_t err_size);
+
+/* Writes the current value of key into out as the file would hold it (provider.iban
+ * normalized, log_level as its name, threads in decimal). Returns false for an
+ * unknown key or when out is too small (out then holds ""). The secret key is
+ * returned as is: redacting it for display is the caller's business. */
+bool config_get(const saldo_config *c, const char *key, char *out, size_t size);
+
+/* The i-th key name in documentation order, NULL once i reaches the key count. */
+const char *config_key_name(size_t i);
+
+/* Maps a flag ("--provider-iban") to its key ("provider.iban"); NULL if flag is
+ * not a configuration flag. --config is not a key and maps to NULL. */
+const char *config_key_for_flag(const char *flag);
+
+/* The whole chain for a command: defaults; then the file named by --config PATH,
+ * else by $SALDO_CONFIG, else ./saldo.conf if it exists (the first two must
+ * exist); then the environment envp; then the configuration flags of argv, as
+ * `--flag value` or `--flag=value`, later ones winning. argv[0] is left alone and
+ * scanning stops at "--". Consumed entries (including --config) are removed:
+ * argv is compacted in place, *argc updated and argv[*argc] set to NULL, so the
+ * command sees only its own arguments, in their original order. Returns false
+ * with a message in err on the first error; c and argv are then unspecified. */
+bool config_from_args(saldo_config *c, int *argc, char **argv, char **envp,
+                      char *err, size_t err_size);
+
+#endif
