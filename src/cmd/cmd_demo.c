@@ -92,8 +92,9 @@ static bool remove_sqlite_files(const char *url)
         return true;
     const char *suffix[] = {"", "-wal", "-shm", "-journal"};
     for (size_t i = 0; i < 4; i++) {
-        char p[1100];
-        snprintf(p, sizeof p, "%s%s", url + 7, suffix[i]);
+        char p[CONFIG_DATABASE_MAX + 16];
+        if (snprintf(p, sizeof p, "%s%s", url + 7, suffix[i]) >= (int)sizeof p)
+            return false;
         if (unlink(p) != 0 && access(p, F_OK) == 0)
             return false;
     }

@@ -10,14 +10,14 @@
 
 enum { MAIL_BYTES_MAX = 256 * 1024 };
 
-bool mail_render(const app *app, arena *a, const char *name, const char *lang, json_t *data,
+bool mail_render(const app *ap, arena *a, const char *name, const char *lang, json_t *data,
                  const char **subject, const char **body)
 {
     const char *tname = arena_printf(a, "mail/%s.%s", name, strcmp(lang, "en") ? "it" : "en");
     buf out;
     char err[256];
     buf_init(&out, MAIL_BYTES_MAX);
-    bool ok = tmpl_render(app->tmpl, tname, data, NULL, NULL, &out, err, sizeof err);
+    bool ok = tmpl_render(ap->tmpl, tname, data, NULL, NULL, &out, err, sizeof err);
     const char *text = buf_cstr(&out);
     const char *sep = strstr(text, "\n\n");
     if (!ok || strncmp(text, "Subject: ", 9) || !sep) {

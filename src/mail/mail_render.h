@@ -11,7 +11,7 @@
 struct app;
 
 /* Subject and body live in arena a. False when the template is missing. */
-bool mail_render(const struct app *app, arena *a, const char *name, const char *lang, json_t *data,
+bool mail_render(const struct app *ap, arena *a, const char *name, const char *lang, json_t *data,
                  const char **subject, const char **body);
 
 #endif
