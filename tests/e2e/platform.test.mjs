@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { saldoRun, signUp, startSaldo, tempDir } from './lib/harness.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ecbSample = path.resolve(repo, '../shared/data/ecb/eurofxref-daily.sample.xml');
+const ecbSample = path.resolve(repo, 'tests/unit/feature/data/eurofxref-daily.sample.xml');
 
 test('every command has --help; unknown commands and options exit 2 with one line', () => {
   for (const c of ['serve', 'migrate', 'demo', 'ledger', 'import-rates', 'staff']) {
