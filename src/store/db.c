@@ -22,6 +22,7 @@ struct db {
     const db_driver *drv;
     void *conn;
     bool in_tx;
+    int fail_countdown; /* fault injection: 0 = off */
     size_t stmt_count;
     db_stmt stmts[STMT_CACHE_MAX]; /* open addressing on the SQL pointer */
 };
@@ -104,9 +105,22 @@ void db_bind_int64(db_stmt *s, int idx, int64_t v) { s->owner->drv->bind_int64(s
 void db_bind_text(db_stmt *s, int idx, const char *v) { s->owner->drv->bind_text(s->impl, idx, v); }
 void db_bind_null(db_stmt *s, int idx) { s->owner->drv->bind_null(s->impl, idx); }
 
+/* True when fault injection says this call fails. */
+static bool injected_fault(db *d)
+{
+    return d->fail_countdown > 0 && --d->fail_countdown == 0;
+}
+
+void db_fail_after(db *d, int calls)
+{
+    d->fail_countdown = calls;
+}
+
 db_status db_step(db_stmt *s)
 {
     assert(s->in_use);
+    if (injected_fault(s->owner))
+        return DB_ERROR;
     return s->owner->drv->step(s->owner->conn, s->impl);
 }
 
@@ -133,6 +147,8 @@ db_status db_exec1(db_stmt *s)
 
 db_status db_exec_script(db *d, const char *sql)
 {
+    if (strcmp(sql, "ROLLBACK") && injected_fault(d))
+        return DB_ERROR;
     return d->drv->exec_script(d->conn, sql);
 }
 

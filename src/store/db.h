@@ -65,6 +65,10 @@ void db_rollback(db *d);
 bool db_in_tx(const db *d);
 
 int64_t db_last_id(db *d);
+/* Fault injection for tests: the calls-th db_step or db_exec_script from now on
+ * (a ROLLBACK excepted) fails with DB_ERROR without reaching the database.
+ * 0 turns it off. Per connection, so it never touches other threads. */
+void db_fail_after(db *d, int calls);
 /* Resets every statement still in use and rolls back an open transaction; called
  * at the end of each request so nothing holds a snapshot or a lock. Returns how
  * many statements were left in use (a bug worth logging). */
