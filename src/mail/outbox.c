@@ -17,3 +17,13 @@ bool outbox_enqueue(db *d, const char *recipient, const char *subject, const cha
     db_bind_int64(s, 4, now);
     return db_exec1(s) == DB_DONE;
 }
+
+int64_t outbox_retry_delay_s(int64_t attempts)
+{
+    if (attempts < 1)
+        attempts = 1;
+    int64_t delay = OUTBOX_RETRY_FIRST_S;
+    for (int64_t i = 1; i < attempts && delay < OUTBOX_RETRY_MAX_S; i++)
+        delay *= 2;
+    return delay < OUTBOX_RETRY_MAX_S ? delay : OUTBOX_RETRY_MAX_S;
+}

@@ -9,7 +9,11 @@
 
 #include "store/db.h"
 
-enum { OUTBOX_ATTEMPTS_MAX = 8, OUTBOX_BATCH_MAX = 32 };
+enum { OUTBOX_ATTEMPTS_MAX = 8, OUTBOX_BATCH_MAX = 32, OUTBOX_RETRY_FIRST_S = 10, OUTBOX_RETRY_MAX_S = 6 * 3600 };
+
+/* Seconds to wait after the attempts-th failed attempt: 10 s, doubling, at most
+ * six hours (10 s, 20 s, 40 s, ... over OUTBOX_ATTEMPTS_MAX attempts). */
+int64_t outbox_retry_delay_s(int64_t attempts);
 
 bool outbox_enqueue(db *d, const char *recipient, const char *subject, const char *body_text);
 

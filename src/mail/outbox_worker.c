@@ -15,7 +15,7 @@
 #include "lib/log.h"
 #include "mail/smtp.h"
 
-enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000, OUTBOX_BACKOFF_BASE_S = 30 };
+enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000 };
 
 struct outbox_worker {
     pthread_t thread;
@@ -63,7 +63,7 @@ static int claim_batch(db *d, claimed *out, int max)
 static void record_outcome(db *d, const claimed *m, bool sent, const char *error)
 {
     int64_t now = (int64_t)time(NULL);
-    int64_t backoff = OUTBOX_BACKOFF_BASE_S << (m->attempts < 10 ? m->attempts : 10);
+    int64_t backoff = outbox_retry_delay_s(m->attempts);
     db_stmt *s = db_prepare(d,
         "UPDATE outbox SET status = $1, sent_at = $2, last_error = $3, next_attempt_at = $4 WHERE id = $5");
     if (!s)

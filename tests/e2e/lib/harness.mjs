@@ -37,10 +37,11 @@ export function saldoRun(args, { input, env } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export async function startSmtp() {
+/** A real SMTP server; {defer: N} answers the first N messages 451. */
+export async function startSmtp({ defer = 0 } = {}) {
   const port = await freePort();
   const dir = tempDir('saldo-mail-');
-  const proc = spawn('/usr/bin/python3', [path.join(here, 'smtp_server.py'), String(port), dir],
+  const proc = spawn('/usr/bin/python3', [path.join(here, 'smtp_server.py'), String(port), dir, String(defer)],
     { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     proc.stdout.once('data', (d) => (String(d).includes('ready') ? resolve() : reject(new Error(String(d)))));

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A real SMTP server for saldo's tests (python3-aiosmtpd), on loopback.
 
-Usage: smtp_server.py PORT DIR. Every message received is decoded and written to
+Usage: smtp_server.py PORT DIR [DEFER]. The first DEFER messages (default 0) are
+answered 451 (try again later), as a busy server does. Every message received is decoded and written to
 DIR/NNNNNN.json as {"from", "to", "subject", "text", "headers"}; the server
 prints "ready" once it accepts connections and stops when stdin closes."""
 import email
@@ -14,11 +15,15 @@ from aiosmtpd.controller import Controller
 
 
 class Mailbox:
-    def __init__(self, folder):
+    def __init__(self, folder, defer):
         self.folder = folder
+        self.defer = defer
         self.count = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.defer > 0:
+            self.defer -= 1
+            return '451 4.3.0 try again later'
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         part = msg.get_body(preferencelist=('plain', 'html'))
         self.count += 1
@@ -38,8 +43,9 @@ class Mailbox:
 
 def main():
     port, folder = int(sys.argv[1]), sys.argv[2]
+    defer = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     os.makedirs(folder, exist_ok=True)
-    controller = Controller(Mailbox(folder), hostname='127.0.0.1', port=port)
+    controller = Controller(Mailbox(folder, defer), hostname='127.0.0.1', port=port)
     controller.start()
     print('ready', flush=True)
     sys.stdin.read()
