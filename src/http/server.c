@@ -17,6 +17,8 @@
 
 #include "lib/log.h"
 
+enum { HTTP_REQUEST_TIME_MAX_S = 60 };
+
 struct http_server {
     struct MHD_Daemon *daemon;
     http_server_opts opts;
@@ -144,6 +146,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_size) {
+        if (now_ns() - r->started_ns > (int64_t)HTTP_REQUEST_TIME_MAX_S * 1000000000) {
+            log_warn("http_slow_client", "ip=%s path=\"%s\" msg=\"body not received in time: closing\"",
+                     r->client_ip, r->path);
+            return MHD_NO; /* closes the connection */
+        }
         if (!r->body_too_large) {
             if (r->body_len + *upload_size > s->opts.body_max_bytes) {
                 r->body_too_large = true;
