@@ -25,6 +25,9 @@ build() { # dir [meson options...]
 
 # Runs every cmocka test_* binary of a build, counting TAP lines.
 run_unit() { # build-dir label
+  run_unit_dir "$1/tests" "$2"
+}
+run_unit_dir() { # folder label
   local p=0 f=0 bin log
   while IFS= read -r bin; do
     log="$OUT/$2-$(basename "$bin").tap"
@@ -34,13 +37,13 @@ run_unit() { # build-dir label
     if [ "$rc" -ne 0 ] && [ "$tf" -eq 0 ]; then tf=1; fi
     if [ "$tf" -ne 0 ]; then echo "--- $bin (exit $rc)"; tail -40 "$log"; fi
     p=$((p + tp)); f=$((f + tf))
-  done < <(find "$1/tests" -type f -executable -name 'test_*' | sort)
+  done < <(find "$1" -type f -executable -name 'test_*' | sort)
   count "$2" "$p" "$f"
 }
 
-# Runs the node:test suites (API and browser) against one saldo binary.
-run_e2e() { # build-dir label
-  local files=(tests/e2e/*.test.mjs)
+# Runs node:test suites against one saldo binary (default: all of tests/e2e).
+run_e2e() { # build-dir label [glob]
+  local files=(${3:-tests/e2e/*.test.mjs})
   [ -e "${files[0]}" ] || return 0
   local log="$OUT/$2.tap"
   E2E_SALDO_BIN="$ROOT/$1/saldo" E2E_OUT="$OUT/$2" \
@@ -69,6 +72,19 @@ for variant in $VARIANTS; do
     count "build ($variant)" 0 1
   fi
 done
+
+# The API suites again on PostgreSQL 15: a throwaway cluster on loopback.
+run_pg() {
+  local dir
+  if ! dir=$(scripts/pg-test-cluster.sh start 2>"$OUT/pg-start.log"); then
+    cat "$OUT/pg-start.log"; count "api (postgresql)" 0 1; return
+  fi
+  local url; url=$(cat "$dir/url")
+  STORE_TEST_PG_URL=$url run_unit_dir build/tests/store "store (postgresql)"
+  E2E_PG_URL=$url run_e2e build "api (postgresql)" "$(ls tests/e2e/*.test.mjs | grep -v /browser_ | tr '\n' ' ')"
+  scripts/pg-test-cluster.sh stop "$dir"
+}
+[ -n "$VARIANTS" ] && [ -f build/saldo ] && run_pg
 
 # Every fuzz target runs briefly over its committed corpus (longer: `make fuzz`).
 run_fuzz() { # build-dir seconds

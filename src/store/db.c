@@ -35,10 +35,10 @@ db *db_open(const char *url, char *err, size_t err_size)
         drv = &db_driver_sqlite;
         target = url + 7;
     } else if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
-        snprintf(err, err_size, "database: the PostgreSQL driver is not built yet; use sqlite:PATH");
-        return NULL;
+        drv = &db_driver_pg;
+        target = url;
     } else {
-        snprintf(err, err_size, "database: unsupported URL '%s' (expected sqlite:PATH)", url);
+        snprintf(err, err_size, "database: unsupported URL '%s' (expected sqlite:PATH or postgresql://...)", url);
         return NULL;
     }
     void *conn = drv->open(target, err, err_size);
@@ -155,7 +155,7 @@ db_status db_exec_script(db *d, const char *sql)
 db_status db_begin(db *d, db_tx_mode mode)
 {
     assert(!d->in_tx);
-    db_status st = db_exec_script(d, mode == DB_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+    db_status st = db_exec_script(d, mode == DB_TX_WRITE ? d->drv->begin_write_sql : d->drv->begin_read_sql);
     d->in_tx = st == DB_OK;
     return st;
 }

@@ -6,6 +6,8 @@
 
 typedef struct db_driver {
     const char *name;
+    const char *begin_write_sql; /* takes the write lock up front where the store has one */
+    const char *begin_read_sql;  /* a consistent snapshot for several reads */
     void *(*open)(const char *target, char *err, size_t err_size);
     void (*close)(void *conn);
     const char *(*errmsg)(void *conn);
@@ -25,5 +27,6 @@ typedef struct db_driver {
 } db_driver;
 
 extern const db_driver db_driver_sqlite;
+extern const db_driver db_driver_pg;
 
 #endif

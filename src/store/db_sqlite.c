@@ -120,6 +120,8 @@ static int64_t sq_changes(void *conn) { return sqlite3_changes64(conn); }
 
 const db_driver db_driver_sqlite = {
     .name = "sqlite",
+    .begin_write_sql = "BEGIN IMMEDIATE",
+    .begin_read_sql = "BEGIN",
     .open = sq_open,
     .close = sq_close,
     .errmsg = sq_errmsg,

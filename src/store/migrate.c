@@ -1,7 +1,9 @@
 /* migrate.c - applies src/store/migrations/<driver>/NNNN_name.sql in order.
  *
- * The version is the number before the first '_'; each one is recorded in
- * schema_migrations in the same transaction as its script. */
+ * Each store has its own DDL (migrations/sqlite, migrations/pg) with the same
+ * tables and constraints; queries are shared. The version is the number before
+ * the first '_'; each one is recorded in schema_migrations in the same
+ * transaction as its script. */
 #include "store/migrate.h"
 
 #include <assert.h>
@@ -13,10 +15,11 @@
 #include "lib/embedded.h"
 
 extern const embedded_file migrations_sqlite[];
+extern const embedded_file migrations_pg[];
 
 static const char *const create_versions =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+    " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 
 static int apply_one(db *d, const embedded_file *m, char *err, size_t err_size)
 {
@@ -63,7 +66,8 @@ int db_migrate(db *d, char *err, size_t err_size)
         return -1;
     }
     int applied = 0;
-    for (const embedded_file *m = migrations_sqlite; m->name; m++) {
+    const embedded_file *list = strcmp(db_driver_name(d), "sqlite") ? migrations_pg : migrations_sqlite;
+    for (const embedded_file *m = list; m->name; m++) {
         int r = apply_one(d, m, err, err_size);
         if (r < 0)
             return -1;

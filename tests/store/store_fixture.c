@@ -6,9 +6,31 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "store/migrate.h"
+
+/* With STORE_TEST_PG_URL (an admin URL of a test cluster), each test gets a new
+ * PostgreSQL database instead of a SQLite file. */
+static bool pg_database(store_fixture *f, const char *admin_url)
+{
+    static int counter;
+    char err[256], sql[128];
+    db *admin = db_open(admin_url, err, sizeof err);
+    if (!admin) {
+        fprintf(stderr, "fixture: %s\n", err);
+        return false;
+    }
+    snprintf(f->pg_name, sizeof f->pg_name, "store_%d_%d", (int)getpid(), ++counter);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->pg_name);
+    bool ok = db_exec_script(admin, sql) == DB_OK;
+    db_close(admin);
+    const char *slash = strrchr(admin_url, '/');
+    snprintf(f->url, sizeof f->url, "%.*s/%s", (int)(slash - admin_url), admin_url, f->pg_name);
+    return ok;
+}
 
 int store_fixture_setup(void **state)
 {
@@ -16,7 +38,13 @@ int store_fixture_setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/saldo-test-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
+    const char *pg = getenv("STORE_TEST_PG_URL");
+    if (pg && *pg) {
+        if (!pg_database(f, pg))
+            return -1;
+    } else {
+        snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
+    }
     char err[256];
     f->d = db_open(f->url, err, sizeof err);
     if (!f->d || db_migrate(f->d, err, sizeof err) < 0) {

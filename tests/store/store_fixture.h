@@ -1,4 +1,5 @@
-/* store_fixture.h - a fresh, migrated SQLite database in a temporary folder per test. */
+/* store_fixture.h - a fresh, migrated database per test: a SQLite file in a
+ * temporary folder, or a new PostgreSQL database when STORE_TEST_PG_URL is set. */
 #ifndef SALDO_STORE_FIXTURE_H
 #define SALDO_STORE_FIXTURE_H
 
@@ -8,7 +9,8 @@
 
 typedef struct store_fixture {
     char dir[64];
-    char url[128];
+    char url[256];
+    char pg_name[64]; /* the PostgreSQL database, when STORE_TEST_PG_URL is set */
     db *d;
 } store_fixture;
 

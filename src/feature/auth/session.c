@@ -91,7 +91,7 @@ bool session_revoke(db *d, int64_t session_id, int64_t user_id)
 {
     db_stmt *s = db_prepare(d,
         "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"
-        " AND ($3 = 0 OR user_id = $3)");
+        " AND (CAST($3 AS BIGINT) = 0 OR user_id = $3)");
     if (!s)
         return false;
     db_bind_int64(s, 1, (int64_t)time(NULL));

@@ -37,7 +37,7 @@ int ledger_org_lines(db *d, int64_t org_id, int64_t before_id, size_t limit, led
         " SELECT t.id, t.created_at, t.currency, -t.amount_minor, t.kind, t.reference"
         "  FROM ledger_transfers t WHERE t.id < $1 AND t.debit_account_id IN"
         "  (SELECT id FROM ledger_accounts WHERE org_id = $2 AND code = 'wallet')"
-        ") ORDER BY id DESC LIMIT $3");
+        ") AS lines ORDER BY id DESC LIMIT $3");
     if (!s)
         return -1;
     db_bind_int64(s, 1, before_id > 0 ? before_id : INT64_MAX);

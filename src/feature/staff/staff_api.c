@@ -35,7 +35,7 @@ static void delete_staff_session(http_request *r)
     http_text(r, 204, NULL, "", 0);
 }
 
-/* LIKE pattern for a free-text search, with % and _ taken literally. */
+/* Lower-case LIKE pattern for a free-text search, with % and _ taken literally. */
 static const char *like_pattern(http_request *r, const char *q)
 {
     buf b;
@@ -44,7 +44,7 @@ static const char *like_pattern(http_request *r, const char *q)
     for (const char *p = q; *p; p++) {
         if (*p == '%' || *p == '_' || *p == '\\')
             buf_putc(&b, '\\');
-        buf_putc(&b, *p);
+        buf_putc(&b, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
     }
     buf_putc(&b, '%');
     const char *out = arena_strdup(r->a, buf_cstr(&b));
@@ -60,7 +60,7 @@ static void get_orgs(http_request *r)
     db_stmt *s = db_prepare(r->db,
         "SELECT o.id, o.name, o.created_at, (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id"
         "  WHERE m.org_id = o.id AND m.role = 'admin' ORDER BY m.created_at LIMIT 1)"
-        " FROM orgs o WHERE $1 = '%%' OR o.name LIKE $1 ESCAPE '\\' OR EXISTS (SELECT 1 FROM memberships m"
+        " FROM orgs o WHERE $1 = '%%' OR lower(o.name) LIKE $1 ESCAPE '\\' OR EXISTS (SELECT 1 FROM memberships m"
         "  JOIN users u ON u.id = m.user_id WHERE m.org_id = o.id AND u.email LIKE $1 ESCAPE '\\')"
         " ORDER BY o.id DESC LIMIT 50");
     if (!s)

@@ -70,12 +70,24 @@ export async function startSmtp({ defer = 0 } = {}) {
   };
 }
 
+let dbCounter = 0;
+/** A fresh database URL: a new PostgreSQL database when E2E_PG_URL (an admin
+ * URL of a test cluster) is set, else a SQLite file in dir. */
+function freshDatabase(dir) {
+  const admin = process.env.E2E_PG_URL;
+  if (!admin) return `sqlite:${path.join(dir, 'saldo.db')}`;
+  const name = `saldo_${process.pid}_${Date.now()}_${++dbCounter}`;
+  const r = spawnSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`createdb: ${r.stderr}`);
+  return admin.replace(/\/[^/]*$/, `/${name}`);
+}
+
 /** Starts `saldo serve`; pass {smtp} to send mail to a test SMTP server. */
 export async function startSaldo({ smtp, args = [], env = {} } = {}) {
   const port = await freePort();
   const dir = tempDir();
   const url = `http://127.0.0.1:${port}`;
-  const db = `sqlite:${path.join(dir, 'saldo.db')}`;
+  const db = args.includes('--database') ? args[args.indexOf('--database') + 1] : freshDatabase(dir);
   const flags = ['--database', db, '--listen', `127.0.0.1:${port}`, '--base-url', url, '--log-level', 'warn'];
   if (smtp) flags.push('--smtp-url', smtp.url, '--mail-from', 'billing@saldo.test');
   const proc = spawn(SALDO_BIN, ['serve', ...flags, ...args],

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 cluster on loopback for the test suites.
+#   pg-test-cluster.sh start   prints the folder of a new running cluster; its
+#                              admin URL is in FOLDER/url
+#   pg-test-cluster.sh stop FOLDER
+# PostgreSQL refuses to run as root, so the cluster runs as the postgres user.
+set -eu
+PGBIN=/usr/lib/postgresql/15/bin
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+case "${1:-}" in
+start)
+  dir=$(mktemp -d /tmp/saldo-pg-XXXXXX)
+  chmod 755 "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c max_connections=200" \
+    start >/dev/null
+  echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
+  echo "$dir"
+  ;;
+stop)
+  dir=${2:?folder}
+  [ -d "$dir/data" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+  ;;
+*)
+  echo "usage: $0 start | stop FOLDER" >&2
+  exit 2
+  ;;
+esac
