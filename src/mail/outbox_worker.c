@@ -39,6 +39,7 @@ static int claim_batch(db *d, claimed *out, int max)
     db_stmt *s = db_prepare(d,
         "UPDATE outbox SET next_attempt_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT), attempts = attempts + 1 WHERE id IN"
         " (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3)"
+        " AND status = 'pending' AND next_attempt_at <= $1" /* rechecked after a row lock wait */
         " RETURNING id, attempts, recipient, subject, body_text");
     int n = 0;
     if (s) {
