@@ -168,3 +168,27 @@ test('API tokens: created once, listed without the secret, revoked', async () =>
   assert.equal((await saldo.api('DELETE', `/api/v1/tokens/${c.body.id}`, { token: u.token })).status, 204);
   assert.equal((await saldo.api('GET', '/api/v1/me', { token: c.body.token })).status, 401);
 });
+
+test('an expired reset link is refused; an expired session is signed out', async () => {
+  const u = await signUp(saldo);
+  await saldo.api('POST', '/api/v1/password/forgot', { body: { email: u.email } });
+  const mail = await smtp.waitFor(u.email, (m) => /password/i.test(m.subject));
+  saldo.sql(`UPDATE email_tokens SET expires_at = created_at - 1 WHERE purpose = 'reset' AND user_id = ${u.user.id}`);
+  const r = await saldo.api('POST', '/api/v1/password/reset', { body: { token: tokenFrom(mail), password: 'another long password' } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.code, 'invalid_token');
+  assert.equal((await saldo.api('GET', '/api/v1/me', { token: u.token })).status, 200);
+  saldo.sql(`UPDATE sessions SET expires_at = created_at - 1 WHERE user_id = ${u.user.id}`);
+  assert.equal((await saldo.api('GET', '/api/v1/me', { token: u.token })).status, 401);
+  const login = await saldo.api('POST', '/api/v1/sessions', { body: { email: u.email, password: u.password } });
+  assert.equal(login.status, 201, 'the old password still works: the expired link changed nothing');
+});
+
+test('SQL metacharacters in text fields are stored and returned as text', async () => {
+  const name = "Robert'); DROP TABLE users;-- \"%_\\";
+  const u = await signUp(saldo, { name });
+  const me = await saldo.api('GET', '/api/v1/me', { token: u.token });
+  assert.equal(me.body.user.name, name);
+  assert.equal(me.body.organizations[0].name, name);
+  assert.equal(saldo.sql('SELECT COUNT(*) > 0 FROM users').replace('t', '1'), '1');
+});

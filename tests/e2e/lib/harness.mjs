@@ -108,6 +108,15 @@ export async function startSaldo({ smtp, args = [], env = {} } = {}) {
     url, db, dir, proc,
     log: () => log,
     run: (args2, opts) => saldoRun([...args2, '--database', db], opts),
+    /** Runs SQL directly on the server's store (sqlite3 or psql), for tests that
+     * must age a token or look under the API. Returns stdout. */
+    sql(query) {
+      const r = db.startsWith('sqlite:')
+        ? spawnSync('sqlite3', [db.slice(7), query], { encoding: 'utf8' })
+        : spawnSync('psql', [db, '-Atqc', query], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`sql: ${r.stderr}`);
+      return r.stdout.trim();
+    },
     api: (method, p, opts) => api(url, method, p, opts),
     /** SIGTERM, expect exit 0, then `ledger verify` must hold. */
     async stop() {
