@@ -9,7 +9,8 @@ Texts come from two places:
   - templates/**/*.html: `{{_ Some text}}`; the msgid is the text with leading
     and trailing whitespace removed and each inner run of whitespace collapsed
     to one space, exactly as src/render/template.c does;
-  - src/**/*.c: `_("Some text")` (adjacent literals are joined, as C does).
+  - src/**/*.c: `_("Some text")` and `N_("Some text")` (adjacent literals are
+    joined, as C does).
 
 Update a translation: run this script, then `msgmerge -U po/it.po po/saldo.pot`
 and fill in the new msgstr entries (no entry may stay empty or fuzzy)."""
@@ -61,7 +62,7 @@ def template_messages(path, text):
         i = end + len(close)
 
 
-C_CALL = re.compile(r'(?<![A-Za-z0-9_])_\(\s*((?:"(?:[^"\\\n]|\\.)*"\s*)+)\)')
+C_CALL = re.compile(r'(?<![A-Za-z0-9_])N?_\(\s*((?:"(?:[^"\\\n]|\\.)*"\s*)+)\)')
 C_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 C_ESCAPES = {'n': '\n', 't': '\t', '"': '"', '\\': '\\', "'": "'"}
 

@@ -126,8 +126,8 @@ i18n_catalog *i18n_catalog_parse(const void *data, size_t len, char *err, size_t
             i18n_catalog_free(c);
             return NULL;
         }
-        if (id_len == 0 || str_len == 0 || str[0] == '\0')
-            continue; /* the header entry, or no translation */
+        if (id_len == 0 || str_len == 0 || str[0] == '\0' || memchr(id, '\0', id_len))
+            continue; /* the header, no translation, or plural forms (unreachable by lookup) */
         c->entries[c->count++] = (i18n_entry){id, id_len, str};
     }
     assert(c->count <= n);

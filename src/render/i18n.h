@@ -36,7 +36,8 @@ typedef struct i18n_catalog i18n_catalog;
  * (if err_size > 0) saying what is wrong: too short or too large, bad magic,
  * unknown revision, too many strings, a table or string outside the data, a
  * string without its terminating NUL, or the same msgid twice. The header
- * entry (empty msgid) and entries with an empty translation are left out. */
+ * entry (empty msgid), entries with an empty translation and plural entries
+ * (msgid with a NUL inside: the UI has no plurals) are left out. */
 i18n_catalog *i18n_catalog_parse(const void *data, size_t len, char *err, size_t err_size);
 
 /* The translation of msgid (a NUL-terminated string compared byte for byte),
