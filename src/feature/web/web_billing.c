@@ -46,6 +46,7 @@ static void get_wallet(http_request *r)
     json_t *w = wallet_list_json(r, org);
     if (!w)
         return web_fail(r);
+    json_object_set_new(w, "has_wallets", json_boolean(json_array_size(json_object_get(w, "wallets")) > 0));
     web_page(r, 200, "pages/wallet", _("Wallet"), "billing", w);
 }
 
@@ -74,7 +75,9 @@ static void get_transactions(http_request *r)
     json_t *page = wallet_lines_json(r, org, before_id, WEB_TRANSACTIONS_PAGE);
     if (!page)
         return web_fail(r);
-    decorate_lines(r, json_object_get(page, "transactions"));
+    json_t *lines = json_object_get(page, "transactions");
+    decorate_lines(r, lines);
+    json_object_set_new(page, "has_transactions", json_boolean(json_array_size(lines) > 0));
     json_t *next = json_object_get(page, "next_cursor");
     if (json_is_string(next))
         json_object_set_new(page, "older_url",
