@@ -13,8 +13,11 @@
 #include "feature/health/health.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
+#include "feature/web/web.h"
+#include "render/i18n.h"
 
 extern const embedded_file templates_embedded[];
+extern const embedded_file static_embedded[];
 
 /* Templates are compiled into the binary; "mail/verify.it.txt" is "mail/verify.it". */
 static tmpl_set *load_templates(char *err, size_t err_size)
@@ -39,9 +42,17 @@ bool app_init(app *a, const saldo_config *cfg, char *err, size_t err_size)
     memset(a, 0, sizeof *a);
     a->cfg = cfg;
     a->https = !strncmp(cfg->base_url, "https://", 8);
+    if (!i18n_init(err, err_size) || !static_set_init(&a->statics, static_embedded, err, err_size))
+        return false;
     a->tmpl = load_templates(err, err_size);
     if (!a->tmpl)
         return false;
+    if (!tmpl_set_has(a->tmpl, "layout"))
+        snprintf(err, err_size, "templates: there is no layout.html");
+    if (!tmpl_set_has(a->tmpl, "layout") || !tmpl_set_check(a->tmpl, err, err_size)) {
+        app_free(a);
+        return false;
+    }
     app_routes(a);
     return true;
 }
@@ -58,6 +69,7 @@ void app_routes(app *a)
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
     staff_routes(&a->routes);
+    web_routes(&a->routes);
 }
 
 static bool is_api(const http_request *r)
@@ -90,6 +102,7 @@ static void authenticate(http_request *r, bool *via_cookie)
     r->session_id = s.id;
     r->user_id = s.user_id;
     r->staff_id = s.staff_id;
+    r->current_org = s.current_org;
 }
 
 static bool csrf_ok(http_request *r, const route *ro)
@@ -102,36 +115,45 @@ static bool csrf_ok(http_request *r, const route *ro)
     return sent && strlen(sent) == strlen(r->csrf_token) && auth_secure_equal(sent, r->csrf_token);
 }
 
+/* An error in the form the caller reads: an HTML page for pages, JSON for the API. */
+static void dispatch_error(http_request *r, bool page, int status, const char *code, const char *message)
+{
+    if (page)
+        web_error_page(r, status);
+    else
+        http_error(r, status, code, message, NULL);
+}
+
 void app_dispatch(http_request *r)
 {
     app *a = r->app;
     const route *ro = NULL;
     router_match_result m = router_match(&a->routes, r->method, r->path, r, &ro);
-    if (m == ROUTER_WRONG_METHOD) {
-        http_error(r, 405, "method_not_allowed", "this method is not allowed here", NULL);
-        return;
-    }
-    if (m == ROUTER_NOT_FOUND) {
-        http_error(r, 404, "not_found", is_api(r) ? "no such resource" : "page not found", NULL);
-        return;
-    }
+    bool page = m == ROUTER_FOUND ? (ro->flags & ROUTE_PAGE) != 0 : !is_api(r);
     bool via_cookie;
     authenticate(r, &via_cookie);
     auth_pick_language(r);
+    if (m == ROUTER_WRONG_METHOD)
+        return dispatch_error(r, page, 405, "method_not_allowed", "this method is not allowed here");
+    if (m == ROUTER_NOT_FOUND)
+        return dispatch_error(r, page, 404, "not_found", page ? "page not found" : "no such resource");
     if ((ro->flags & ROUTE_USER) && !r->user_id) {
-        if (ro->flags & ROUTE_PAGE)
+        if (page)
             http_redirect(r, "/login");
         else
             http_error(r, 401, "unauthenticated", "sign in first", NULL);
         return;
     }
     if ((ro->flags & ROUTE_STAFF) && !r->staff_id) {
-        http_error(r, 401, "unauthenticated", "staff sign-in required", NULL);
+        if (page)
+            http_redirect(r, "/staff/login");
+        else
+            http_error(r, 401, "unauthenticated", "staff sign-in required", NULL);
         return;
     }
-    if (via_cookie && unsafe_method(r->method) && !csrf_ok(r, ro)) {
-        http_error(r, 403, "csrf", "missing or wrong CSRF token", NULL);
-        return;
-    }
+    if (via_cookie && unsafe_method(r->method) && !csrf_ok(r, ro))
+        return dispatch_error(r, page, 403, "csrf", "missing or wrong CSRF token");
     ro->fn(r);
+    if (page && !r->answered)
+        web_error_page(r, 500);
 }

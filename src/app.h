@@ -8,6 +8,7 @@
 
 #include "http/http.h"
 #include "http/router.h"
+#include "http/static_files.h"
 #include "lib/config.h"
 
 struct tmpl_set;
@@ -16,6 +17,7 @@ typedef struct app {
     const saldo_config *cfg;
     bool https;               /* base_url is https: Secure cookies, HSTS */
     struct tmpl_set *tmpl;
+    static_set statics;       /* static/ files with their ETags */
     router routes;
 } app;
 
@@ -24,7 +26,8 @@ void app_routes(app *a);
 /* The server's dispatch: route, authenticate, authorize, check CSRF, handle. */
 void app_dispatch(http_request *r);
 
-/* Builds the app: routes and the embedded templates. False with err filled. */
+/* Builds the app: routes, the embedded templates, translations and static
+ * files. False with err filled. */
 bool app_init(app *a, const saldo_config *cfg, char *err, size_t err_size);
 void app_free(app *a);
 

@@ -42,6 +42,7 @@ typedef struct http_request {
     int64_t session_id;
     int64_t user_id;
     int64_t staff_id;
+    int64_t current_org;          /* the session's chosen organization, 0 = none */
     const char *csrf_token;       /* of a web session */
     const char *lang;             /* "it" or "en" */
     /* The answer. */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/currency.h"
+#include "http/field.h"
 
 static void decref(void *j) { json_decref(j); }
 
@@ -41,28 +42,6 @@ static bool invalid(http_request *r, const char *field, const char *message)
     return false;
 }
 
-/* Valid UTF-8 (no overlongs, no surrogates) without C0 controls or DEL. */
-static bool text_ok(const unsigned char *s, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        unsigned c = s[i];
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (!n || i + n > len || (n == 1 && (c < 0x20 || c == 0x7f)))
-            return false;
-        unsigned cp = n == 1 ? c : c & (0xff >> (n + 1));
-        for (size_t k = 1; k < n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
 bool jin_string(http_request *r, json_t *obj, const char *field, jin_need need, size_t min,
                 size_t max, const char **out)
 {
@@ -77,7 +56,7 @@ bool jin_string(http_request *r, json_t *obj, const char *field, jin_need need, 
         return invalid(r, field, "must be a string");
     size_t len = json_string_length(v);
     const char *s = json_string_value(v);
-    if (!text_ok((const unsigned char *)s, len))
+    if (!field_text_ok(s, len))
         return invalid(r, field, "contains characters that are not allowed");
     if (len < min)
         return invalid(r, field, min == 1 ? "must not be empty"
@@ -138,18 +117,13 @@ bool jin_money(http_request *r, json_t *obj, const char *field, money *out)
 
 bool jin_email(http_request *r, json_t *obj, const char *field, jin_need need, const char **out)
 {
-    if (!jin_string(r, obj, field, need, 3, 254, out))
+    if (!jin_string(r, obj, field, need, FIELD_EMAIL_MIN, FIELD_EMAIL_MAX, out))
         return false;
     if (!*out)
         return true;
-    char *e = (char *)*out;
-    const char *at = strchr(e, '@');
-    bool ok = at && at != e && !strchr(at + 1, '@') && strchr(at + 1, '.') && at[1] != '.' &&
-              e[strlen(e) - 1] != '.' && !strpbrk(e, " \t<>()[],;:\\\"");
-    if (!ok)
+    if (!field_email_ok(*out))
         return invalid(r, field, "is not a valid email address");
-    for (char *p = e; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+    field_lowercase((char *)*out);
     return true;
 }
 

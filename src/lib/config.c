@@ -432,6 +432,32 @@ static const char *config_set_provider_iban(saldo_config *c, const char *v, cons
     return NULL;
 }
 
+static const char *config_set_provider_support_email(saldo_config *c, const char *v,
+                                                     const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_MAIL_FROM_MAX + 1);
+    if (!config_mail_ok(v, len))
+        return "expected an email address like support@example.com";
+    config_store(c->provider.support_email, sizeof c->provider.support_email, v, len);
+    return NULL;
+}
+
+/* Digits, spaces and + - ( ) . only: what a phone number is written with. */
+static const char *config_set_provider_support_phone(saldo_config *c, const char *v,
+                                                     const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_PHONE_MAX + 1);
+    bool ok = len <= CONFIG_PHONE_MAX;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (v[i] >= '0' && v[i] <= '9') || strchr(" +-().", v[i]);
+    if (!ok)
+        return "expected at most 40 digits, spaces and + - ( ) . characters, or nothing";
+    config_store(c->provider.support_phone, sizeof c->provider.support_phone, v, len);
+    return NULL;
+}
+
 /* ---- the key table ---- */
 
 #define CONFIG_FIELD(f) CONFIG_TEXT, offsetof(saldo_config, f), sizeof(((saldo_config *)0)->f)
@@ -463,6 +489,12 @@ static const config_key_def config_keys[] = {
      config_set_provider_vat_id, false, CONFIG_FIELD(provider.vat_id)},
     {"provider.iban", "SALDO_PROVIDER_IBAN", "--provider-iban", "IT60X0542811101000000123456",
      config_set_provider_iban, false, CONFIG_FIELD(provider.iban)},
+    {"provider.support_email", "SALDO_PROVIDER_SUPPORT_EMAIL", "--provider-support-email",
+     "support@saldo.example", config_set_provider_support_email, false,
+     CONFIG_FIELD(provider.support_email)},
+    {"provider.support_phone", "SALDO_PROVIDER_SUPPORT_PHONE", "--provider-support-phone",
+     "+39 06 0000 0000", config_set_provider_support_phone, false,
+     CONFIG_FIELD(provider.support_phone)},
 };
 #define CONFIG_KEY_COUNT (sizeof config_keys / sizeof config_keys[0])
 

@@ -27,6 +27,7 @@
 #define CONFIG_PROVIDER_NAME_MAX 200
 #define CONFIG_PROVIDER_ADDRESS_MAX 500
 #define CONFIG_VAT_ID_MAX 15            /* 2-letter prefix + at most 13 */
+#define CONFIG_PHONE_MAX 40             /* "+39 06 1234 5678" and the like */
 #define CONFIG_PATH_MAX 1023            /* the config file's path */
 #define CONFIG_FILE_SIZE_MAX (64 * 1024)
 #define CONFIG_LINE_MAX 4096            /* one INI line, CRLF excluded */
@@ -48,6 +49,8 @@ typedef struct saldo_config {
         char country[3];                        /* ISO 3166-1 alpha-2 */
         char vat_id[CONFIG_VAT_ID_MAX + 1];
         char iban[IBAN_SIZE];                   /* normalized: no spaces, upper case */
+        char support_email[CONFIG_MAIL_FROM_MAX + 1]; /* shown on the support page */
+        char support_phone[CONFIG_PHONE_MAX + 1];     /* "" = no phone line */
     } provider;
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;

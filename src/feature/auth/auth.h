@@ -13,15 +13,72 @@
 
 enum { VERIFY_TOKEN_TTL_S = 7 * 86400, RESET_TOKEN_TTL_S = 3600 };
 
+/* Outcomes of the account operations below, shared by the API and the pages. */
+typedef enum {
+    AUTH_OK,
+    AUTH_EMAIL_TAKEN,     /* sign-up: an account with this email exists */
+    AUTH_BAD_CREDENTIALS, /* sign-in or password change: wrong email or password */
+    AUTH_WAIT,            /* sign-in: too many failures, wait (see *wait_s) */
+    AUTH_INVALID_TOKEN,   /* email link unknown, used, expired or for another purpose */
+    AUTH_STORE_ERROR,     /* nothing was changed (rolled back); answer 500 */
+    AUTH_RESULT_COUNT
+} auth_result;
+
+/* The languages the UI and the mails speak; NULL-terminated. */
+extern const char *const auth_languages[];
+bool auth_language_ok(const char *lang);
+
+/* What sign-up needs, already validated by the caller (email lowercased,
+ * password SECRET_PASSWORD_MIN..MAX bytes, country two upper-case letters). */
+typedef struct auth_signup_in {
+    const char *email, *password, *name, *country, *lang;
+} auth_signup_in;
+
+/* Creates the customer, their organization, a verification link and its mail,
+ * in one transaction: AUTH_OK, AUTH_EMAIL_TAKEN or AUTH_STORE_ERROR. */
+auth_result auth_signup(http_request *r, const auth_signup_in *in, int64_t *user_id, int64_t *org_id);
+/* Checks credentials (customer, or staff with staff) with the growing delays of
+ * ratelimit.h: AUTH_OK with *id set, AUTH_BAD_CREDENTIALS (same for an unknown
+ * email and a wrong password, in the same time), AUTH_WAIT with *wait_s set, or
+ * AUTH_STORE_ERROR. */
+auth_result auth_login(http_request *r, bool staff, const char *email, const char *password, int64_t *id,
+                       int64_t *wait_s);
+/* Consumes a verification link and marks the address verified. */
+auth_result auth_verify_email(http_request *r, const char *token);
+/* Sends a new verification link to the user. */
+auth_result auth_verify_resend(http_request *r, int64_t user_id);
+/* Sends a reset link to the account's recovery address (or its email) if the
+ * account exists; AUTH_OK either way, so the answer reveals nothing. */
+auth_result auth_password_forgot(http_request *r, const char *email);
+/* Consumes a reset link, sets the new password and signs out every session. */
+auth_result auth_password_reset(http_request *r, const char *token, const char *password);
+/* Changes the password after checking the current one (AUTH_BAD_CREDENTIALS
+ * when wrong) and signs out the user's other sessions, keeping keep_session. */
+auth_result auth_password_change(http_request *r, int64_t user_id, int64_t keep_session, const char *current,
+                                 const char *password);
+
+/* A customer's profile; strings live in the request arena. */
+typedef struct auth_user {
+    int64_t id;
+    const char *email, *name, *country, *language;
+    const char *recovery_email; /* NULL when unset */
+    bool email_verified;
+} auth_user;
+
+/* Reads user_id's profile; false when unknown or on a store error. */
+bool auth_user_get(http_request *r, int64_t user_id, auth_user *out);
+/* Updates the fields given (NULL = keep); clear_recovery removes the recovery
+ * email. False on a store error. */
+bool auth_profile_update(db *d, int64_t user_id, const char *name, const char *lang, const char *recovery_email,
+                         bool clear_recovery);
+
 void auth_routes(router *rt);
 /* Inserts a customer with an organization named after them, as its admin
  * (inside the caller's write transaction). DB_CONSTRAINT: the email is taken. */
 db_status auth_user_create(db *d, const char *email, const char *password_hash, const char *name,
                            const char *country, const char *lang, int64_t *user_id, int64_t *org_id);
-/* Checks a customer's (or, with staff, a staff member's) credentials with
- * growing delays per account and per address. Answers 401/429/500 itself and
- * returns 0, or returns the account's id. Same answer for an unknown email and
- * a wrong password. */
+/* auth_login for the JSON API: answers 401/429/500 itself and returns 0, or
+ * returns the account's id. */
 int64_t auth_check_login(http_request *r, bool staff, const char *email, const char *password);
 /* Sets r->lang from the user's profile, the lang cookie or Accept-Language. */
 void auth_pick_language(http_request *r);

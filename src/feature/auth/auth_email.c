@@ -34,32 +34,17 @@ const char *auth_email_token(http_request *r, int64_t user_id, const char *purpo
     return db_exec1(s) == DB_DONE ? token : NULL;
 }
 
-/* Marks the token used and returns its user, or 0 when it is unknown, used,
- * expired or for another purpose. Call inside a write transaction. */
-static int64_t consume_token(db *d, const char *token, const char *purpose)
+static void answer(http_request *r, auth_result res, int status, json_t *body)
 {
-    char hash[SECRET_HASH_HEX + 1];
-    if (strlen(token) != SECRET_TOKEN_CHARS)
-        return 0;
-    secret_token_hash(token, hash);
-    int64_t now = (int64_t)time(NULL);
-    db_stmt *s = db_prepare(d,
-        "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3"
-        " AND used_at IS NULL AND expires_at > $1 RETURNING user_id");
-    if (!s)
-        return 0;
-    db_bind_int64(s, 1, now);
-    db_bind_text(s, 2, hash);
-    db_bind_text(s, 3, purpose);
-    int64_t user_id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
-    db_done(s);
-    return user_id;
-}
-
-static void invalid_token(http_request *r)
-{
-    db_rollback(r->db);
-    http_error(r, 422, "invalid_token", "token: this link is unknown, already used or expired", "token");
+    if (res == AUTH_INVALID_TOKEN) {
+        json_decref(body);
+        http_error(r, 422, "invalid_token", "token: this link is unknown, already used or expired", "token");
+    } else if (res != AUTH_OK) {
+        json_decref(body);
+        auth_store_failed(r);
+    } else {
+        http_json(r, status, body);
+    }
 }
 
 static void post_verify(http_request *r)
@@ -68,41 +53,13 @@ static void post_verify(http_request *r)
     const char *token;
     if (!jin_body(r, &b) || !jin_string(r, b, "token", JIN_REQUIRED, 1, 128, &token))
         return;
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return (void)auth_store_failed(r);
-    int64_t user_id = consume_token(r->db, token, "verify");
-    if (!user_id)
-        return invalid_token(r);
-    db_stmt *s = db_prepare(r->db, "UPDATE users SET email_verified_at = $1 WHERE id = $2");
-    if (!s)
-        return (void)auth_store_failed(r);
-    db_bind_int64(s, 1, (int64_t)time(NULL));
-    db_bind_int64(s, 2, user_id);
-    if (db_exec1(s) != DB_DONE || db_commit(r->db) != DB_OK)
-        return (void)auth_store_failed(r);
-    http_json(r, 200, json_pack("{s:b}", "verified", 1));
+    answer(r, auth_verify_email(r, token), 200, json_pack("{s:b}", "verified", 1));
 }
 
 /* Sends a new verification link to the signed-in user. */
 static void post_verify_resend(http_request *r)
 {
-    db_stmt *s = db_prepare(r->db, "SELECT email, name, language FROM users WHERE id = $1");
-    if (!s)
-        return (void)auth_store_failed(r);
-    db_bind_int64(s, 1, r->user_id);
-    if (db_step(s) != DB_ROW) {
-        db_done(s);
-        return (void)http_error(r, 404, "not_found", "no such user", NULL);
-    }
-    const char *email = arena_strdup(r->a, db_col_text(s, 0)), *name = arena_strdup(r->a, db_col_text(s, 1)),
-               *lang = arena_strdup(r->a, db_col_text(s, 2));
-    db_done(s);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return (void)auth_store_failed(r);
-    const char *token = auth_email_token(r, r->user_id, "verify", VERIFY_TOKEN_TTL_S);
-    if (!token || !user_mail_verify(r, email, name, lang, token) || db_commit(r->db) != DB_OK)
-        return (void)auth_store_failed(r);
-    http_json(r, 202, json_pack("{s:s}", "status", "sent"));
+    answer(r, auth_verify_resend(r, r->user_id), 202, json_pack("{s:s}", "status", "sent"));
 }
 
 /* Always 202, whether or not the account exists: the answer reveals nothing. */
@@ -112,28 +69,8 @@ static void post_forgot(http_request *r)
     const char *email;
     if (!jin_body(r, &b) || !jin_email(r, b, "email", JIN_REQUIRED, &email))
         return;
-    db_stmt *s = db_prepare(r->db,
-        "SELECT id, COALESCE(recovery_email, email), name, language FROM users WHERE email = $1");
-    if (!s)
-        return (void)auth_store_failed(r);
-    db_bind_text(s, 1, email);
-    int64_t user_id = 0;
-    const char *to = NULL, *name = NULL, *lang = NULL;
-    if (db_step(s) == DB_ROW) {
-        user_id = db_col_int64(s, 0);
-        to = arena_strdup(r->a, db_col_text(s, 1));
-        name = arena_strdup(r->a, db_col_text(s, 2));
-        lang = arena_strdup(r->a, db_col_text(s, 3));
-    }
-    db_done(s);
-    if (user_id) {
-        if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-            return (void)auth_store_failed(r);
-        const char *token = auth_email_token(r, user_id, "reset", RESET_TOKEN_TTL_S);
-        if (!token || !user_mail_reset(r, to, name, lang, token) || db_commit(r->db) != DB_OK)
-            return (void)auth_store_failed(r);
-    }
-    http_json(r, 202, json_pack("{s:s}", "status", "if the account exists, a link is on its way"));
+    answer(r, auth_password_forgot(r, email), 202,
+           json_pack("{s:s}", "status", "if the account exists, a link is on its way"));
 }
 
 static void post_reset(http_request *r)
@@ -143,22 +80,7 @@ static void post_reset(http_request *r)
     if (!jin_body(r, &b) || !jin_string(r, b, "token", JIN_REQUIRED, 1, 128, &token) ||
         !jin_string(r, b, "password", JIN_REQUIRED, SECRET_PASSWORD_MIN, SECRET_PASSWORD_MAX, &password))
         return;
-    char hash[SECRET_PWHASH_MAX];
-    if (!secret_password_hash(password, hash))
-        return (void)http_error(r, 500, "internal", "cannot hash the password", NULL);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return (void)auth_store_failed(r);
-    int64_t user_id = consume_token(r->db, token, "reset");
-    if (!user_id)
-        return invalid_token(r);
-    db_stmt *s = db_prepare(r->db, "UPDATE users SET password_hash = $1 WHERE id = $2");
-    if (!s)
-        return (void)auth_store_failed(r);
-    db_bind_text(s, 1, hash);
-    db_bind_int64(s, 2, user_id);
-    if (db_exec1(s) != DB_DONE || !session_revoke_user(r->db, user_id) || db_commit(r->db) != DB_OK)
-        return (void)auth_store_failed(r);
-    http_json(r, 200, json_pack("{s:b}", "reset", 1));
+    answer(r, auth_password_reset(r, token, password), 200, json_pack("{s:b}", "reset", 1));
 }
 
 void auth_email_routes(router *rt)

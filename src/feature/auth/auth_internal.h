@@ -5,10 +5,14 @@
 #include <stdint.h>
 
 #include "http/router.h"
+#include "store/db.h"
 
 void auth_email_routes(router *rt);
 void auth_token_routes(router *rt);
 /* Rolls back and answers 500; returns false for `return store_failed(r)`. */
 bool auth_store_failed(http_request *r);
+/* Marks an email link used (inside a write transaction) and returns its user,
+ * or 0 when it is unknown, used, expired or for another purpose. */
+int64_t auth_consume_token(db *d, const char *token, const char *purpose);
 
 #endif

@@ -109,3 +109,15 @@ bool session_revoke_user(db *d, int64_t user_id)
     db_bind_int64(s, 2, user_id);
     return db_exec1(s) == DB_DONE;
 }
+
+bool session_revoke_others(db *d, int64_t user_id, int64_t keep_id)
+{
+    db_stmt *s = db_prepare(d,
+        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, (int64_t)time(NULL));
+    db_bind_int64(s, 2, user_id);
+    db_bind_int64(s, 3, keep_id);
+    return db_exec1(s) == DB_DONE;
+}

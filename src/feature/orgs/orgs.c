@@ -2,6 +2,7 @@
 #include "feature/orgs/orgs.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -80,4 +81,36 @@ int64_t org_first_for_user(db *d, int64_t user_id)
     int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
     db_done(s);
     return id;
+}
+
+bool org_name(db *d, int64_t org_id, char *out, size_t size)
+{
+    assert(size > 0);
+    db_stmt *s = db_prepare(d, "SELECT name FROM orgs WHERE id = $1");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    bool found = db_step(s) == DB_ROW;
+    if (found)
+        snprintf(out, size, "%s", db_col_text(s, 0));
+    db_done(s);
+    return found;
+}
+
+int org_members(db *d, int64_t org_id, org_member *out, size_t max)
+{
+    db_stmt *s = db_prepare(d,
+        "SELECT user_id, role, billing FROM memberships WHERE org_id = $1 ORDER BY created_at, user_id");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, org_id);
+    size_t n = 0;
+    db_status st;
+    while (n < max && (st = db_step(s)) == DB_ROW) {
+        bool admin = !strcmp(db_col_text(s, 1), "admin");
+        out[n++] = (org_member){db_col_int64(s, 0), admin, admin || db_col_int64(s, 2)};
+    }
+    db_done(s);
+    assert(n <= max);
+    return (int)n;
 }

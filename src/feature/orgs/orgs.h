@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -21,5 +22,20 @@ bool org_user_may(db *d, int64_t user_id, int64_t org_id, org_need need);
 json_t *org_list_for_user(db *d, int64_t user_id);
 /* The user's first organization (0 if none): the default current one. */
 int64_t org_first_for_user(db *d, int64_t user_id);
+
+enum { ORG_NAME_MAX = 200, ORG_MEMBERS_MAX = 500 };
+
+/* Copies org's name into out (size bytes); false when there is no such org. */
+bool org_name(db *d, int64_t org_id, char *out, size_t size);
+
+typedef struct org_member {
+    int64_t user_id;
+    bool admin;
+    bool billing; /* may see and spend the organization's money (admins always) */
+} org_member;
+
+/* Up to max members of org, oldest first; how many, or -1 on a store error.
+ * Names and emails are auth's business: ask auth_user_get. */
+int org_members(db *d, int64_t org_id, org_member *out, size_t max);
 
 #endif

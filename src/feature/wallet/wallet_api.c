@@ -69,30 +69,37 @@ static void get_wallets(http_request *r)
     http_json(r, 200, j);
 }
 
-/* limit: 1-100 (default 20); cursor: the next_cursor of the previous page. */
-bool wallet_page_args(http_request *r, int64_t *before_id, size_t *limit)
+bool wallet_parse_page(const char *limit_text, const char *cursor, int64_t *before_id, size_t *limit,
+                       const char **bad_field)
 {
-    const char *l = http_query(r, "limit"), *c = http_query(r, "cursor");
     char *end;
     *limit = 20;
     *before_id = 0;
-    if (l) {
-        long v = strtol(l, &end, 10);
-        if (*end || v < 1 || v > LEDGER_PAGE_MAX - 1) {
-            http_error(r, 422, "invalid_field", "limit: must be a whole number from 1 to 99", "limit");
-            return false;
-        }
+    if (limit_text) {
+        long v = strtol(limit_text, &end, 10);
+        if (!*limit_text || *end || v < 1 || v > LEDGER_PAGE_MAX - 1)
+            return *bad_field = "limit", false;
         *limit = (size_t)v;
     }
-    if (c) {
-        long long v = strtoll(c, &end, 10);
-        if (*end || v < 1) {
-            http_error(r, 422, "invalid_field", "cursor: not a cursor this API returned", "cursor");
-            return false;
-        }
+    if (cursor) {
+        long long v = strtoll(cursor, &end, 10);
+        if (!*cursor || *end || v < 1)
+            return *bad_field = "cursor", false;
         *before_id = v;
     }
     return true;
+}
+
+bool wallet_page_args(http_request *r, int64_t *before_id, size_t *limit)
+{
+    const char *bad = NULL;
+    if (wallet_parse_page(http_query(r, "limit"), http_query(r, "cursor"), before_id, limit, &bad))
+        return true;
+    if (!strcmp(bad, "limit"))
+        http_error(r, 422, "invalid_field", "limit: must be a whole number from 1 to 99", "limit");
+    else
+        http_error(r, 422, "invalid_field", "cursor: not a cursor this API returned", "cursor");
+    return false;
 }
 
 static void get_transactions(http_request *r)

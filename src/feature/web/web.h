@@ -1,0 +1,17 @@
+/* web.h - the client area's server-rendered pages (Italian and English): sign-up,
+ * sign-in, profile, wallet, transactions, organization, services, support, the
+ * layout around them, their error pages and the static files they link to.
+ * Pages work without JavaScript and use the same service functions as the API. */
+#ifndef SALDO_WEB_H
+#define SALDO_WEB_H
+
+#include "http/router.h"
+
+void web_routes(router *rt);
+
+/* Answers an HTML error page for status (400, 403, 404, 405, 429, 500) in the
+ * request's language, inside the layout. Rolls back an open transaction. Does
+ * nothing when the request was answered already. */
+void web_error_page(http_request *r, int status);
+
+#endif

@@ -1,0 +1,96 @@
+/* web_internal.h - what the page handlers of src/feature/web share: rendering
+ * a page inside the layout, cookies, forms and their CSRF tokens, field
+ * validation with messages next to the fields, and flash messages. */
+#ifndef SALDO_WEB_INTERNAL_H
+#define SALDO_WEB_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/form.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "render/i18n.h"
+
+/* _("text"): text in the request's language. Needs `http_request *r` in scope;
+ * scripts/extract-messages.py collects the literal into po/saldo.pot.
+ * N_("text") only marks a literal for extraction (tables); translate it later
+ * with i18n_text(r->lang, ...). */
+#define _(msgid) i18n_text(r->lang, "" msgid "")
+#define N_(msgid) msgid
+
+enum {
+    WEB_PAGE_BYTES_MAX = 2 * 1024 * 1024, /* one rendered page */
+    WEB_COOKIE_LANG_MAX_AGE_S = 365 * 86400,
+    WEB_COOKIE_CSRF_MAX_AGE_S = 86400,
+    WEB_COOKIE_FLASH_MAX_AGE_S = 120,
+    WEB_NEXT_MAX = 512,                   /* bytes of a redirect target */
+};
+
+#define WEB_COOKIE_CSRF "saldo_csrf"
+#define WEB_COOKIE_FLASH "saldo_flash"
+#define WEB_COOKIE_LANG "lang"
+
+/* Renders templates/<tmpl>.html inside templates/layout.html and answers it
+ * with status. data (an object, stolen; NULL = empty) is the page's context;
+ * the layout's values (provider, user, balances, csrf, flash, ...) are added to
+ * it, so the page sees them too. title is already translated; nav names the
+ * navigation entry to highlight ("billing") or is NULL. */
+void web_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data);
+/* After a store error: rolls back and answers the 500 page. */
+void web_fail(http_request *r);
+
+/* Set-Cookie with Path=/, HttpOnly, SameSite=Lax (Strict with strict), Secure
+ * when the site is https; max_age_s 0 deletes the cookie. */
+void web_cookie(http_request *r, const char *name, const char *value, int64_t max_age_s, bool strict);
+
+/* The CSRF token for the page's forms: the web session's, or for an anonymous
+ * visitor the double-submit token of the saldo_csrf cookie (set here when it
+ * is missing or malformed). */
+const char *web_csrf(http_request *r);
+/* Parses the urlencoded body into f; answers the 400 page and returns false
+ * when it is not a form. */
+bool web_form(http_request *r, form *f);
+/* For forms anonymous visitors post (sign-in, sign-up, password, language):
+ * true when a web session is signed in (dispatch has checked its token) or the
+ * form's _csrf equals the saldo_csrf cookie (constant time); otherwise answers
+ * the 403 page and returns false. */
+bool web_anon_csrf_ok(http_request *r, const form *f);
+
+/* Queues a message for the next page shown (after a redirect). key must be
+ * one of the keys web_page knows (see flash_messages in web_page.c). */
+void web_flash(http_request *r, const char *key);
+/* target when it is a local path ("/billing"), else "/": no open redirects. */
+const char *web_local_path(const char *target);
+
+/* Field readers: each returns the value (text fields trimmed of surrounding
+ * spaces) or NULL after putting a translated message under the field's name
+ * into errors. A missing optional field is "". */
+const char *web_text(http_request *r, const form *f, const char *name, size_t min, size_t max, json_t *errors);
+const char *web_optional_text(http_request *r, const form *f, const char *name, size_t max, json_t *errors);
+/* A lowercased email address; with optional, "" is accepted. */
+const char *web_email(http_request *r, const form *f, const char *name, bool optional, json_t *errors);
+/* A new password (SECRET_PASSWORD_MIN..MAX bytes) that equals the field
+ * confirm_name. Never echoed back. */
+const char *web_new_password(http_request *r, const form *f, const char *name, const char *confirm_name,
+                             json_t *errors);
+/* One of allowed (NULL-terminated). */
+const char *web_choice(http_request *r, const form *f, const char *name, const char *const *allowed, json_t *errors);
+
+/* The organization the signed-in user is working in: the session's if they
+ * still belong to it, else their first one; 0 when none. */
+int64_t web_current_org(http_request *r);
+
+/* "15/01/2026 14:03" (it) or "2026-01-15 14:03" (en) of an ISO 8601 UTC
+ * timestamp as jout_time writes it; the input itself when malformed. */
+const char *web_datetime(http_request *r, const char *iso);
+
+/* Route groups, one per file. */
+void web_auth_routes(router *rt);
+void web_account_routes(router *rt);
+void web_billing_routes(router *rt);
+void web_info_routes(router *rt);
+
+#endif

@@ -1,0 +1,153 @@
+/* web_page.c - the layout every page is rendered in: provider name, navigation,
+ * the current organization's balances in the top-right corner, the language
+ * switch, sign-out, flash messages and the footer with the provider's
+ * identity; and the error pages. */
+#include "feature/web/web.h"
+#include "feature/web/web_internal.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "app.h"
+#include "feature/auth/auth.h"
+#include "feature/orgs/orgs.h"
+#include "feature/wallet/wallet.h"
+#include "http/static_files.h"
+#include "lib/log.h"
+#include "render/template.h"
+
+/* Messages shown once after a redirect, by key (the flash cookie's value). */
+static const struct {
+    const char *key;
+    const char *msgid;
+} flash_messages[] = {
+    {"signed_up", N_("Your account is ready. We sent you an email: open its link to confirm your address.")},
+    {"signed_out", N_("You have signed out.")},
+    {"profile_saved", N_("Your profile has been saved.")},
+    {"password_changed", N_("Your password has been changed. Your other sessions have been signed out.")},
+    {"reset_sent", N_("If an account exists for that address, we sent it a link to choose a new password.")},
+    {"password_reset", N_("Your password has been changed. Sign in with the new one.")},
+    {"verify_sent", N_("We sent you a new confirmation link.")},
+};
+
+static const char *translate(void *ctx, const char *msgid)
+{
+    return i18n_text(ctx, msgid);
+}
+
+/* The flash message of the cookie, translated (and the cookie deleted). */
+static const char *take_flash(http_request *r)
+{
+    const char *key = http_cookie(r, WEB_COOKIE_FLASH);
+    if (!key)
+        return NULL;
+    web_cookie(r, WEB_COOKIE_FLASH, "", 0, false);
+    for (size_t i = 0; i < sizeof flash_messages / sizeof flash_messages[0]; i++)
+        if (!strcmp(flash_messages[i].key, key))
+            return i18n_text(r->lang, flash_messages[i].msgid);
+    return NULL;
+}
+
+void web_flash(http_request *r, const char *key)
+{
+    bool known = false;
+    for (size_t i = 0; i < sizeof flash_messages / sizeof flash_messages[0]; i++)
+        known = known || !strcmp(flash_messages[i].key, key);
+    assert(known && "flash keys come from the table");
+    web_cookie(r, WEB_COOKIE_FLASH, key, WEB_COOKIE_FLASH_MAX_AGE_S, false);
+}
+
+/* The signed-in customer's name and the balances they may see. */
+static void add_user(http_request *r, json_t *ctx)
+{
+    auth_user u;
+    if (!r->user_id || !auth_user_get(r, r->user_id, &u))
+        return;
+    json_object_set_new(ctx, "user", json_pack("{s:s, s:s, s:b}", "name", u.name, "email", u.email,
+                                               "verified", (int)u.email_verified));
+    int64_t org = web_current_org(r);
+    if (!org || !org_user_may(r->db, r->user_id, org, ORG_NEED_BILLING))
+        return;
+    json_t *w = wallet_list_json(r, org);
+    if (w) {
+        json_t *list = json_object_get(w, "wallets");
+        json_object_set(ctx, "balances", json_array_size(list) ? list : json_false());
+        json_object_set_new(ctx, "billing", json_true());
+        json_decref(w);
+    }
+}
+
+static void add_layout(http_request *r, json_t *ctx, const char *title, const char *nav)
+{
+    const app *a = r->app;
+    json_object_set_new(ctx, "lang", json_string(r->lang));
+    json_object_set_new(ctx, "lang_it", json_boolean(!strcmp(r->lang, "it")));
+    json_object_set_new(ctx, "lang_en", json_boolean(!strcmp(r->lang, "en")));
+    json_object_set_new(ctx, "title", json_string(title));
+    json_object_set_new(ctx, "provider", json_pack("{s:s, s:s, s:s}", "name", a->cfg->provider.name,
+                                                   "address", a->cfg->provider.address,
+                                                   "vat_id", a->cfg->provider.vat_id));
+    json_object_set_new(ctx, "csrf", json_string(web_csrf(r)));
+    json_object_set_new(ctx, "here", json_string(web_local_path(r->path)));
+    json_object_set_new(ctx, "css_url", json_string(static_url(r, &a->statics, "saldo.css")));
+    json_object_set_new(ctx, "logo_url", json_string(static_url(r, &a->statics, "logo.svg")));
+    json_object_set_new(ctx, "favicon_url", json_string(static_url(r, &a->statics, "favicon.svg")));
+    if (nav)
+        json_object_set_new(ctx, "nav", json_pack("{s:b}", nav, 1));
+    const char *flash = take_flash(r);
+    if (flash)
+        json_object_set_new(ctx, "flash", json_string(flash));
+    add_user(r, ctx);
+}
+
+void web_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data)
+{
+    assert(tmpl && title);
+    json_t *ctx = data ? data : json_object();
+    assert(json_is_object(ctx));
+    add_layout(r, ctx, title, nav);
+    buf page, out;
+    char err[256];
+    buf_init(&page, WEB_PAGE_BYTES_MAX);
+    buf_init(&out, WEB_PAGE_BYTES_MAX);
+    bool ok = tmpl_render(r->app->tmpl, tmpl, ctx, translate, (void *)r->lang, &page, err, sizeof err);
+    if (ok) {
+        json_object_set_new(ctx, "content", json_string(buf_cstr(&page)));
+        ok = tmpl_render(r->app->tmpl, "layout", ctx, translate, (void *)r->lang, &out, err, sizeof err);
+    }
+    json_decref(ctx);
+    if (ok) {
+        http_add_header(r, "Cache-Control", "no-store");
+        http_html(r, status, &out);
+    } else {
+        log_error("web_page", "template=%s error=\"%s\"", tmpl, err);
+        static const char fallback[] = "<!doctype html><title>500</title><p>Internal error.</p>";
+        http_text(r, 500, "text/html; charset=utf-8", fallback, sizeof fallback - 1);
+    }
+    buf_free(&page);
+    buf_free(&out);
+}
+
+void web_fail(http_request *r)
+{
+    web_error_page(r, 500);
+}
+
+void web_error_page(http_request *r, int status)
+{
+    if (r->answered)
+        return;
+    if (r->db && db_in_tx(r->db))
+        db_rollback(r->db);
+    const char *title, *message;
+    switch (status) {
+    case 400: title = _("Bad request"); message = _("The request could not be understood. Go back and try again."); break;
+    case 403: title = _("Not allowed"); message = _("This request was refused: the form may have expired. Go back, reload the page and try again."); break;
+    case 404: title = _("Page not found"); message = _("There is nothing at this address. Check the link, or start again from the home page."); break;
+    case 405: title = _("Not allowed"); message = _("This address does not accept this kind of request."); break;
+    case 429: title = _("Too many requests"); message = _("Wait a few minutes and try again."); break;
+    default: status = 500; title = _("Something went wrong"); message = _("We could not complete the request and nothing was changed. Try again in a moment."); break;
+    }
+    web_page(r, status, "pages/error", title, NULL,
+             json_pack("{s:i, s:s, s:b}", "status", status, "message", message, "signed_in", r->user_id > 0));
+}
