@@ -4,6 +4,7 @@
 
 #include "cmd/cmd.h"
 #include "feature/auth/secret.h"
+#include "feature/auth/totp.h"
 
 static const struct {
     const char *name;
@@ -33,8 +34,8 @@ int main(int argc, char **argv)
         return usage(stderr);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
         return usage(stdout);
-    if (!secret_init()) {
-        fputs("saldo: cannot initialize libsodium\n", stderr);
+    if (!secret_init() || !totp_init()) {
+        fputs("saldo: cannot initialize libsodium or liboath\n", stderr);
         return 1;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
