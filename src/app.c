@@ -8,6 +8,7 @@
 #include "lib/embedded.h"
 #include "render/template.h"
 
+#include "feature/apidoc/apidoc.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
 #include "feature/health/health.h"
@@ -70,6 +71,7 @@ void app_routes(app *a)
     wallet_routes(&a->routes);
     staff_routes(&a->routes);
     web_routes(&a->routes);
+    apidoc_routes(&a->routes);
 }
 
 static bool is_api(const http_request *r)
