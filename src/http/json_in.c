@@ -86,6 +86,11 @@ bool jin_enum(http_request *r, json_t *obj, const char *field, jin_need need,
     return ok;
 }
 
+bool jin_not_null(http_request *r, json_t *obj, const char *field)
+{
+    return !json_is_null(json_object_get(obj, field)) || invalid(r, field, "cannot be cleared");
+}
+
 bool jin_bool(http_request *r, json_t *obj, const char *field, jin_need need, bool *out)
 {
     json_t *v = json_object_get(obj, field);
@@ -106,7 +111,8 @@ bool jin_money(http_request *r, json_t *obj, const char *field, money *out)
     if (!v)
         return invalid(r, field, "is required");
     json_t *cur = json_object_get(v, "currency"), *minor = json_object_get(v, "minor");
-    if (!json_is_object(v) || !json_is_string(cur) || !json_is_integer(minor) || json_object_size(v) > 3)
+    size_t known = 2 + (json_object_get(v, "display") != NULL); /* a money object sent back as received */
+    if (!json_is_object(v) || !json_is_string(cur) || !json_is_integer(minor) || json_object_size(v) != known)
         return invalid(r, field, "must be an object {\"currency\": \"EUR\", \"minor\": 1234}");
     const currency *c = currency_find(json_string_value(cur));
     if (!c)

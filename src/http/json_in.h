@@ -26,6 +26,8 @@ bool jin_string(http_request *r, json_t *obj, const char *field, jin_need need, 
 bool jin_enum(http_request *r, json_t *obj, const char *field, jin_need need,
               const char *const *allowed, const char **out);
 bool jin_bool(http_request *r, json_t *obj, const char *field, jin_need need, bool *out);
+/* For partial updates: a field that may be left out but not cleared with null. */
+bool jin_not_null(http_request *r, json_t *obj, const char *field);
 /* A money object {"currency": "EUR", "minor": 1234}. */
 bool jin_money(http_request *r, json_t *obj, const char *field, money *out);
 /* An email address (lowercased copy). */

@@ -47,6 +47,8 @@ test('bad sign-up input is 422 naming the field, or 400 for malformed JSON', asy
     [{ ...good, name: '' }, 'name'],
     [{ ...good, country: 'ITA' }, 'country'],
     [{ ...good, country: 'it' }, 'country'],
+    [{ ...good, country: 'XX' }, 'country'],
+    [{ ...good, country: 'EL' }, 'country'],
     [{ ...good, language: 'fr' }, 'language'],
     [{ ...good, name: 42 }, 'name'],
     [{ ...good, name: 'a\u0007b' }, 'name'],
@@ -127,6 +129,11 @@ test('PATCH /me changes name, language and recovery email', async () => {
   const bad = await saldo.api('PATCH', '/api/v1/me', { token: u.token, body: { recovery_email: 'nope' } });
   assert.equal(bad.status, 422);
   assert.equal(bad.body.error.field, 'recovery_email');
+  for (const field of ['name', 'language']) {
+    const nulled = await saldo.api('PATCH', '/api/v1/me', { token: u.token, body: { [field]: null } });
+    assert.equal(nulled.status, 422, field);
+    assert.equal(nulled.body.error.field, field);
+  }
   const cleared = await saldo.api('PATCH', '/api/v1/me', { token: u.token, body: { recovery_email: null } });
   assert.equal(cleared.body.user.recovery_email, null);
 });
@@ -165,6 +172,10 @@ test('API tokens: created once, listed without the secret, revoked', async () =>
   assert.equal(list.body.tokens[0].token, undefined);
   const other = await signUp(saldo);
   assert.equal((await saldo.api('DELETE', `/api/v1/tokens/${c.body.id}`, { token: other.token })).status, 404);
+  const sessionId = Number(saldo.sql(`SELECT id FROM sessions WHERE user_id = ${u.user.id} AND kind = 'api'`));
+  assert.equal((await saldo.api('DELETE', `/api/v1/tokens/${sessionId}`, { token: u.token })).status, 404,
+    'only API tokens are revoked here, not sessions');
+  assert.equal((await saldo.api('GET', '/api/v1/me', { token: u.token })).status, 200);
   assert.equal((await saldo.api('DELETE', `/api/v1/tokens/${c.body.id}`, { token: u.token })).status, 204);
   assert.equal((await saldo.api('GET', '/api/v1/me', { token: c.body.token })).status, 401);
 });

@@ -154,3 +154,21 @@ test('staff find organizations by name or member email, see members and wallets,
   assert.equal(entry.detail.reason, 'compensation for outage');
   assert.equal(entry.detail.amount.minor, 900);
 });
+
+test('adjustment edge cases: the lowest int64, a 200-character key, money objects', async () => {
+  const u = await signUp(saldo);
+  const lowest = await saldo.api('POST', `/api/v1/staff/orgs/${u.org.id}/adjustments`, {
+    token: staff.token, headers: { 'Idempotency-Key': 'lowest', 'Content-Type': 'application/json' },
+    raw: '{"amount": {"currency": "EUR", "minor": -9223372036854775808}, "reason": "edge"}',
+  });
+  assert.equal(lowest.status, 422);
+  assert.equal(lowest.body.error.field, 'amount');
+  const longKey = await adjust(u.org.id, { currency: 'EUR', minor: 100 }, { key: 'k'.repeat(200) });
+  assert.equal(longKey.status, 201, longKey.text);
+  const extra = await adjust(u.org.id, { currency: 'EUR', minor: 100, foo: 1 });
+  assert.equal(extra.status, 422);
+  const echoed = await adjust(u.org.id, { currency: 'EUR', minor: 100, display: '€1.00' });
+  assert.equal(echoed.status, 201, 'a money object sent back with its display is accepted');
+  const w = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/wallets`, { token: u.token });
+  assert.equal(w.body.wallets[0].balance.minor, 200);
+});

@@ -1,7 +1,6 @@
 /* auth_api.c - POST /api/v1/signup, POST/DELETE /api/v1/sessions, GET/PATCH /api/v1/me. */
 #include "feature/auth/auth.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "feature/auth/session.h"
 #include "feature/auth/user_mail.h"
 #include "feature/orgs/orgs.h"
+#include "core/country.h"
 #include "http/form.h"
 #include "http/json_in.h"
 
@@ -24,7 +24,7 @@ bool auth_secure_equal(const char *a, const char *b)
 
 static bool country_ok(http_request *r, const char *c)
 {
-    if (isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]))
+    if (country_valid(c))
         return true;
     http_error(r, 422, "invalid_field", "country: must be an ISO 3166 code such as IT", "country");
     return false;
@@ -117,7 +117,8 @@ static void patch_me(http_request *r)
 {
     json_t *b;
     const char *name, *lang, *recovery = NULL;
-    if (!jin_body(r, &b) || !jin_string(r, b, "name", JIN_OPTIONAL, 1, 200, &name) ||
+    if (!jin_body(r, &b) || !jin_not_null(r, b, "name") || !jin_not_null(r, b, "language") ||
+        !jin_string(r, b, "name", JIN_OPTIONAL, 1, 200, &name) ||
         !jin_enum(r, b, "language", JIN_OPTIONAL, auth_languages, &lang) ||
         !jin_email(r, b, "recovery_email", JIN_OPTIONAL, &recovery))
         return;

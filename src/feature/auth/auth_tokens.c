@@ -54,7 +54,7 @@ static void get_tokens(http_request *r)
 static void delete_token(http_request *r)
 {
     int64_t id;
-    if (!http_param_id(r, "token_id", &id) || !session_revoke(r->db, id, r->user_id))
+    if (!http_param_id(r, "token_id", &id) || !session_revoke_token(r->db, id, r->user_id))
         return (void)http_error(r, 404, "not_found", "no such token", NULL);
     http_text(r, 204, NULL, "", 0);
 }

@@ -100,6 +100,19 @@ bool session_revoke(db *d, int64_t session_id, int64_t user_id)
     return db_exec1(s) == DB_DONE && db_changes(d) == 1;
 }
 
+bool session_revoke_token(db *d, int64_t token_id, int64_t user_id)
+{
+    db_stmt *s = db_prepare(d,
+        "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND kind = 'token'"
+        " AND revoked_at IS NULL");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, (int64_t)time(NULL));
+    db_bind_int64(s, 2, token_id);
+    db_bind_int64(s, 3, user_id);
+    return db_exec1(s) == DB_DONE && db_changes(d) == 1;
+}
+
 bool session_revoke_user(db *d, int64_t user_id)
 {
     db_stmt *s = db_prepare(d, "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL");

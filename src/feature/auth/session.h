@@ -32,6 +32,9 @@ bool session_find(db *d, const char *token, session *out);
 bool session_revoke(db *d, int64_t session_id, int64_t user_id);
 /* Revokes every session of a user (after a password reset). */
 bool session_revoke_user(db *d, int64_t user_id);
+/* Revokes one of the user's named API tokens (and nothing else); false when
+ * token_id is not a live API token of that user. */
+bool session_revoke_token(db *d, int64_t token_id, int64_t user_id);
 /* Revokes every session of a user but keep_id (after a password change). */
 bool session_revoke_others(db *d, int64_t user_id, int64_t keep_id);
 

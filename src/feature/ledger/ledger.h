@@ -18,7 +18,7 @@
 
 /* The largest single transfer (10^15 minor units): a limit, not a business rule. */
 #define LEDGER_AMOUNT_MAX INT64_C(1000000000000000)
-#define LEDGER_KEY_MAX 200
+#define LEDGER_KEY_MAX 256 /* room for a caller's prefix before a 200-byte API key */
 
 typedef enum {
     LEDGER_OK,

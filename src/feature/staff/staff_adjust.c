@@ -72,7 +72,7 @@ void staff_adjustment(http_request *r)
         !jin_string(r, b, "reason", JIN_REQUIRED, 3, 500, &reason) ||
         !idem_start(r, arena_printf(r->a, "staff:%" PRId64, r->staff_id), &k))
         return;
-    if (m.minor == 0 || llabs(m.minor) > LEDGER_AMOUNT_MAX)
+    if (m.minor == 0 || m.minor > LEDGER_AMOUNT_MAX || m.minor < -LEDGER_AMOUNT_MAX)
         return (void)http_error(r, 422, "invalid_field", "amount: must not be zero nor too large", "amount");
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return fail(r, 500, "store_error", "cannot start the transaction", NULL);
