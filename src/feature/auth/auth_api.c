@@ -10,6 +10,7 @@
 #include "feature/auth/auth_internal.h"
 #include "feature/auth/ratelimit.h"
 #include "feature/auth/session.h"
+#include "feature/auth/twofa.h"
 #include "feature/auth/user_mail.h"
 #include "feature/orgs/orgs.h"
 #include "core/country.h"
@@ -80,12 +81,13 @@ int64_t auth_check_login(http_request *r, bool staff, const char *email, const c
 static void post_sessions(http_request *r)
 {
     json_t *b;
-    const char *email, *password;
+    const char *email, *password, *otp;
     if (!jin_body(r, &b) || !jin_email(r, b, "email", JIN_REQUIRED, &email) ||
-        !jin_string(r, b, "password", JIN_REQUIRED, 1, SECRET_PASSWORD_MAX, &password))
+        !jin_string(r, b, "password", JIN_REQUIRED, 1, SECRET_PASSWORD_MAX, &password) ||
+        !jin_string(r, b, "otp", JIN_OPTIONAL, 1, TWOFA_CODE_INPUT_MAX, &otp))
         return;
     int64_t user_id = auth_check_login(r, false, email, password);
-    if (!user_id)
+    if (!user_id || !twofa_api_second_factor(r, user_id, email, otp))
         return;
     char token[SECRET_TOKEN_CHARS + 1];
     session s;
@@ -157,6 +159,7 @@ void auth_routes(router *rt)
     router_add(rt, "GET", "/api/v1/me", get_me, ROUTE_USER);
     router_add(rt, "PATCH", "/api/v1/me", patch_me, ROUTE_USER);
     auth_email_routes(rt);
+    twofa_routes(rt);
     auth_token_routes(rt);
 }
 
