@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
 
 static const char recovery_alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789"; /* no 0/o, 1/l/i */
@@ -149,7 +150,7 @@ static twofa_result check_code(http_request *r, int64_t user_id, const char *cod
     return ok ? TWOFA_OK : TWOFA_BAD_CODE;
 }
 
-/* Runs fn's outcome through one write transaction: commit on TWOFA_OK. */
+/* Ends the write transaction: commits on TWOFA_OK, else rolls back. */
 static twofa_result finish(http_request *r, twofa_result res)
 {
     if (res == TWOFA_OK && db_commit(r->db) == DB_OK)
@@ -191,6 +192,21 @@ twofa_result twofa_begin(http_request *r, int64_t user_id, char secret_out[TOTP_
     if (!ok)
         return TWOFA_STORE_ERROR;
     totp_uri(r->app->cfg->provider.name, email, secret_out, uri_out);
+    return TWOFA_OK;
+}
+
+twofa_result twofa_pending(http_request *r, int64_t user_id, char secret_out[TOTP_SECRET_B32 + 1], buf *uri_out)
+{
+    bool enabled = false;
+    int64_t last_step = 0;
+    auth_user u;
+    if (!load_secret(r, user_id, secret_out, &enabled, &last_step))
+        return TWOFA_NOT_STARTED;
+    if (enabled)
+        return TWOFA_ALREADY_ENABLED;
+    if (!auth_user_get(r, user_id, &u))
+        return TWOFA_STORE_ERROR;
+    totp_uri(r->app->cfg->provider.name, u.email, secret_out, uri_out);
     return TWOFA_OK;
 }
 
@@ -266,7 +282,7 @@ const char *twofa_challenge_new(http_request *r, int64_t user_id)
     return db_exec1(s) == DB_DONE ? token : NULL;
 }
 
-/* Runs sql (parameters: $1 token hash, $2 now) on the challenge of token. */
+/* Runs sql (parameters: $1 now, $2 token hash) on the challenge of token. */
 static int64_t challenge_query(http_request *r, const char *sql, const char *token, bool returns)
 {
     char hash[SECRET_HASH_HEX + 1];
@@ -276,8 +292,8 @@ static int64_t challenge_query(http_request *r, const char *sql, const char *tok
     db_stmt *s = db_prepare(r->db, sql);
     if (!s)
         return 0;
-    db_bind_text(s, 1, hash);
-    db_bind_int64(s, 2, (int64_t)time(NULL));
+    db_bind_int64(s, 1, (int64_t)time(NULL));
+    db_bind_text(s, 2, hash);
     int64_t out = 0;
     if (returns)
         out = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
@@ -290,7 +306,7 @@ static int64_t challenge_query(http_request *r, const char *sql, const char *tok
 int64_t twofa_challenge_user(http_request *r, const char *token)
 {
     static const char *const sql =
-        "SELECT user_id FROM login_challenges WHERE token_hash = $1 AND expires_at > $2"
+        "SELECT user_id FROM login_challenges WHERE expires_at > $1 AND token_hash = $2"
         " AND used_at IS NULL AND attempts < 5";
     static_assert(LOGIN_CHALLENGE_ATTEMPTS_MAX == 5, "keep the SQL in step");
     return challenge_query(r, sql, token, true);
@@ -298,11 +314,11 @@ int64_t twofa_challenge_user(http_request *r, const char *token)
 
 void twofa_challenge_failed(http_request *r, const char *token)
 {
-    challenge_query(r, "UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = $1"
-                       " AND expires_at > $2", token, false);
+    challenge_query(r, "UPDATE login_challenges SET attempts = attempts + 1 WHERE expires_at > $1"
+                       " AND token_hash = $2", token, false);
 }
 
 void twofa_challenge_done(http_request *r, const char *token)
 {
-    challenge_query(r, "UPDATE login_challenges SET used_at = $2 WHERE token_hash = $1", token, false);
+    challenge_query(r, "UPDATE login_challenges SET used_at = $1 WHERE token_hash = $2", token, false);
 }

@@ -37,6 +37,9 @@ bool twofa_status(db *d, int64_t user_id, bool *enabled, int *recovery_left);
  * until confirmed. secret_out gets it in base32 for manual entry, uri_out the
  * otpauth URI for the QR code. */
 twofa_result twofa_begin(http_request *r, int64_t user_id, char secret_out[TOTP_SECRET_B32 + 1], buf *uri_out);
+/* The enrolment under way (begun, not confirmed): its secret and URI again,
+ * e.g. to show the QR code once more after a wrong first code. */
+twofa_result twofa_pending(http_request *r, int64_t user_id, char secret_out[TOTP_SECRET_B32 + 1], buf *uri_out);
 /* Confirms the enrolment with a first code; on TWOFA_OK two-factor is on and
  * codes_out holds the recovery codes, shown once. */
 twofa_result twofa_confirm(http_request *r, int64_t user_id, const char *code, twofa_codes codes_out);

@@ -1,5 +1,6 @@
 /* web_account.c - the signed-in customer's own account: the profile (name,
- * language, recovery email), changing the password with the current one, a
+ * language, recovery email), changing the password with the current one (and a
+ * two-factor code when that is on), a
  * new confirmation link, and the language switch of every page's header. */
 #include "feature/web/web_internal.h"
 
@@ -7,6 +8,7 @@
 
 #include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
+#include "feature/auth/twofa.h"
 #include "feature/web/web.h"
 
 /* Shows the profile with the forms filled from the form posted (f) or, on a
@@ -15,16 +17,18 @@
 static void profile_page(http_request *r, int status, const form *f, json_t *errors)
 {
     auth_user u;
-    if (!auth_user_get(r, r->user_id, &u))
+    bool twofa;
+    int left;
+    if (!auth_user_get(r, r->user_id, &u) || !twofa_status(r->db, r->user_id, &twofa, &left))
         return (void)json_decref(errors), web_fail(r);
     const char *name = f && form_get(f, "name") ? form_get(f, "name") : u.name;
     const char *lang = f && form_get(f, "language") ? form_get(f, "language") : u.language;
     const char *recovery = f && form_get(f, "recovery_email") ? form_get(f, "recovery_email")
                                                               : u.recovery_email ? u.recovery_email : "";
     web_page(r, status, "pages/profile", _("Profile"), "profile",
-             json_pack("{s:{s:s, s:s, s:s}, s:b, s:b, s:b, s:o}", "form", "name", name, "email", u.email,
+             json_pack("{s:{s:s, s:s, s:s}, s:b, s:b, s:b, s:b, s:o}", "form", "name", name, "email", u.email,
                        "recovery_email", recovery, "language_it", !strcmp(lang, "it"), "language_en",
-                       !strcmp(lang, "en"), "verified", (int)u.email_verified, "errors",
+                       !strcmp(lang, "en"), "verified", (int)u.email_verified, "twofa", twofa, "errors",
                        errors ? errors : json_object()));
 }
 
@@ -52,6 +56,21 @@ static void post_profile(http_request *r)
     http_redirect(r, "/profile");
 }
 
+/* With two-factor on, changing the password needs a code (put under "otp"). */
+static bool second_factor_ok(http_request *r, const form *f, json_t *errors)
+{
+    bool enabled;
+    int left;
+    if (!twofa_status(r->db, r->user_id, &enabled, &left))
+        enabled = true; /* fail closed */
+    const char *otp = form_get(f, "otp");
+    if (!enabled || (otp && twofa_verify(r, r->user_id, otp) == TWOFA_OK))
+        return true;
+    json_object_set_new(errors, "otp", json_string(otp && *otp ? _("The code is wrong, used or expired.")
+                                                               : _("This field is required.")));
+    return false;
+}
+
 static void post_password(http_request *r)
 {
     form f;
@@ -63,6 +82,8 @@ static void post_password(http_request *r)
         json_object_set_new(errors, "current_password", json_string(_("This field is required.")));
     const char *password = web_new_password(r, &f, "new_password", "new_password_confirm", errors);
     if (json_object_size(errors))
+        return profile_page(r, 422, NULL, errors);
+    if (!second_factor_ok(r, &f, errors))
         return profile_page(r, 422, NULL, errors);
     auth_result res = current && strlen(current) <= SECRET_PASSWORD_MAX
                           ? auth_password_change(r, r->user_id, r->session_id, current, password)

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "feature/auth/auth.h"
+#include "feature/auth/twofa.h"
 #include "feature/auth/secret.h"
 #include "feature/auth/session.h"
 #include "feature/web/web.h"
@@ -134,6 +135,58 @@ static void start_session(http_request *r, int64_t user_id)
     http_redirect(r, "/");
 }
 
+/* With two-factor on, the password only opens a short challenge: the code
+ * comes on the next page, carried by a cookie instead of the password. */
+static void second_step_or_session(http_request *r, int64_t user_id)
+{
+    bool enabled;
+    int left;
+    if (!twofa_status(r->db, user_id, &enabled, &left))
+        return web_fail(r);
+    if (!enabled)
+        return start_session(r, user_id);
+    const char *token = twofa_challenge_new(r, user_id);
+    if (!token)
+        return web_fail(r);
+    web_cookie(r, WEB_COOKIE_LOGIN2, token, LOGIN_CHALLENGE_TTL_S, true);
+    http_redirect(r, "/login/otp");
+}
+
+static void otp_form(http_request *r, int status, const char *error, json_t *errors)
+{
+    web_page(r, status, "pages/login_otp", _("Two-factor authentication"), NULL,
+             json_pack("{s:s?, s:o}", "error", error, "errors", errors ? errors : json_object()));
+}
+
+static void get_login_otp(http_request *r)
+{
+    if (!twofa_challenge_user(r, http_cookie(r, WEB_COOKIE_LOGIN2)))
+        return http_redirect(r, "/login");
+    otp_form(r, 200, NULL, NULL);
+}
+
+static void post_login_otp(http_request *r)
+{
+    form f;
+    if (!web_form(r, &f) || !web_anon_csrf_ok(r, &f))
+        return;
+    const char *token = http_cookie(r, WEB_COOKIE_LOGIN2);
+    int64_t user_id = twofa_challenge_user(r, token);
+    if (!user_id) {
+        web_cookie(r, WEB_COOKIE_LOGIN2, "", 0, true);
+        return http_redirect(r, "/login");
+    }
+    const char *otp = form_get(&f, "otp");
+    if (twofa_verify(r, user_id, otp ? otp : "") != TWOFA_OK) {
+        twofa_challenge_failed(r, token);
+        json_t *errors = json_pack("{s:s}", "otp", _("The code is wrong, used or expired."));
+        return otp_form(r, 401, NULL, errors);
+    }
+    twofa_challenge_done(r, token);
+    web_cookie(r, WEB_COOKIE_LOGIN2, "", 0, true);
+    start_session(r, user_id);
+}
+
 static void post_login(http_request *r)
 {
     form f;
@@ -152,7 +205,7 @@ static void post_login(http_request *r)
     int64_t user_id, wait_s;
     switch (auth_login(r, false, email, password, &user_id, &wait_s)) {
     case AUTH_OK:
-        return start_session(r, user_id);
+        return second_step_or_session(r, user_id);
     case AUTH_BAD_CREDENTIALS:
         return login_form(r, 401, email, _("The email or the password is wrong."), NULL);
     case AUTH_WAIT:
@@ -244,6 +297,8 @@ void web_auth_routes(router *rt)
     router_add(rt, "GET", "/verify", get_verify, ROUTE_PAGE);
     router_add(rt, "GET", "/login", get_login, ROUTE_PAGE);
     router_add(rt, "POST", "/login", post_login, ROUTE_PAGE);
+    router_add(rt, "GET", "/login/otp", get_login_otp, ROUTE_PAGE);
+    router_add(rt, "POST", "/login/otp", post_login_otp, ROUTE_PAGE);
     router_add(rt, "POST", "/logout", post_logout, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "GET", "/password/forgot", get_forgot, ROUTE_PAGE);
     router_add(rt, "POST", "/password/forgot", post_forgot, ROUTE_PAGE);

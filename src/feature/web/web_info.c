@@ -77,5 +77,6 @@ void web_routes(router *rt)
     web_info_routes(rt);
     web_auth_routes(rt);
     web_account_routes(rt);
+    web_twofa_routes(rt);
     web_billing_routes(rt);
 }

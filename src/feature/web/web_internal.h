@@ -32,6 +32,7 @@ enum {
 #define WEB_COOKIE_CSRF "saldo_csrf"
 #define WEB_COOKIE_FLASH "saldo_flash"
 #define WEB_COOKIE_LANG "lang"
+#define WEB_COOKIE_LOGIN2 "saldo_login2" /* the sign-in challenge awaiting a code */
 
 /* Renders templates/<tmpl>.html inside templates/layout.html and answers it
  * with status. data (an object, stolen; NULL = empty) is the page's context;
@@ -90,6 +91,7 @@ const char *web_datetime(http_request *r, const char *iso);
 /* Route groups, one per file. */
 void web_auth_routes(router *rt);
 void web_account_routes(router *rt);
+void web_twofa_routes(router *rt);
 void web_billing_routes(router *rt);
 void web_info_routes(router *rt);
 

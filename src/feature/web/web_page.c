@@ -28,6 +28,7 @@ static const struct {
     {"reset_sent", N_("If an account exists for that address, we sent it a link to choose a new password.")},
     {"password_reset", N_("Your password has been changed. Sign in with the new one.")},
     {"verify_sent", N_("We sent you a new confirmation link.")},
+    {"twofa_off", N_("Two-factor authentication is off.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
