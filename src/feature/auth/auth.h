@@ -10,6 +10,9 @@
 #include "store/db.h"
 
 #define AUTH_COOKIE "saldo_session"
+/* The back office's session cookie (Path=/staff): a person may be signed in as
+ * a customer and as staff in one browser without the two mixing. */
+#define AUTH_STAFF_COOKIE "saldo_staff"
 
 enum { VERIFY_TOKEN_TTL_S = 7 * 86400, RESET_TOKEN_TTL_S = 3600 };
 

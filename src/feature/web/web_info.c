@@ -78,4 +78,5 @@ void web_routes(router *rt)
     web_auth_routes(rt);
     web_account_routes(rt);
     web_billing_routes(rt);
+    web_staff_routes(rt);
 }
