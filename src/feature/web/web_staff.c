@@ -133,8 +133,8 @@ static void get_search(http_request *r)
         return (void)json_decref(errors), web_fail(r);
     decorate_orgs(r, orgs);
     web_staff_page(r, json_object_size(errors) ? 422 : 200, "staff/search", _("Organizations"), "orgs",
-                   json_pack("{s:s, s:b, s:o, s:b, s:o}", "q", q, "searched", *q != '\0', "orgs", orgs, "found",
-                             json_array_size(orgs) > 0, "errors", errors));
+                   json_pack("{s:s, s:b, s:o, s:b, s:o, s:b}", "q", q, "searched", *q != '\0', "orgs", orgs, "found",
+                             json_array_size(orgs) > 0, "errors", errors, "search_page", 1));
 }
 
 /* Labels of the audit log's actions. */

@@ -162,7 +162,7 @@ static bool read_amount(http_request *r, const form *f, const char *code, bool d
     switch (money_parse_locale(text, cur, r->lang, out)) {
     case MONEY_OK:
         if (out->minor <= 0)
-            message = _("Enter an amount greater than zero; choose credit or debit below.");
+            message = _("Enter an amount greater than zero; choose credit or debit above.");
         else if (out->minor > LEDGER_AMOUNT_MAX)
             message = _("This amount is too large.");
         break;
