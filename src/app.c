@@ -2,6 +2,7 @@
  * route → who is asking → may they → CSRF → handler. */
 #include "app.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,6 +73,13 @@ void app_routes(app *a)
     staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
+    /* Staff pages authenticate from the staff cookie, which only the back
+     * office's paths see. */
+    for (size_t i = 0; i < a->routes.count; i++) {
+        const route *ro = &a->routes.routes[i];
+        assert(!((ro->flags & ROUTE_STAFF) && (ro->flags & ROUTE_PAGE)) || web_staff_path(ro->pattern));
+        (void)ro;
+    }
 }
 
 static bool is_api(const http_request *r)
@@ -84,8 +92,10 @@ static bool unsafe_method(const char *m)
     return strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "OPTIONS");
 }
 
-/* Bearer token first (API clients), then the web session cookie. A cookie
- * session on an unsafe API call must carry its CSRF token in X-CSRF-Token. */
+/* Bearer token first (API clients), then the web session cookie: in the back
+ * office (web_staff_path) only the staff cookie and a staff session, elsewhere
+ * only the customer cookie and a customer session. A cookie session on an
+ * unsafe request must carry its CSRF token (header, or the form's _csrf). */
 static void authenticate(http_request *r, bool *via_cookie)
 {
     const char *authz = http_header(r, "Authorization");
@@ -95,8 +105,10 @@ static void authenticate(http_request *r, bool *via_cookie)
         if (!session_find(r->db, authz + 7, &s))
             return;
     } else {
-        const char *cookie = http_cookie(r, AUTH_COOKIE);
-        if (!cookie || !session_find(r->db, cookie, &s) || strcmp(s.kind, "web"))
+        bool staff_area = web_staff_path(r->path);
+        const char *cookie = http_cookie(r, staff_area ? AUTH_STAFF_COOKIE : AUTH_COOKIE);
+        if (!cookie || !session_find(r->db, cookie, &s) || strcmp(s.kind, "web") ||
+            !(staff_area ? s.staff_id : s.user_id))
             return;
         *via_cookie = true;
         r->csrf_token = arena_strdup(r->a, s.csrf);

@@ -198,3 +198,22 @@ size_t db_release_all(db *d)
         db_rollback(d);
     return released;
 }
+
+bool db_like_contains(const char *q, char *out, size_t size)
+{
+    assert(q && out && size >= 3);
+    size_t n = 0;
+    out[n++] = '%';
+    for (const char *p = q; *p; p++) {
+        if (n + 4 > size)
+            return out[0] = '\0', false;
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[n++] = '\\';
+        out[n++] = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+    }
+    if (n + 2 > size)
+        return out[0] = '\0', false;
+    out[n++] = '%';
+    out[n] = '\0';
+    return true;
+}

@@ -75,4 +75,10 @@ void db_fail_after(db *d, int calls);
 size_t db_release_all(db *d);
 int64_t db_changes(db *d);
 
+/* The pattern of `lower(column) LIKE $n ESCAPE '\'` that matches text
+ * containing q anywhere: q lowercased (ASCII), its % _ and \ taken literally,
+ * between two %. Writes at most size bytes (NUL included); false when it does
+ * not fit (2 * strlen(q) + 3 bytes always do). "" gives "%%", matching all. */
+bool db_like_contains(const char *q, char *out, size_t size);
+
 #endif

@@ -10,6 +10,9 @@
 #include "store/db.h"
 
 #define AUTH_COOKIE "saldo_session"
+/* The back office's session cookie (Path=/staff): a person may be signed in as
+ * a customer and as staff in one browser without the two mixing. */
+#define AUTH_STAFF_COOKIE "saldo_staff"
 
 enum { VERIFY_TOKEN_TTL_S = 7 * 86400, RESET_TOKEN_TTL_S = 3600 };
 
@@ -71,6 +74,14 @@ bool auth_user_get(http_request *r, int64_t user_id, auth_user *out);
  * email. False on a store error. */
 bool auth_profile_update(db *d, int64_t user_id, const char *name, const char *lang, const char *recovery_email,
                          bool clear_recovery);
+
+enum { AUTH_SEARCH_TEXT_MAX = 200 };
+
+/* Ids of the customers whose email contains q (case-insensitive; % and _ are
+ * plain characters; q at most AUTH_SEARCH_TEXT_MAX bytes), newest first, at
+ * most max of them. Returns how many, or -1 on a store error. For the back
+ * office's search: other features never read the users table. */
+int auth_users_by_email(db *d, const char *q, int64_t *ids, size_t max);
 
 void auth_routes(router *rt);
 /* Inserts a customer with an organization named after them, as its admin

@@ -286,3 +286,21 @@ bool auth_profile_update(db *d, int64_t user_id, const char *name, const char *l
     db_bind_int64(s, 5, user_id);
     return db_exec1(s) == DB_DONE;
 }
+
+int auth_users_by_email(db *d, const char *q, int64_t *ids, size_t max)
+{
+    assert(q && strlen(q) <= AUTH_SEARCH_TEXT_MAX && max > 0);
+    char pattern[2 * AUTH_SEARCH_TEXT_MAX + 3];
+    bool fits = db_like_contains(q, pattern, sizeof pattern);
+    assert(fits);
+    db_stmt *s = db_prepare(d, "SELECT id FROM users WHERE email LIKE $1 ESCAPE '\\' ORDER BY id DESC LIMIT $2");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, pattern);
+    db_bind_int64(s, 2, (int64_t)max);
+    size_t n = 0;
+    while (n < max && db_step(s) == DB_ROW)
+        ids[n++] = db_col_int64(s, 0);
+    db_done(s);
+    return (int)n;
+}

@@ -18,7 +18,8 @@ bool session_create(db *d, const char *kind, int64_t user_id, int64_t staff_id, 
     if (!strcmp(kind, "web"))
         secret_token_new(out->csrf);
     int64_t now = (int64_t)time(NULL);
-    int64_t ttl = !strcmp(kind, "web") ? SESSION_WEB_TTL_S : !strcmp(kind, "api") ? SESSION_API_TTL_S : 0;
+    int64_t ttl = !strcmp(kind, "web") ? (staff_id ? SESSION_STAFF_WEB_TTL_S : SESSION_WEB_TTL_S)
+                  : !strcmp(kind, "api") ? SESSION_API_TTL_S : 0;
     db_stmt *s = db_prepare(d,
         "INSERT INTO sessions (token_hash, kind, user_id, staff_id, name, csrf_token, created_at,"
         " last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id");

@@ -20,7 +20,9 @@ typedef struct session {
     char csrf[SECRET_TOKEN_CHARS + 1];
 } session;
 
-enum { SESSION_WEB_TTL_S = 14 * 86400, SESSION_API_TTL_S = 30 * 86400, SESSION_TOUCH_EVERY_S = 300 };
+/* A staff member's web session is short: the back office moves money. */
+enum { SESSION_WEB_TTL_S = 14 * 86400, SESSION_STAFF_WEB_TTL_S = 12 * 3600, SESSION_API_TTL_S = 30 * 86400,
+       SESSION_TOUCH_EVERY_S = 300 };
 
 /* Creates a session; token_out receives the secret to hand to the client once.
  * kind "token" sessions carry a name and never expire. */

@@ -114,3 +114,43 @@ int org_members(db *d, int64_t org_id, org_member *out, size_t max)
     assert(n <= max);
     return (int)n;
 }
+
+/* ",12,345," for the ids: one text parameter however many ids there are. */
+static bool id_list(const int64_t *ids, size_t n, char *out, size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, ",");
+    for (size_t i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%lld,", (long long)ids[i]);
+    return used < size;
+}
+
+int org_search(db *d, const char *q, const int64_t *member_ids, size_t member_count, org_hit *out, size_t max)
+{
+    assert(q && strlen(q) <= ORG_SEARCH_TEXT_MAX && member_count <= ORG_SEARCH_MEMBERS_MAX);
+    assert(max > 0 && max <= ORG_SEARCH_HITS_MAX);
+    char pattern[2 * ORG_SEARCH_TEXT_MAX + 3], ids[ORG_SEARCH_MEMBERS_MAX * 21 + 2];
+    if (!db_like_contains(q, pattern, sizeof pattern) || !id_list(member_ids, member_count, ids, sizeof ids))
+        return -1;
+    db_stmt *s = db_prepare(d,
+        "SELECT o.id, o.name, o.created_at, COALESCE((SELECT m.user_id FROM memberships m"
+        "  WHERE m.org_id = o.id AND m.role = 'admin' ORDER BY m.created_at, m.user_id LIMIT 1), 0)"
+        " FROM orgs o WHERE $1 = '%%' OR lower(o.name) LIKE $1 ESCAPE '\\' OR EXISTS (SELECT 1 FROM memberships m"
+        "  WHERE m.org_id = o.id AND $2 LIKE '%,' || CAST(m.user_id AS TEXT) || ',%')"
+        " ORDER BY o.id DESC LIMIT $3");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, pattern);
+    db_bind_text(s, 2, ids);
+    db_bind_int64(s, 3, (int64_t)max);
+    size_t n = 0;
+    while (n < max && db_step(s) == DB_ROW) {
+        org_hit *h = &out[n++];
+        h->id = db_col_int64(s, 0);
+        snprintf(h->name, sizeof h->name, "%s", db_col_text(s, 1));
+        h->created_at = db_col_int64(s, 2);
+        h->admin_user_id = db_col_int64(s, 3);
+    }
+    db_done(s);
+    assert(n <= max);
+    return (int)n;
+}

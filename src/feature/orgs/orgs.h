@@ -38,4 +38,19 @@ typedef struct org_member {
  * Names and emails are auth's business: ask auth_user_get. */
 int org_members(db *d, int64_t org_id, org_member *out, size_t max);
 
+enum { ORG_SEARCH_TEXT_MAX = 200, ORG_SEARCH_MEMBERS_MAX = 500, ORG_SEARCH_HITS_MAX = 100 };
+
+typedef struct org_hit {
+    int64_t id;
+    char name[ORG_NAME_MAX + 1];
+    int64_t created_at;    /* Unix seconds */
+    int64_t admin_user_id; /* its first administrator, 0 if none */
+} org_hit;
+
+/* The organizations whose name contains q (case-insensitive; % and _ are plain
+ * characters; "" matches every one) or that have one of member_ids (at most
+ * ORG_SEARCH_MEMBERS_MAX) as a member, newest first, at most max (<=
+ * ORG_SEARCH_HITS_MAX) into out. Returns how many, or -1 on a store error. */
+int org_search(db *d, const char *q, const int64_t *member_ids, size_t member_count, org_hit *out, size_t max);
+
 #endif

@@ -5,7 +5,7 @@
 #include "http/http.h"
 
 /* POST /api/v1/staff/orgs/{org_id}/adjustments */
-void staff_adjustment(http_request *r);
+void staff_post_adjustment(http_request *r);
 /* GET /api/v1/staff/audit */
 void staff_get_audit(http_request *r);
 

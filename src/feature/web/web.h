@@ -5,9 +5,15 @@
 #ifndef SALDO_WEB_H
 #define SALDO_WEB_H
 
+#include <stdbool.h>
+
 #include "http/router.h"
 
 void web_routes(router *rt);
+
+/* True for the back office's pages: "/staff" and everything below it. There
+ * the staff cookie is the only session, and errors use the back office layout. */
+bool web_staff_path(const char *path);
 
 /* Answers an HTML error page for status (400, 403, 404, 405, 429, 500) in the
  * request's language, inside the layout. Rolls back an open transaction. Does

@@ -20,7 +20,7 @@ static const struct {
     {"withdrawal", N_("Withdrawal")},  {"payment", N_("Payment")},
 };
 
-static const char *kind_label(http_request *r, const char *kind)
+const char *web_kind_label(http_request *r, const char *kind)
 {
     for (size_t i = 0; i < sizeof kind_labels / sizeof kind_labels[0]; i++)
         if (!strcmp(kind_labels[i].kind, kind))
@@ -50,14 +50,13 @@ static void get_wallet(http_request *r)
     web_page(r, 200, "pages/wallet", _("Wallet"), "billing", w);
 }
 
-/* Adds display fields (date, label, direction) to each API-shaped line. */
-static void decorate_lines(http_request *r, json_t *lines)
+void web_decorate_lines(http_request *r, json_t *lines)
 {
     size_t i;
     json_t *line;
     json_array_foreach(lines, i, line) {
         json_object_set_new(line, "date", json_string(web_datetime(r, json_string_value(json_object_get(line, "created_at")))));
-        json_object_set_new(line, "label", json_string(kind_label(r, json_string_value(json_object_get(line, "kind")))));
+        json_object_set_new(line, "label", json_string(web_kind_label(r, json_string_value(json_object_get(line, "kind")))));
         json_object_set_new(line, "credit", json_boolean(!strcmp(json_string_value(json_object_get(line, "direction")), "credit")));
     }
 }
@@ -76,7 +75,7 @@ static void get_transactions(http_request *r)
     if (!page)
         return web_fail(r);
     json_t *lines = json_object_get(page, "transactions");
-    decorate_lines(r, lines);
+    web_decorate_lines(r, lines);
     json_object_set_new(page, "has_transactions", json_boolean(json_array_size(lines) > 0));
     json_t *next = json_object_get(page, "next_cursor");
     if (json_is_string(next))

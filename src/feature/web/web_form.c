@@ -15,16 +15,21 @@
 #include "feature/web/web.h"
 #include "http/field.h"
 
-void web_cookie(http_request *r, const char *name, const char *value, int64_t max_age_s, bool strict)
+void web_cookie_at(http_request *r, const char *path, const char *name, const char *value, int64_t max_age_s,
+                   bool strict)
 {
-    assert(max_age_s >= 0 && !strpbrk(value, ";, \r\n"));
+    assert(max_age_s >= 0 && !strpbrk(value, ";, \r\n") && path[0] == '/' && !strpbrk(path, ";, \r\n"));
     http_add_header(r, "Set-Cookie",
-                    arena_printf(r->a, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=%s%s", name, value,
+                    arena_printf(r->a, "%s=%s; Path=%s; Max-Age=%lld; HttpOnly; SameSite=%s%s", name, value, path,
                                  (long long)max_age_s, strict ? "Strict" : "Lax", r->app->https ? "; Secure" : ""));
 }
 
-/* A token of the shape secret_token_new makes (base64url, fixed length). */
-static bool token_shape_ok(const char *t)
+void web_cookie(http_request *r, const char *name, const char *value, int64_t max_age_s, bool strict)
+{
+    web_cookie_at(r, "/", name, value, max_age_s, strict);
+}
+
+bool web_token_ok(const char *t)
 {
     return t && strlen(t) == SECRET_TOKEN_CHARS &&
            strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == SECRET_TOKEN_CHARS;
@@ -35,7 +40,7 @@ const char *web_csrf(http_request *r)
     if (r->csrf_token)
         return r->csrf_token;
     const char *cookie = http_cookie(r, WEB_COOKIE_CSRF);
-    if (token_shape_ok(cookie))
+    if (web_token_ok(cookie))
         return cookie;
     /* One token per request: a second form on the page reuses it. */
     for (int i = 0; i < r->header_count; i++) {
@@ -63,7 +68,7 @@ bool web_anon_csrf_ok(http_request *r, const form *f)
     if (r->csrf_token)
         return true; /* a web session: app_dispatch checked its token */
     const char *cookie = http_cookie(r, WEB_COOKIE_CSRF), *sent = form_get(f, "_csrf");
-    if (token_shape_ok(cookie) && sent && auth_secure_equal(cookie, sent))
+    if (web_token_ok(cookie) && sent && auth_secure_equal(cookie, sent))
         return true;
     web_error_page(r, 403);
     return false;

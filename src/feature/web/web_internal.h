@@ -40,12 +40,21 @@ enum {
  * it, so the page sees them too. title is already translated; nav names the
  * navigation entry to highlight ("billing") or is NULL. */
 void web_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data);
+/* web_page for the back office: templates/<tmpl>.html inside
+ * templates/staff/layout.html, whose header has the back office's search,
+ * navigation (nav: "orgs", "audit") and the signed-in staff member. */
+void web_staff_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data);
 /* After a store error: rolls back and answers the 500 page. */
 void web_fail(http_request *r);
 
 /* Set-Cookie with Path=/, HttpOnly, SameSite=Lax (Strict with strict), Secure
  * when the site is https; max_age_s 0 deletes the cookie. */
 void web_cookie(http_request *r, const char *name, const char *value, int64_t max_age_s, bool strict);
+/* web_cookie with another Path (an absolute path without ; or spaces). */
+void web_cookie_at(http_request *r, const char *path, const char *name, const char *value, int64_t max_age_s,
+                   bool strict);
+/* True when t has the shape of a token secret_token_new makes. */
+bool web_token_ok(const char *t);
 
 /* The CSRF token for the page's forms: the web session's, or for an anonymous
  * visitor the double-submit token of the saldo_csrf cookie (set here when it
@@ -88,11 +97,19 @@ int64_t web_current_org(http_request *r);
  * timestamp as jout_time writes it; the input itself when malformed. */
 const char *web_datetime(http_request *r, const char *iso);
 
+/* The label of a ledger transfer kind ("topup", "adjustment", ...) in the
+ * request's language; the kind itself when unknown. */
+const char *web_kind_label(http_request *r, const char *kind);
+/* Adds "date", "label" and "credit" to each line of wallet_lines_json. */
+void web_decorate_lines(http_request *r, json_t *lines);
+
 /* Route groups, one per file. */
 void web_auth_routes(router *rt);
 void web_account_routes(router *rt);
 void web_twofa_routes(router *rt);
 void web_billing_routes(router *rt);
 void web_info_routes(router *rt);
+void web_staff_routes(router *rt);
+void web_staff_org_routes(router *rt);
 
 #endif

@@ -1,7 +1,8 @@
-/* web_page.c - the layout every page is rendered in: provider name, navigation,
- * the current organization's balances in the top-right corner, the language
- * switch, sign-out, flash messages and the footer with the provider's
- * identity; and the error pages. */
+/* web_page.c - the layouts pages are rendered in. The client area's: provider
+ * name, navigation, the current organization's balances in the top-right
+ * corner, the language switch, sign-out, flash messages and the footer with
+ * the provider's identity. The back office's: its own header (search,
+ * navigation, the staff member). And the error pages, in either. */
 #include "feature/web/web.h"
 #include "feature/web/web_internal.h"
 
@@ -11,6 +12,7 @@
 #include "app.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
+#include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "http/static_files.h"
 #include "lib/log.h"
@@ -29,6 +31,8 @@ static const struct {
     {"password_reset", N_("Your password has been changed. Sign in with the new one.")},
     {"verify_sent", N_("We sent you a new confirmation link.")},
     {"twofa_off", N_("Two-factor authentication is off.")},
+    {"staff_signed_out", N_("You have signed out of the back office.")},
+    {"adjusted", N_("The adjustment has been posted. The new balance is shown below.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
@@ -78,7 +82,9 @@ static void add_user(http_request *r, json_t *ctx)
     }
 }
 
-static void add_layout(http_request *r, json_t *ctx, const char *title, const char *nav)
+/* What both layouts show: language, title, provider, CSRF token, static files,
+ * the highlighted navigation entry and the flash message. */
+static void add_common(http_request *r, json_t *ctx, const char *title, const char *nav)
 {
     const app *a = r->app;
     json_object_set_new(ctx, "lang", json_string(r->lang));
@@ -98,15 +104,11 @@ static void add_layout(http_request *r, json_t *ctx, const char *title, const ch
     const char *flash = take_flash(r);
     if (flash)
         json_object_set_new(ctx, "flash", json_string(flash));
-    add_user(r, ctx);
 }
 
-void web_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data)
+/* Renders tmpl with ctx (stolen), then layout around it, and answers. */
+static void render(http_request *r, int status, const char *layout, const char *tmpl, json_t *ctx)
 {
-    assert(tmpl && title);
-    json_t *ctx = data ? data : json_object();
-    assert(json_is_object(ctx));
-    add_layout(r, ctx, title, nav);
     buf page, out;
     char err[256];
     buf_init(&page, WEB_PAGE_BYTES_MAX);
@@ -114,7 +116,7 @@ void web_page(http_request *r, int status, const char *tmpl, const char *title, 
     bool ok = tmpl_render(r->app->tmpl, tmpl, ctx, translate, (void *)r->lang, &page, err, sizeof err);
     if (ok) {
         json_object_set_new(ctx, "content", json_string(buf_cstr(&page)));
-        ok = tmpl_render(r->app->tmpl, "layout", ctx, translate, (void *)r->lang, &out, err, sizeof err);
+        ok = tmpl_render(r->app->tmpl, layout, ctx, translate, (void *)r->lang, &out, err, sizeof err);
     }
     json_decref(ctx);
     if (ok) {
@@ -127,6 +129,35 @@ void web_page(http_request *r, int status, const char *tmpl, const char *title, 
     }
     buf_free(&page);
     buf_free(&out);
+}
+
+void web_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data)
+{
+    assert(tmpl && title);
+    json_t *ctx = data ? data : json_object();
+    assert(json_is_object(ctx));
+    add_common(r, ctx, title, nav);
+    add_user(r, ctx);
+    render(r, status, "layout", tmpl, ctx);
+}
+
+void web_staff_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data)
+{
+    assert(tmpl && title && web_staff_path(r->path));
+    json_t *ctx = data ? data : json_object();
+    assert(json_is_object(ctx));
+    add_common(r, ctx, title, nav);
+    staff_member m;
+    if (r->staff_id && staff_get(r, r->staff_id, &m))
+        json_object_set_new(ctx, "staff", json_pack("{s:s, s:s}", "email", m.email, "name", m.name));
+    if (!json_object_get(ctx, "q"))
+        json_object_set_new(ctx, "q", json_string(""));
+    render(r, status, "staff/layout", tmpl, ctx);
+}
+
+bool web_staff_path(const char *path)
+{
+    return path && !strncmp(path, "/staff", 6) && (path[6] == '\0' || path[6] == '/');
 }
 
 void web_fail(http_request *r)
@@ -149,6 +180,10 @@ void web_error_page(http_request *r, int status)
     case 429: title = _("Too many requests"); message = _("Wait a few minutes and try again."); break;
     default: status = 500; title = _("Something went wrong"); message = _("We could not complete the request and nothing was changed. Try again in a moment."); break;
     }
-    web_page(r, status, "pages/error", title, NULL,
-             json_pack("{s:i, s:s, s:b}", "status", status, "message", message, "signed_in", r->user_id > 0));
+    json_t *data = json_pack("{s:i, s:s, s:b}", "status", status, "message", message, "signed_in", r->user_id > 0);
+    if (web_staff_path(r->path)) {
+        json_object_set_new(data, "staff_area", json_true());
+        return web_staff_page(r, status, "pages/error", title, NULL, data);
+    }
+    web_page(r, status, "pages/error", title, NULL, data);
 }
