@@ -1,6 +1,8 @@
 /* http.c - request inputs and answers (see http.h). */
 #include "http/http.h"
 
+#include "http/json_out.h"
+
 #include <assert.h>
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -60,12 +62,15 @@ static void set_body(http_request *r, int status, const char *type, const char *
 
 void http_json(http_request *r, int status, json_t *body)
 {
-    char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    assert(!r->answered && "a request is answered once");
+    buf_reset(&r->out);
+    bool ok = json_out(&r->out, body);
     json_decref(body);
-    if (!s)
-        abort();
-    set_body(r, status, "application/json", s, strlen(s));
-    free(s);
+    assert(ok); /* the answer buffer has no limit and our trees are shallow */
+    (void)ok;
+    r->status = status;
+    r->content_type = "application/json";
+    r->answered = true;
 }
 
 void http_error(http_request *r, int status, const char *code, const char *message, const char *field)

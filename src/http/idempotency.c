@@ -1,6 +1,8 @@
 /* idempotency.c - see idempotency.h. */
 #include "http/idempotency.h"
 
+#include "http/json_out.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +61,11 @@ bool idem_check(http_request *r, const idem *k)
 
 bool idem_save_and_answer(http_request *r, const idem *k, int status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    buf answer;
+    buf_init(&answer, 0);
+    json_out(&answer, body);
     json_decref(body);
-    if (!text)
-        abort();
+    const char *text = buf_cstr(&answer);
     db_stmt *s = db_prepare(r->db,
         "INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6)");
@@ -82,6 +85,6 @@ bool idem_save_and_answer(http_request *r, const idem *k, int status, json_t *bo
         db_rollback(r->db);
         http_error(r, 500, "store_error", "the request could not be saved; nothing was changed", NULL);
     }
-    free(text);
+    buf_free(&answer);
     return ok;
 }
