@@ -117,6 +117,7 @@ static void authenticate(http_request *r, bool *via_cookie)
     r->user_id = s.user_id;
     r->staff_id = s.staff_id;
     r->current_org = s.current_org;
+    r->profile_lang = s.lang[0] ? arena_strdup(r->a, s.lang) : NULL;
 }
 
 static bool csrf_ok(http_request *r, const route *ro)

@@ -45,6 +45,7 @@ typedef struct http_request {
     int64_t current_org;          /* the session's chosen organization, 0 = none */
     const char *csrf_token;       /* of a web session */
     const char *lang;             /* "it" or "en" */
+    const char *profile_lang;     /* the signed-in customer's language, NULL otherwise */
     /* The answer. */
     int status;
     const char *content_type;

@@ -23,6 +23,7 @@ struct db {
     void *conn;
     bool in_tx;
     int fail_countdown; /* fault injection: 0 = off */
+    size_t in_use;      /* statements handed out and not yet done */
     size_t stmt_count;
     db_stmt stmts[STMT_CACHE_MAX]; /* open addressing on the SQL pointer */
 };
@@ -84,6 +85,7 @@ db_stmt *db_prepare(db *d, const char *sql)
             assert(!s->in_use && "statement already in use: call db_done first");
             d->drv->reset(s->impl);
             s->in_use = true;
+            d->in_use++;
             return s;
         }
         if (s->sql)
@@ -95,6 +97,7 @@ db_stmt *db_prepare(db *d, const char *sql)
         s->owner = d;
         s->sql = sql;
         s->in_use = true;
+        d->in_use++;
         d->stmt_count++;
         return s;
     }
@@ -133,6 +136,10 @@ void db_done(db_stmt *s)
     if (!s)
         return;
     s->owner->drv->reset(s->impl);
+    if (s->in_use) {
+        assert(s->owner->in_use > 0);
+        s->owner->in_use--;
+    }
     s->in_use = false;
 }
 
@@ -171,13 +178,24 @@ db_status db_commit(db *d)
     return st;
 }
 
+/* Resets every statement still handed out; returns how many there were. */
+static size_t done_all(db *d)
+{
+    size_t released = 0;
+    for (size_t i = 0; i < STMT_CACHE_MAX && d->in_use > 0; i++)
+        if (d->stmts[i].in_use) {
+            db_done(&d->stmts[i]);
+            released++;
+        }
+    assert(d->in_use == 0);
+    return released;
+}
+
 void db_rollback(db *d)
 {
     if (!d->in_tx)
         return;
-    for (size_t i = 0; i < STMT_CACHE_MAX; i++)
-        if (d->stmts[i].in_use)
-            db_done(&d->stmts[i]);
+    done_all(d);
     db_exec_script(d, "ROLLBACK");
     d->in_tx = false;
 }
@@ -188,12 +206,7 @@ int64_t db_changes(db *d) { return d->drv->changes(d->conn); }
 
 size_t db_release_all(db *d)
 {
-    size_t released = 0;
-    for (size_t i = 0; i < STMT_CACHE_MAX; i++)
-        if (d->stmts[i].in_use) {
-            db_done(&d->stmts[i]);
-            released++;
-        }
+    size_t released = done_all(d);
     if (d->in_tx)
         db_rollback(d);
     return released;

@@ -137,15 +137,9 @@ void auth_pick_language(http_request *r)
         r->lang = !strcmp(c, "it") ? "it" : "en";
         return;
     }
-    if (r->user_id) {
-        db_stmt *s = db_prepare(r->db, "SELECT language FROM users WHERE id = $1");
-        if (s) {
-            db_bind_int64(s, 1, r->user_id);
-            if (db_step(s) == DB_ROW)
-                r->lang = !strcmp(db_col_text(s, 0), "en") ? "en" : "it";
-            db_done(s);
-            return;
-        }
+    if (r->profile_lang) { /* read with the session: no query of its own */
+        r->lang = !strcmp(r->profile_lang, "en") ? "en" : "it";
+        return;
     }
     const char *al = http_header(r, "Accept-Language");
     r->lang = al && !strncmp(al, "en", 2) ? "en" : "it";

@@ -64,9 +64,10 @@ bool session_find(db *d, const char *token, session *out)
     secret_token_hash(token, hash);
     int64_t now = (int64_t)time(NULL);
     db_stmt *s = db_prepare(d,
-        "SELECT id, COALESCE(user_id, 0), COALESCE(staff_id, 0), COALESCE(current_org, 0), kind,"
-        " COALESCE(csrf_token, ''), last_seen_at FROM sessions"
-        " WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)");
+        "SELECT s.id, COALESCE(s.user_id, 0), COALESCE(s.staff_id, 0), COALESCE(s.current_org, 0), s.kind,"
+        " COALESCE(s.csrf_token, ''), s.last_seen_at, COALESCE(u.language, '')"
+        " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
+        " WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > $2)");
     if (!s)
         return false;
     db_bind_text(s, 1, hash);
@@ -81,6 +82,7 @@ bool session_find(db *d, const char *token, session *out)
         snprintf(out->kind, sizeof out->kind, "%s", db_col_text(s, 4));
         snprintf(out->csrf, sizeof out->csrf, "%s", db_col_text(s, 5));
         last_seen = db_col_int64(s, 6);
+        snprintf(out->lang, sizeof out->lang, "%s", db_col_text(s, 7));
     }
     db_done(s);
     if (found)

@@ -18,6 +18,7 @@ typedef struct session {
     int64_t current_org;
     char kind[8];
     char csrf[SECRET_TOKEN_CHARS + 1];
+    char lang[3];      /* the customer's profile language ("" for staff), read with the session */
 } session;
 
 /* A staff member's web session is short: the back office moves money. */
