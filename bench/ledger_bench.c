@@ -301,8 +301,8 @@ static void print_case(const bench_case *p)
     }
     double ratio = r[CASE_RAW] > 0 ? r[CASE_LEDGER] / r[CASE_RAW] : 0;
     double ceiling = r[CASE_RAW] > 0 ? r[CASE_ROW] / r[CASE_RAW] : 0;
-    printf("    ledger/raw %.2f  (target >= %.2f)  %s   [transfer row only/raw %.2f]\n", ratio,
-           p->target_ratio, ratio >= p->target_ratio ? "PASS" : "MISS", ceiling);
+    printf("    ledger/raw, %s: %.2f  (target >= %.2f)  %s   [transfer row only/raw %.2f]\n", p->label,
+           ratio, p->target_ratio, ratio >= p->target_ratio ? "PASS" : "MISS", ceiling);
 }
 
 /* Every balance must still follow from the transfers, and every post landed. */
