@@ -281,9 +281,7 @@ typedef struct bench_case {
 /* The cases alternate in BENCH_ROUNDS rounds of count / BENCH_ROUNDS each. */
 static void run_case(bench_ctx *c, bench_case *p)
 {
-    long part = p->count / BENCH_ROUNDS;
-    part -= part % p->per_tx;
-    p->count = part * BENCH_ROUNDS;
+    long part = p->count / BENCH_ROUNDS; /* whole transactions: parse_count checked */
     for (int round = 0; round < BENCH_ROUNDS && !c->failed; round++)
         for (int k = 0; k < CASE_COUNT && !c->failed; k++)
             p->ns[k] += time_ops(c, p->op[k], part, p->per_tx);
@@ -320,11 +318,13 @@ static bool verify(bench_ctx *c, long expected)
     return problems == 0 && n == expected;
 }
 
-static bool parse_count(const char *s, long *out)
+/* A count for --single (per_tx 1) or --batched (per_tx BENCH_BATCH_SIZE): the
+ * same whole number of transactions in each of the BENCH_ROUNDS rounds. */
+static bool parse_count(const char *s, long per_tx, long *out)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    if (*end || v < BENCH_BATCH_SIZE || v > BENCH_COUNT_MAX)
+    if (*end || v < BENCH_ROUNDS * per_tx || v > BENCH_COUNT_MAX || v % (BENCH_ROUNDS * per_tx))
         return false;
     *out = v;
     return true;
@@ -338,10 +338,11 @@ int main(int argc, char **argv)
         return 2;
     }
     for (int i = 2; i + 1 < argc; i += 2)
-        if (!(!strcmp(argv[i], "--single") && parse_count(argv[i + 1], &single)) &&
-            !(!strcmp(argv[i], "--batched") && parse_count(argv[i + 1], &batched))) {
-            fprintf(stderr, "ledger_bench: bad argument %s (counts: %d to %d)\n", argv[i],
-                    BENCH_BATCH_SIZE, BENCH_COUNT_MAX);
+        if (!(!strcmp(argv[i], "--single") && parse_count(argv[i + 1], 1, &single)) &&
+            !(!strcmp(argv[i], "--batched") && parse_count(argv[i + 1], BENCH_BATCH_SIZE, &batched))) {
+            fprintf(stderr, "ledger_bench: bad %s %s: a multiple of %d (--single) or of %d (--batched),"
+                    " at most %d\n", argv[i], argv[i + 1], BENCH_ROUNDS, BENCH_ROUNDS * BENCH_BATCH_SIZE,
+                    BENCH_COUNT_MAX);
             return 2;
         }
     char path[4096];
