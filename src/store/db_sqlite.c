@@ -5,6 +5,7 @@
 #include "store/db_driver.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +18,18 @@ static const char *const sqlite_pragmas =
     "PRAGMA foreign_keys=ON;"
     "PRAGMA temp_store=MEMORY;";
 
+/* Process-wide settings, before SQLite initializes: no memory statistics,
+ * which otherwise take a global mutex on every allocation (measured in
+ * docs/PERFORMANCE.md). */
+static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
+static void sq_config(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static void *sq_open(const char *path, char *err, size_t err_size)
 {
+    pthread_once(&sq_config_once, sq_config);
     sqlite3 *c = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &c, flags, NULL) != SQLITE_OK) {

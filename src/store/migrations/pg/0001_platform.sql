@@ -156,10 +156,12 @@ CREATE TABLE ledger_transfers (
     currency          TEXT NOT NULL,
     kind              TEXT NOT NULL,
     reference         TEXT NOT NULL DEFAULT '',
-    reverses_id       BIGINT UNIQUE REFERENCES ledger_transfers(id),
+    reverses_id       BIGINT REFERENCES ledger_transfers(id),   -- reversed once: see the partial index below
     created_at        BIGINT NOT NULL,
     CHECK (debit_account_id <> credit_account_id)
 );
+-- Partial: only reversals have reverses_id, so ordinary transfers add no entry here.
+CREATE UNIQUE INDEX ledger_transfers_reverses ON ledger_transfers(reverses_id) WHERE reverses_id IS NOT NULL;
 CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit_account_id, id);
 CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit_account_id, id);
 CREATE TRIGGER ledger_transfers_immutable BEFORE UPDATE OR DELETE ON ledger_transfers

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# run.sh - `make bench`: builds saldo, runs the ledger benchmark on a
+# disk-backed folder (var/bench/, never a tmpfs: fsync has to reach a disk for
+# the figures to mean anything) and the HTTP benchmark, then prints every
+# target with PASS or MISS. Exits 0 on misses (benchmarks report, tests
+# assert); non-zero only when a benchmark could not run. See docs/PERFORMANCE.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+if [ ! -f build/build.ninja ]; then meson setup build >/dev/null; fi
+ninja -C build saldo bench/ledger_bench >/dev/null
+
+mkdir -p var/bench
+WORK=$(mktemp -d "$ROOT/var/bench/run.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+FS=$(stat -f -c %T "$WORK")
+if [ "$FS" = tmpfs ] || [ "$FS" = ramfs ]; then
+  echo "bench: $WORK is on $FS: the ledger figures would not include real fsyncs" >&2
+fi
+
+echo "saldo benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo '+changes')"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ledger database folder: $WORK ($FS)"
+echo
+
+build/bench/ledger_bench "$WORK" | tee "$WORK/ledger.out"
+echo
+bench/http.sh | tee "$WORK/http.out"
+
+echo
+echo "summary"
+grep -h -E 'PASS|MISS' "$WORK/ledger.out" "$WORK/http.out" | sed -E 's/^ +/  /'
