@@ -135,6 +135,10 @@ test('the logo: uploaded as a file, checked by content, shown in the header inst
   const img = await fetch(`${saldo.url}/orgs/${u.org.id}/logo`, { headers: { Cookie: u.web.cookieHeader() } });
   assert.equal(img.headers.get('content-type'), 'image/png');
   assert.deepEqual(Buffer.from(await img.arrayBuffer()), png);
+  // Another current organization without a logo shows its name, even on a page showing this logo.
+  await u.web.post('/orgs/new', { _csrf, name: 'No Logo Srl', kind: 'company' });
+  assert.deepEqual(headerOrg((await u.web.get(`/orgs/${u.org.id}`)).text), { name: 'No Logo Srl' });
+  await u.web.post('/orgs/switch', { _csrf, org_id: String(u.org.id), next: '/' });
   const removed = await u.web.post(`/orgs/${u.org.id}/logo/delete`, { _csrf });
   assert.equal(removed.status, 303);
   assert.deepEqual(headerOrg((await u.web.get('/')).text), { name: u.org.name });

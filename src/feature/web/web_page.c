@@ -82,8 +82,10 @@ static void add_orgs(http_request *r, json_t *ctx, int64_t current)
         if (id != current)
             continue;
         json_t *cur = json_pack("{s:I, s:O}", "id", (json_int_t)id, "name", json_object_get(o, "name"));
-        if (json_is_true(json_object_get(o, "has_logo")))
-            json_object_set_new(cur, "logo_src", json_sprintf("/orgs/%lld/logo", (long long)id));
+        /* Always set: a missing key would be looked up in the page's own context. */
+        json_object_set_new(cur, "logo_src", json_is_true(json_object_get(o, "has_logo"))
+                                                 ? json_sprintf("/orgs/%lld/logo", (long long)id)
+                                                 : json_false());
         json_object_set_new(ctx, "current_org", cur);
     }
     json_object_set_new(ctx, "orgs", orgs);
