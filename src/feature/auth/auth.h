@@ -93,7 +93,7 @@ db_status auth_user_create(db *d, const char *email, const char *password_hash, 
 int64_t auth_check_login(http_request *r, bool staff, const char *email, const char *password);
 /* Sets r->lang from the user's profile, the lang cookie or Accept-Language. */
 void auth_pick_language(http_request *r);
-/* The `_csrf` field of a urlencoded form body, or NULL. */
+/* The `_csrf` field of a urlencoded or multipart/form-data body, or NULL. */
 const char *auth_form_csrf(http_request *r);
 /* Constant-time comparison of two strings of equal length. */
 bool auth_secure_equal(const char *a, const char *b);

@@ -16,6 +16,7 @@
 #include "core/country.h"
 #include "http/form.h"
 #include "http/json_in.h"
+#include "http/multipart.h"
 
 bool auth_secure_equal(const char *a, const char *b)
 {
@@ -157,9 +158,22 @@ void auth_routes(router *rt)
     auth_token_routes(rt);
 }
 
+/* The _csrf part of a multipart/form-data body (file uploads), or NULL. */
+static const char *multipart_csrf(http_request *r, const char *ct)
+{
+    const char *boundary = multipart_boundary(r->a, ct);
+    multipart m;
+    if (!boundary || !multipart_parse(r->a, boundary, r->body, r->body_len, &m))
+        return NULL;
+    const multipart_part *p = multipart_get(&m, "_csrf");
+    return p && !p->filename && p->len <= 128 ? arena_strndup(r->a, p->data, p->len) : NULL;
+}
+
 const char *auth_form_csrf(http_request *r)
 {
     const char *ct = http_header(r, "Content-Type");
+    if (ct && !strncmp(ct, "multipart/form-data", 19))
+        return multipart_csrf(r, ct);
     form f;
     if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) ||
         !form_parse(r->a, r->body, r->body_len, &f))

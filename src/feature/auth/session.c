@@ -137,3 +137,14 @@ bool session_revoke_others(db *d, int64_t user_id, int64_t keep_id)
     db_bind_int64(s, 3, keep_id);
     return db_exec1(s) == DB_DONE;
 }
+
+bool session_set_current_org(db *d, int64_t session_id, int64_t org_id)
+{
+    assert(session_id > 0 && org_id > 0);
+    db_stmt *s = db_prepare(d, "UPDATE sessions SET current_org = $1 WHERE id = $2 AND revoked_at IS NULL");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, session_id);
+    return db_exec1(s) == DB_DONE && db_changes(d) == 1;
+}

@@ -40,5 +40,8 @@ bool session_revoke_user(db *d, int64_t user_id);
 bool session_revoke_token(db *d, int64_t token_id, int64_t user_id);
 /* Revokes every session of a user but keep_id (after a password change). */
 bool session_revoke_others(db *d, int64_t user_id, int64_t keep_id);
+/* Makes org_id the session's current organization (the header's switcher);
+ * the caller has checked that the session's user belongs to it. */
+bool session_set_current_org(db *d, int64_t session_id, int64_t org_id);
 
 #endif

@@ -9,7 +9,7 @@
 bool org_create(db *d, const char *name, int64_t *out_id)
 {
     assert(db_in_tx(d));
-    db_stmt *s = db_prepare(d, "INSERT INTO orgs (name, created_at) VALUES ($1, $2) RETURNING id");
+    db_stmt *s = db_prepare(d, "INSERT INTO orgs (name, created_at, personal) VALUES ($1, $2, 1) RETURNING id");
     if (!s)
         return false;
     db_bind_text(s, 1, name);
@@ -32,6 +32,15 @@ bool org_add_member(db *d, int64_t org_id, int64_t user_id, const char *role, bo
     db_bind_text(s, 3, role);
     db_bind_int64(s, 4, billing);
     db_bind_int64(s, 5, (int64_t)time(NULL));
+    if (db_exec1(s) != DB_DONE)
+        return false;
+    if (strcmp(role, "admin"))
+        return true;
+    s = db_prepare(d, "UPDATE orgs SET legal_rep_user_id = $1 WHERE id = $2 AND legal_rep_user_id IS NULL");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, user_id);
+    db_bind_int64(s, 2, org_id);
     return db_exec1(s) == DB_DONE;
 }
 

@@ -72,8 +72,16 @@ static void get_org(http_request *r)
         json_decref(w);
         return (void)http_error(r, 500, "store_error", "cannot read the organization", NULL);
     }
-    json_object_set_new(w, "organization", json_pack("{s:I, s:s, s:o}", "id", (json_int_t)org_id, "name", name,
-                                                      "members", members));
+    org_profile p;
+    if (org_profile_get(r->db, org_id, &p) != 1) {
+        json_decref(w);
+        json_decref(members);
+        return (void)http_error(r, 500, "store_error", "cannot read the organization", NULL);
+    }
+    json_t *profile = org_profile_json(&p, arena_printf(r->a, "/staff/orgs/%lld", (long long)org_id));
+    json_object_set_new(profile, "deleted_at", p.deleted_at ? jout_time(p.deleted_at) : json_null());
+    json_object_set_new(w, "organization", json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)org_id, "name", name,
+                                                      "members", members, "profile", profile));
     http_json(r, 200, w);
 }
 

@@ -79,5 +79,6 @@ void web_routes(router *rt)
     web_account_routes(rt);
     web_twofa_routes(rt);
     web_billing_routes(rt);
+    web_org_routes(rt);
     web_staff_routes(rt);
 }

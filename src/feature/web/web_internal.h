@@ -111,5 +111,6 @@ void web_billing_routes(router *rt);
 void web_info_routes(router *rt);
 void web_staff_routes(router *rt);
 void web_staff_org_routes(router *rt);
+void web_org_routes(router *rt);
 
 #endif

@@ -33,6 +33,11 @@ static const struct {
     {"twofa_off", N_("Two-factor authentication is off.")},
     {"staff_signed_out", N_("You have signed out of the back office.")},
     {"adjusted", N_("The adjustment has been posted. The new balance is shown below.")},
+    {"org_created", N_("The organization has been created. You are now working in it.")},
+    {"org_saved", N_("The organization's profile has been saved.")},
+    {"logo_saved", N_("The logo has been saved.")},
+    {"logo_removed", N_("The logo has been removed.")},
+    {"org_deleted", N_("The organization has been deleted.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
@@ -62,6 +67,30 @@ void web_flash(http_request *r, const char *key)
     web_cookie(r, WEB_COOKIE_FLASH, key, WEB_COOKIE_FLASH_MAX_AGE_S, false);
 }
 
+/* The header's organization switcher: the user's organizations, the current
+ * one marked, shown by its logo when it has one. */
+static void add_orgs(http_request *r, json_t *ctx, int64_t current)
+{
+    json_t *orgs = org_list_json(r->db, r->user_id);
+    if (!orgs)
+        return;
+    size_t i;
+    json_t *o;
+    json_array_foreach(orgs, i, o) {
+        int64_t id = json_integer_value(json_object_get(o, "id"));
+        json_object_set_new(o, "current", json_boolean(id == current));
+        if (id != current)
+            continue;
+        json_t *cur = json_pack("{s:I, s:O}", "id", (json_int_t)id, "name", json_object_get(o, "name"));
+        /* Always set: a missing key would be looked up in the page's own context. */
+        json_object_set_new(cur, "logo_src", json_is_true(json_object_get(o, "has_logo"))
+                                                 ? json_sprintf("/orgs/%lld/logo", (long long)id)
+                                                 : json_false());
+        json_object_set_new(ctx, "current_org", cur);
+    }
+    json_object_set_new(ctx, "orgs", orgs);
+}
+
 /* The signed-in customer's name and the balances they may see. */
 static void add_user(http_request *r, json_t *ctx)
 {
@@ -71,6 +100,7 @@ static void add_user(http_request *r, json_t *ctx)
     json_object_set_new(ctx, "user", json_pack("{s:s, s:s, s:b}", "name", u.name, "email", u.email,
                                                "verified", (int)u.email_verified));
     int64_t org = web_current_org(r);
+    add_orgs(r, ctx, org);
     if (!org || !org_user_may(r->db, r->user_id, org, ORG_NEED_BILLING))
         return;
     json_t *w = wallet_list_json(r, org);

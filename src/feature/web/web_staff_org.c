@@ -13,11 +13,13 @@
 
 #include "core/currency.h"
 #include "core/money.h"
+#include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
+#include "http/json_in.h"
 #include "feature/web/web.h"
 
 enum { WEB_STAFF_LINES_PAGE = 20, WEB_CURRENCY_OPTIONS_MAX = 70 };
@@ -114,6 +116,42 @@ static json_t *org_data(http_request *r, int64_t org_id, const char *name, int64
     return data;
 }
 
+/* The organization's profile (kind, tax identifiers, legal representative,
+ * logo) and whether it was deleted, under "profile". */
+static bool add_profile(http_request *r, json_t *data, int64_t org_id)
+{
+    static const char *const kinds[] = {N_("Person or sole trader"), N_("Company"), N_("Public administration")};
+    _Static_assert(sizeof kinds / sizeof kinds[0] == ORG_KIND_COUNT, "one label per kind");
+    org_profile p;
+    if (org_profile_get(r->db, org_id, &p) != 1)
+        return false;
+    json_t *j = org_profile_json(&p, arena_printf(r->a, "/staff/orgs/%" PRId64, org_id));
+    json_object_set_new(j, "kind_label", json_string(i18n_text(r->lang, kinds[p.kind])));
+    if (p.deleted_at) {
+        json_t *t = jout_time(p.deleted_at);
+        json_object_set_new(j, "deleted_date", json_string(web_datetime(r, json_string_value(t))));
+        json_decref(t);
+    }
+    if (p.has_logo)
+        json_object_set_new(j, "logo_src", json_sprintf("/staff/orgs/%" PRId64 "/logo?v=%s", org_id, p.logo_etag));
+    auth_user rep;
+    if (p.legal_rep_user_id && auth_user_get(r, p.legal_rep_user_id, &rep))
+        json_object_set_new(j, "rep", json_pack("{s:s, s:s}", "name", rep.name, "email", rep.email));
+    json_object_set_new(data, "profile", j);
+    return true;
+}
+
+/* GET /staff/orgs/{org_id}/logo: the organization's logo, for the back office. */
+static void get_org_logo(http_request *r)
+{
+    int64_t org_id;
+    if (!http_param_id(r, "org_id", &org_id))
+        return web_error_page(r, 404);
+    int res = org_logo_serve(r, org_id);
+    if (res <= 0)
+        web_error_page(r, res == 0 ? 404 : 500);
+}
+
 /* The organization's page with the adjustment form: fresh (f NULL) or as
  * posted, with errors next to the fields and an optional error above it.
  * new_key replaces the form's idempotency key (after a conflict). */
@@ -136,6 +174,8 @@ static void org_page(http_request *r, int status, int64_t org_id, int64_t before
     if (error)
         json_object_set_new(data, "error", json_string(error));
     json_object_set_new(data, "example", json_string(!strcmp(r->lang, "it") ? "1.234,56" : "1,234.56"));
+    if (!add_profile(r, data, org_id))
+        return (void)json_decref(data), web_fail(r);
     web_staff_page(r, status, "staff/org", name, "orgs", data);
 }
 
@@ -249,5 +289,6 @@ static void post_adjustment(http_request *r)
 void web_staff_org_routes(router *rt)
 {
     router_add(rt, "GET", "/staff/orgs/{org_id}", get_org, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "GET", "/staff/orgs/{org_id}/logo", get_org_logo, ROUTE_STAFF | ROUTE_PAGE);
     router_add(rt, "POST", "/staff/orgs/{org_id}/adjustments", post_adjustment, ROUTE_STAFF | ROUTE_PAGE);
 }
