@@ -53,4 +53,21 @@ typedef struct org_hit {
  * ORG_SEARCH_HITS_MAX) into out. Returns how many, or -1 on a store error. */
 int org_search(db *d, const char *q, const int64_t *member_ids, size_t member_count, org_hit *out, size_t max);
 
+/* ---- For notification addresses and account deletion (feature/addresses,
+ * feature/account) ---- */
+
+/* The organization's first administrator by membership age (0 if none). */
+int64_t org_first_admin(db *d, int64_t org_id);
+/* Ends user's membership of org (inside the caller's write transaction); false
+ * when there was none or on a store error. */
+bool org_remove_member(db *d, int64_t org_id, int64_t user_id);
+/* Deletes an organization nobody belongs to any more, inside the caller's
+ * write transaction: its name (often a person's) is replaced by ORG_DELETED_NAME.
+ * The row stays (ledger accounts and issued documents refer to it); with no
+ * members nobody can reach it. Callers erase their own data of it
+ * first (address_erase_org). False when it still has members or on a store
+ * error. */
+#define ORG_DELETED_NAME "Deleted organization"
+bool org_delete_empty(db *d, int64_t org_id);
+
 #endif
