@@ -79,5 +79,7 @@ void web_routes(router *rt)
     web_account_routes(rt);
     web_twofa_routes(rt);
     web_billing_routes(rt);
+    web_addresses_routes(rt);
+    web_privacy_routes(rt);
     web_staff_routes(rt);
 }

@@ -33,6 +33,12 @@ static const struct {
     {"twofa_off", N_("Two-factor authentication is off.")},
     {"staff_signed_out", N_("You have signed out of the back office.")},
     {"adjusted", N_("The adjustment has been posted. The new balance is shown below.")},
+    {"address_added", N_("The address has been added.")},
+    {"address_saved", N_("The address has been saved. Documents already issued keep the old one.")},
+    {"address_default", N_("This is now the default billing address.")},
+    {"address_deleted", N_("The address has been deleted.")},
+    {"notify_saved", N_("The notification addresses have been saved.")},
+    {"account_deleted", N_("Your account has been deleted. Thank you for having been with us.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
