@@ -152,7 +152,7 @@ test('the password and, with two-factor on, a code are needed', async () => {
   r = await saldo.api('DELETE', '/api/v1/me', { token: u.token, body: { password: u.password, otp: codes[0] } });
   assert.equal(r.status, 204, r.text);
   conforms('DELETE', '/api/v1/me', r);
-  assert.equal(saldo.sql(`SELECT totp_sealed IS NULL AND totp_enabled_at IS NULL FROM users WHERE id = ${u.user.id}`), '1');
+  assert.equal(saldo.sql(`SELECT CASE WHEN totp_sealed IS NULL AND totp_enabled_at IS NULL THEN 1 ELSE 0 END FROM users WHERE id = ${u.user.id}`), '1');
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM recovery_codes WHERE user_id = ${u.user.id}`), '0');
 });
 
@@ -173,7 +173,7 @@ test('a deleted account: data erased, sessions revoked, organizations handled, t
   assert.equal((await saldo.api('GET', '/api/v1/me', { token: tok.body.token })).status, 401, 'API tokens too');
   const login = await saldo.api('POST', '/api/v1/sessions', { body: { email: u.email, password: u.password } });
   assert.equal(login.status, 401);
-  const row = saldo.sql(`SELECT email, name, password_hash, recovery_email IS NULL FROM users WHERE id = ${u.user.id}`);
+  const row = saldo.sql(`SELECT email, name, password_hash, CASE WHEN recovery_email IS NULL THEN 1 ELSE 0 END FROM users WHERE id = ${u.user.id}`);
   assert.equal(row, `deleted-${u.user.id}@invalid|Deleted user|!|1`);
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM memberships WHERE user_id = ${u.user.id}`), '0');
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM email_tokens WHERE user_id = ${u.user.id} AND used_at IS NULL`), '0');
