@@ -9,6 +9,8 @@
 #include "lib/embedded.h"
 #include "render/template.h"
 
+#include "feature/account/account.h"
+#include "feature/addresses/addresses.h"
 #include "feature/apidoc/apidoc.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
@@ -72,6 +74,8 @@ void app_routes(app *a)
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
     orgs_routes(&a->routes);
+    addresses_routes(&a->routes);
+    account_routes(&a->routes);
     staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);

@@ -3,7 +3,9 @@
 #ifndef SALDO_AUTH_H
 #define SALDO_AUTH_H
 
+#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "http/router.h"
@@ -100,5 +102,25 @@ bool auth_secure_equal(const char *a, const char *b);
 /* Creates a single-use email token (inside a write transaction) and returns
  * the link's token, for verify ("verify") or reset ("reset"). */
 const char *auth_email_token(http_request *r, int64_t user_id, const char *purpose, int64_t ttl_s);
+
+/* ---- For notification addresses, the data export and account deletion
+ * (feature/addresses, feature/account) ---- */
+
+/* Copies user_id's email into out (size bytes); false when unknown. */
+bool auth_user_email(db *d, int64_t user_id, char *out, size_t size);
+/* What auth keeps about user_id, without any secret (no password hash, token
+ * hash, CSRF token, TOTP secret or recovery code): {"user": profile with
+ * created_at, "two_factor": {enabled, recovery_codes_left}, "sessions",
+ * "api_tokens", "email_tokens"}. NULL on a store error; the caller owns it. */
+json_t *auth_user_export(http_request *r, int64_t user_id);
+/* Erases user_id's personal data inside the caller's write transaction: the
+ * email becomes AUTH_DELETED_EMAIL ("deleted-<id>@invalid", so the address is
+ * free for a new account), the name AUTH_DELETED_NAME, the password unusable,
+ * the recovery email, two-factor and recovery codes cleared, pending email
+ * links and sign-in challenges spent, every session revoked. The row stays
+ * (ledger lines and audit entries may name its id). False on a store error. */
+#define AUTH_DELETED_NAME "Deleted user"
+#define AUTH_DELETED_EMAIL_FMT "deleted-%lld@invalid"
+bool auth_user_erase(db *d, int64_t user_id);
 
 #endif

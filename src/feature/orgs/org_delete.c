@@ -9,6 +9,8 @@
  * through that feature's header. */
 #include "feature/orgs/orgs.h"
 
+#include "feature/addresses/addresses.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,9 +102,14 @@ int org_delete_blockers(http_request *r, int64_t org_id, int64_t user_id, org_bl
     return n;
 }
 
-/* The erasure: the row stays, anonymous; the logo and memberships go. */
-static bool erase(db *d, int64_t org_id)
+bool org_erase(db *d, int64_t org_id)
 {
+    assert(db_in_tx(d) && org_id > 0);
+    /* Personal data other features keep for the organization goes first. The
+     * invoicing issue keeps issued documents (the law wants them) and erases
+     * nothing of them here. */
+    if (!address_erase_org(d, org_id))
+        return false;
     char name[ORG_NAME_MAX + 1];
     snprintf(name, sizeof name, "Deleted organization #%lld", (long long)org_id);
     db_stmt *s = db_prepare(d,
@@ -133,7 +140,7 @@ org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, o
         *count = n > 0 ? n : 0;
         return n > 0 ? ORG_DELETE_BLOCKED : ORG_DELETE_STORE_ERROR;
     }
-    if (!erase(r->db, org_id) || db_commit(r->db) != DB_OK) {
+    if (!org_erase(r->db, org_id) || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return ORG_DELETE_STORE_ERROR;
     }

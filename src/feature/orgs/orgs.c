@@ -163,3 +163,40 @@ int org_search(db *d, const char *q, const int64_t *member_ids, size_t member_co
     assert(n <= max);
     return (int)n;
 }
+
+/* ---- For notification addresses and account deletion ---- */
+
+int64_t org_first_admin(db *d, int64_t org_id)
+{
+    db_stmt *s = db_prepare(d,
+        "SELECT user_id FROM memberships WHERE org_id = $1 AND role = 'admin' ORDER BY created_at, user_id LIMIT 1");
+    if (!s)
+        return 0;
+    db_bind_int64(s, 1, org_id);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
+    db_done(s);
+    return id;
+}
+
+bool org_remove_member(db *d, int64_t org_id, int64_t user_id)
+{
+    assert(db_in_tx(d));
+    db_stmt *s = db_prepare(d, "DELETE FROM memberships WHERE org_id = $1 AND user_id = $2");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, user_id);
+    return db_exec1(s) == DB_DONE && db_changes(d) == 1;
+}
+
+bool org_delete_empty(db *d, int64_t org_id)
+{
+    assert(db_in_tx(d) && org_id > 0);
+    db_stmt *s = db_prepare(d, "SELECT 1 FROM memberships WHERE org_id = $1 LIMIT 1");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    db_status st = db_step(s);
+    db_done(s);
+    return st == DB_DONE && org_erase(d, org_id);
+}

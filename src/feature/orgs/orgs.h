@@ -169,8 +169,25 @@ typedef enum { ORG_DELETE_OK, ORG_DELETE_BLOCKED, ORG_DELETE_STORE_ERROR, ORG_DE
  * *count); then the row stays, marked deleted and named "Deleted organization
  * #id", while the profile fields, the logo and the memberships are erased. */
 org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, org_blocker *out, int *count);
+/* The erasure itself, inside the caller's write transaction: the row stays
+ * (ledger accounts and issued documents refer to it), renamed "Deleted
+ * organization #id" and marked deleted; profile, logo, memberships and the
+ * organization's addresses go. False on a store error or if already deleted. */
+bool org_erase(db *d, int64_t org_id);
 
 /* The API routes of this section: /api/v1/orgs, /api/v1/orgs/{org_id}, .../logo. */
 void orgs_routes(router *rt);
+/* ---- For notification addresses and account deletion (feature/addresses,
+ * feature/account) ---- */
+
+/* The organization's first administrator by membership age (0 if none). */
+int64_t org_first_admin(db *d, int64_t org_id);
+/* Ends user's membership of org (inside the caller's write transaction); false
+ * when there was none or on a store error. */
+bool org_remove_member(db *d, int64_t org_id, int64_t user_id);
+/* org_erase for an organization nobody belongs to any more (inside the
+ * caller's write transaction); false when it still has members or on a store
+ * error. */
+bool org_delete_empty(db *d, int64_t org_id);
 
 #endif

@@ -98,4 +98,10 @@ enum { STAFF_AUDIT_PAGE_MAX = 100 };
  * the newest), newest first. Returns how many, or -1 on a store error. */
 int staff_audit_list(http_request *r, int64_t before_id, size_t limit, staff_audit_entry *out);
 
+/* Up to limit (<= STAFF_AUDIT_PAGE_MAX) entries about one subject (target_kind
+ * and target_id, e.g. "user" 12), newest first; for a customer's data export.
+ * Returns how many, or -1 on a store error. */
+int staff_audit_about(http_request *r, const char *target_kind, int64_t target_id, size_t limit,
+                      staff_audit_entry *out);
+
 #endif

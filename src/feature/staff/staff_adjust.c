@@ -176,3 +176,33 @@ void staff_get_audit(http_request *r)
     }
     http_json(r, 200, json_pack("{s:o}", "entries", list));
 }
+
+int staff_audit_about(http_request *r, const char *target_kind, int64_t target_id, size_t limit,
+                      staff_audit_entry *out)
+{
+    assert(limit > 0 && limit <= STAFF_AUDIT_PAGE_MAX && target_kind && target_id > 0);
+    db_stmt *s = db_prepare(r->db,
+        "SELECT a.id, a.created_at, s.email, a.action, a.target_kind, COALESCE(a.target_id, 0), a.detail, a.ip"
+        " FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id"
+        " WHERE a.target_kind = $1 AND a.target_id = $2 ORDER BY a.id DESC LIMIT $3");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, target_kind);
+    db_bind_int64(s, 2, target_id);
+    db_bind_int64(s, 3, (int64_t)limit);
+    size_t n = 0;
+    while (n < limit && db_step(s) == DB_ROW) {
+        out[n++] = (staff_audit_entry){
+            .id = db_col_int64(s, 0),
+            .created_at = db_col_int64(s, 1),
+            .staff_email = db_col_is_null(s, 2) ? NULL : arena_strdup(r->a, db_col_text(s, 2)),
+            .action = arena_strdup(r->a, db_col_text(s, 3)),
+            .target_kind = arena_strdup(r->a, db_col_text(s, 4)),
+            .target_id = db_col_int64(s, 5),
+            .detail = arena_strdup(r->a, db_col_text(s, 6)),
+            .ip = db_col_is_null(s, 7) ? NULL : arena_strdup(r->a, db_col_text(s, 7)),
+        };
+    }
+    db_done(s);
+    return (int)n;
+}

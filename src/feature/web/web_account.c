@@ -25,11 +25,12 @@ static void profile_page(http_request *r, int status, const form *f, json_t *err
     const char *lang = f && form_get(f, "language") ? form_get(f, "language") : u.language;
     const char *recovery = f && form_get(f, "recovery_email") ? form_get(f, "recovery_email")
                                                               : u.recovery_email ? u.recovery_email : "";
-    web_page(r, status, "pages/profile", _("Profile"), "profile",
-             json_pack("{s:{s:s, s:s, s:s}, s:b, s:b, s:b, s:b, s:o}", "form", "name", name, "email", u.email,
+    json_t *data = json_pack("{s:{s:s, s:s, s:s}, s:b, s:b, s:b, s:b, s:o}", "form", "name", name, "email", u.email,
                        "recovery_email", recovery, "language_it", !strcmp(lang, "it"), "language_en",
                        !strcmp(lang, "en"), "verified", (int)u.email_verified, "twofa", twofa, "errors",
-                       errors ? errors : json_object()));
+                       errors ? errors : json_object());
+    json_object_set_new(data, "deletion", web_privacy_deletion(r));
+    web_page(r, status, "pages/profile", _("Profile"), "profile", data);
 }
 
 static void get_profile(http_request *r)

@@ -80,5 +80,7 @@ void web_routes(router *rt)
     web_twofa_routes(rt);
     web_billing_routes(rt);
     web_org_routes(rt);
+    web_addresses_routes(rt);
+    web_privacy_routes(rt);
     web_staff_routes(rt);
 }

@@ -112,5 +112,11 @@ void web_info_routes(router *rt);
 void web_staff_routes(router *rt);
 void web_staff_org_routes(router *rt);
 void web_org_routes(router *rt);
+void web_addresses_routes(router *rt);
+void web_privacy_routes(router *rt);
+
+/* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
+ * deleting the signed-in user's account, for the profile and its own page. */
+json_t *web_privacy_deletion(http_request *r);
 
 #endif

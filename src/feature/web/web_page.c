@@ -38,6 +38,12 @@ static const struct {
     {"logo_saved", N_("The logo has been saved.")},
     {"logo_removed", N_("The logo has been removed.")},
     {"org_deleted", N_("The organization has been deleted.")},
+    {"address_added", N_("The address has been added.")},
+    {"address_saved", N_("The address has been saved. Documents already issued keep the old one.")},
+    {"address_default", N_("This is now the default billing address.")},
+    {"address_deleted", N_("The address has been deleted.")},
+    {"notify_saved", N_("The notification addresses have been saved.")},
+    {"account_deleted", N_("Your account has been deleted. Thank you for having been with us.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
