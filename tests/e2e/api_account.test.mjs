@@ -178,7 +178,7 @@ test('a deleted account: data erased, sessions revoked, organizations handled, t
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM memberships WHERE user_id = ${u.user.id}`), '0');
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM email_tokens WHERE user_id = ${u.user.id} AND used_at IS NULL`), '0');
   // Their own organization is deleted with its addresses; the shared one stays.
-  assert.equal(saldo.sql(`SELECT name FROM orgs WHERE id = ${u.org.id}`), 'Deleted organization');
+  assert.equal(saldo.sql(`SELECT name FROM orgs WHERE id = ${u.org.id}`), `Deleted organization #${u.org.id}`);
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM billing_addresses WHERE org_id = ${u.org.id}`), '0');
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM notification_addresses WHERE org_id = ${u.org.id}`), '0');
   const me = await saldo.api('GET', '/api/v1/me', { token: shared.token });
