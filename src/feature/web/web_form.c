@@ -183,3 +183,32 @@ const char *web_datetime(http_request *r, const char *iso)
         return arena_printf(r->a, "%02d/%02d/%04d %02d:%02d", d, mo, y, h, mi);
     return arena_printf(r->a, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
 }
+
+int64_t web_login_check(http_request *r, bool staff, web_login_form_fn login_form)
+{
+    form f;
+    if (!web_form(r, &f) || !web_anon_csrf_ok(r, &f))
+        return 0;
+    json_t *errors = json_object();
+    const char *email = web_email(r, &f, "email", false, errors);
+    const char *password = form_get(&f, "password");
+    if (!password || !*password)
+        json_object_set_new(errors, "password", json_string(_("This field is required.")));
+    else if (strlen(password) > SECRET_PASSWORD_MAX)
+        json_object_set_new(errors, "password", json_string(_("This is too long.")));
+    if (json_object_size(errors))
+        return login_form(r, 422, form_get(&f, "email"), NULL, errors), 0;
+    json_decref(errors);
+    int64_t id = 0, wait_s = 0;
+    switch (auth_login(r, staff, email, password, &id, &wait_s)) {
+    case AUTH_OK:
+        return id;
+    case AUTH_BAD_CREDENTIALS:
+        return login_form(r, 401, email, _("The email or the password is wrong."), NULL), 0;
+    case AUTH_WAIT:
+        http_add_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
+        return login_form(r, 429, email, _("Too many failed attempts. Wait a few minutes and try again."), NULL), 0;
+    default:
+        return web_fail(r), 0;
+    }
+}

@@ -86,6 +86,14 @@ const char *web_email(http_request *r, const form *f, const char *name, bool opt
  * confirm_name. Never echoed back. */
 const char *web_new_password(http_request *r, const form *f, const char *name, const char *confirm_name,
                              json_t *errors);
+/* Shows a sign-in form again: status, the email typed, a message for the
+ * whole form (or NULL), the field errors (stolen; NULL for none). */
+typedef void (*web_login_form_fn)(http_request *r, int status, const char *email, const char *error, json_t *errors);
+/* Reads a sign-in form (email, password, the anonymous CSRF token) and checks
+ * the credentials of a customer or, with staff, a staff member, with the
+ * growing delays of auth_login. Returns the account's id; 0 after answering
+ * (the form again through login_form, or an error page). */
+int64_t web_login_check(http_request *r, bool staff, web_login_form_fn login_form);
 /* One of allowed (NULL-terminated). */
 const char *web_choice(http_request *r, const form *f, const char *name, const char *const *allowed, json_t *errors);
 

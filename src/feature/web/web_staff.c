@@ -46,31 +46,9 @@ static void start_session(http_request *r, int64_t staff_id)
 
 static void post_login(http_request *r)
 {
-    form f;
-    if (!web_form(r, &f) || !web_anon_csrf_ok(r, &f))
-        return;
-    json_t *errors = json_object();
-    const char *email = web_email(r, &f, "email", false, errors);
-    const char *password = form_get(&f, "password");
-    if (!password || !*password)
-        json_object_set_new(errors, "password", json_string(_("This field is required.")));
-    else if (strlen(password) > SECRET_PASSWORD_MAX)
-        json_object_set_new(errors, "password", json_string(_("This is too long.")));
-    if (json_object_size(errors))
-        return login_form(r, 422, form_get(&f, "email"), NULL, errors);
-    json_decref(errors);
-    int64_t staff_id, wait_s;
-    switch (auth_login(r, true, email, password, &staff_id, &wait_s)) {
-    case AUTH_OK:
-        return start_session(r, staff_id);
-    case AUTH_BAD_CREDENTIALS:
-        return login_form(r, 401, email, _("The email or the password is wrong."), NULL);
-    case AUTH_WAIT:
-        http_add_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
-        return login_form(r, 429, email, _("Too many failed attempts. Wait a few minutes and try again."), NULL);
-    default:
-        return web_fail(r);
-    }
+    int64_t staff_id = web_login_check(r, true, login_form);
+    if (staff_id)
+        start_session(r, staff_id);
 }
 
 static void post_logout(http_request *r)
