@@ -13,6 +13,7 @@
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
 #include "feature/health/health.h"
+#include "feature/orgs/members.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -70,6 +71,7 @@ void app_routes(app *a)
     health_routes(&a->routes);
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
+    members_routes(&a->routes);
     staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);

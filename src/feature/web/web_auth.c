@@ -128,7 +128,7 @@ static void start_session(http_request *r, int64_t user_id)
     char token[SECRET_TOKEN_CHARS + 1];
     session s;
     auth_user u;
-    if (!session_create(r->db, "web", user_id, 0, NULL, token, &s) || !auth_user_get(r, user_id, &u))
+    if (!auth_session_start(r, "web", user_id, token, &s) || !auth_user_get(r, user_id, &u))
         return web_fail(r);
     web_cookie(r, AUTH_COOKIE, token, SESSION_WEB_TTL_S, false);
     web_cookie(r, WEB_COOKIE_LANG, u.language, WEB_COOKIE_LANG_MAX_AGE_S, false);
