@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { checkAnswer } from './lib/schema.mjs';
 
 let smtp;
 let saldo;
@@ -324,4 +325,34 @@ test('the audit log records who did what from where; admins only; paged; CSV def
   assert.equal((await saldo.api('GET', `${audit}.csv`, { token: stranger.token })).status, 404);
   const m2 = await orgWithMember();
   assert.equal((await saldo.api('GET', `/api/v1/orgs/${m2.admin.org.id}/audit`, { token: m2.member.token })).status, 403);
+});
+
+test('the answers match docs/openapi.json', async () => {
+  const doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
+  const conforms = (method, template, answer) =>
+    assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.text}`);
+  const { admin, member } = await orgWithMember({ role: 'member', billing: false, access: { services: [5] } });
+  const org = admin.org.id;
+  conforms('GET', '/api/v1/orgs/{org_id}/members', await saldo.api('GET', `/api/v1/orgs/${org}/members`, { token: member.token }));
+  const email = fresh('doc');
+  const inv = await invite(admin, { email });
+  conforms('POST', '/api/v1/orgs/{org_id}/invitations', inv);
+  conforms('POST', '/api/v1/orgs/{org_id}/members', await invite(admin, { email: member.email }, 'members'));
+  conforms('GET', '/api/v1/orgs/{org_id}/members', await saldo.api('GET', `/api/v1/orgs/${org}/members`, { token: admin.token }));
+  const { token } = await mailedToken(email);
+  conforms('POST', '/api/v1/invitations/{token}/accept', await accept(token, { body: { name: 'x' } }));
+  conforms('POST', '/api/v1/invitations/{token}/accept', await accept(token, { body: newAccount }));
+  conforms('POST', '/api/v1/invitations/{token}/accept', await accept(token, { body: newAccount }));
+  const patchUrl = `/api/v1/orgs/${org}/members/${member.user.id}`;
+  conforms('PATCH', '/api/v1/orgs/{org_id}/members/{user_id}', await saldo.api('PATCH', patchUrl,
+    { token: admin.token, body: { access: { categories: [1, 2] } } }));
+  conforms('PATCH', '/api/v1/orgs/{org_id}/members/{user_id}', await saldo.api('PATCH', patchUrl,
+    { token: member.token, body: {} }));
+  conforms('PATCH', '/api/v1/orgs/{org_id}/members/{user_id}', await saldo.api('PATCH',
+    `/api/v1/orgs/${org}/members/${admin.user.id}`, { token: admin.token, body: { role: 'member' } }));
+  conforms('GET', '/api/v1/orgs/{org_id}/audit', await saldo.api('GET', `/api/v1/orgs/${org}/audit`, { token: admin.token }));
+  conforms('GET', '/api/v1/orgs/{org_id}/audit', await saldo.api('GET', `/api/v1/orgs/${org}/audit`, { token: member.token }));
+  conforms('DELETE', '/api/v1/orgs/{org_id}/invitations/{invitation_id}', await saldo.api('DELETE',
+    `/api/v1/orgs/${org}/invitations/999999`, { token: admin.token }));
+  conforms('DELETE', '/api/v1/orgs/{org_id}/members/{user_id}', await saldo.api('DELETE', patchUrl, { token: member.token }));
 });
