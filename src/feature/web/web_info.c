@@ -80,4 +80,5 @@ void web_routes(router *rt)
     web_twofa_routes(rt);
     web_billing_routes(rt);
     web_staff_routes(rt);
+    web_members_routes(rt);
 }

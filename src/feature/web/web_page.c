@@ -33,6 +33,12 @@ static const struct {
     {"twofa_off", N_("Two-factor authentication is off.")},
     {"staff_signed_out", N_("You have signed out of the back office.")},
     {"adjusted", N_("The adjustment has been posted. The new balance is shown below.")},
+    {"invited", N_("The invitation has been sent. The link in it works once, for 7 days.")},
+    {"invitation_cancelled", N_("The invitation has been cancelled: its link no longer works.")},
+    {"rights_saved", N_("The member's rights have been saved.")},
+    {"member_removed", N_("The member has been removed from the organization.")},
+    {"left", N_("You have left the organization.")},
+    {"joined", N_("Welcome: you are now a member of the organization.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
