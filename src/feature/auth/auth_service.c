@@ -40,7 +40,7 @@ static db_status insert_user(db *d, const char *email, const char *password_hash
 {
     db_stmt *s = db_prepare(d,
         "INSERT INTO users (email, password_hash, name, country, language, created_at, email_verified_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 = 1 THEN $6 ELSE NULL END) RETURNING id");
+        " VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 = 1 THEN CAST($6 AS BIGINT) ELSE NULL END) RETURNING id");
     if (!s)
         return DB_ERROR;
     db_bind_text(s, 1, email);
