@@ -16,6 +16,7 @@
 #include "feature/auth/session.h"
 #include "feature/health/health.h"
 #include "feature/orgs/orgs.h"
+#include "feature/orgs/members.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -76,6 +77,7 @@ void app_routes(app *a)
     orgs_routes(&a->routes);
     addresses_routes(&a->routes);
     account_routes(&a->routes);
+    members_routes(&a->routes);
     staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "feature/auth/session.h"
 #include "http/router.h"
 #include "store/db.h"
 
@@ -90,6 +91,19 @@ void auth_routes(router *rt);
  * (inside the caller's write transaction). DB_CONSTRAINT: the email is taken. */
 db_status auth_user_create(db *d, const char *email, const char *password_hash, const char *name,
                            const char *country, const char *lang, int64_t *user_id, int64_t *org_id);
+/* Inserts a customer whose address an emailed link has just proven (an
+ * invitation), verified and without an organization of their own, inside the
+ * caller's write transaction. DB_CONSTRAINT: the email is taken. */
+db_status auth_user_create_verified(db *d, const char *email, const char *password_hash, const char *name,
+                                    const char *country, const char *lang, int64_t *user_id);
+/* The id of the customer with this (lowercased) email, 0 when there is none,
+ * -1 on a store error. */
+int64_t auth_user_id_by_email(db *d, const char *email);
+/* Starts a session of kind "web" or "api" for user_id, who has just proved who
+ * they are, and records the sign-in in the audit log of every organization they
+ * belong to, in one transaction. False on a store error (rolled back). */
+bool auth_session_start(http_request *r, const char *kind, int64_t user_id, char token_out[SECRET_TOKEN_CHARS + 1],
+                        session *out);
 /* auth_login for the JSON API: answers 401/429/500 itself and returns 0, or
  * returns the account's id. */
 int64_t auth_check_login(http_request *r, bool staff, const char *email, const char *password);

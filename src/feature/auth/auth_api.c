@@ -92,7 +92,7 @@ static void post_sessions(http_request *r)
         return;
     char token[SECRET_TOKEN_CHARS + 1];
     session s;
-    if (!session_create(r->db, "api", user_id, 0, NULL, token, &s))
+    if (!auth_session_start(r, "api", user_id, token, &s))
         return (void)auth_store_failed(r);
     http_json(r, 201, json_pack("{s:s, s:o}", "token", token, "expires_at",
                                 jout_time((int64_t)time(NULL) + SESSION_API_TTL_S)));

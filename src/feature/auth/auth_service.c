@@ -15,6 +15,7 @@
 #include "feature/auth/secret.h"
 #include "feature/auth/session.h"
 #include "feature/auth/user_mail.h"
+#include "feature/orgs/org_audit.h"
 #include "feature/orgs/orgs.h"
 
 const char *const auth_languages[] = {"it", "en", NULL};
@@ -33,12 +34,13 @@ static auth_result store_error(db *d)
     return AUTH_STORE_ERROR;
 }
 
-db_status auth_user_create(db *d, const char *email, const char *password_hash, const char *name,
-                           const char *country, const char *lang, int64_t *user_id, int64_t *org_id)
+/* Inserts the users row; verified marks the address as already proven. */
+static db_status insert_user(db *d, const char *email, const char *password_hash, const char *name,
+                             const char *country, const char *lang, bool verified, int64_t *user_id)
 {
     db_stmt *s = db_prepare(d,
-        "INSERT INTO users (email, password_hash, name, country, language, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
+        "INSERT INTO users (email, password_hash, name, country, language, created_at, email_verified_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 = 1 THEN CAST($6 AS BIGINT) ELSE NULL END) RETURNING id");
     if (!s)
         return DB_ERROR;
     db_bind_text(s, 1, email);
@@ -47,11 +49,52 @@ db_status auth_user_create(db *d, const char *email, const char *password_hash, 
     db_bind_text(s, 4, country);
     db_bind_text(s, 5, lang);
     db_bind_int64(s, 6, (int64_t)time(NULL));
+    db_bind_int64(s, 7, verified);
     db_status st = db_step(s);
     if (st == DB_ROW)
         *user_id = db_col_int64(s, 0);
     db_done(s);
-    if (st != DB_ROW)
+    return st == DB_ROW ? DB_OK : st;
+}
+
+db_status auth_user_create_verified(db *d, const char *email, const char *password_hash, const char *name,
+                                    const char *country, const char *lang, int64_t *user_id)
+{
+    assert(db_in_tx(d) && auth_language_ok(lang));
+    return insert_user(d, email, password_hash, name, country, lang, true, user_id);
+}
+
+int64_t auth_user_id_by_email(db *d, const char *email)
+{
+    db_stmt *s = db_prepare(d, "SELECT id FROM users WHERE email = $1");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, email);
+    db_status st = db_step(s);
+    int64_t id = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
+    db_done(s);
+    return id;
+}
+
+bool auth_session_start(http_request *r, const char *kind, int64_t user_id, char token_out[SECRET_TOKEN_CHARS + 1],
+                        session *out)
+{
+    assert(user_id > 0 && (!strcmp(kind, "web") || !strcmp(kind, "api")));
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return false;
+    if (!session_create(r->db, kind, user_id, 0, NULL, token_out, out) ||
+        !org_audit_sign_in(r->db, user_id, kind, r->client_ip) || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return false;
+    }
+    return true;
+}
+
+db_status auth_user_create(db *d, const char *email, const char *password_hash, const char *name,
+                           const char *country, const char *lang, int64_t *user_id, int64_t *org_id)
+{
+    db_status st = insert_user(d, email, password_hash, name, country, lang, false, user_id);
+    if (st != DB_OK)
         return st;
     if (!org_create(d, name, org_id) || !org_add_member(d, *org_id, *user_id, "admin", true))
         return DB_ERROR;

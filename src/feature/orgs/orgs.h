@@ -189,5 +189,18 @@ bool org_remove_member(db *d, int64_t org_id, int64_t user_id);
  * caller's write transaction); false when it still has members or on a store
  * error. */
 bool org_delete_empty(db *d, int64_t org_id);
+/* --- Members' access to services (members.c) ---
+ * A membership sees every service (administrators, and members with access
+ * {"all": true}) or only the services and product categories chosen for it.
+ * For the catalog: call this wherever a customer lists, shows or acts on a
+ * service or a product, and treat false like another organization's object
+ * (404, or left out of a list). */
+
+/* True when user_id belongs to org_id and may act on service_id (0 = none: a
+ * product not yet bought) of product category category_id (0 = none): always
+ * for administrators and members with access to all services; for a limited
+ * member when service_id is one of their services or category_id one of their
+ * categories. False for a non-member or on a store error. */
+bool org_user_may_service(db *d, int64_t user_id, int64_t org_id, int64_t service_id, int64_t category_id);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "feature/ledger/ledger.h"
+#include "feature/orgs/org_audit.h"
 #include "feature/orgs/orgs.h"
 #include "http/idempotency.h"
 #include "http/json_in.h"
@@ -49,7 +50,8 @@ static bool audit_adjustment(http_request *r, const staff_adjust_in *in, int64_t
     json_decref(detail);
     if (!text)
         abort(); /* out of memory */
-    bool ok = staff_audit(r->db, r->staff_id, "wallet.adjust", "org", in->org_id, text, r->client_ip);
+    bool ok = staff_audit(r->db, r->staff_id, "wallet.adjust", "org", in->org_id, text, r->client_ip) &&
+              org_audit_record(r->db, in->org_id, 0, "wallet.adjust", text, NULL); /* by staff: no user, no staff IP */
     free(text);
     return ok;
 }

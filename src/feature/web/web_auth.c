@@ -29,7 +29,7 @@ static const struct {
 };
 enum { COUNTRY_COUNT = sizeof countries / sizeof countries[0] };
 
-static const char *const *country_codes(http_request *r)
+const char *const *web_country_codes(http_request *r)
 {
     const char **codes = arena_alloc(r->a, sizeof *codes * (COUNTRY_COUNT + 1));
     for (size_t i = 0; i < COUNTRY_COUNT; i++)
@@ -37,8 +37,7 @@ static const char *const *country_codes(http_request *r)
     return codes;
 }
 
-/* [{"code", "name", "selected"}] with the chosen one selected. */
-static json_t *country_options(http_request *r, const char *chosen)
+json_t *web_country_options(http_request *r, const char *chosen)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < COUNTRY_COUNT; i++)
@@ -56,7 +55,7 @@ static void signup_form(http_request *r, int status, const form *f, json_t *erro
                                "email", f && form_get(f, "email") ? form_get(f, "email") : "");
     web_page(r, status, "pages/signup", _("Create your account"), NULL,
              json_pack("{s:o, s:o, s:o, s:b, s:b}", "form", values, "errors", errors ? errors : json_object(),
-                       "countries", country_options(r, country), "language_it", lang && !strcmp(lang, "it"),
+                       "countries", web_country_options(r, country), "language_it", lang && !strcmp(lang, "it"),
                        "language_en", lang && !strcmp(lang, "en")));
 }
 
@@ -76,7 +75,7 @@ static void post_signup(http_request *r)
     auth_signup_in in = {
         .name = web_text(r, &f, "name", 1, 200, errors),
         .email = web_email(r, &f, "email", false, errors),
-        .country = web_choice(r, &f, "country", country_codes(r), errors),
+        .country = web_choice(r, &f, "country", web_country_codes(r), errors),
         .lang = web_choice(r, &f, "language", auth_languages, errors),
         .password = web_new_password(r, &f, "password", "password_confirm", errors),
     };
@@ -122,16 +121,23 @@ static void get_login(http_request *r)
     login_form(r, 200, NULL, NULL, NULL);
 }
 
-/* Starts a web session: always a new token (no fixation), cookie for its life. */
-static void start_session(http_request *r, int64_t user_id)
+bool web_session_start(http_request *r, int64_t user_id)
 {
     char token[SECRET_TOKEN_CHARS + 1];
     session s;
     auth_user u;
-    if (!session_create(r->db, "web", user_id, 0, NULL, token, &s) || !auth_user_get(r, user_id, &u))
-        return web_fail(r);
+    if (!auth_session_start(r, "web", user_id, token, &s) || !auth_user_get(r, user_id, &u))
+        return false;
     web_cookie(r, AUTH_COOKIE, token, SESSION_WEB_TTL_S, false);
     web_cookie(r, WEB_COOKIE_LANG, u.language, WEB_COOKIE_LANG_MAX_AGE_S, false);
+    return true;
+}
+
+/* Starts a web session: always a new token (no fixation), cookie for its life. */
+static void start_session(http_request *r, int64_t user_id)
+{
+    if (!web_session_start(r, user_id))
+        return web_fail(r);
     http_redirect(r, "/");
 }
 

@@ -83,4 +83,5 @@ void web_routes(router *rt)
     web_addresses_routes(rt);
     web_privacy_routes(rt);
     web_staff_routes(rt);
+    web_members_routes(rt);
 }

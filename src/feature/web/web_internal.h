@@ -111,6 +111,14 @@ const char *web_kind_label(http_request *r, const char *kind);
 /* Adds "date", "label" and "credit" to each line of wallet_lines_json. */
 void web_decorate_lines(http_request *r, json_t *lines);
 
+/* The countries offered at sign-up: their codes (NULL-terminated, for
+ * web_choice), and [{"code", "name", "selected"}] with chosen selected. */
+const char *const *web_country_codes(http_request *r);
+json_t *web_country_options(http_request *r, const char *chosen);
+/* Starts a web session for user_id (a new token, no fixation) and sets the
+ * session and language cookies; false on a store error. */
+bool web_session_start(http_request *r, int64_t user_id);
+
 /* Route groups, one per file. */
 void web_auth_routes(router *rt);
 void web_account_routes(router *rt);
@@ -126,5 +134,7 @@ void web_privacy_routes(router *rt);
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */
 json_t *web_privacy_deletion(http_request *r);
+void web_members_routes(router *rt);
+void web_invitation_routes(router *rt);
 
 #endif

@@ -44,6 +44,12 @@ static const struct {
     {"address_deleted", N_("The address has been deleted.")},
     {"notify_saved", N_("The notification addresses have been saved.")},
     {"account_deleted", N_("Your account has been deleted. Thank you for having been with us.")},
+    {"invited", N_("The invitation has been sent. The link in it works once, for 7 days.")},
+    {"invitation_cancelled", N_("The invitation has been cancelled: its link no longer works.")},
+    {"rights_saved", N_("The member's rights have been saved.")},
+    {"member_removed", N_("The member has been removed from the organization.")},
+    {"left", N_("You have left the organization.")},
+    {"joined", N_("Welcome: you are now a member of the organization.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
