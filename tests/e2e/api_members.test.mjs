@@ -356,3 +356,31 @@ test('the answers match docs/openapi.json', async () => {
     `/api/v1/orgs/${org}/invitations/999999`, { token: admin.token }));
   conforms('DELETE', '/api/v1/orgs/{org_id}/members/{user_id}', await saldo.api('DELETE', patchUrl, { token: member.token }));
 });
+
+test('the legal representative may leave only after handing the role over', async () => {
+  const { admin, member } = await orgWithMember({ role: 'admin', billing: true });
+  const blocked = await saldo.api('DELETE', `/api/v1/orgs/${admin.org.id}/members/${admin.user.id}`, { token: admin.token });
+  assert.equal(blocked.status, 409, 'two admins, but the creator is the legal representative');
+  assert.equal(blocked.body.error.code, 'legal_representative');
+  const handed = await saldo.api('PATCH', `/api/v1/orgs/${admin.org.id}`,
+    { token: admin.token, body: { legal_representative_user_id: member.user.id } });
+  assert.equal(handed.status, 200, handed.text);
+  const left = await saldo.api('DELETE', `/api/v1/orgs/${admin.org.id}/members/${admin.user.id}`, { token: admin.token });
+  assert.equal(left.status, 204, left.text);
+  assert.equal((await members({ token: member.token, org: admin.org })).members.length, 1);
+});
+
+test('deleting an organization erases its pending invitations and memberships', async () => {
+  const admin = await signUp(saldo);
+  const created = await saldo.api('POST', '/api/v1/orgs', { token: admin.token, body: { name: 'Short Lived Srl', kind: 'company' } });
+  assert.equal(created.status, 201, created.text);
+  const orgId = created.body.organization ? created.body.organization.id : created.body.id;
+  const pendingEmail = fresh('pending');
+  assert.equal((await saldo.api('POST', `/api/v1/orgs/${orgId}/invitations`,
+    { token: admin.token, body: { email: pendingEmail, role: 'member', billing: false } })).status, 201);
+  const del = await saldo.api('DELETE', `/api/v1/orgs/${orgId}`, { token: admin.token });
+  assert.ok([200, 204].includes(del.status), del.text);
+  assert.equal(saldo.sql(`SELECT COUNT(*) FROM invitations WHERE org_id = ${orgId}`), '0');
+  assert.equal(saldo.sql(`SELECT COUNT(*) FROM memberships WHERE org_id = ${orgId}`), '0');
+  assert.equal(saldo.sql(`SELECT name FROM orgs WHERE id = ${orgId}`), `Deleted organization #${orgId}`);
+});

@@ -47,7 +47,12 @@ before(async () => {
   const outsider = await signUp(saldo);
   const pending = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/invitations`,
     { token: admin.token, body: { email: `pending${Date.now()}@example.test` } });
-  who = { admin, member, payer, outsider, invitationId: pending.body.invitation.id };
+  const address = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/billing-addresses`, {
+    token: admin.token,
+    body: { recipient: 'Matrix S.r.l.', street: 'Via Roma 1', postal_code: '00184', city: 'Roma', province: 'RM', country: 'IT' },
+  });
+  assert.equal(address.status, 201, address.text);
+  who = { admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id };
 });
 after(async () => {
   await saldo.stop();
@@ -67,12 +72,14 @@ function orgOperations() {
 }
 
 /** The template with real values: the organization, its administrator as the
- * member acted on, its pending invitation, and 1 for anything else. */
+ * member acted on, its pending invitation, its billing address, and 1 for
+ * anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
     if (name === 'org_id') return who.admin.org.id;
     if (name === 'user_id') return who.admin.user.id;
     if (name === 'invitation_id') return who.invitationId;
+    if (name === 'address_id') return who.addressId;
     return '1';
   });
 }

@@ -105,7 +105,7 @@ int org_delete_blockers(http_request *r, int64_t org_id, int64_t user_id, org_bl
 bool org_erase(db *d, int64_t org_id)
 {
     assert(db_in_tx(d) && org_id > 0);
-    /* Personal data other features keep for the organization goes first. The
+    /* Personal data another feature keeps for the organization goes first. The
      * invoicing issue keeps issued documents (the law wants them) and erases
      * nothing of them here. */
     if (!address_erase_org(d, org_id))
@@ -122,11 +122,22 @@ bool org_erase(db *d, int64_t org_id)
     db_bind_int64(s, 3, org_id);
     if (db_exec1(s) != DB_DONE || db_changes(d) != 1 || !org_logo_delete(d, org_id))
         return false;
-    s = db_prepare(d, "DELETE FROM memberships WHERE org_id = $1");
-    if (!s)
-        return false;
-    db_bind_int64(s, 1, org_id);
-    return db_exec1(s) == DB_DONE;
+    /* Memberships, their access scopes, and invitations (they name people by
+     * email); the organization's audit log stays, as the record of who did what. */
+    static const char *const sql[] = {
+        "DELETE FROM member_scopes WHERE org_id = $1",
+        "DELETE FROM memberships WHERE org_id = $1",
+        "DELETE FROM invitations WHERE org_id = $1",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        s = db_prepare(d, sql[i]);
+        if (!s)
+            return false;
+        db_bind_int64(s, 1, org_id);
+        if (db_exec1(s) != DB_DONE)
+            return false;
+    }
+    return true;
 }
 
 org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, org_blocker *out, int *count)

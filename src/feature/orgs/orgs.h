@@ -171,8 +171,9 @@ typedef enum { ORG_DELETE_OK, ORG_DELETE_BLOCKED, ORG_DELETE_STORE_ERROR, ORG_DE
 org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, org_blocker *out, int *count);
 /* The erasure itself, inside the caller's write transaction: the row stays
  * (ledger accounts and issued documents refer to it), renamed "Deleted
- * organization #id" and marked deleted; profile, logo, memberships and the
- * organization's addresses go. False on a store error or if already deleted. */
+ * organization #id" and marked deleted; profile, logo, memberships, access
+ * scopes, invitations and the organization's addresses go; its audit log
+ * stays. False on a store error or if already deleted. */
 bool org_erase(db *d, int64_t org_id);
 
 /* The API routes of this section: /api/v1/orgs, /api/v1/orgs/{org_id}, .../logo. */
