@@ -365,6 +365,8 @@ test('the legal representative may leave only after handing the role over', asyn
   const handed = await saldo.api('PATCH', `/api/v1/orgs/${admin.org.id}`,
     { token: admin.token, body: { legal_representative_user_id: member.user.id } });
   assert.equal(handed.status, 200, handed.text);
+  const audit = await saldo.api('GET', `/api/v1/orgs/${admin.org.id}/audit`, { token: admin.token });
+  assert.ok(audit.body.entries.some((e) => e.action === 'org.profile'), 'the profile change is audited');
   const left = await saldo.api('DELETE', `/api/v1/orgs/${admin.org.id}/members/${admin.user.id}`, { token: admin.token });
   assert.equal(left.status, 204, left.text);
   assert.equal((await members({ token: member.token, org: admin.org })).members.length, 1);
@@ -383,4 +385,6 @@ test('deleting an organization erases its pending invitations and memberships', 
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM invitations WHERE org_id = ${orgId}`), '0');
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM memberships WHERE org_id = ${orgId}`), '0');
   assert.equal(saldo.sql(`SELECT name FROM orgs WHERE id = ${orgId}`), `Deleted organization #${orgId}`);
+  assert.equal(saldo.sql(`SELECT COUNT(*) FROM org_audit WHERE org_id = ${orgId} AND action = 'org.deleted'`), '1',
+    'the deletion is in the audit log, which outlives it');
 });

@@ -156,10 +156,8 @@ static void patch_org(http_request *r)
     const char *why, *bad = org_profile_check(r->db, &p, &why);
     if (bad)
         return (void)http_error(r, 422, "invalid_field", arena_printf(r->a, "%s: %s", bad, why), bad);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK || !org_profile_save(r->db, &p) || db_commit(r->db) != DB_OK) {
-        db_rollback(r->db);
+    if (!org_profile_update(r, &p))
         return (void)http_error(r, 500, "store_error", "cannot save the organization; nothing was changed", NULL);
-    }
     answer_org(r, 200, org_id);
 }
 

@@ -10,6 +10,7 @@
 #include "feature/orgs/orgs.h"
 
 #include "feature/addresses/addresses.h"
+#include "feature/orgs/org_audit.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -151,7 +152,9 @@ org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, o
         *count = n > 0 ? n : 0;
         return n > 0 ? ORG_DELETE_BLOCKED : ORG_DELETE_STORE_ERROR;
     }
-    if (!org_erase(r->db, org_id) || db_commit(r->db) != DB_OK) {
+    /* The audit entry is written first: the log outlives the erasure. */
+    if (!org_audit_record(r->db, org_id, user_id, "org.deleted", "{}", r->client_ip) ||
+        !org_erase(r->db, org_id) || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return ORG_DELETE_STORE_ERROR;
     }

@@ -4,6 +4,8 @@
  * a user's organizations; and who may leave one. */
 #include "feature/orgs/orgs.h"
 
+#include "feature/orgs/org_audit.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,6 +160,17 @@ bool org_profile_save(db *d, const org_profile *p)
     db_bind_int64(s, 8, p->legal_rep_user_id);
     db_bind_int64(s, 9, p->id);
     return db_exec1(s) == DB_DONE && db_changes(d) == 1;
+}
+
+bool org_profile_update(http_request *r, const org_profile *p)
+{
+    json_t *detail = json_pack("{s:s, s:s}", "name", p->name, "kind", org_kind_names[p->kind]);
+    bool ok = db_begin(r->db, DB_TX_WRITE) == DB_OK && org_profile_save(r->db, p) &&
+              org_audit_record_json(r->db, p->id, r->user_id, "org.profile", detail, r->client_ip) &&
+              db_commit(r->db) == DB_OK;
+    if (!ok)
+        db_rollback(r->db);
+    return ok;
 }
 
 static json_t *text_or_null(const char *v)

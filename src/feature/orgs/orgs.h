@@ -105,6 +105,9 @@ int org_profile_get(db *d, int64_t org_id, org_profile *out);
 const char *org_profile_check(db *d, org_profile *p, const char **why);
 /* Writes a checked profile (inside the caller's write transaction). */
 bool org_profile_save(db *d, const org_profile *p);
+/* org_profile_save in a transaction of its own, with an "org.profile" entry in
+ * the organization's audit log (who: r->user_id, from r->client_ip). */
+bool org_profile_update(http_request *r, const org_profile *p);
 /* The profile as JSON (logo_base: "/orgs/12" gives "logo": {"url":
  * "/orgs/12/logo", ...}; "logo" is null without one). */
 json_t *org_profile_json(const org_profile *p, const char *logo_base);

@@ -204,7 +204,7 @@ static void post_profile(http_request *r)
     if (json_object_size(errors))
         return profile_page(r, 422, &p, errors);
     json_decref(errors);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK || !org_profile_save(r->db, &p) || db_commit(r->db) != DB_OK)
+    if (!org_profile_update(r, &p))
         return web_fail(r);
     web_flash(r, "org_saved");
     http_redirect(r, arena_printf(r->a, "/orgs/%lld", (long long)p.id));
