@@ -7,30 +7,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { OUT_DIR, signUp, startSaldo } from './lib/harness.mjs';
-
-const SHOTS = path.join(OUT_DIR, 'screenshots');
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
+import { signUp, startSaldo } from './lib/harness.mjs';
+import { launchBrowser, shotter } from './lib/browser.mjs';
 
 let saldo;
 let browser;
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   saldo = await startSaldo();
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await saldo.stop();
 });
 
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = shotter('');
 
 async function fillAddress(page, a) {
   for (const [k, v] of Object.entries(a)) await page.fill(`#${k}`, v);

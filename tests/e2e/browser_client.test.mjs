@@ -6,29 +6,19 @@
 // token refused with nothing changed, the session cookie's flags, the 404 page,
 // sign out. Every page is saved as a screenshot under OUT_DIR/screenshots.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { OUT_DIR, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
-
-const SHOTS = path.join(OUT_DIR, 'screenshots');
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
+import { staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { launchBrowser, shotter } from './lib/browser.mjs';
 
 let smtp;
 let saldo;
 let browser;
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   smtp = await startSmtp();
   saldo = await startSaldo({ smtp });
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -48,7 +38,7 @@ async function newPage(context) {
   return page;
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = shotter('');
 
 test('a customer signs up, confirms, signs in, sees the balance, switches language, signs out', async () => {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });

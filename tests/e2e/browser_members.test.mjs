@@ -6,29 +6,18 @@
 // right, and the member sees the balance, then no longer does. Screenshots go
 // under OUT_DIR/screenshots (members-*.png).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { OUT_DIR, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
-
-const SHOTS = path.join(OUT_DIR, 'screenshots');
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
+import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { launchBrowser, shotter } from './lib/browser.mjs';
 
 let smtp;
 let saldo;
 let browser;
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   smtp = await startSmtp();
   saldo = await startSaldo({ smtp });
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -45,7 +34,7 @@ async function newPage(context) {
   page.on('pageerror', (e) => page.problems.push(String(e)));
   return page;
 }
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `members-${name}.png`), fullPage: true });
+const shot = shotter('members-');
 
 test('an admin invites, the invitee signs up from the mail\'s link, the billing right shows and hides the balance',
   async () => {

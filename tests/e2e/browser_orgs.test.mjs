@@ -5,35 +5,24 @@
 // logos, and see the logo decoded in the header in place of the name. Every
 // step is saved as a screenshot under OUT_DIR/screenshots.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { OUT_DIR, signUp, startSaldo } from './lib/harness.mjs';
+import { signUp, startSaldo } from './lib/harness.mjs';
+import { launchBrowser, shotter } from './lib/browser.mjs';
 import { fakes, makeJpeg, makePng } from './lib/images.mjs';
-
-const SHOTS = path.join(OUT_DIR, 'screenshots');
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 
 let saldo;
 let browser;
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   saldo = await startSaldo();
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await saldo.stop();
 });
 
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `orgs-${name}.png`), fullPage: true });
+const shot = shotter('orgs-');
 
 /** The switcher's current organization: its name, or its logo's alt text. */
 async function headerOrg(page) {

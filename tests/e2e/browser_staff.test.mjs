@@ -5,27 +5,17 @@
 // reason; the staff cookie's flags; sign out. Every back office page is saved
 // as a screenshot under OUT_DIR/screenshots (staff-*.png).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { OUT_DIR, signUp, startSaldo } from './lib/harness.mjs';
-
-const SHOTS = path.join(OUT_DIR, 'screenshots');
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
+import { signUp, startSaldo } from './lib/harness.mjs';
+import { launchBrowser, shotter } from './lib/browser.mjs';
 
 let saldo;
 let browser;
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   saldo = await startSaldo();
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -43,7 +33,7 @@ async function newPage(context) {
   return page;
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `staff-${name}.png`), fullPage: true });
+const shot = shotter('staff-');
 
 test('staff sign in, find an organization, credit it, see the balance and the audit entry', async () => {
   const base = saldo.url;
