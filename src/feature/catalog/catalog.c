@@ -1,0 +1,116 @@
+/* catalog.c - the catalog's lookups for other features: a product, whether it
+ * sells for a period, and its price for an organization (see catalog.h). */
+#include "feature/catalog/catalog.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/period.h"
+#include "core/round.h"
+
+int catalog_product_get(db *d, int64_t id, catalog_product *out)
+{
+    db_stmt *s = db_prepare(d,
+        "SELECT id, category_id, COALESCE(retired_at, 0), auto_renew, promotional, code, name_en, name_it,"
+        " provisioner FROM catalog_products WHERE id = $1");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, id);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = db_col_int64(s, 0);
+        out->category_id = db_col_int64(s, 1);
+        out->retired_at = db_col_int64(s, 2);
+        out->auto_renew = db_col_int64(s, 3) != 0;
+        out->promotional = db_col_int64(s, 4) != 0;
+        snprintf(out->code, sizeof out->code, "%s", db_col_text(s, 5));
+        snprintf(out->name_en, sizeof out->name_en, "%s", db_col_text(s, 6));
+        snprintf(out->name_it, sizeof out->name_it, "%s", db_col_text(s, 7));
+        snprintf(out->provisioner, sizeof out->provisioner, "%s", db_col_text(s, 8));
+    }
+    db_done(s);
+    return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
+}
+
+const char *catalog_product_name(const catalog_product *p, const char *lang)
+{
+    return lang && !strcmp(lang, "it") ? p->name_it : p->name_en;
+}
+
+bool catalog_period_allowed(const catalog_product *p, int months)
+{
+    return p->promotional ? period_valid_promotional(months) : period_valid(months);
+}
+
+bool catalog_is_reseller(db *d, int64_t org_id)
+{
+    db_stmt *s = db_prepare(d, "SELECT 1 FROM resellers WHERE org_id = $1");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    bool yes = db_step(s) == DB_ROW;
+    db_done(s);
+    return yes;
+}
+
+int catalog_reseller_discount_bp(db *d, int64_t org_id, int64_t category_id)
+{
+    if (org_id <= 0)
+        return 0;
+    db_stmt *s = db_prepare(d,
+        "SELECT percent_bp FROM reseller_discounts WHERE org_id = $1 AND category_id = $2");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, category_id);
+    db_status st = db_step(s);
+    int bp = st == DB_ROW ? (int)db_col_int64(s, 0) : 0;
+    db_done(s);
+    if (st != DB_ROW && st != DB_DONE)
+        return -1;
+    assert(bp >= 0 && bp <= CATALOG_BP_ONE);
+    return bp;
+}
+
+/* amount less bp basis points, the discount rounded half-up (so the buyer
+ * gets the half cent). */
+static int64_t less_bp(int64_t amount, int bp)
+{
+    __int128 off;
+    round_div_i128((__int128)amount * bp, CATALOG_BP_ONE, ROUND_HALF_UP, &off);
+    assert(off >= 0 && off <= amount);
+    return amount - (int64_t)off;
+}
+
+int catalog_price_for(db *d, int64_t org_id, const catalog_product *p, const char *currency, int months,
+                      catalog_price *out)
+{
+    if (!catalog_period_allowed(p, months))
+        return 0;
+    db_stmt *s = db_prepare(d,
+        "SELECT price_minor, setup_minor FROM catalog_prices"
+        " WHERE product_id = $1 AND currency = $2 AND period_months = $3");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, p->id);
+    db_bind_text(s, 2, currency);
+    db_bind_int64(s, 3, months);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        memset(out, 0, sizeof *out);
+        out->list_price_minor = db_col_int64(s, 0);
+        out->list_setup_minor = db_col_int64(s, 1);
+    }
+    db_done(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? 0 : -1;
+    int bp = catalog_reseller_discount_bp(d, org_id, p->category_id);
+    if (bp < 0)
+        return -1;
+    out->discount_bp = bp;
+    out->price_minor = less_bp(out->list_price_minor, bp);
+    out->setup_minor = less_bp(out->list_setup_minor, bp);
+    return 1;
+}
