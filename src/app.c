@@ -14,6 +14,7 @@
 #include "feature/apidoc/apidoc.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
+#include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
@@ -79,6 +80,7 @@ void app_routes(app *a)
     account_routes(&a->routes);
     members_routes(&a->routes);
     staff_routes(&a->routes);
+    catalog_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

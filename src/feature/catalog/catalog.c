@@ -84,7 +84,7 @@ static int64_t less_bp(int64_t amount, int bp)
     return amount - (int64_t)off;
 }
 
-int catalog_price_for(db *d, int64_t org_id, const catalog_product *p, const char *currency, int months,
+int catalog_price_for(db *d, int64_t org_id, const catalog_product *p, const char *currency_code, int months,
                       catalog_price *out)
 {
     if (!catalog_period_allowed(p, months))
@@ -95,7 +95,7 @@ int catalog_price_for(db *d, int64_t org_id, const catalog_product *p, const cha
     if (!s)
         return -1;
     db_bind_int64(s, 1, p->id);
-    db_bind_text(s, 2, currency);
+    db_bind_text(s, 2, currency_code);
     db_bind_int64(s, 3, months);
     db_status st = db_step(s);
     if (st == DB_ROW) {
@@ -113,4 +113,78 @@ int catalog_price_for(db *d, int64_t org_id, const catalog_product *p, const cha
     out->price_minor = less_bp(out->list_price_minor, bp);
     out->setup_minor = less_bp(out->list_setup_minor, bp);
     return 1;
+}
+
+int catalog_category_get(db *d, int64_t id, catalog_category *out)
+{
+    db_stmt *s = db_prepare(d,
+        "SELECT id, position, code, name_en, name_it, description_en, description_it"
+        " FROM catalog_categories WHERE id = $1");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, id);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = db_col_int64(s, 0);
+        out->position = db_col_int64(s, 1);
+        snprintf(out->code, sizeof out->code, "%s", db_col_text(s, 2));
+        snprintf(out->name_en, sizeof out->name_en, "%s", db_col_text(s, 3));
+        snprintf(out->name_it, sizeof out->name_it, "%s", db_col_text(s, 4));
+        snprintf(out->description_en, sizeof out->description_en, "%s", db_col_text(s, 5));
+        snprintf(out->description_it, sizeof out->description_it, "%s", db_col_text(s, 6));
+    }
+    db_done(s);
+    return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
+}
+
+const char *catalog_category_name(const catalog_category *c, const char *lang)
+{
+    return lang && !strcmp(lang, "it") ? c->name_it : c->name_en;
+}
+
+/* Copies src into out (size > 0 bytes), cut before a UTF-8 continuation byte. */
+static void copy_utf8(char *out, size_t size, const char *src)
+{
+    assert(size > 0);
+    size_t n = strlen(src);
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(out, src, n);
+    out[n] = '\0';
+}
+
+/* The one text column sql selects of product id ($1) into out. */
+static bool product_column(db *d, int64_t id, const char *sql, char *out, size_t size)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, id);
+    bool found = db_step(s) == DB_ROW;
+    if (found)
+        copy_utf8(out, size, db_col_text(s, 0));
+    db_done(s);
+    return found;
+}
+
+bool catalog_product_text(db *d, int64_t id, const char *lang, char *instructions, size_t size)
+{
+    bool it = lang && !strcmp(lang, "it");
+    return product_column(d, id,
+                          it ? "SELECT instructions_it FROM catalog_products WHERE id = $1"
+                             : "SELECT instructions_en FROM catalog_products WHERE id = $1",
+                          instructions, size);
+}
+
+bool catalog_product_description(db *d, int64_t id, const char *lang, char *out, size_t size)
+{
+    bool it = lang && !strcmp(lang, "it");
+    return product_column(d, id,
+                          it ? "SELECT description_it FROM catalog_products WHERE id = $1"
+                             : "SELECT description_en FROM catalog_products WHERE id = $1",
+                          out, size);
 }

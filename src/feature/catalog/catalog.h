@@ -7,9 +7,11 @@
 #ifndef SALDO_CATALOG_H
 #define SALDO_CATALOG_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/currency.h"
 #include "http/router.h"
 #include "store/db.h"
 
@@ -18,7 +20,16 @@ enum {
     CATALOG_NAME_MAX = 200,
     CATALOG_PROVISIONER_MAX = 64,
     CATALOG_BP_ONE = 10000, /* basis points of 100% */
+    CATALOG_DESCRIPTION_MAX = 2000,  /* bytes of a description */
+    CATALOG_INSTRUCTIONS_MAX = 8000, /* bytes of activation instructions */
 };
+
+typedef struct catalog_category {
+    int64_t id, position;
+    char code[CATALOG_CODE_MAX + 1];
+    char name_en[CATALOG_NAME_MAX + 1], name_it[CATALOG_NAME_MAX + 1];
+    char description_en[CATALOG_DESCRIPTION_MAX + 1], description_it[CATALOG_DESCRIPTION_MAX + 1];
+} catalog_category;
 
 typedef struct catalog_product {
     int64_t id;
@@ -43,24 +54,40 @@ typedef struct catalog_price {
 
 /* Reads product id (retired or not): 1 found, 0 none, -1 store error. */
 int catalog_product_get(db *d, int64_t id, catalog_product *out);
+/* Reads category id: 1 found, 0 none, -1 store error. */
+int catalog_category_get(db *d, int64_t id, catalog_category *out);
+/* The category's name in lang ("it" gives Italian, anything else English). */
+const char *catalog_category_name(const catalog_category *c, const char *lang);
+/* Product id's activation instructions in lang ("it" or else English) into
+ * instructions (size bytes, truncated at a character boundary); false when
+ * there is no such product or on a store error. */
+bool catalog_product_text(db *d, int64_t id, const char *lang, char *instructions, size_t size);
+/* Product id's description in lang, likewise. */
+bool catalog_product_description(db *d, int64_t id, const char *lang, char *out, size_t size);
 /* The product's name in lang ("it" gives Italian, anything else English). */
 const char *catalog_product_name(const catalog_product *p, const char *lang);
 /* True when p may be sold or renewed for months (period_valid, and 12 or 24
  * for a promotional product). */
 bool catalog_period_allowed(const catalog_product *p, int months);
 
-/* The price of p for months in currency as org_id pays it: the list price
+/* The price of p for months in currency_code as org_id pays it: the list price
  * less org_id's reseller discount for p's category (0 = nobody in
  * particular), rounded half-up to the minor unit. 1 found, 0 the product has
  * no price for that currency and period (or the period is not allowed), -1
  * store error. */
-int catalog_price_for(db *d, int64_t org_id, const catalog_product *p, const char *currency, int months,
+int catalog_price_for(db *d, int64_t org_id, const catalog_product *p, const char *currency_code, int months,
                       catalog_price *out);
 /* org_id's reseller discount for category_id in basis points: 0 when it is
  * not a reseller or has no discount there, -1 on a store error. */
 int catalog_reseller_discount_bp(db *d, int64_t org_id, int64_t category_id);
 /* True when org_id is a reseller (false on a store error too). */
 bool catalog_is_reseller(db *d, int64_t org_id);
+
+/* The orderable catalog in currency for lang: categories by position with
+ * their products that are not retired and have a price in currency, each
+ * price with "your_price" and "your_setup_fee" when org_id (0 = nobody) is a
+ * reseller. The shape of GET /api/v1/catalog; NULL on a store error. */
+json_t *catalog_offer_json(db *d, const currency *cur, int64_t org_id, const char *lang);
 
 void catalog_routes(router *rt);
 
