@@ -1,7 +1,9 @@
-/* cmd_demo.c - `saldo demo`: a fresh database with demo customers, balances
- * and a staff account, so that `make run` shows something real. Balances are
- * made the only way money moves: ledger transfers. */
+/* cmd_demo.c - `saldo demo`: a fresh database with demo customers, balances,
+ * the demo catalog (cmd_demo_catalog.c) and a staff account, so that
+ * `make run` shows something real. Balances are made the only way money
+ * moves: ledger transfers. */
 #include "cmd/cmd.h"
+#include "cmd/cmd_demo.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,11 +43,12 @@ static bool transfer(db *d, int64_t from, int64_t to, int64_t amount, const char
     return ledger_post(d, &t, &id) == LEDGER_OK;
 }
 
-static bool seed_customer(db *d, const demo_customer *c, const char *hash)
+static bool seed_customer(db *d, const demo_customer *c, const char *hash, int64_t *org_out)
 {
     int64_t user_id, org_id, wallet, gateway, revenue;
     if (auth_user_create(d, c->email, hash, c->name, c->country, c->lang, &user_id, &org_id) != DB_OK)
         return false;
+    *org_out = org_id;
     db_stmt *s = db_prepare(d, "UPDATE users SET email_verified_at = created_at WHERE id = $1");
     db_bind_int64(s, 1, user_id);
     if (db_exec1(s) != DB_DONE)
@@ -72,11 +75,16 @@ static bool seed(db *d)
     char hash[SECRET_PWHASH_MAX], err[256];
     if (!secret_password_hash(DEMO_PASSWORD, hash) || db_begin(d, DB_TX_WRITE) != DB_OK)
         return false;
+    int64_t orgs[sizeof customers / sizeof customers[0]];
     for (size_t i = 0; i < sizeof customers / sizeof customers[0]; i++)
-        if (!seed_customer(d, &customers[i], hash)) {
+        if (!seed_customer(d, &customers[i], hash, &orgs[i])) {
             db_rollback(d);
             return false;
         }
+    if (!demo_catalog(d, orgs[0])) {
+        db_rollback(d);
+        return false;
+    }
     if (db_commit(d) != DB_OK)
         return false;
     if (!staff_add(d, DEMO_STAFF_EMAIL, "Demo Staff", DEMO_STAFF_PASSWORD, err, sizeof err)) {
@@ -136,7 +144,7 @@ int cmd_demo(int argc, char **argv)
         return 1;
     }
     printf("saldo: demo database %s ready\n", cfg.database);
-    printf("  customer  mario.rossi@example.com   password %s  (italiano)\n", DEMO_PASSWORD);
+    printf("  customer  mario.rossi@example.com   password %s  (italiano, reseller)\n", DEMO_PASSWORD);
     printf("  customer  anna.schmidt@example.com  password %s  (English)\n", DEMO_PASSWORD);
     printf("  staff     %s         password %s  (%s/staff)\n", DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, cfg.base_url);
     return 0;
