@@ -318,3 +318,37 @@ test('customers and strangers get 401 on the staff routes', async () => {
   const r = await saldo.api('GET', `/api/v1/staff/orgs/${u.org.id}/reseller`, { token: staff.token });
   assert.equal(r.body.reseller, false, 'nothing was changed');
 });
+
+test('the demo catalog: every kind the issue lists, auto-renewal as it says, a promotion, a reseller', async () => {
+  const demo = await startSaldo();
+  try {
+    const seeded = demo.run(['demo']);
+    assert.equal(seeded.status, 0, seeded.stderr);
+    let r = await demo.api('GET', '/api/v1/catalog', { headers: { 'Accept-Language': 'en' } });
+    assert.equal(r.status, 200);
+    conforms('GET', '/api/v1/catalog', r);
+    assert.deepEqual(r.body.categories.map((c) => c.code), ['dedicated-servers', 'vps', 'licenses', 'ip-addresses', 'domains',
+      'pec', 'spid', 'e-invoicing', 'digital-archiving', 'digital-signature', 'timestamps']);
+    const byCat = Object.fromEntries(r.body.categories.map((c) => [c.code, c.products]));
+    for (const c of ['pec', 'spid', 'digital-archiving', 'e-invoicing']) assert.ok(byCat[c].every((p) => p.auto_renew), c);
+    for (const c of ['digital-signature', 'timestamps']) assert.ok(byCat[c].every((p) => !p.auto_renew), c);
+    assert.ok(byCat['dedicated-servers'].every((p) => p.prices.some((x) => x.setup_fee.minor > 0)), 'setup fees');
+    const promo = byCat.domains.find((p) => p.promotional);
+    assert.deepEqual(promo.prices.map((x) => x.period), [12, 24]);
+    assert.ok(!byCat.vps.some((p) => p.code === 'vps-l-2023'), 'the retired VPS is not listed');
+    r = await demo.api('GET', '/api/v1/catalog?currency=CHF');
+    assert.ok(r.body.categories.length > 0, 'some prices in CHF');
+
+    const s = await demo.api('POST', '/api/v1/sessions', { body: { email: 'mario.rossi@example.com', password: 'saldo-demo-1' } });
+    const me = await demo.api('GET', '/api/v1/me', { token: s.body.token });
+    const org = me.body.organizations[0].id;
+    r = await demo.api('GET', `/api/v1/catalog?org_id=${org}`, { token: s.body.token });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.reseller, true);
+    const it = r.body.categories.find((c) => c.code === 'domains').products.find((p) => p.code === 'domain-it');
+    assert.equal(it.prices[0].price.minor, 990);
+    assert.equal(it.prices[0].your_price.minor, 792, '20% off');
+  } finally {
+    await demo.stop();
+  }
+});
