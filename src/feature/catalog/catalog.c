@@ -188,3 +188,17 @@ bool catalog_product_description(db *d, int64_t id, const char *lang, char *out,
                              : "SELECT description_en FROM catalog_products WHERE id = $1",
                           out, size);
 }
+
+int catalog_currencies(db *d, const currency **out, size_t max)
+{
+    db_stmt *s = db_prepare(d, "SELECT DISTINCT currency FROM catalog_prices ORDER BY currency");
+    if (!s)
+        return -1;
+    size_t n = 0;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW && n < max)
+        if ((out[n] = currency_find(db_col_text(s, 0))))
+            n++;
+    db_done(s);
+    return st == DB_ROW || st == DB_DONE ? (int)n : -1;
+}

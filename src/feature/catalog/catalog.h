@@ -89,6 +89,10 @@ bool catalog_is_reseller(db *d, int64_t org_id);
  * reseller. The shape of GET /api/v1/catalog; NULL on a store error. */
 json_t *catalog_offer_json(db *d, const currency *cur, int64_t org_id, const char *lang);
 
+/* The currencies some product has a price in, by code: how many (<= max),
+ * -1 on a store error. */
+int catalog_currencies(db *d, const currency **out, size_t max);
+
 void catalog_routes(router *rt);
 
 #endif

@@ -84,4 +84,5 @@ void web_routes(router *rt)
     web_privacy_routes(rt);
     web_staff_routes(rt);
     web_members_routes(rt);
+    web_catalog_routes(rt);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "feature/catalog/catalog_admin.h"
 #include "http/form.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -130,6 +131,18 @@ void web_staff_org_routes(router *rt);
 void web_org_routes(router *rt);
 void web_addresses_routes(router *rt);
 void web_privacy_routes(router *rt);
+void web_catalog_routes(router *rt);
+void web_staff_catalog_routes(router *rt);
+void web_staff_reseller_routes(router *rt);
+
+/* "1 month", "3 months", "1 year", "2 years"... in the request's language. */
+const char *web_period_label(http_request *r, int months);
+/* The catalog service's field error as a message next to the field. */
+const char *web_catalog_field_message(http_request *r, catalog_field_error e);
+/* The reseller section of the back office's organization page: {"is",
+ * "checked", "rows": [{"name", "field", "value", "error"}], "has_rows"}, the
+ * values as posted when posted is not NULL; NULL on a store error. */
+json_t *web_staff_reseller_json(http_request *r, int64_t org_id, const form *posted, json_t *errors);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

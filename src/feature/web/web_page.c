@@ -50,6 +50,12 @@ static const struct {
     {"member_removed", N_("The member has been removed from the organization.")},
     {"left", N_("You have left the organization.")},
     {"joined", N_("Welcome: you are now a member of the organization.")},
+    {"product_saved", N_("The product has been saved.")},
+    {"product_retired", N_("The product has been retired: it can no longer be ordered, its services keep renewing.")},
+    {"product_unretired", N_("The product is on sale again.")},
+    {"category_saved", N_("The category has been saved.")},
+    {"reseller_saved", N_("The organization is a reseller with these discounts.")},
+    {"reseller_removed", N_("The organization is no longer a reseller.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)

@@ -205,4 +205,6 @@ void web_staff_routes(router *rt)
     router_add(rt, "GET", "/staff", get_search, ROUTE_STAFF | ROUTE_PAGE);
     router_add(rt, "GET", "/staff/audit", get_audit, ROUTE_STAFF | ROUTE_PAGE);
     web_staff_org_routes(rt);
+    web_staff_catalog_routes(rt);
+    web_staff_reseller_routes(rt);
 }

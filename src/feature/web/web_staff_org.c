@@ -4,7 +4,8 @@
  * idempotency key made when it is rendered, so a double submit posts once;
  * amounts are typed as people type them in the page's language; errors go
  * next to their fields and nothing is posted. The adjustment itself is
- * staff_adjust(), the service the staff API calls too. */
+ * staff_adjust(), the service the staff API calls too. The reseller section
+ * is web_staff_reseller.c's. */
 #include "feature/web/web_internal.h"
 
 #include <inttypes.h>
@@ -174,8 +175,10 @@ static void org_page(http_request *r, int status, int64_t org_id, int64_t before
     if (error)
         json_object_set_new(data, "error", json_string(error));
     json_object_set_new(data, "example", json_string(!strcmp(r->lang, "it") ? "1.234,56" : "1,234.56"));
-    if (!add_profile(r, data, org_id))
-        return (void)json_decref(data), web_fail(r);
+    json_t *reseller = web_staff_reseller_json(r, org_id, NULL, NULL);
+    if (!reseller || !add_profile(r, data, org_id))
+        return (void)json_decref(reseller), (void)json_decref(data), web_fail(r);
+    json_object_set_new(data, "reseller", reseller);
     web_staff_page(r, status, "staff/org", name, "orgs", data);
 }
 
