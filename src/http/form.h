@@ -7,7 +7,7 @@
 
 #include "lib/arena.h"
 
-enum { FORM_FIELDS_MAX = 64 };
+enum { FORM_FIELDS_MAX = 160 }; /* the back office's prices grid posts 8 periods x 8 currencies x 2 */
 
 typedef struct form {
     size_t count;

@@ -15,6 +15,7 @@
 #include "feature/web/web.h"
 
 enum { WEB_GRID_CURRENCIES_MAX = 8, WEB_POSITION_TEXT_MAX = 6 };
+_Static_assert(WEB_GRID_CURRENCIES_MAX * PERIOD_COUNT * 2 + 16 <= FORM_FIELDS_MAX, "the product form fits a form");
 
 /* The currencies of the prices grid, always offered, then the product's others. */
 static const char *const grid_common[] = {"EUR", "CHF", "USD", "GBP"};
