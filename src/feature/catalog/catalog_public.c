@@ -77,11 +77,10 @@ static json_t *products_json(db *d, const catalog_category *c, const currency *c
 }
 
 /* The categories of the offer (work: room for the categories, one product and its ids). */
-static json_t *categories_json(db *d, const currency *cur, int64_t org_id, const char *lang, catalog_category *cats,
-                               catalog_product_full *f, int64_t *ids)
+static json_t *categories_json(db *d, const currency *cur, int64_t org_id, bool reseller, const char *lang,
+                               catalog_category *cats, catalog_product_full *f, int64_t *ids)
 {
     int n = catalog_category_list(d, cats, CATALOG_CATEGORIES_MAX);
-    bool reseller = org_id > 0 && catalog_is_reseller(d, org_id);
     json_t *arr = n < 0 ? NULL : json_array();
     for (int i = 0; arr && i < n; i++) {
         json_t *products = products_json(d, &cats[i], cur, org_id, reseller, lang, f, ids);
@@ -108,14 +107,15 @@ json_t *catalog_offer_json(db *d, const currency *cur, int64_t org_id, const cha
     int64_t *ids = malloc(sizeof *ids * CATALOG_PRODUCTS_MAX);
     if (!cats || !f || !ids)
         abort(); /* out of memory */
-    json_t *arr = categories_json(d, cur, org_id, lang, cats, f, ids);
+    bool reseller = org_id > 0 && catalog_is_reseller(d, org_id);
+    json_t *arr = categories_json(d, cur, org_id, reseller, lang, cats, f, ids);
     free(cats);
     free(f);
     free(ids);
     if (!arr)
         return NULL;
-    return json_pack("{s:s, s:b, s:b, s:o}", "currency", cur->code, "vat_included", 0, "reseller",
-                     org_id > 0 && catalog_is_reseller(d, org_id), "categories", arr);
+    return json_pack("{s:s, s:b, s:b, s:o}", "currency", cur->code, "vat_included", 0, "reseller", reseller,
+                     "categories", arr);
 }
 
 void catalog_get_public(http_request *r)

@@ -122,6 +122,14 @@ static const struct {
     {"staff.sign_in", N_("Signed in")},
     {"staff.sign_out", N_("Signed out")},
     {"wallet.adjust", N_("Credit adjustment")},
+    {"catalog.category.create", N_("Category created")},
+    {"catalog.category.update", N_("Category changed")},
+    {"catalog.product.create", N_("Product created")},
+    {"catalog.product.update", N_("Product changed")},
+    {"catalog.product.retire", N_("Product retired")},
+    {"catalog.product.unretire", N_("Product back on sale")},
+    {"catalog.reseller.set", N_("Reseller discounts set")},
+    {"catalog.reseller.unset", N_("No longer a reseller")},
 };
 
 static const char *action_label(http_request *r, const char *action)
