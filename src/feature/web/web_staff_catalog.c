@@ -39,6 +39,26 @@ const char *web_catalog_field_message(http_request *r, catalog_field_error e)
     }
 }
 
+/* The form's field name trimmed of surrounding spaces ("" when absent). */
+static const char *field_value(http_request *r, const form *f, const char *name)
+{
+    const char *v = form_get(f, name);
+    if (!v)
+        return "";
+    v += strspn(v, " \t");
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    return arena_strndup(r->a, v, n);
+}
+
+/* The form's field name as typed ("" when absent): free text keeps its spaces. */
+static const char *text_value(const form *f, const char *name)
+{
+    const char *v = form_get(f, name);
+    return v ? v : "";
+}
+
 /* ---- the list ---- */
 
 static json_t *product_row(http_request *r, const catalog_product_full *f)
@@ -292,15 +312,14 @@ static bool read_product(http_request *r, const form *f, const catalog_product_f
     const char **slots[] = {&in->code, &in->name_en, &in->name_it, &in->provisioner, &in->description_en,
                             &in->description_it, &in->instructions_en, &in->instructions_it};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        const char *v = form_get(f, names[i]);
-        *slots[i] = v ? v : "";
+        *slots[i] = i < 4 ? field_value(r, f, names[i]) : text_value(f, names[i]); /* 4..: free text */
     }
-    const char *cat = form_get(f, "category_id"), *pos = form_get(f, "position");
-    *position = pos ? pos : "";
+    const char *cat = form_get(f, "category_id"), *pos = field_value(r, f, "position");
+    *position = pos;
     in->category_id = cat ? strtoll(cat, NULL, 10) : 0;
     char *end;
-    in->position = pos && *pos ? strtoll(pos, &end, 10) : 0;
-    if (pos && *pos && (*end || strlen(pos) > WEB_POSITION_TEXT_MAX))
+    in->position = *pos ? strtoll(pos, &end, 10) : 0;
+    if (*pos && (*end || strlen(pos) > WEB_POSITION_TEXT_MAX))
         in->position = -1;
     in->auto_renew = form_get(f, "auto_renew") != NULL;
     in->promotional = form_get(f, "promotional") != NULL;
@@ -405,7 +424,7 @@ static void save_category(http_request *r, int64_t id)
     const char *v[6];
     static const char *const names[] = {"code", "name_en", "name_it", "description_en", "description_it", "position"};
     for (size_t i = 0; i < 6; i++)
-        v[i] = form_get(&f, names[i]) ? form_get(&f, names[i]) : "";
+        v[i] = i == 3 || i == 4 ? text_value(&f, names[i]) : field_value(r, &f, names[i]); /* descriptions as typed */
     char *end;
     int64_t position = *v[5] ? strtoll(v[5], &end, 10) : 0;
     if (*v[5] && (*end || strlen(v[5]) > WEB_POSITION_TEXT_MAX))
