@@ -52,7 +52,8 @@ typedef struct demo_product {
 
 static const demo_product products[] = {
     {"dedicated-servers", "ds-xeon-e2388g", "Dedicated Xeon E-2388G", "Server dedicato Xeon E-2388G",
-     "8 cores, 64 GB RAM, 2 x 960 GB NVMe, 1 Gbit/s unmetered.", "8 core, 64 GB RAM, 2 x 960 GB NVMe, 1 Gbit/s illimitato.",
+     "8 cores, 64 GB RAM, 2 x 960 GB NVMe, 1 Gbit/s unmetered.",
+     "8 core, 64 GB RAM, 2 x 960 GB NVMe, 1 Gbit/s illimitato.",
      "Your server is ready. The root password was sent to the technical contact; the IPMI console is at\n"
      "https://ipmi.example.com with the same credentials.",
      "Il tuo server è pronto. La password di root è stata inviata al referente tecnico; la console IPMI è su\n"
@@ -78,7 +79,8 @@ static const demo_product products[] = {
      "Il piano 2023, sostituito dalla VPS M.", PANEL_EN, PANEL_IT, true, false, true,
      {{"EUR", 1, 1490, 0}, {"EUR", 12, 14900, 0}}},
     {"licenses", "plesk-web-pro", "Plesk Web Pro", "Plesk Web Pro", "Control panel for up to 30 domains.",
-     "Pannello di controllo fino a 30 domini.", "Your license key is in the customer area; enter it in Plesk under Tools > License.",
+     "Pannello di controllo fino a 30 domini.",
+     "Your license key is in the customer area; enter it in Plesk under Tools > License.",
      "La chiave di licenza è nell'area clienti; inseriscila in Plesk in Strumenti > Licenza.", true, false, false,
      {{"EUR", 1, 1500, 0}, {"EUR", 12, 16500, 0}}},
     {"licenses", "windows-server-std", "Windows Server Standard (2 cores)", "Windows Server Standard (2 core)",
@@ -107,8 +109,10 @@ static const demo_product products[] = {
      {{"EUR", 12, 199, 0}, {"EUR", 24, 990, 0}}},
     {"pec", "pec-standard", "PEC mailbox Standard", "Casella PEC Standard", "2 GB certified mailbox.",
      "Casella di posta certificata da 2 GB.",
-     "Your PEC mailbox is active. Webmail: https://webmail.pec.example.com\nIMAP/SMTP settings are in the customer area.",
-     "La tua casella PEC è attiva. Webmail: https://webmail.pec.example.com\nI parametri IMAP/SMTP sono nell'area clienti.",
+     "Your PEC mailbox is active. Webmail: https://webmail.pec.example.com\n"
+     "IMAP/SMTP settings are in the customer area.",
+     "La tua casella PEC è attiva. Webmail: https://webmail.pec.example.com\n"
+     "I parametri IMAP/SMTP sono nell'area clienti.",
      true, false, false, {{"EUR", 12, 500, 0}, {"EUR", 24, 950, 0}, {"EUR", 36, 1350, 0}}},
     {"pec", "pec-pro", "PEC mailbox Pro", "Casella PEC Pro", "10 GB certified mailbox with archive and receipts.",
      "Casella certificata da 10 GB con archivio e ricevute.",

@@ -42,6 +42,7 @@ catalog_result catalog_category_save(db *d, const catalog_actor *who, int64_t id
                                      catalog_error *err, int64_t *id_out)
 {
     assert(db_in_tx(d) && id >= 0);
+    assert(in->code && in->name_en && in->name_it && in->description_en && in->description_it);
     catalog_category cur;
     int found = id ? catalog_category_get(d, id, &cur) : 1;
     if (found <= 0)
@@ -102,6 +103,7 @@ static bool store_prices(db *d, int64_t id, const catalog_product_in *in)
         return false;
     for (size_t i = 0; i < in->price_count; i++) {
         const catalog_price_row *p = &in->prices[i];
+        assert(p->cur && p->price_minor >= 0 && p->setup_minor >= 0); /* checked by catalog_product_check */
         s = db_prepare(d, "INSERT INTO catalog_prices (product_id, currency, period_months, price_minor,"
                           " setup_minor) VALUES ($1, $2, $3, $4, $5)");
         if (!s)
@@ -139,6 +141,7 @@ catalog_result catalog_product_save(db *d, const catalog_actor *who, int64_t id,
                                     catalog_error *err, int64_t *id_out)
 {
     assert(db_in_tx(d) && id >= 0);
+    assert(in->code && in->name_en && in->name_it && in->provisioner && in->price_count <= CATALOG_PRICES_MAX);
     catalog_product cur;
     int found = id ? catalog_product_get(d, id, &cur) : 1;
     if (found <= 0)
@@ -161,6 +164,7 @@ catalog_result catalog_product_save(db *d, const catalog_actor *who, int64_t id,
         db_bind_int64(s, 14, id);
     if (!step_id(s, id_out) || !store_prices(d, *id_out, in))
         return CATALOG_STORE_ERROR;
+    assert(*id_out > 0 && (!id || *id_out == id));
     json_t *detail = json_pack("{s:s, s:I}", "code", in->code, "prices", (json_int_t)in->price_count);
     return audit(d, who, id ? "catalog.product.update" : "catalog.product.create", "product", *id_out, detail)
                ? CATALOG_OK

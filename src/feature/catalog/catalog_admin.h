@@ -67,6 +67,7 @@ typedef enum {
     CATALOG_INVALID,   /* see the catalog_error */
     CATALOG_NOT_FOUND,
     CATALOG_STORE_ERROR,
+    CATALOG_RESULT_COUNT
 } catalog_result;
 
 /* A category's editable fields; strings are never NULL. */

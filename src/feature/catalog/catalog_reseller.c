@@ -59,7 +59,7 @@ static bool audit_reseller(db *d, const catalog_actor *who, const char *action, 
 catalog_result catalog_reseller_set(db *d, const catalog_actor *who, int64_t org_id, const catalog_discount *ds,
                                     size_t n, catalog_error *err)
 {
-    assert(db_in_tx(d));
+    assert(db_in_tx(d) && (ds || n == 0));
     char name[ORG_NAME_MAX + 1];
     if (!org_name(d, org_id, name, sizeof name))
         return CATALOG_NOT_FOUND;
@@ -75,6 +75,7 @@ catalog_result catalog_reseller_set(db *d, const catalog_actor *who, int64_t org
     if (db_exec1(s) != DB_DONE || !exec_org(d, "DELETE FROM reseller_discounts WHERE org_id = $1", org_id))
         return CATALOG_STORE_ERROR;
     for (size_t i = 0; i < n; i++) {
+        assert(ds[i].percent_bp >= 0 && ds[i].percent_bp <= CATALOG_BP_ONE); /* checked above */
         s = db_prepare(d, "INSERT INTO reseller_discounts (org_id, category_id, percent_bp) VALUES ($1, $2, $3)");
         if (!s)
             return CATALOG_STORE_ERROR;

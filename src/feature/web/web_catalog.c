@@ -28,7 +28,14 @@ const char *web_period_label(http_request *r, int months)
     }
 }
 
-/* Adds each price's "label" and the product's "has_setup" for the template. */
+/* The minor units of the money object named key in o (0 when absent). */
+static json_int_t minor_of(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(json_object_get(o, key), "minor"));
+}
+
+/* Adds each price's "label" and "discounted" (a reseller price below the list
+ * price), and the product's "has_setup", for the template. */
 static void decorate(http_request *r, json_t *offer)
 {
     size_t i, j, k;
@@ -39,10 +46,10 @@ static void decorate(http_request *r, json_t *offer)
             json_array_foreach(json_object_get(p, "prices"), k, price) {
                 int months = (int)json_integer_value(json_object_get(price, "period"));
                 json_object_set_new(price, "label", json_string(web_period_label(r, months)));
-                has_setup = has_setup || json_integer_value(json_object_get(json_object_get(price, "setup_fee"), "minor"));
-                json_t *mine = json_object_get(price, "your_price");
-                json_object_set_new(price, "discounted", json_boolean(mine && json_integer_value(json_object_get(mine, "minor")) !=
-                                    json_integer_value(json_object_get(json_object_get(price, "price"), "minor"))));
+                has_setup = has_setup || minor_of(price, "setup_fee") != 0;
+                bool discounted = json_object_get(price, "your_price") &&
+                                  minor_of(price, "your_price") != minor_of(price, "price");
+                json_object_set_new(price, "discounted", json_boolean(discounted));
             }
             json_object_set_new(p, "has_setup", json_boolean(has_setup));
         }

@@ -28,7 +28,8 @@ const char *web_catalog_field_message(http_request *r, catalog_field_error e)
     case CATALOG_FIELD_CHARS: return _("This contains characters that are not allowed.");
     case CATALOG_FIELD_CODE: return _("Use 1 to 64 lowercase letters, digits or dashes.");
     case CATALOG_FIELD_CODE_TAKEN: return _("Another entry already uses this code.");
-    case CATALOG_FIELD_PROVISIONER: return _("Enter manual or the name of a provisioner: lowercase letters, digits, _ or -.");
+    case CATALOG_FIELD_PROVISIONER:
+        return _("Enter manual or the name of a provisioner: lowercase letters, digits, _ or -.");
     case CATALOG_FIELD_CATEGORY: return _("Choose a category.");
     case CATALOG_FIELD_POSITION: return _("Enter a whole number from 0 to 100000.");
     case CATALOG_FIELD_PERIOD: return _("This period is not sold.");
@@ -211,10 +212,11 @@ static json_t *product_values(const catalog_product_in *in, const char *position
 static void product_page(http_request *r, int status, const catalog_product_full *stored, const catalog_product_in *in,
                          const form *posted, json_t *errors, const char *position)
 {
-    json_t *data = json_pack("{s:o, s:o, s:o, s:o, s:b}", "form",
-                             product_values(in, position ? position : arena_printf(r->a, "%lld", (long long)in->position)),
-                             "categories", category_options(r, in->category_id), "grid",
-                             grid_json(r, stored, posted, errors), "errors", errors, "is_new", stored == NULL);
+    if (!position)
+        position = arena_printf(r->a, "%lld", (long long)in->position);
+    json_t *data = json_pack("{s:o, s:o, s:o, s:o, s:b}", "form", product_values(in, position), "categories",
+                             category_options(r, in->category_id), "grid", grid_json(r, stored, posted, errors),
+                             "errors", errors, "is_new", stored == NULL);
     if (stored) {
         json_object_set_new(data, "id", json_integer(stored->p.id));
         json_object_set_new(data, "retired", json_boolean(stored->p.retired_at != 0));
@@ -270,9 +272,12 @@ static bool read_cell(http_request *r, const form *f, const char *name, const ch
         *minor = m.minor;
         return true;
     }
-    json_object_set_new(errors, key, json_string(e == MONEY_TOO_PRECISE ? _("This currency does not have that many decimals.")
-                                                  : e == MONEY_OK || e == MONEY_RANGE ? _("Enter an amount of 0 or more.")
-                                                  : _("Enter an amount such as 1,234.56.")));
+    const char *message = _("Enter an amount such as 1,234.56.");
+    if (e == MONEY_TOO_PRECISE)
+        message = _("This currency does not have that many decimals.");
+    else if (e == MONEY_OK || e == MONEY_RANGE)
+        message = _("Enter an amount of 0 or more.");
+    json_object_set_new(errors, key, json_string(message));
     return false;
 }
 
@@ -293,7 +298,8 @@ static bool read_grid(http_request *r, const form *f, const catalog_product_full
                         read_cell(r, f, cell_name(r, "setup", curs[c], row.months), pn, curs[c], &row.setup_minor,
                                   &has_setup, errors);
             if (good && has_setup && !has_price) {
-                json_object_set_new(errors, pn, json_string(_("Enter the price of this period, or leave its setup fee empty.")));
+                const char *m = _("Enter the price of this period, or leave its setup fee empty.");
+                json_object_set_new(errors, pn, json_string(m));
                 good = false;
             }
             ok = ok && good;
