@@ -162,7 +162,7 @@ void app_dispatch(http_request *r)
         return dispatch_error(r, page, 404, "not_found", page ? "page not found" : "no such resource");
     if ((ro->flags & ROUTE_USER) && !r->user_id) {
         if (page)
-            http_redirect(r, "/login");
+            http_redirect(r, web_login_url(r));
         else
             http_error(r, 401, "unauthenticated", "sign in first", NULL);
         return;

@@ -78,7 +78,7 @@ test('create an organization, then switch between organizations from the header'
   assert.equal((await u.web.get(`/orgs/${other.org.id}/logo`)).status, 404);
   const anon = await new WebClient(saldo.url).get('/orgs/new');
   assert.equal(anon.status, 303);
-  assert.equal(anon.headers.get('location'), '/login');
+  assert.equal(anon.headers.get('location'), '/login?next=/orgs/new');
 });
 
 test('the profile form: errors next to the field, nothing saved; then saved and normalized', async () => {
