@@ -162,9 +162,11 @@ void app_dispatch(http_request *r)
         return dispatch_error(r, page, 405, "method_not_allowed", "this method is not allowed here");
     if (m == ROUTER_NOT_FOUND)
         return dispatch_error(r, page, 404, "not_found", page ? "page not found" : "no such resource");
+    if (r->body_too_large)
+        return dispatch_error(r, page, 413, "body_too_large", "the request body is too large");
     if ((ro->flags & ROUTE_USER) && !r->user_id) {
         if (page)
-            http_redirect(r, "/login");
+            http_redirect(r, web_login_url(r));
         else
             http_error(r, 401, "unauthenticated", "sign in first", NULL);
         return;

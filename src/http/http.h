@@ -31,7 +31,7 @@ typedef struct http_request {
     const char *client_ip;
     const char *body;             /* NUL-terminated copy of the body */
     size_t body_len;
-    bool body_too_large;
+    bool body_too_large;          /* the body was over the limit and dropped (body is ""): answer 413 */
     int64_t started_ns;
     /* Router output. */
     const char *route;            /* the matched pattern, for logs and metrics */

@@ -167,10 +167,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (!r->body)
         r->body = "";
-    if (r->body_too_large) {
-        answer_plain_error(r, 413, "body_too_large", "the request body is too large");
-        return send_response(s, r);
-    }
     r->db = thread_db(s->db_url);
     if (!r->db) {
         answer_plain_error(r, 503, "unavailable", "the database is unavailable");

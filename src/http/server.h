@@ -18,7 +18,7 @@ typedef struct http_server_opts {
     const char *listen;          /* HOST:PORT or [V6]:PORT */
     const char *db_url;          /* each pool thread opens its own connection */
     unsigned threads;            /* pool size; 0 = number of CPUs */
-    size_t body_max_bytes;       /* larger bodies get 413 */
+    size_t body_max_bytes;       /* larger bodies are dropped: dispatch sees body_too_large and answers 413 */
     unsigned idle_timeout_s;     /* a connection silent this long is closed */
     bool https;                  /* public URL is https: send HSTS, Secure cookies */
     struct app *app;

@@ -218,6 +218,11 @@ test('the logo is checked by its content and served to members with its real typ
   assert.equal((await saldo.api('GET', `/orgs/${org.id}/logo`, { token: u.token })).status, 404);
   const gone = await saldo.api('GET', `/api/v1/orgs/${org.id}`, { token: u.token });
   assert.equal(gone.body.logo, null);
+  // The two uploads and the removal are in the audit log; the refused ones are not.
+  const audit = await saldo.api('GET', `/api/v1/orgs/${org.id}/audit`, { token: u.token });
+  const logo = audit.body.entries.filter((e) => e.action === 'org.logo').map((e) => e.detail);
+  assert.deepEqual(logo, [{ change: 'removed' }, { change: 'set', type: 'image/jpeg', bytes: jpeg.length },
+    { change: 'set', type: 'image/png', bytes: png.length }]);
 });
 
 test('deleting is refused while a wallet holds money or it is your only organization; then it erases', async () => {

@@ -70,12 +70,17 @@ test('set up two-factor, then sign in with a code and with a recovery code', asy
   await page.click('form[action="/login/otp"] button[type=submit]');
   await page.waitForURL(`${saldo.url}/`);
 
+  // Asked for a page while signed out: both steps of sign-in lead back to it.
   await page.click('button:has-text("Sign out")');
-  await signIn(page, u);
-  await page.fill('#otp', codes[4]);
-  await page.click('form[action="/login/otp"] button[type=submit]');
-  await page.waitForURL(`${saldo.url}/`);
   await page.goto(`${saldo.url}/profile/2fa`);
+  await page.waitForURL(`${saldo.url}/login?next=/profile/2fa`);
+  await page.fill('#email', u.email);
+  await page.fill('#password', u.password);
+  await page.click('form[action="/login?next=/profile/2fa"] button[type=submit]');
+  await page.waitForURL(`${saldo.url}/login/otp?next=/profile/2fa`);
+  await page.fill('#otp', codes[4]);
+  await page.click('form[action="/login/otp?next=/profile/2fa"] button[type=submit]');
+  await page.waitForURL(`${saldo.url}/profile/2fa`);
   assert.match(await page.textContent('main'), /Codes left:\s*9/);
   await context.close();
 });

@@ -62,7 +62,7 @@ test('the members page lists members; administrators get the forms', async () =>
   assert.match(org.text, /href="\/organization\/members"/);
   const anon = await new WebClient(saldo.url).get('/organization/members');
   assert.equal(anon.status, 303);
-  assert.equal(anon.headers.get('location'), '/login');
+  assert.equal(anon.headers.get('location'), '/login?next=/organization/members');
 });
 
 test('inviting by the form: errors next to the field, then the invitation is pending and can be cancelled', async () => {
@@ -135,6 +135,8 @@ test('signed in: accept with the invited account; another account is told to sig
   const link = await mailedLink(invitee.email);
   const anon = await new WebClient(saldo.url).get(link, EN);
   assert.match(anon.text, /This address has an account/);
+  const signIn = /href="(\/login\?next=[^"]+)"/.exec(anon.text)[1];
+  assert.equal(signIn, `/login?next=${link}`);
   const { web: other } = await adminClient();
   const wrong = await other.get(link);
   assert.match(wrong.text, /You are signed in as/);
@@ -142,8 +144,13 @@ test('signed in: accept with the invited account; another account is told to sig
   const _csrfOther = await other.csrf(link);
   const refused = await other.post(`${link}/accept`, { _csrf: _csrfOther });
   assert.equal(refused.status, 403);
+  // Signing in from the invitation comes back to it.
   const web = new WebClient(saldo.url);
-  await web.login(invitee.email, invitee.password);
+  const login = await web.get(signIn);
+  const action = /<form method="post" action="([^"]*)"/.exec(login.text)[1];
+  const signedIn = await web.post(action, { _csrf: await web.csrf(signIn), email: invitee.email,
+    password: invitee.password });
+  assert.equal(signedIn.headers.get('location'), link);
   const mine = await web.get(link);
   assert.match(mine.text, /action="\/invitations\/[A-Za-z0-9_-]{43}\/accept"/);
   const _csrf = await web.csrf(link);

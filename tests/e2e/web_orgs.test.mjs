@@ -78,7 +78,7 @@ test('create an organization, then switch between organizations from the header'
   assert.equal((await u.web.get(`/orgs/${other.org.id}/logo`)).status, 404);
   const anon = await new WebClient(saldo.url).get('/orgs/new');
   assert.equal(anon.status, 303);
-  assert.equal(anon.headers.get('location'), '/login');
+  assert.equal(anon.headers.get('location'), '/login?next=/orgs/new');
 });
 
 test('the profile form: errors next to the field, nothing saved; then saved and normalized', async () => {
@@ -124,6 +124,13 @@ test('the logo: uploaded as a file, checked by content, shown in the header inst
   assert.match(fake.text, /id="logo-error">Il logo deve essere un&#39;immagine PNG o JPEG\.|id="logo-error">Il logo deve essere un'immagine PNG o JPEG\./);
   const none = await upload(u.web, `/orgs/${u.org.id}/logo`, { _csrf });
   assert.equal(none.status, 422);
+  // Over the server's limit: an error page in the layout that says why, not a bare status.
+  const huge = await upload(u.web, `/orgs/${u.org.id}/logo`, { _csrf },
+    { bytes: Buffer.concat([makePng(8, 8), Buffer.alloc(1100000)]), type: 'image/png', name: 'big.png' });
+  assert.equal(huge.status, 413);
+  assert.match(huge.headers.get('content-type'), /^text\/html/);
+  assert.match(huge.text, /al massimo 1 MB/);
+  assert.match(huge.text, /data-testid="orgswitch"/, 'the page keeps the signed-in header');
   const noCsrf = await upload(u.web, `/orgs/${u.org.id}/logo`, {}, { bytes: makePng(8, 8), type: 'image/png', name: 'a.png' });
   assert.equal(noCsrf.status, 403);
   assert.equal((await u.web.get(`/orgs/${u.org.id}/logo`)).status, 404, 'nothing stored');

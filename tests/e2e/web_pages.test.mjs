@@ -108,11 +108,29 @@ test('pages that need a customer redirect to the sign-in page', async () => {
   for (const p of ['/', '/billing', '/billing/transactions', '/profile', '/organization', '/services']) {
     const r = await fetch(saldo.url + p, { redirect: 'manual' });
     assert.equal(r.status, 303, p);
-    assert.equal(r.headers.get('location'), '/login', p);
+    assert.equal(r.headers.get('location'), p === '/' ? '/login' : `/login?next=${p}`, p);
   }
   const support = await fetch(`${saldo.url}/support`);
   assert.equal(support.status, 200, 'support is public');
   assert.match(await support.text(), /support@saldo\.example/);
+});
+
+test('sign-in returns to the page asked for, and only to a local one', async () => {
+  const u = await signUp(saldo);
+  const cases = [['/billing/transactions', '/billing/transactions'], ['//evil.example/x', '/'],
+    ['https://evil.example/', '/'], ['/\\evil.example', '/'], ['/profile?tab=a&b=1', '/profile?tab=a&b=1']];
+  for (const [next, want] of cases) {
+    const web = new WebClient(saldo.url);
+    const q = `/login?next=${encodeURIComponent(next)}`;
+    const page = await web.get(q);
+    const action = /<form method="post" action="([^"]*)"/.exec(page.text)[1].replaceAll('&amp;', '&');
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)[1];
+    const r = await web.post(action, { _csrf, email: u.email, password: u.password });
+    assert.equal(r.status, 303, next);
+    assert.equal(r.headers.get('location'), want, next);
+    // Signed in already, the sign-in page sends on at once.
+    assert.equal((await web.get(q)).headers.get('location'), want, next);
+  }
 });
 
 test('sign-in sets a fresh session cookie with the right flags; sign-out revokes it', async () => {

@@ -195,7 +195,7 @@ static void put_logo(http_request *r)
     if (!ct || (strncmp(ct, "image/png", 9) && strncmp(ct, "image/jpeg", 10)))
         return (void)http_error(r, 422, "invalid_field", "logo: send a PNG or JPEG image as image/png or image/jpeg",
                                 "logo");
-    org_logo_result res = org_logo_set(r->db, org_id, r->body, r->body_len);
+    org_logo_result res = org_logo_set(r, org_id, r->body, r->body_len);
     if (res == ORG_LOGO_STORE_ERROR)
         return (void)http_error(r, 500, "store_error", "cannot save the logo; nothing was changed", NULL);
     if (res != ORG_LOGO_OK)
@@ -208,7 +208,7 @@ static void delete_logo(http_request *r)
     int64_t org_id;
     if (!path_org_or_reply(r, ORG_NEED_ADMIN, &org_id))
         return;
-    if (!org_logo_delete(r->db, org_id))
+    if (!org_logo_remove(r, org_id))
         return (void)http_error(r, 500, "store_error", "cannot delete the logo", NULL);
     http_text(r, 204, NULL, "", 0);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/image_sniff.h"
+#include "feature/orgs/org_audit.h"
 
 #define N_(s) s
 
@@ -21,8 +22,9 @@ static void etag_of(const char *data, size_t len, char out[ORG_ETAG_HEX + 1])
     sodium_bin2hex(out, ORG_ETAG_HEX + 1, h, sizeof h);
 }
 
-org_logo_result org_logo_set(db *d, int64_t org_id, const char *data, size_t len)
+org_logo_result org_logo_set(http_request *r, int64_t org_id, const char *data, size_t len)
 {
+    db *d = r->db;
     if (!data || len == 0)
         return ORG_LOGO_EMPTY;
     if (len > ORG_LOGO_BYTES_MAX)
@@ -53,7 +55,11 @@ org_logo_result org_logo_set(db *d, int64_t org_id, const char *data, size_t len
         db_bind_text(s, 4, b64);
         db_bind_text(s, 5, etag);
         db_bind_int64(s, 6, (int64_t)time(NULL));
-        ok = db_exec1(s) == DB_DONE && db_commit(d) == DB_OK;
+        ok = db_exec1(s) == DB_DONE &&
+             org_audit_record_json(d, org_id, r->user_id, "org.logo",
+                                   json_pack("{s:s, s:s, s:I}", "change", "set", "type", image_mime(kind),
+                                             "bytes", (json_int_t)len), r->client_ip) &&
+             db_commit(d) == DB_OK;
     }
     free(b64);
     if (!s || !ok) {
@@ -82,6 +88,17 @@ bool org_logo_delete(db *d, int64_t org_id)
         return false;
     db_bind_int64(s, 1, org_id);
     return db_exec1(s) == DB_DONE;
+}
+
+bool org_logo_remove(http_request *r, int64_t org_id)
+{
+    bool ok = db_begin(r->db, DB_TX_WRITE) == DB_OK && org_logo_delete(r->db, org_id) &&
+              org_audit_record_json(r->db, org_id, r->user_id, "org.logo", json_pack("{s:s}", "change", "removed"),
+                                    r->client_ip) &&
+              db_commit(r->db) == DB_OK;
+    if (!ok && db_in_tx(r->db))
+        db_rollback(r->db);
+    return ok;
 }
 
 int org_logo_get(http_request *r, int64_t org_id, const char **data, size_t *len, const char **type,

@@ -138,12 +138,16 @@ const char *org_leave_reason(org_leave why);
  * never by its name or declared type. */
 typedef enum { ORG_LOGO_OK, ORG_LOGO_EMPTY, ORG_LOGO_TOO_LARGE, ORG_LOGO_NOT_IMAGE, ORG_LOGO_STORE_ERROR,
                ORG_LOGO_RESULT_COUNT } org_logo_result;
-/* Replaces org_id's logo with data[0..len) after checking it (in its own write
- * transaction). */
-org_logo_result org_logo_set(db *d, int64_t org_id, const char *data, size_t len);
+/* Replaces org_id's logo with data[0..len) after checking it, in its own
+ * write transaction with an "org.logo" entry in the audit log (r's user and
+ * address). */
+org_logo_result org_logo_set(http_request *r, int64_t org_id, const char *data, size_t len);
 /* English message (msgid) of a refused logo. */
 const char *org_logo_reason(org_logo_result res);
+/* Removes org_id's logo inside the caller's write transaction. */
 bool org_logo_delete(db *d, int64_t org_id);
+/* org_logo_delete in a transaction of its own, audited like org_logo_set. */
+bool org_logo_remove(http_request *r, int64_t org_id);
 /* The logo's bytes (in r's arena) with its content type and ETag: 1 found, 0
  * none, -1 store error. */
 int org_logo_get(http_request *r, int64_t org_id, const char **data, size_t *len, const char **type,

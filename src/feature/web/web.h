@@ -20,4 +20,9 @@ bool web_staff_path(const char *path);
  * nothing when the request was answered already. */
 void web_error_page(http_request *r, int status);
 
+/* Where a signed-out visitor of a page is sent: "/login", with ?next= the page
+ * asked for when it was a GET of another local page, so sign-in comes back to
+ * it (an invitation or claim link, the cart). In r's arena. */
+const char *web_login_url(http_request *r);
+
 #endif

@@ -4,6 +4,7 @@
  * with the form filled in again (never the passwords); success redirects. */
 #include "feature/web/web_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
@@ -107,17 +108,49 @@ static void get_verify(http_request *r)
              NULL, json_pack("{s:b, s:b}", "verified", ok, "signed_in", r->user_id > 0));
 }
 
+/* "?next=/x" for a local path (percent-encoding what a query value may not
+ * hold), "" for "/" or anything else. */
+static const char *next_query(http_request *r, const char *target)
+{
+    target = web_local_path(target);
+    if (!strcmp(target, "/"))
+        return "";
+    char *out = arena_alloc(r->a, 6 + 3 * strlen(target) + 1), *o = out + 6;
+    memcpy(out, "?next=", 6);
+    for (const unsigned char *p = (const unsigned char *)target; *p; p++) {
+        if (strchr("%&#+=?;\"'<>", *p)) {
+            o += sprintf(o, "%%%02X", *p);
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *web_login_url(http_request *r)
+{
+    bool get = !strcmp(r->method, "GET");
+    return arena_printf(r->a, "/login%s", get ? next_query(r, r->path) : "");
+}
+
+/* Where sign-in goes once it is done: the next= of the sign-in page, else "/". */
+static const char *after_login(http_request *r)
+{
+    return web_local_path(http_query(r, "next"));
+}
+
 static void login_form(http_request *r, int status, const char *email, const char *error, json_t *errors)
 {
     web_page(r, status, "pages/login", _("Sign in"), NULL,
-             json_pack("{s:{s:s}, s:s?, s:o}", "form", "email", email ? email : "", "error", error, "errors",
-                       errors ? errors : json_object()));
+             json_pack("{s:{s:s}, s:s?, s:o, s:s}", "form", "email", email ? email : "", "error", error, "errors",
+                       errors ? errors : json_object(), "next_query", next_query(r, after_login(r))));
 }
 
 static void get_login(http_request *r)
 {
     if (r->user_id)
-        return http_redirect(r, "/");
+        return http_redirect(r, after_login(r));
     login_form(r, 200, NULL, NULL, NULL);
 }
 
@@ -138,7 +171,7 @@ static void start_session(http_request *r, int64_t user_id)
 {
     if (!web_session_start(r, user_id))
         return web_fail(r);
-    http_redirect(r, "/");
+    http_redirect(r, after_login(r));
 }
 
 /* With two-factor on, the password only opens a short challenge: the code
@@ -155,13 +188,14 @@ static void second_step_or_session(http_request *r, int64_t user_id)
     if (!token)
         return web_fail(r);
     web_cookie(r, WEB_COOKIE_LOGIN2, token, LOGIN_CHALLENGE_TTL_S, true);
-    http_redirect(r, "/login/otp");
+    http_redirect(r, arena_printf(r->a, "/login/otp%s", next_query(r, after_login(r))));
 }
 
 static void otp_form(http_request *r, int status, const char *error, json_t *errors)
 {
     web_page(r, status, "pages/login_otp", _("Two-factor authentication"), NULL,
-             json_pack("{s:s?, s:o}", "error", error, "errors", errors ? errors : json_object()));
+             json_pack("{s:s?, s:o, s:s}", "error", error, "errors", errors ? errors : json_object(), "next_query",
+                       next_query(r, after_login(r))));
 }
 
 static void get_login_otp(http_request *r)

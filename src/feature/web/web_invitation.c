@@ -118,7 +118,7 @@ static void post_signup(http_request *r)
         return invalid(r);
     if (res == INVITE_EMAIL_TAKEN) {
         v.has_account = true;
-        return landing(r, 409, token, &v, NULL, NULL, _("An account with this email exists: sign in, then open the link again."));
+        return landing(r, 409, token, &v, NULL, NULL, _("An account with this email exists: sign in to accept."));
     }
     if (res != INVITE_OK || !web_session_start(r, user_id))
         return web_fail(r);

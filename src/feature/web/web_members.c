@@ -212,6 +212,8 @@ static const char *action_label(http_request *r, const char *action)
         {"invitation.accepted", N_("Invitation accepted")},
         {"invitation.cancelled", N_("Invitation cancelled")},
         {"wallet.adjust", N_("Credit adjustment by staff")},
+        {"org.profile", N_("Profile changed")},
+        {"org.logo", N_("Logo changed")},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(labels[i].action, action))

@@ -221,7 +221,7 @@ static void post_logo(http_request *r)
     if (!boundary || !multipart_parse(r->a, boundary, r->body, r->body_len, &m))
         return web_error_page(r, 400);
     const multipart_part *file = multipart_get(&m, "logo");
-    org_logo_result res = org_logo_set(r->db, p.id, file ? file->data : NULL, file ? file->len : 0);
+    org_logo_result res = org_logo_set(r, p.id, file ? file->data : NULL, file ? file->len : 0);
     if (res == ORG_LOGO_STORE_ERROR)
         return web_fail(r);
     if (res != ORG_LOGO_OK)
@@ -236,7 +236,7 @@ static void post_logo_delete(http_request *r)
     form f;
     if (!path_org(r, true, &p) || !web_form(r, &f))
         return;
-    if (!org_logo_delete(r->db, p.id))
+    if (!org_logo_remove(r, p.id))
         return web_fail(r);
     web_flash(r, "logo_removed");
     http_redirect(r, arena_printf(r->a, "/orgs/%lld#logo", (long long)p.id));

@@ -225,6 +225,7 @@ void web_error_page(http_request *r, int status)
     case 403: title = _("Not allowed"); message = _("This request was refused: the form may have expired. Go back, reload the page and try again."); break;
     case 404: title = _("Page not found"); message = _("There is nothing at this address. Check the link, or start again from the home page."); break;
     case 405: title = _("Not allowed"); message = _("This address does not accept this kind of request."); break;
+    case 413: title = _("Too large"); message = _("What you sent is larger than we accept (a file may be at most 1 MB). Go back and choose a smaller file."); break;
     case 429: title = _("Too many requests"); message = _("Wait a few minutes and try again."); break;
     default: status = 500; title = _("Something went wrong"); message = _("We could not complete the request and nothing was changed. Try again in a moment."); break;
     }
