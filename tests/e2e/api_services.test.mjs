@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
-import { addCategory, addProduct, addService } from './lib/catalog_fixture.mjs';
+import { addCategory, addProduct, addService, insertId } from './lib/catalog_fixture.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 
 let saldo;
@@ -87,11 +87,11 @@ test('a limited member sees and acts only on their services and categories', asy
   const s3 = addService(saldo, admin.org.id, pb);
   const s4 = addService(saldo, admin.org.id, pa);
   const t = now() + 1;
-  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, created_at, access_all)
-             VALUES (${admin.org.id}, ${member.user.id}, 'member', 0, ${t}, 0)`);
-  saldo.sql(`INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES
+  insertId(saldo, `INSERT INTO memberships (org_id, user_id, role, billing, created_at, access_all)
+             VALUES (${admin.org.id}, ${member.user.id}, 'member', 0, ${t}, 0) RETURNING org_id`);
+  insertId(saldo, `INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES
              (${admin.org.id}, ${member.user.id}, 'service', ${s1}),
-             (${admin.org.id}, ${member.user.id}, 'category', ${catB})`);
+             (${admin.org.id}, ${member.user.id}, 'category', ${catB}) RETURNING org_id`);
   let r = await saldo.api('GET', base(admin.org.id), { token: member.token });
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.services.map((x) => x.id), [s1, s2, s3]);
