@@ -189,7 +189,7 @@ static void post_assignment(http_request *r)
     if (!service_or_reply(r, true, &org_id, &v) || !jin_body(r, &b) ||
         !jin_email(r, b, "email", JIN_REQUIRED, &email))
         return;
-    service_result res = service_assign(r, org_id, v.s.id, email);
+    service_result res = v.managed_by ? SERVICE_MANAGED : service_assign(r, org_id, v.s.id, email);
     if (res != SERVICE_OK)
         return service_answer_result(r, res);
     answer_service(r, org_id, v.s.id);
@@ -201,7 +201,7 @@ static void delete_assignment(http_request *r)
     service_view v;
     if (!service_or_reply(r, true, &org_id, &v))
         return;
-    service_result res = service_unassign(r, org_id, v.s.id);
+    service_result res = v.managed_by ? SERVICE_MANAGED : service_unassign(r, org_id, v.s.id);
     if (res != SERVICE_OK)
         return service_answer_result(r, res);
     http_text(r, 204, NULL, "", 0);
