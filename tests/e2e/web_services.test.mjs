@@ -100,6 +100,7 @@ test('a reseller assigns from the page; the end customer claims through the link
   const link = /\/claims\/([A-Za-z0-9_-]{43})/.exec(mail.text)[0];
 
   const anon = new WebClient(saldo.url);
+  anon.jar.set('lang', 'en');
   page = await anon.get(link);
   assert.equal(page.status, 200);
   assert.match(page.text, /Sign in, or create an account/);

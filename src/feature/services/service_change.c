@@ -58,7 +58,7 @@ service_result service_set_status(http_request *r, int64_t id, service_status to
     int found = service_get(r->db, 0, id, &s);
     if (found <= 0)
         return found < 0 ? SERVICE_STORE_ERROR : SERVICE_NOT_FOUND;
-    if (!service_transition_allowed(s.status, to))
+    if (!service_transition_allowed(s.status, to) || (who->only_from && *who->only_from != s.status))
         return SERVICE_BAD_TRANSITION;
     int64_t now = (int64_t)time(NULL);
     db_stmt *st = db_prepare(r->db,

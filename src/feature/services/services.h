@@ -130,6 +130,7 @@ typedef struct service_actor {
     const char *via;    /* "staff", "provisioner:<name>", "billing" */
     const char *notes;  /* kept on the service when staff gave one; may be NULL */
     const char *ip;     /* may be NULL */
+    const service_status *only_from; /* NULL, or the one status the change may start from */
 } service_actor;
 
 /* Moves service id to status to inside the caller's write transaction:

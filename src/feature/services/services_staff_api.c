@@ -39,8 +39,9 @@ static void staff_get(http_request *r)
     staff_answer(r, id);
 }
 
-/* Runs a staff status change to to with the body's optional notes. */
-static void staff_change(http_request *r, service_status to, const char *via)
+/* Runs a staff status change to to (from only_from, NULL = any the rules
+ * allow) with the body's optional notes. */
+static void staff_change(http_request *r, service_status to, const service_status *only_from)
 {
     int64_t id;
     json_t *b;
@@ -49,36 +50,22 @@ static void staff_change(http_request *r, service_status to, const char *via)
         return service_answer_result(r, SERVICE_NOT_FOUND);
     if (!jin_body(r, &b) || !jin_string(r, b, "notes", JIN_OPTIONAL, 0, SERVICE_NOTES_MAX, &notes))
         return;
-    service_actor who = {.staff_id = r->staff_id, .via = via, .notes = notes, .ip = r->client_ip};
+    service_actor who = {.staff_id = r->staff_id, .via = "staff", .notes = notes, .ip = r->client_ip,
+                         .only_from = only_from};
     service_result res = service_change_status(r, id, to, &who);
     if (res != SERVICE_OK)
         return service_answer_result(r, res);
     staff_answer(r, id);
 }
 
-/* Unsuspending is the one move to active that is not an activation. */
-static void staff_activate(http_request *r)
-{
-    service_view v;
-    int64_t id;
-    if (http_param_id(r, "service_id", &id) && service_view_get(r, 0, id, &v) == 1 && v.s.status != SERVICE_PENDING)
-        return service_answer_result(r, SERVICE_BAD_TRANSITION);
-    staff_change(r, SERVICE_ACTIVE, "staff");
-}
+static const service_status from_pending = SERVICE_PENDING, from_suspended = SERVICE_SUSPENDED;
 
-static void staff_unsuspend(http_request *r)
-{
-    service_view v;
-    int64_t id;
-    if (http_param_id(r, "service_id", &id) && service_view_get(r, 0, id, &v) == 1 &&
-        v.s.status != SERVICE_SUSPENDED)
-        return service_answer_result(r, SERVICE_BAD_TRANSITION);
-    staff_change(r, SERVICE_ACTIVE, "staff");
-}
-
-static void staff_suspend(http_request *r) { staff_change(r, SERVICE_SUSPENDED, "staff"); }
-static void staff_terminate(http_request *r) { staff_change(r, SERVICE_TERMINATED, "staff"); }
-static void staff_cancel(http_request *r) { staff_change(r, SERVICE_CANCELLED, "staff"); }
+/* Activation and unsuspension both end active: each from its own status. */
+static void staff_activate(http_request *r) { staff_change(r, SERVICE_ACTIVE, &from_pending); }
+static void staff_unsuspend(http_request *r) { staff_change(r, SERVICE_ACTIVE, &from_suspended); }
+static void staff_suspend(http_request *r) { staff_change(r, SERVICE_SUSPENDED, NULL); }
+static void staff_terminate(http_request *r) { staff_change(r, SERVICE_TERMINATED, NULL); }
+static void staff_cancel(http_request *r) { staff_change(r, SERVICE_CANCELLED, NULL); }
 
 void services_staff_routes(router *rt)
 {

@@ -96,18 +96,13 @@ static void post_action(http_request *r)
     json_decref(errors);
     if (!notes)
         return service_page(r, 422, id, _("The notes are too long (at most 4000 characters)."));
-    service_view v;
-    int found = service_view_get(r, 0, id, &v);
-    if (found <= 0)
-        return found < 0 ? web_fail(r) : web_error_page(r, 404);
-    if (!action_allowed(a, v.s.status))
-        return service_page(r, 409, id, _("The service's status does not allow this."));
-    service_actor who = {.staff_id = r->staff_id, .via = "staff", .notes = notes, .ip = r->client_ip};
+    service_actor who = {.staff_id = r->staff_id, .via = "staff", .notes = notes, .ip = r->client_ip,
+                         .only_from = a->from_only == SERVICE_STATUS_COUNT ? NULL : &a->from_only};
     service_result res = service_change_status(r, id, a->to, &who);
     if (res == SERVICE_BAD_TRANSITION)
         return service_page(r, 409, id, _("The service's status does not allow this."));
     if (res != SERVICE_OK)
-        return web_fail(r);
+        return res == SERVICE_NOT_FOUND ? web_error_page(r, 404) : web_fail(r);
     web_flash(r, "service_status");
     http_redirect(r, arena_printf(r->a, "/staff/services/%lld", (long long)id));
 }
