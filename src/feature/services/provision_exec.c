@@ -26,7 +26,10 @@ static int64_t now_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Starts path with stdin and stdout piped; false with errno set. */
+/* Starts path with stdin and stdout piped; false with errno set. The program
+ * gets no other descriptor of ours (stderr stays: it goes to saldo's log), the
+ * default signal dispositions and an empty signal mask, whatever serve's
+ * threads have blocked or ignored. */
 static bool spawn_program(const char *path, pid_t *pid, int *in_fd, int *out_fd)
 {
     int in[2], out[2];
@@ -40,8 +43,18 @@ static bool spawn_program(const char *path, pid_t *pid, int *in_fd, int *out_fd)
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+    posix_spawnattr_t at;
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigfillset(&defaults);
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &defaults);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     char *argv[] = {(char *)path, NULL};
-    int rc = posix_spawn(pid, path, &fa, NULL, argv, environ);
+    int rc = posix_spawn(pid, path, &fa, &at, argv, environ);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     close(in[0]), close(out[1]);
     if (rc) {
