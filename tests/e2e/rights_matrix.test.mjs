@@ -11,10 +11,9 @@
 //     403 hides nothing, while money stays hidden behind 404;
 //   - everything else is open to any member (GETs answer 200), and to the
 //     administrator, and billing GETs answer 200 to a member with the right.
-// A member limited to one service sees only that service: that part arrives with
-// the catalog issue, which will mark its operations and extend this walk. Until
-// then the rule is tested at unit level (tests/store/test_members.c, through
-// org_user_may_service), as no route exposes services yet.
+// The service routes are walked with a real service of the organization; what a
+// member limited to some services or categories sees is tested in
+// api_services.test.mjs (and at unit level in tests/store/test_members.c).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
