@@ -18,6 +18,7 @@
 #include "feature/health/health.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
+#include "feature/services/services.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -81,6 +82,8 @@ void app_routes(app *a)
     members_routes(&a->routes);
     staff_routes(&a->routes);
     catalog_routes(&a->routes);
+    services_routes(&a->routes);
+    services_staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

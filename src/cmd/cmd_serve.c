@@ -1,5 +1,5 @@
-/* cmd_serve.c - `saldo serve`: migrate, start the HTTP server and the outbox
- * worker, run until SIGTERM or SIGINT, then finish the requests in flight. */
+/* cmd_serve.c - `saldo serve`: migrate, start the HTTP server, the outbox
+ * worker and the provisioning worker, run until SIGTERM or SIGINT, then finish the requests in flight. */
 #include "cmd/cmd.h"
 
 #include <pthread.h>
@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "feature/auth/secret.h"
+#include "feature/services/services.h"
 #include "http/server.h"
 #include "lib/log.h"
 #include "mail/outbox.h"
@@ -57,12 +58,14 @@ static int serve(saldo_config *cfg, db *d)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads started below inherit the mask */
     signal(SIGPIPE, SIG_IGN);
     outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from);
+    provision_worker *provisioner = provision_worker_start(&a, cfg->database);
     http_server_opts opts = {.listen = cfg->listen, .db_url = cfg->database, .threads = (unsigned)cfg->threads,
                              .body_max_bytes = SERVE_BODY_MAX_BYTES, .idle_timeout_s = 30, .https = a.https,
                              .app = &a, .dispatch = app_dispatch};
     http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "saldo: %s\n", err);
+        provision_worker_stop(provisioner);
         outbox_worker_stop(mailer);
         app_free(&a);
         return 1;
@@ -73,6 +76,7 @@ static int serve(saldo_config *cfg, db *d)
     sigwait(&set, &sig);
     log_info("shutdown", "signal=%d", sig);
     http_server_stop(srv, SERVE_GRACE_MS);
+    provision_worker_stop(provisioner);
     outbox_worker_stop(mailer);
     app_free(&a);
     return 0;

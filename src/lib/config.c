@@ -566,6 +566,12 @@ static bool config_apply(saldo_config *c, const config_key_def *k, const char *v
 
 /* ---- public: defaults, set, get, lookups ---- */
 
+bool config_http_url_ok(const char *v)
+{
+    size_t end;
+    return config_url_ok(v, strlen(v), "http://", "https://", true, &end) && end == strlen(v);
+}
+
 void config_defaults(saldo_config *c)
 {
     assert(c);
@@ -584,6 +590,8 @@ bool config_set(saldo_config *c, const char *key, const char *value, const char 
     assert(c && key && value && err && err_size > 0);
     const config_key_def *k = config_key_find(key);
     char shown[CONFIG_SHOW_MAX * 4 + 4];
+    if (!k && config_starts_with(key, "provisioner."))
+        return config_set_provisioner(c, key + 12, value, origin ? origin : key, err, err_size);
     if (!k)
         return config_fail(err, err_size, "%s: unknown key '%s'", origin ? origin : "config",
                            config_show(shown, key, strlen(key)));
@@ -641,7 +649,7 @@ typedef struct config_ini {
     size_t err_size;
 } config_ini;
 
-static const char *const config_sections[] = {"provider"};
+static const char *const config_sections[] = {"provider", "provisioner"};
 
 static void config_trim(const char **s, size_t *len)
 {
@@ -696,19 +704,46 @@ static bool config_ini_section(config_ini *ini, const char *line, size_t len)
                        ini->line_no, config_show(shown, name, name_len));
 }
 
-/* The full key of a "key = value" line: "section.key", or "key" before any section. */
-static const config_key_def *config_ini_key(config_ini *ini, const char *key, size_t key_len)
+/* The full key of a "key = value" line into name: "section.key", or "key"
+ * before any section; its definition, NULL when it is not a fixed key. */
+static const config_key_def *config_ini_key(config_ini *ini, const char *key, size_t key_len,
+                                            char name[CONFIG_LINE_MAX + CONFIG_SECTION_MAX + 2])
 {
-    char name[CONFIG_KEY_NAME_MAX + 1];
     size_t sec_len = strlen(ini->section);
-    if (sec_len + 1 + key_len > CONFIG_KEY_NAME_MAX)
-        return NULL;
+    assert(key_len <= CONFIG_LINE_MAX && sec_len <= CONFIG_SECTION_MAX);
     memcpy(name, ini->section, sec_len);
     if (sec_len)
         name[sec_len++] = '.';
     memcpy(name + sec_len, key, key_len);
     name[sec_len + key_len] = '\0';
-    return config_key_find(name);
+    return sec_len + key_len > CONFIG_KEY_NAME_MAX ? NULL : config_key_find(name);
+}
+
+/* The value of a "key = value" line (unquoted) into value; false with the error set. */
+static bool config_ini_value(config_ini *ini, const char *val, size_t val_len, char value[CONFIG_LINE_MAX + 1])
+{
+    if (val_len > 0 && val[0] == '"') {
+        const char *problem = config_unquote(val, val_len, value);
+        if (problem)
+            return config_fail(ini->err, ini->err_size, "%s:%zu: %s", ini->origin, ini->line_no, problem);
+        return true;
+    }
+    memcpy(value, val, val_len);
+    value[val_len] = '\0';
+    return true;
+}
+
+/* A provisioner.<name> line: names are free, so they have no seen_line slot;
+ * setting one twice in a file simply replaces it. */
+static bool config_ini_provisioner(config_ini *ini, const char *full, const char *val, size_t val_len)
+{
+    char value[CONFIG_LINE_MAX + 1];
+    if (!config_ini_value(ini, val, val_len, value))
+        return false;
+    char label[CONFIG_LABEL_SIZE];
+    char shown[CONFIG_SHOW_MAX * 4 + 4];
+    snprintf(label, sizeof label, "%s:%zu: %s", ini->origin, ini->line_no, config_show(shown, full, strlen(full)));
+    return config_set_provisioner(ini->c, full + strlen("provisioner."), value, label, ini->err, ini->err_size);
 }
 
 static bool config_ini_pair(config_ini *ini, const char *line, size_t len, const char *eq)
@@ -720,8 +755,11 @@ static bool config_ini_pair(config_ini *ini, const char *line, size_t len, const
     if (key_len == 0)
         return config_fail(ini->err, ini->err_size, "%s:%zu: %s", ini->origin, ini->line_no,
                            CONFIG_SYNTAX_ERROR);
-    const config_key_def *k = config_ini_key(ini, key, key_len);
+    char full[CONFIG_LINE_MAX + CONFIG_SECTION_MAX + 2];
+    const config_key_def *k = config_ini_key(ini, key, key_len, full);
     char shown[CONFIG_SHOW_MAX * 4 + 4];
+    if (!k && config_starts_with(full, "provisioner."))
+        return config_ini_provisioner(ini, full, val, val_len);
     if (!k)
         return config_fail(ini->err, ini->err_size, "%s:%zu: unknown key '%s%s%s'", ini->origin,
                            ini->line_no, ini->section, *ini->section ? "." : "",
@@ -732,15 +770,8 @@ static bool config_ini_pair(config_ini *ini, const char *line, size_t len, const
                            ini->origin, ini->line_no, k->name, ini->seen_line[idx]);
     ini->seen_line[idx] = ini->line_no;
     char value[CONFIG_LINE_MAX + 1];
-    if (val_len > 0 && val[0] == '"') {
-        const char *problem = config_unquote(val, val_len, value);
-        if (problem)
-            return config_fail(ini->err, ini->err_size, "%s:%zu: %s", ini->origin,
-                               ini->line_no, problem);
-    } else {
-        memcpy(value, val, val_len);
-        value[val_len] = '\0';
-    }
+    if (!config_ini_value(ini, val, val_len, value))
+        return false;
     char label[CONFIG_LABEL_SIZE];
     snprintf(label, sizeof label, "%s:%zu: %s", ini->origin, ini->line_no, k->name);
     return config_apply(ini->c, k, value, label, ini->err, ini->err_size);
@@ -880,6 +911,21 @@ static const char *config_env_value(char **envp, const char *name)
     return value;
 }
 
+/* SALDO_PROVISIONER_<NAME>=value: the name is NAME in lower case. */
+static bool config_env_provisioner(saldo_config *c, const char *e, size_t name_len, const char *value, char *err,
+                                   size_t err_size)
+{
+    size_t skip = strlen("SALDO_PROVISIONER_");
+    char name[CONFIG_PROVISIONER_NAME_MAX + 2];
+    size_t n = name_len - skip < sizeof name - 1 ? name_len - skip : sizeof name - 1;
+    for (size_t i = 0; i < n; i++)
+        name[i] = (char)((e[skip + i] >= 'A' && e[skip + i] <= 'Z') ? e[skip + i] - 'A' + 'a' : e[skip + i]);
+    name[n] = '\0';
+    char label[CONFIG_KEY_NAME_MAX + 32], shown[CONFIG_SHOW_MAX * 4 + 4];
+    snprintf(label, sizeof label, "%s", config_show(shown, e, name_len));
+    return config_set_provisioner(c, name, value, label, err, err_size);
+}
+
 bool config_load_env(saldo_config *c, char **envp, char *err, size_t err_size)
 {
     assert(c && err && err_size > 0);
@@ -895,6 +941,11 @@ bool config_load_env(saldo_config *c, char **envp, char *err, size_t err_size)
             continue;
         const config_key_def *k = config_key_for_env(e, name_len);
         char shown[CONFIG_SHOW_MAX * 4 + 4];
+        if (!k && config_starts_with(e, "SALDO_PROVISIONER_")) {
+            if (!config_env_provisioner(&next, e, name_len, eq + 1, err, err_size))
+                return false;
+            continue;
+        }
         if (!k)
             return config_fail(err, err_size, "environment: unknown variable '%s'",
                                config_show(shown, e, name_len));

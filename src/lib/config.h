@@ -31,6 +31,18 @@
 #define CONFIG_PATH_MAX 1023            /* the config file's path */
 #define CONFIG_FILE_SIZE_MAX (64 * 1024)
 #define CONFIG_LINE_MAX 4096            /* one INI line, CRLF excluded */
+#define CONFIG_PROVISIONERS_MAX 32      /* provisioner.<name> keys */
+#define CONFIG_PROVISIONER_NAME_MAX 64  /* [a-z0-9_-], as catalog_products.provisioner */
+#define CONFIG_PROVISIONER_TARGET_MAX 1023 /* the program's path or the URL */
+
+/* How a configured provisioner runs: a program (exec:PATH) or an HTTP POST (url:URL). */
+typedef enum { CONFIG_PROVISION_EXEC, CONFIG_PROVISION_URL, CONFIG_PROVISION_KIND_COUNT } config_provision_kind;
+
+typedef struct config_provisioner {
+    char name[CONFIG_PROVISIONER_NAME_MAX + 1];
+    config_provision_kind kind;
+    char target[CONFIG_PROVISIONER_TARGET_MAX + 1]; /* absolute path, or http(s) URL */
+} config_provisioner;
 
 typedef struct saldo_config {
     char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
@@ -52,6 +64,8 @@ typedef struct saldo_config {
         char support_email[CONFIG_MAIL_FROM_MAX + 1]; /* shown on the support page */
         char support_phone[CONFIG_PHONE_MAX + 1];     /* "" = no phone line */
     } provider;
+    config_provisioner provisioners[CONFIG_PROVISIONERS_MAX]; /* provisioner.<name> keys */
+    int provisioner_count;
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;
 
@@ -82,6 +96,18 @@ bool config_load_env(saldo_config *c, char **envp, char *err, size_t err_size);
  * never echoed). Same return contract as config_load_text. */
 bool config_set(saldo_config *c, const char *key, const char *value, const char *origin,
                 char *err, size_t err_size);
+
+/* provisioner.<name> = exec:/absolute/path | url:http(s)://host/path (the
+ * name 1-64 of a-z 0-9 _ -, not "manual"); a name set again is replaced.
+ * label names the value in messages. Same return contract as config_set
+ * (config_set and the file and environment readers call it for these keys;
+ * the environment spells them SALDO_PROVISIONER_<NAME>, upper case). */
+bool config_set_provisioner(saldo_config *c, const char *name, const char *value, const char *label,
+                            char *err, size_t err_size);
+/* The provisioner called name, NULL when none is configured. */
+const config_provisioner *config_provisioner_find(const saldo_config *c, const char *name);
+/* The scheme://authority/path URL checker of base_url, for config_provisioner.c. */
+bool config_http_url_ok(const char *v);
 
 /* Writes the current value of key into out as the file would hold it (provider.iban
  * normalized, log_level as its name, threads in decimal). Returns false for an

@@ -11,14 +11,14 @@
 //     403 hides nothing, while money stays hidden behind 404;
 //   - everything else is open to any member (GETs answer 200), and to the
 //     administrator, and billing GETs answer 200 to a member with the right.
-// A member limited to one service sees only that service: that part arrives with
-// the catalog issue, which will mark its operations and extend this walk. Until
-// then the rule is tested at unit level (tests/store/test_members.c, through
-// org_user_may_service), as no route exposes services yet.
+// The service routes are walked with a real service of the organization; what a
+// member limited to some services or categories sees is tested in
+// api_services.test.mjs (and at unit level in tests/store/test_members.c).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
+import { addCategory, addProduct, addService } from './lib/catalog_fixture.mjs';
 
 let smtp;
 let saldo;
@@ -52,7 +52,8 @@ before(async () => {
     body: { recipient: 'Matrix S.r.l.', street: 'Via Roma 1', postal_code: '00184', city: 'Roma', province: 'RM', country: 'IT' },
   });
   assert.equal(address.status, 201, address.text);
-  who = { admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id };
+  const serviceId = addService(saldo, admin.org.id, addProduct(saldo, addCategory(saldo)), { status: 'active' });
+  who = { admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id, serviceId };
 });
 after(async () => {
   await saldo.stop();
@@ -72,14 +73,15 @@ function orgOperations() {
 }
 
 /** The template with real values: the organization, its administrator as the
- * member acted on, its pending invitation, its billing address, and 1 for
- * anything else. */
+ * member acted on, its pending invitation, its billing address, its service,
+ * and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
     if (name === 'org_id') return who.admin.org.id;
     if (name === 'user_id') return who.admin.user.id;
     if (name === 'invitation_id') return who.invitationId;
     if (name === 'address_id') return who.addressId;
+    if (name === 'service_id') return who.serviceId;
     return '1';
   });
 }

@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "http/http.h"
 #include "http/router.h"
 #include "store/db.h"
 
@@ -61,5 +64,121 @@ bool service_create(db *d, const service_new *n, int64_t *out_id);
 int service_get(db *d, int64_t org_id, int64_t id, service *out);
 /* service_status from its name; SERVICE_STATUS_COUNT when unknown. */
 service_status service_status_parse(const char *name);
+
+/* ---- Reading, changing and provisioning services (service_read.c,
+ * service_change.c, service_mail.c, provision*.c, service_assign.c) ---- */
+
+enum {
+    SERVICE_PAGE_MAX = 100,          /* services per API page (limit 1..100) */
+    SERVICE_PROVISION_MESSAGE_MAX = 1000,
+    SERVICE_EMAIL_MAX = 254,
+};
+
+/* A service as a customer or staff sees it: the row plus what the lists and
+ * the detail show beside it. Strings in the request arena. */
+typedef struct service_view {
+    service s;
+    const char *notes;             /* the last staff note */
+    const char *provision_message; /* the last provisioning result, "" = none */
+    int64_t provision_at;          /* 0 = never run */
+    int provision_attempts;
+    int64_t managed_by;            /* the reseller's org when seen by the org it was assigned to; else 0 */
+    const char *assigned_email;    /* NULL when not assigned to an end customer */
+    int64_t claimed_org_id;        /* 0 while not claimed */
+} service_view;
+
+/* Reads service id as org_id sees it: its own, or one assigned to it and
+ * claimed (managed_by set); org_id 0 = any (staff). 1 found, 0 none, -1 store
+ * error. */
+int service_view_get(http_request *r, int64_t org_id, int64_t id, service_view *out);
+/* Up to limit services org_id sees (its own and the ones claimed into it)
+ * with id > after_id, oldest first, that user_id may see (0 = everyone:
+ * staff). *next_after is the last id read when limit rows were read (the
+ * cursor of the next page, even when the member may not see that row), else
+ * 0. Returns how many, -1 on a store error. */
+int service_view_list(http_request *r, int64_t org_id, int64_t user_id, int64_t after_id, size_t limit,
+                      service_view *out, int64_t *next_after);
+/* True when user_id may see service v of org_id (org_user_may_service with
+ * the product's category). */
+bool service_user_may(http_request *r, int64_t user_id, int64_t org_id, const service_view *v);
+/* The JSON of v for the API, product name in r->lang; staff adds notes and
+ * the provisioning result. */
+json_t *service_view_json(http_request *r, const service_view *v, bool staff);
+
+typedef enum {
+    SERVICE_OK,
+    SERVICE_NOT_FOUND,
+    SERVICE_BAD_TRANSITION,  /* not allowed from the current status */
+    SERVICE_NOT_ELIGIBLE,    /* auto-renew on a product that does not allow it */
+    SERVICE_BAD_PERIOD,      /* a period the product is not sold for */
+    SERVICE_MANAGED,         /* the reseller's service: read-only for the end customer */
+    SERVICE_NOT_RESELLER,
+    SERVICE_ALREADY_CLAIMED,
+    SERVICE_BAD_ORG,         /* claim into an organization the user does not administer */
+    SERVICE_STORE_ERROR,
+    SERVICE_RESULT_COUNT
+} service_result;
+
+/* True when a service may go from one status to the other: pending →
+ * active|cancelled; active → suspended|terminated|cancelled; suspended →
+ * active|terminated. */
+bool service_transition_allowed(service_status from, service_status to);
+
+/* Who changes a status and why, for the audit logs. */
+typedef struct service_actor {
+    int64_t staff_id;   /* > 0: staff (staff audit log); 0: the system */
+    const char *via;    /* "staff", "provisioner:<name>", "billing" */
+    const char *notes;  /* kept on the service when staff gave one; may be NULL */
+    const char *ip;     /* may be NULL */
+    const service_status *only_from; /* NULL, or the one status the change may start from */
+} service_actor;
+
+/* Moves service id to status to inside the caller's write transaction:
+ * status_changed_at, activated_at on the first activation, the notes, an
+ * entry in the organization's audit log (and the staff audit log for staff),
+ * and the activation mail on activation. */
+service_result service_set_status(http_request *r, int64_t id, service_status to, const service_actor *who);
+/* The same in a transaction of its own. */
+service_result service_change_status(http_request *r, int64_t id, service_status to, const service_actor *who);
+
+/* Changes what applies from the next renewal (NULL = unchanged): auto_renew
+ * (true only when the product allows it) and period_months (one the product
+ * is sold for), with an audit entry by r->user_id and, for each auto-renew
+ * change, a confirmation mail to the billing notification address. One write
+ * transaction of its own. */
+service_result service_update_settings(http_request *r, int64_t org_id, int64_t id, const bool *auto_renew,
+                                       const int *period_months);
+
+/* Queues the activation mail of service s (the product's instructions in the
+ * language of the organization's first administrator) to the organization's
+ * service-status notification address, inside the caller's transaction. */
+bool service_mail_activated(http_request *r, const service *s);
+
+/* ---- Resellers' associate (service_assign.c) ---- */
+
+/* Assigns org_id's service id (org_id must be a reseller) to an end customer's
+ * email, replacing an unclaimed assignment, and mails them the activation
+ * instructions with the claim link. One write transaction. */
+service_result service_assign(http_request *r, int64_t org_id, int64_t id, const char *email);
+/* Removes the assignment (claimed or not): the end customer stops seeing it. */
+service_result service_unassign(http_request *r, int64_t org_id, int64_t id);
+/* What a claim link shows: the service's product name and the reseller's
+ * name (arena strings). 1 valid and unclaimed, 0 unknown or claimed, -1 error. */
+int service_claim_lookup(http_request *r, const char *token, int64_t *service_id, const char **product,
+                         const char **reseller);
+/* Claims the assignment of token into org_id, which r->user_id administers. */
+service_result service_claim(http_request *r, const char *token, int64_t org_id, int64_t *service_id);
+
+/* The routes: services_api.c (organizations, claims) and services_staff_api.c. */
+void services_routes(router *rt);
+void services_staff_routes(router *rt);
+
+/* ---- Provisioning worker (provision_worker.c) ---- */
+struct app;
+typedef struct provision_worker provision_worker;
+/* Starts the thread of `serve` that runs the provisioners of pending services
+ * (never inside a transaction); NULL when it could not start. */
+provision_worker *provision_worker_start(const struct app *ap, const char *db_url);
+void provision_worker_stop(provision_worker *w);
 
 #endif

@@ -1,5 +1,5 @@
 /* web_info.c - the pages around the money: the overview at /, the organization
- * and its members, services (empty until the catalog exists), support (how to
+ * and its members, support (how to
  * reach the provider, from the configuration), the static files, and the table
  * of every page route. */
 #include "feature/web/web_internal.h"
@@ -44,11 +44,6 @@ static void get_organization(http_request *r)
              json_pack("{s:s, s:o}", "org_name", name, "members", list));
 }
 
-static void get_services(http_request *r)
-{
-    web_page(r, 200, "pages/services", _("Services"), "services", NULL);
-}
-
 static void get_support(http_request *r)
 {
     const saldo_config *c = r->app->cfg;
@@ -67,7 +62,6 @@ void web_info_routes(router *rt)
 {
     router_add(rt, "GET", "/", get_home, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "GET", "/organization", get_organization, ROUTE_USER | ROUTE_PAGE);
-    router_add(rt, "GET", "/services", get_services, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "GET", "/support", get_support, ROUTE_PAGE);
     router_add(rt, "GET", "/static/{file}", get_static, ROUTE_PAGE);
 }
@@ -85,4 +79,6 @@ void web_routes(router *rt)
     web_staff_routes(rt);
     web_members_routes(rt);
     web_catalog_routes(rt);
+    web_services_routes(rt);
+    web_staff_services_routes(rt);
 }

@@ -150,4 +150,16 @@ json_t *web_privacy_deletion(http_request *r);
 void web_members_routes(router *rt);
 void web_invitation_routes(router *rt);
 
+/* ---- Services (web_services.c, web_staff_services.c) ---- */
+struct service_view;
+void web_services_routes(router *rt);
+void web_staff_services_routes(router *rt);
+/* The service's JSON (service_view_json) with what pages show: status_label,
+ * status_ok, starts, expires, activated, period_label. */
+json_t *web_service_row(http_request *r, const struct service_view *v, bool staff);
+/* The hook of the staff organization page: adds "services" (the first
+ * SERVICE_PAGE_MAX rows) and "has_services" to data for the partial
+ * staff/org_services; false on a store error. */
+bool web_staff_org_services(http_request *r, json_t *data, int64_t org_id);
+
 #endif

@@ -56,6 +56,12 @@ static const struct {
     {"category_saved", N_("The category has been saved.")},
     {"reseller_saved", N_("The organization is a reseller with these discounts.")},
     {"reseller_removed", N_("The organization is no longer a reseller.")},
+    {"service_saved", N_("The renewal settings have been saved. They apply from the next renewal.")},
+    {"service_renewal_mailed", N_("The renewal settings have been saved. We sent a confirmation to the billing notification address.")},
+    {"service_assigned", N_("The service has been assigned. We sent the end customer the instructions and a link to claim it.")},
+    {"service_unassigned", N_("The assignment has been removed: the end customer no longer sees the service.")},
+    {"service_claimed", N_("The service has been added to your organization. Your reseller keeps managing it.")},
+    {"service_status", N_("The service's status has been changed.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)

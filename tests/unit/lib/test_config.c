@@ -890,6 +890,52 @@ static void test_documentation_names_every_key(void **state)
     }
 }
 
+/* provisioner.<name> keys: from a file section, the top level, the
+ * environment and config_set; bad names and values name the key; a name set
+ * again is replaced. */
+static void test_provisioners(void **state)
+{
+    (void)state;
+    saldo_config c;
+    char err[ERR_SIZE];
+    config_defaults(&c);
+    assert_int_equal(c.provisioner_count, 0);
+    const char *ini = "provisioner.dns = url:https://registrar.example/saldo\n[provisioner]\nvps = exec:/opt/vps\n";
+    assert_true(config_load_text(&c, "t.conf", ini, strlen(ini), err, sizeof err));
+    assert_int_equal(c.provisioner_count, 2);
+    const config_provisioner *p = config_provisioner_find(&c, "vps");
+    assert_non_null(p);
+    assert_int_equal(p->kind, CONFIG_PROVISION_EXEC);
+    assert_string_equal(p->target, "/opt/vps");
+    p = config_provisioner_find(&c, "dns");
+    assert_int_equal(p->kind, CONFIG_PROVISION_URL);
+    assert_string_equal(p->target, "https://registrar.example/saldo");
+    assert_null(config_provisioner_find(&c, "manual"));
+
+    char *env[] = {"SALDO_PROVISIONER_VPS=exec:/opt/vps2", "SALDO_PROVISIONER_MAIL_BOX=url:http://127.0.0.1:9/x", NULL};
+    assert_true(config_load_env(&c, env, err, sizeof err));
+    assert_int_equal(c.provisioner_count, 3);
+    assert_string_equal(config_provisioner_find(&c, "vps")->target, "/opt/vps2");
+    assert_non_null(config_provisioner_find(&c, "mail_box"));
+    assert_true(config_set(&c, "provisioner.dns", "exec:/bin/dns", NULL, err, sizeof err));
+    assert_int_equal(config_provisioner_find(&c, "dns")->kind, CONFIG_PROVISION_EXEC);
+
+    saldo_config before = c;
+    const char *bad = "[provisioner]\nok = exec:/x\nweb = url:ftp://h/x\n";
+    assert_false(config_load_text(&c, "t.conf", bad, strlen(bad), err, sizeof err));
+    assert_string_equal(err, "t.conf:3: provisioner.web: bad value 'url:ftp://h/x': "
+                             "expected exec:/absolute/path or url:http(s)://host/path");
+    assert_memory_equal(&c, &before, sizeof c);
+    assert_false(config_set(&c, "provisioner.manual", "exec:/x", NULL, err, sizeof err));
+    assert_non_null(strstr(err, "bad provisioner name"));
+    assert_false(config_set(&c, "provisioner.Bad", "exec:/x", NULL, err, sizeof err));
+    assert_false(config_set(&c, "provisioner.x", "exec:relative", NULL, err, sizeof err));
+    assert_false(config_set(&c, "provisioner.x", "exec:/with space", NULL, err, sizeof err));
+    char *env_bad[] = {"SALDO_PROVISIONER_X=shell:ls", NULL};
+    assert_false(config_load_env(&c, env_bad, err, sizeof err));
+    assert_non_null(strstr(err, "SALDO_PROVISIONER_X: bad value 'shell:ls'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +966,7 @@ int main(void)
         cmocka_unit_test(test_default_file_in_working_directory),
         cmocka_unit_test(test_example_file_sets_the_defaults),
         cmocka_unit_test(test_documentation_names_every_key),
+        cmocka_unit_test(test_provisioners),
     };
     return cmocka_run_group_tests(tests, make_tmp_dir, remove_tmp_dir);
 }

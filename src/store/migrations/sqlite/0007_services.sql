@@ -31,3 +31,31 @@ CREATE TABLE services (
 ) STRICT;
 CREATE INDEX services_org ON services(org_id, id);
 CREATE INDEX services_expiry ON services(expires_at) WHERE status IN ('active', 'suspended', 'pending');
+
+-- Provisioning (src/feature/services/provision*.c): the worker of `serve` runs a
+-- pending service's provisioner when provision_next_at is due, claiming it by
+-- pushing provision_next_at a lease ahead (so two nodes never run one twice).
+-- NULL = nothing to run (a manual product waits for staff, or the attempts are
+-- used up). provision_message is the last result, shown to staff.
+ALTER TABLE services ADD COLUMN provision_next_at INTEGER DEFAULT 0;
+ALTER TABLE services ADD COLUMN provision_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE services ADD COLUMN provision_at INTEGER;
+ALTER TABLE services ADD COLUMN provision_message TEXT NOT NULL DEFAULT '';
+CREATE INDEX services_provision ON services(provision_next_at) WHERE status = 'pending';
+
+-- A reseller's service assigned to an end customer's email: the claim link's
+-- token is kept as its SHA-256 (hex); claiming records the end customer's
+-- organization, which then sees the service read-only. One assignment per
+-- service; removing it deletes the row (the organization audit log keeps the
+-- history).
+CREATE TABLE service_assignments (
+    id             INTEGER PRIMARY KEY,
+    service_id     INTEGER NOT NULL UNIQUE REFERENCES services(id),
+    email          TEXT NOT NULL,
+    token_sha256   TEXT NOT NULL UNIQUE,
+    created_at     INTEGER NOT NULL,
+    claimed_at     INTEGER,
+    claimed_org_id INTEGER REFERENCES orgs(id),
+    CHECK ((claimed_at IS NULL) = (claimed_org_id IS NULL))
+) STRICT;
+CREATE INDEX service_assignments_claimed ON service_assignments(claimed_org_id, service_id);
