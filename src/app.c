@@ -15,6 +15,7 @@
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
 #include "feature/health/health.h"
+#include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
 #include "feature/staff/staff.h"
@@ -78,6 +79,7 @@ void app_routes(app *a)
     addresses_routes(&a->routes);
     account_routes(&a->routes);
     members_routes(&a->routes);
+    orders_routes(&a->routes);
     staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);

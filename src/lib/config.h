@@ -31,6 +31,7 @@
 #define CONFIG_PATH_MAX 1023            /* the config file's path */
 #define CONFIG_FILE_SIZE_MAX (64 * 1024)
 #define CONFIG_LINE_MAX 4096            /* one INI line, CRLF excluded */
+#define CONFIG_TERMS_VERSION_MAX 32     /* "2026-01" and the like */
 
 typedef struct saldo_config {
     char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
@@ -52,6 +53,7 @@ typedef struct saldo_config {
         char support_email[CONFIG_MAIL_FROM_MAX + 1]; /* shown on the support page */
         char support_phone[CONFIG_PHONE_MAX + 1];     /* "" = no phone line */
     } provider;
+    char terms_version[CONFIG_TERMS_VERSION_MAX + 1]; /* the terms of contract in force */
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;
 
