@@ -25,7 +25,8 @@ enum {
     ORDER_CODE_TEXT_MAX = 40,     /* a discount code's length */
     ORDER_CODE_TEXT_MIN = 3,
     ORDER_QUOTE_TTL_S = 5 * 60,   /* how long a quote's rate holds */
-    ORDER_LIST_MAX = 100,         /* orders in one page of the list */
+    ORDER_LIST_MAX = 99,          /* orders in one page of the list (as every list's limit) */
+    ORDER_LIST_DEFAULT = 20,
     ORDER_CREDITS_MAX = 100,      /* unused credits listed at once */
     ORDER_CODES_MAX = 200,        /* codes in the staff list */
     ORDER_REASON_MAX = 500,

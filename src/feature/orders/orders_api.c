@@ -181,7 +181,7 @@ static void post_order(http_request *r)
 static void list_orders(http_request *r)
 {
     int64_t org_id, before = 0;
-    size_t limit = 50;
+    size_t limit = ORDER_LIST_DEFAULT;
     if (!org_or_reply(r, &org_id))
         return;
     const char *l = http_query(r, "limit"), *c = http_query(r, "cursor");
@@ -189,7 +189,7 @@ static void list_orders(http_request *r)
     if (l) {
         long v = strtol(l, &end, 10);
         if (*end || v < 1 || v > ORDER_LIST_MAX)
-            return http_error(r, 422, "invalid_field", "limit: must be an integer from 1 to 100", "limit");
+            return http_error(r, 422, "invalid_field", "limit: must be an integer from 1 to 99", "limit");
         limit = (size_t)v;
     }
     if (c) {

@@ -121,7 +121,7 @@ json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size
             "item_count", (json_int_t)db_col_int64(s, 5), "created_at", jout_time(db_col_int64(s, 4))));
     }
     db_done(s);
-    return json_pack("{s:o, s:o}", "orders", list, "next_cursor", more ? json_integer(last) : json_null());
+    return json_pack("{s:o, s:o}", "orders", list, "next_cursor", more ? json_string(arena_printf(r->a, "%" PRId64, last)) : json_null());
 }
 
 /* The mail's data: organization, order number, lines, totals, link. */
