@@ -52,7 +52,23 @@ before(async () => {
     body: { recipient: 'Matrix S.r.l.', street: 'Via Roma 1', postal_code: '00184', city: 'Roma', province: 'RM', country: 'IT' },
   });
   assert.equal(address.status, 201, address.text);
-  who = { admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id };
+  // An order (of a free product, so no money is needed) for .../orders/{order_id}.
+  const t = Math.floor(Date.now() / 1000);
+  saldo.sql(`INSERT INTO catalog_categories (code, name_en, name_it, created_at) VALUES ('matrix', 'M', 'M', ${t})`);
+  saldo.sql(`INSERT INTO catalog_products (category_id, code, name_en, name_it, created_at, updated_at)
+             SELECT id, 'matrix', 'M', 'M', ${t}, ${t} FROM catalog_categories WHERE code = 'matrix'`);
+  saldo.sql(`INSERT INTO catalog_prices (product_id, currency, period_months, price_minor)
+             SELECT id, 'EUR', 12, 0 FROM catalog_products WHERE code = 'matrix'`);
+  const productId = Number(saldo.sql("SELECT id FROM catalog_products WHERE code = 'matrix'"));
+  const order = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/orders`, {
+    token: admin.token, headers: { 'Idempotency-Key': 'matrix-order' },
+    body: { items: [{ product_id: productId, period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' },
+  });
+  assert.equal(order.status, 201, order.text);
+  who = {
+    admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id,
+    orderId: order.body.order.id,
+  };
 });
 after(async () => {
   await saldo.stop();
@@ -72,14 +88,15 @@ function orgOperations() {
 }
 
 /** The template with real values: the organization, its administrator as the
- * member acted on, its pending invitation, its billing address, and 1 for
- * anything else. */
+ * member acted on, its pending invitation, its billing address, its order,
+ * and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
     if (name === 'org_id') return who.admin.org.id;
     if (name === 'user_id') return who.admin.user.id;
     if (name === 'invitation_id') return who.invitationId;
     if (name === 'address_id') return who.addressId;
+    if (name === 'order_id') return who.orderId;
     return '1';
   });
 }
