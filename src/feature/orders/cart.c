@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
+
 bool cart_get(db *d, int64_t org_id, cart *out)
 {
     memset(out, 0, sizeof *out);
@@ -79,9 +81,9 @@ bool cart_add(http_request *r, int64_t org_id, const cart_item *item, const curr
     assert(org_id > 0 && cur && item->product_id > 0);
     cart c;
     if (!cart_get(r->db, org_id, &c))
-        return order_refuse(fail, 500, "store_error", "The cart could not be saved.", NULL);
+        return order_refuse(fail, 500, "store_error", N_("The cart could not be saved."), NULL);
     if (c.n >= ORDER_ITEMS_MAX)
-        return order_refuse(fail, 422, "cart_full", "The cart is full: order what is in it first.", "product_id");
+        return order_refuse(fail, 422, "cart_full", N_("The cart is full: order what is in it first."), "product_id");
     /* The product must be orderable now, by this user, in this currency. */
     order_in in = {.org_id = org_id, .user_id = r->user_id, .cur = cur, .n = 1};
     in.items[0] = (order_item_in){item->product_id, item->period_months, item->credit_id, item->auto_renew};
@@ -92,11 +94,11 @@ bool cart_add(http_request *r, int64_t org_id, const cart_item *item, const curr
         return false;
     }
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return order_refuse(fail, 500, "store_error", "The cart could not be saved.", NULL);
+        return order_refuse(fail, 500, "store_error", N_("The cart could not be saved."), NULL);
     if (!cart_upsert(r->db, org_id, cur) || !cart_insert_item(r->db, org_id, item, out_id) ||
         db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
-        return order_refuse(fail, 500, "store_error", "The cart could not be saved.", NULL);
+        return order_refuse(fail, 500, "store_error", N_("The cart could not be saved."), NULL);
     }
     return true;
 }

@@ -21,6 +21,8 @@
 #include "feature/orgs/orgs.h"
 #include "feature/services/services.h"
 
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
+
 const char *const order_pay_with_names[] = {"balance", NULL};
 
 bool order_refuse(order_fail *f, int status, const char *code, const char *message, const char *field)
@@ -31,7 +33,7 @@ bool order_refuse(order_fail *f, int status, const char *code, const char *messa
 
 static bool store_error(order_fail *f)
 {
-    return order_refuse(f, 500, "store_error", "The order could not be saved; nothing was charged.", NULL);
+    return order_refuse(f, 500, "store_error", N_("The order could not be saved; nothing was charged."), NULL);
 }
 
 /* Checks the free credit chosen for item i against it. */
@@ -47,10 +49,10 @@ static bool check_credit(http_request *r, const order_in *in, size_t i, const ca
     if (!found || c.used_at || c.revoked_at || c.product_id != p->id ||
         (c.period_months && c.period_months != it->period_months))
         return order_refuse(fail, 422, "invalid_credit",
-                            "This free credit cannot be used for this product and period.", field);
+                            N_("This free credit cannot be used for this product and period."), field);
     for (size_t j = 0; j < i; j++)
         if (in->items[j].credit_id == it->credit_id)
-            return order_refuse(fail, 422, "invalid_credit", "A free credit pays for one product only.", field);
+            return order_refuse(fail, 422, "invalid_credit", N_("A free credit pays for one product only."), field);
     return true;
 }
 
@@ -63,17 +65,17 @@ static bool price_item(http_request *r, const order_in *in, size_t i, order_pric
     if (found < 0)
         return store_error(fail);
     if (!found || !org_user_may_service(r->db, in->user_id, in->org_id, 0, out->product.category_id))
-        return order_refuse(fail, 422, "unknown_product", "There is no such product.", pfield);
+        return order_refuse(fail, 422, "unknown_product", N_("There is no such product."), pfield);
     if (out->product.retired_at)
-        return order_refuse(fail, 422, "product_retired", "This product can no longer be ordered.", pfield);
+        return order_refuse(fail, 422, "product_retired", N_("This product can no longer be ordered."), pfield);
     if (!catalog_period_allowed(&out->product, it->period_months))
-        return order_refuse(fail, 422, "invalid_period", "This product is not sold for that period.",
+        return order_refuse(fail, 422, "invalid_period", N_("This product is not sold for that period."),
                             arena_printf(r->a, "items[%zu].period", i));
     found = catalog_price_for(r->db, in->org_id, &out->product, in->cur->code, it->period_months, &out->price);
     if (found < 0)
         return store_error(fail);
     if (!found)
-        return order_refuse(fail, 422, "no_price", "This product has no price in that currency.", "currency");
+        return order_refuse(fail, 422, "no_price", N_("This product has no price in that currency."), "currency");
     if (it->credit_id && !check_credit(r, in, i, &out->product, fail))
         return false;
     out->period_months = it->period_months;
@@ -110,7 +112,7 @@ bool order_prepare(http_request *r, const order_in *in, order_priced *out, order
     memset(out, 0, sizeof *out);
     out->cur = in->cur;
     if (!in->n)
-        return order_refuse(fail, 422, "empty_order", "The order has no products.", "items");
+        return order_refuse(fail, 422, "empty_order", N_("The order has no products."), "items");
     order_line lines[ORDER_ITEMS_MAX];
     for (size_t i = 0; i < in->n; i++) {
         order_priced_item *pi = &out->items[i];
@@ -126,7 +128,7 @@ bool order_prepare(http_request *r, const order_in *in, order_priced *out, order
         return false;
     int64_t discount[ORDER_ITEMS_MAX];
     if (order_price(lines, out->n, have_code ? &code : NULL, in->cur, discount, &out->totals) != MONEY_OK)
-        return order_refuse(fail, 422, "amount_too_large", "The order's total is too large.", "items");
+        return order_refuse(fail, 422, "amount_too_large", N_("The order's total is too large."), "items");
     for (size_t i = 0; i < out->n; i++) {
         out->items[i].discount_minor = discount[i];
         out->items[i].total_minor = lines[i].credited ? 0 : lines[i].price_minor + lines[i].setup_minor - discount[i];
@@ -149,28 +151,28 @@ static bool check_quote(http_request *r, const order_in *in, const order_priced 
 {
     if (!in->quote_id)
         return order_refuse(fail, 422, "quote_required",
-                            "Paying from a wallet in another currency needs a quote: ask for one first.", "quote_id");
+                            N_("Paying from a wallet in another currency needs a quote: ask for one first."), "quote_id");
     int found = quote_get(r->db, in->org_id, in->quote_id, &pay->quote);
     if (found < 0)
         return store_error(fail);
     const fx_quote *q = &pay->quote;
     if (!found)
-        return order_refuse(fail, 422, "invalid_quote", "There is no such quote.", "quote_id");
+        return order_refuse(fail, 422, "invalid_quote", N_("There is no such quote."), "quote_id");
     if (q->used_at)
-        return order_refuse(fail, 422, "quote_used", "This quote has been used already.", "quote_id");
+        return order_refuse(fail, 422, "quote_used", N_("This quote has been used already."), "quote_id");
     if (q->expires_at <= (int64_t)time(NULL))
-        return order_refuse(fail, 422, "quote_expired", "The quote has expired: ask for a new one.", "quote_id");
+        return order_refuse(fail, 422, "quote_expired", N_("The quote has expired: ask for a new one."), "quote_id");
     if (strcmp(q->from, pay->wallet_cur->code) || strcmp(q->to, in->cur->code) ||
         q->amount_minor != pr->totals.total_minor)
         return order_refuse(fail, 422, "quote_mismatch",
-                            "The quote is for another amount or currency: ask for a new one.", "quote_id");
+                            N_("The quote is for another amount or currency: ask for a new one."), "quote_id");
     pay->paid_minor = q->converted_minor;
     return true;
 }
 
 static bool insufficient(order_fail *fail, int64_t shortfall, const currency *cur)
 {
-    order_refuse(fail, 422, "insufficient_funds", "The balance is not enough for this order.", "pay_with");
+    order_refuse(fail, 422, "insufficient_funds", N_("The balance is not enough for this order."), "pay_with");
     fail->shortfall_minor = shortfall;
     fail->shortfall_cur = cur;
     return false;
@@ -206,7 +208,7 @@ static bool resolve_address(http_request *r, const order_in *in, int64_t *out, o
         return true;
     }
     if (!address_snapshot(r->db, in->org_id, in->billing_address_id, &a) || a.retired_at)
-        return order_refuse(fail, 422, "invalid_address", "There is no such billing address.", "billing_address_id");
+        return order_refuse(fail, 422, "invalid_address", N_("There is no such billing address."), "billing_address_id");
     *out = a.id;
     return true;
 }
@@ -339,7 +341,7 @@ bool order_checkout(http_request *r, const order_in *in, const char *idem_key, o
         return order_refuse(fail, 422, arena_printf(r->a, "discount_code_%s", order_code_verdict_name(pr->verdict)),
                             order_code_verdict_message(pr->verdict), "discount_code");
     if (!in->accept_terms)
-        return order_refuse(fail, 422, "terms_not_accepted", "Accept the terms of contract to order.", "accept_terms");
+        return order_refuse(fail, 422, "terms_not_accepted", N_("Accept the terms of contract to order."), "accept_terms");
     int64_t address_id = 0, now = (int64_t)time(NULL);
     payment pay;
     if (!resolve_address(r, in, &address_id, fail) || !plan_payment(r, in, pr, &pay, fail))

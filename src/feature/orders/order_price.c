@@ -5,21 +5,23 @@
 
 #include "core/checked.h"
 
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
+
 static const char *const verdict_names[ORDER_CODE_VERDICT_COUNT] = {
     "ok", "unknown", "not_yet_valid", "expired", "used_up", "used_up_org", "not_for_products",
     "first_order_only", "wrong_currency",
 };
 
 static const char *const verdict_messages[ORDER_CODE_VERDICT_COUNT] = {
-    "The code applies.",
-    "There is no such discount code.",
-    "This discount code is not valid yet.",
-    "This discount code has expired.",
-    "This discount code has been used up.",
-    "Your organization has already used this discount code as many times as it may.",
-    "This discount code is not valid for the products in your order.",
-    "This discount code is valid on a first order only.",
-    "This discount code cannot be used in this currency.",
+    N_("The code applies."),
+    N_("There is no such discount code."),
+    N_("This discount code is not valid yet."),
+    N_("This discount code has expired."),
+    N_("This discount code has been used up."),
+    N_("Your organization has already used this discount code as many times as it may."),
+    N_("This discount code is not valid for the products in your order."),
+    N_("This discount code is valid on a first order only."),
+    N_("This discount code cannot be used in this currency."),
 };
 
 const char *order_code_verdict_name(order_code_verdict v)

@@ -114,6 +114,8 @@ bool order_checkout(http_request *r, const order_in *in, const char *idem_key, o
  * ..., "items": [...]}) or NULL when org_id has no such order (*found false)
  * or on a store error. */
 json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *found);
+/* The order of org_id made with idem_key: its id, 0 none, -1 store error. */
+int64_t order_find_by_key(db *d, int64_t org_id, const char *idem_key);
 /* The organization's orders, newest first, before before_id (0 = newest). */
 json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size_t limit);
 
@@ -182,6 +184,58 @@ bool quote_create(http_request *r, int64_t org_id, money amount, const currency 
                   order_fail *fail);
 json_t *quote_json(http_request *r, const fx_quote *q);
 
+/* ---- Staff: discount codes and free credits (the staff API and pages) ---- */
+
+enum { DISCOUNT_AMOUNTS_MAX = 16 }; /* currencies of one fixed code */
+
+/* A discount code as staff see and edit it. */
+typedef struct discount_code {
+    int64_t id;
+    char code[ORDER_CODE_TEXT_MAX + 1];
+    bool percent;
+    int64_t percent_bp;
+    size_t amount_count;
+    money amounts[DISCOUNT_AMOUNTS_MAX];           /* fixed codes: one amount per currency */
+    int64_t valid_from, valid_until;     /* 0 = no end */
+    int64_t max_uses, max_uses_per_org;  /* 0 = no limit */
+    bool first_order_only;
+    size_t product_count, category_count;
+    int64_t products[ORDER_CODE_RESTRICT_MAX];
+    int64_t categories[ORDER_CODE_RESTRICT_MAX];
+    int64_t uses, created_by, created_at;
+} discount_code;
+
+/* Upper-cases text into out (a code is [A-Z0-9_-], ORDER_CODE_TEXT_MIN..MAX);
+ * false when it is not a well-formed code. */
+bool discount_normalize(const char *text, char out[ORDER_CODE_TEXT_MAX + 1]);
+/* Reads code id (any organization): 1, 0 none, -1 store error. */
+int discount_get(db *d, int64_t id, discount_code *out);
+typedef enum {
+    DISCOUNT_CREATE_OK,
+    DISCOUNT_CREATE_TAKEN,          /* another code has that text */
+    DISCOUNT_CREATE_UNKNOWN_TARGET, /* a product or category id does not exist: roll back */
+    DISCOUNT_CREATE_STORE_ERROR,
+    DISCOUNT_CREATE_RESULT_COUNT
+} discount_create_result;
+/* Inserts a checked code with the staff audit entry, inside the caller's
+ * write transaction. */
+discount_create_result discount_create(db *d, const discount_code *c, int64_t staff_id, const char *ip,
+                                       int64_t *out_id);
+/* Writes the limits of c (validity, uses, first order) over code c->id with
+ * the audit entry; false on a store error. */
+bool discount_update(db *d, const discount_code *c, int64_t staff_id, const char *ip);
+/* Every code, newest first (at most max); how many or -1. */
+int discount_list(db *d, discount_code *out, size_t max);
+json_t *discount_json(http_request *r, const discount_code *c);
+
+/* Reads credit id of org_id (0 = any org): 1, 0 none, -1 store error. */
+int credit_get(db *d, int64_t org_id, int64_t id, free_credit *out);
+/* Grants a credit (staff; audit entries in both logs) inside the caller's
+ * write transaction. */
+bool credit_grant(db *d, const free_credit *c, int64_t staff_id, const char *ip, int64_t *out_id);
+/* Revokes an unused credit with the audit entry: 1 done, 0 not found or
+ * already used or revoked, -1 store error. */
+int credit_revoke(db *d, int64_t id, int64_t staff_id, const char *ip);
 /* The terms version in force (the configuration's terms_version). */
 const char *order_terms_version(const http_request *r);
 

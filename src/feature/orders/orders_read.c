@@ -96,6 +96,19 @@ json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *foun
     return o;
 }
 
+int64_t order_find_by_key(db *d, int64_t org_id, const char *idem_key)
+{
+    db_stmt *s = db_prepare(d, "SELECT id FROM orders WHERE org_id = $1 AND idempotency_key = $2");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, org_id);
+    db_bind_text(s, 2, idem_key);
+    db_status st = db_step(s);
+    int64_t id = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
+    db_done(s);
+    return id;
+}
+
 json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size_t limit)
 {
     assert(limit > 0 && limit <= ORDER_LIST_MAX && before_id >= 0);

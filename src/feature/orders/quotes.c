@@ -15,6 +15,8 @@
 #include "feature/fx/fx_store.h"
 #include "http/json_in.h"
 
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
+
 /* The older of two rate dates ("" is EUR's own, which has none). */
 static const char *older_date(const char *a, const char *b)
 {
@@ -54,21 +56,21 @@ bool quote_create(http_request *r, int64_t org_id, money amount, const currency 
 {
     assert(org_id > 0 && amount.cur && from);
     if (amount.cur == from)
-        return order_refuse(fail, 422, "same_currency", "The wallet is in the order's currency: no conversion is needed.",
+        return order_refuse(fail, 422, "same_currency", N_("The wallet is in the order's currency: no conversion is needed."),
                             "wallet_currency");
     if (amount.minor <= 0)
-        return order_refuse(fail, 422, "invalid_field", "amount: must be more than zero", "amount");
+        return order_refuse(fail, 422, "invalid_field", N_("amount: must be more than zero"), "amount");
     fx_rate to_rate, from_rate, rate;
     char to_date[11], from_date[11], to_src[16], from_src[16];
     if (!fx_store_latest(r->db, amount.cur, &to_rate, to_date, to_src) ||
         !fx_store_latest(r->db, from, &from_rate, from_date, from_src))
-        return order_refuse(fail, 422, "no_rate", "There is no exchange rate for these currencies yet.",
+        return order_refuse(fail, 422, "no_rate", N_("There is no exchange rate for these currencies yet."),
                             "wallet_currency");
     money converted;
     /* 1 unit of the order's currency = rate units of the wallet's. */
     if (fx_cross(to_rate, from_rate, &rate) != MONEY_OK ||
         fx_convert(amount, rate, from, ROUND_HALF_EVEN, &converted) != MONEY_OK || converted.minor <= 0)
-        return order_refuse(fail, 422, "invalid_field", "amount: cannot be converted", "amount");
+        return order_refuse(fail, 422, "invalid_field", N_("amount: cannot be converted"), "amount");
     int64_t now = (int64_t)time(NULL);
     *out = (fx_quote){.org_id = org_id, .rate_units = rate.units, .amount_minor = amount.minor,
                       .converted_minor = converted.minor, .created_at = now, .expires_at = now + ORDER_QUOTE_TTL_S};
@@ -77,10 +79,10 @@ bool quote_create(http_request *r, int64_t org_id, money amount, const currency 
     snprintf(out->source, sizeof out->source, "%s", strcmp(to_src, "identity") ? to_src : from_src);
     snprintf(out->date, sizeof out->date, "%s", older_date(to_date, from_date));
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return order_refuse(fail, 500, "store_error", "The quote could not be saved.", NULL);
+        return order_refuse(fail, 500, "store_error", N_("The quote could not be saved."), NULL);
     if (!quote_insert(r->db, out) || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
-        return order_refuse(fail, 500, "store_error", "The quote could not be saved.", NULL);
+        return order_refuse(fail, 500, "store_error", N_("The quote could not be saved."), NULL);
     }
     return true;
 }

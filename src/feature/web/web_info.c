@@ -84,4 +84,7 @@ void web_routes(router *rt)
     web_privacy_routes(rt);
     web_staff_routes(rt);
     web_members_routes(rt);
+    web_cart_routes(rt);
+    web_orders_routes(rt);
+    web_staff_discounts_routes(rt);
 }

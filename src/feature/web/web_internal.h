@@ -130,6 +130,12 @@ void web_staff_org_routes(router *rt);
 void web_org_routes(router *rt);
 void web_addresses_routes(router *rt);
 void web_privacy_routes(router *rt);
+void web_cart_routes(router *rt);
+void web_orders_routes(router *rt);
+void web_staff_discounts_routes(router *rt);
+/* {"list": [credit + "product_name"], "any"}: org_id's unused free credits,
+ * for the partial staff/org_credits of the organization's page. */
+json_t *web_staff_credits(http_request *r, int64_t org_id);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

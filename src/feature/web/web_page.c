@@ -50,6 +50,11 @@ static const struct {
     {"member_removed", N_("The member has been removed from the organization.")},
     {"left", N_("You have left the organization.")},
     {"joined", N_("Welcome: you are now a member of the organization.")},
+    {"cart_added", N_("The product is in your cart.")},
+    {"order_placed", N_("Thank you: your order is paid. The services are being activated.")},
+    {"code_saved", N_("The discount code has been saved.")},
+    {"credit_granted", N_("The free credit has been granted.")},
+    {"credit_revoked", N_("The free credit has been revoked.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)

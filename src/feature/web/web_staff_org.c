@@ -174,6 +174,7 @@ static void org_page(http_request *r, int status, int64_t org_id, int64_t before
     if (error)
         json_object_set_new(data, "error", json_string(error));
     json_object_set_new(data, "example", json_string(!strcmp(r->lang, "it") ? "1.234,56" : "1,234.56"));
+    json_object_set_new(data, "credits", web_staff_credits(r, org_id)); /* staff/org_credits */
     if (!add_profile(r, data, org_id))
         return (void)json_decref(data), web_fail(r);
     web_staff_page(r, status, "staff/org", name, "orgs", data);
