@@ -62,13 +62,13 @@ static json_t *wallet_choices(http_request *r, int64_t org, const char *order_cu
         const char *code = json_string_value(json_object_get(x, "currency"));
         have_order_cur = have_order_cur || !strcmp(code, order_cur);
         json_array_append_new(list, json_pack("{s:s, s:O, s:b}", "currency", code, "balance",
-            json_object_get(json_object_get(x, "balance"), "display"),
+            json_object_get(json_object_get(x, "balance"), "display"), "selected",
             chosen ? !strcmp(chosen, code) : !strcmp(order_cur, code)));
     }
     json_decref(w);
     if (!have_order_cur)
         json_array_insert_new(list, 0, json_pack("{s:s, s:s, s:b}", "currency", order_cur, "balance", "-",
-                                                 !chosen || !strcmp(chosen, order_cur)));
+                                                 "selected", !chosen || !strcmp(chosen, order_cur)));
     return list;
 }
 
@@ -242,6 +242,12 @@ static void post_checkout(http_request *r)
     const char *key = form_get(&f, "key"), *wc = form_get(&f, "wallet_currency");
     if (!key || !web_token_ok(key))
         return web_error_page(r, 400);
+    const char *idem_key = arena_printf(r->a, "web-%s", key);
+    int64_t done = order_find_by_key(r->db, org, idem_key);
+    if (done < 0)
+        return web_fail(r);
+    if (done) /* the same form sent twice: the order exists */
+        return http_redirect(r, arena_printf(r->a, "/orders/%" PRId64, done));
     if (!cart_get(r->db, org, c) || !cart_order_in(c, org, r->user_id, &in))
         return cart_page(r, org, 422, NULL, _("The cart is empty."), NULL);
     in.accept_terms = form_get(&f, "accept_terms") != NULL;
@@ -250,12 +256,6 @@ static void post_checkout(http_request *r)
     if (!in.accept_terms)
         return cart_page(r, org, 422, json_pack("{s:s}", "accept_terms", _("Accept the terms of contract to order.")),
                          NULL, wc);
-    const char *idem_key = arena_printf(r->a, "web-%s", key);
-    int64_t done = order_find_by_key(r->db, org, idem_key);
-    if (done < 0)
-        return web_fail(r);
-    if (done) /* the same form sent twice: the order exists */
-        return http_redirect(r, arena_printf(r->a, "/orders/%" PRId64, done));
     if (in.wallet_cur && in.wallet_cur != in.cur && !in.quote_id)
         return confirm_page(r, org, key, in.wallet_cur);
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
