@@ -290,43 +290,68 @@ static bool write_items(http_request *r, const order_in *in, order_result *res, 
         if (!service_create(r->db, &n, &res->service_ids[i]) ||
             !insert_item(r->db, res->order_id, it, res->service_ids[i]) ||
             (it->credit_id && !credit_use(r->db, it->credit_id, res->order_id)))
-            return false;
+            return false; /* a credit used meanwhile is refused here too; the transaction rolls back */
     }
     return true;
 }
 
-static bool post(http_request *r, const char *debit_code, int64_t debit_id, const char *credit_code,
-                 const currency *cur, int64_t amount, int64_t order_id, const char *key)
+static ledger_result post(http_request *r, const char *debit_code, int64_t debit_id, const char *credit_code,
+                          const currency *cur, int64_t amount, int64_t order_id, const char *key)
 {
     int64_t debit = debit_id, credit, transfer;
-    if ((!debit && ledger_system_account(r->db, debit_code, cur->code, &debit) != LEDGER_OK) ||
-        ledger_system_account(r->db, credit_code, cur->code, &credit) != LEDGER_OK)
-        return false;
+    ledger_result lr = LEDGER_OK;
+    if ((!debit && (lr = ledger_system_account(r->db, debit_code, cur->code, &debit)) != LEDGER_OK) ||
+        (lr = ledger_system_account(r->db, credit_code, cur->code, &credit)) != LEDGER_OK)
+        return lr;
     ledger_transfer t = {
         .debit_account_id = debit, .credit_account_id = credit, .amount_minor = amount, .currency = cur->code,
         .kind = "purchase", .reference = arena_printf(r->a, "order:%" PRId64, order_id),
         .idempotency_key = key,
     };
-    return ledger_post(r->db, &t, &transfer) == LEDGER_OK;
+    return ledger_post(r->db, &t, &transfer);
 }
 
-static bool post_transfers(http_request *r, const order_in *in, const order_result *res, const payment *pay)
+/* The order's transfers; LEDGER_INSUFFICIENT_FUNDS when another request spent
+ * the wallet since plan_payment read it. */
+static ledger_result post_transfers(http_request *r, const order_in *in, const order_result *res,
+                                   const payment *pay)
 {
     const order_totals *t = &res->priced.totals;
     const char *k = arena_printf(r->a, "order:%" PRId64, res->order_id); /* order ids are unique */
-    const char *fx_from = arena_printf(r->a, "fx:%s", pay->wallet_cur->code);
-    const char *fx_to = arena_printf(r->a, "fx:%s", in->cur->code);
-    bool cross = pay->wallet_cur != in->cur;
-    if (t->total_minor > 0 && !cross &&
-        !post(r, NULL, pay->wallet_id, "revenue", in->cur, t->total_minor, res->order_id, arena_printf(r->a, "%s:pay", k)))
-        return false;
-    if (t->total_minor > 0 && cross &&
-        (!post(r, NULL, pay->wallet_id, fx_from, pay->wallet_cur, pay->paid_minor, res->order_id,
-               arena_printf(r->a, "%s:pay", k)) ||
-         !post(r, fx_to, 0, "revenue", in->cur, t->total_minor, res->order_id, arena_printf(r->a, "%s:fx", k))))
-        return false;
-    return t->credit_minor == 0 ||
-           post(r, "promotions", 0, "revenue", in->cur, t->credit_minor, res->order_id, arena_printf(r->a, "%s:credit", k));
+    ledger_result lr = LEDGER_OK;
+    if (t->total_minor > 0 && pay->wallet_cur == in->cur)
+        lr = post(r, NULL, pay->wallet_id, "revenue", in->cur, t->total_minor, res->order_id,
+                  arena_printf(r->a, "%s:pay", k));
+    if (t->total_minor > 0 && pay->wallet_cur != in->cur) {
+        lr = post(r, NULL, pay->wallet_id, arena_printf(r->a, "fx:%s", pay->wallet_cur->code), pay->wallet_cur,
+                  pay->paid_minor, res->order_id, arena_printf(r->a, "%s:pay", k));
+        if (lr == LEDGER_OK)
+            lr = post(r, arena_printf(r->a, "fx:%s", in->cur->code), 0, "revenue", in->cur, t->total_minor,
+                      res->order_id, arena_printf(r->a, "%s:fx", k));
+    }
+    if (lr == LEDGER_OK && t->credit_minor > 0)
+        lr = post(r, "promotions", 0, "revenue", in->cur, t->credit_minor, res->order_id,
+                  arena_printf(r->a, "%s:credit", k));
+    return lr;
+}
+
+/* Services, items, transfers and redemptions of the inserted order. */
+static bool write_rest(http_request *r, const order_in *in, order_result *out, const payment *pay,
+                       int64_t address_id, int64_t now, order_fail *fail)
+{
+    const order_priced *pr = &out->priced;
+    if (!write_items(r, in, out, address_id, now))
+        return store_error(fail);
+    ledger_result lr = post_transfers(r, in, out, pay);
+    if (lr == LEDGER_INSUFFICIENT_FUNDS)
+        return insufficient(fail, pay->paid_minor, pay->wallet_cur);
+    if (lr != LEDGER_OK ||
+        (pr->code_id && !discount_redeem(r->db, pr->code_id, in->org_id, out->order_id,
+                                         money_make(pr->totals.discount_minor, in->cur))) ||
+        (pay->quote.id && !quote_use(r->db, pay->quote.id, now)) ||
+        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_mail(r, in, out))
+        return store_error(fail);
+    return true;
 }
 
 bool order_checkout(http_request *r, const order_in *in, const char *idem_key, order_result *out,
@@ -349,11 +374,7 @@ bool order_checkout(http_request *r, const order_in *in, const char *idem_key, o
     out->order_id = insert_order(r, in, pr, &pay, address_id, idem_key, now);
     out->paid_minor = pay.paid_minor;
     out->wallet_cur = pay.wallet_cur;
-    if (!out->order_id || !write_items(r, in, out, address_id, now) || !post_transfers(r, in, out, &pay) ||
-        (pr->code_id && !discount_redeem(r->db, pr->code_id, in->org_id, out->order_id,
-                                         money_make(pr->totals.discount_minor, in->cur))) ||
-        (pay.quote.id && !quote_use(r->db, pay.quote.id, now)) ||
-        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_mail(r, in, out))
+    if (!out->order_id)
         return store_error(fail);
-    return true;
+    return write_rest(r, in, out, &pay, address_id, now, fail);
 }

@@ -134,8 +134,8 @@ int discount_load(db *d, const char *text, int64_t org_id, const currency *cur, 
     };
     *id = db_col_int64(s, 0);
     db_done(s);
-    c->org_orders = orders_count_paid(d, org_id);
-    bool ok = (!lock || lock_code(d, *id)) && c->org_orders >= 0 && load_amount(d, *id, cur, c) &&
+    bool ok = (!lock || lock_code(d, *id)) && (c->org_orders = orders_count_paid(d, org_id)) >= 0 &&
+              load_amount(d, *id, cur, c) &&
               count_uses(d, *id, org_id, &c->uses, &c->org_uses) &&
               load_restrictions(d, *id, c->products, &c->product_count, c->categories, &c->category_count);
     return ok ? 1 : -1;
