@@ -29,6 +29,19 @@ function documented(method, template, answer) {
   assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
 }
 
+/** saldo.sql, retried while the server's outbox worker holds SQLite's write
+ * lock (the sqlite3 shell has no busy timeout). */
+function sql(q) {
+  for (let i = 0; ; i++) {
+    try {
+      return saldo.sql(q);
+    } catch (e) {
+      if (i > 100 || !/locked|busy/.test(String(e))) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
 let seq = 0;
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -37,15 +50,15 @@ function product({ prices = { EUR: { 12: [1200, 500] } }, autoRenew = 1, categor
   seq += 1;
   let cat = category;
   if (!cat) {
-    saldo.sql(`INSERT INTO catalog_categories (code, name_en, name_it, created_at) VALUES ('cat${seq}', 'Cat ${seq}', 'Cat ${seq}', ${now()})`);
-    cat = Number(saldo.sql(`SELECT id FROM catalog_categories WHERE code = 'cat${seq}'`));
+    sql(`INSERT INTO catalog_categories (code, name_en, name_it, created_at) VALUES ('cat${seq}', 'Cat ${seq}', 'Cat ${seq}', ${now()})`);
+    cat = Number(sql(`SELECT id FROM catalog_categories WHERE code = 'cat${seq}'`));
   }
-  saldo.sql(`INSERT INTO catalog_products (category_id, code, name_en, name_it, auto_renew, created_at, updated_at)
+  sql(`INSERT INTO catalog_products (category_id, code, name_en, name_it, auto_renew, created_at, updated_at)
              VALUES (${cat}, 'p${seq}', 'Product ${seq}', 'Prodotto ${seq}', ${autoRenew}, ${now()}, ${now()})`);
-  const id = Number(saldo.sql(`SELECT id FROM catalog_products WHERE code = 'p${seq}'`));
+  const id = Number(sql(`SELECT id FROM catalog_products WHERE code = 'p${seq}'`));
   for (const [cur, periods] of Object.entries(prices)) {
     for (const [months, [price, setup]] of Object.entries(periods)) {
-      saldo.sql(`INSERT INTO catalog_prices (product_id, currency, period_months, price_minor, setup_minor)
+      sql(`INSERT INTO catalog_prices (product_id, currency, period_months, price_minor, setup_minor)
                  VALUES (${id}, '${cur}', ${months}, ${price}, ${setup})`);
     }
   }
@@ -81,7 +94,7 @@ async function code(body) {
   return r.body;
 }
 
-const counts = () => saldo.sql(`SELECT (SELECT COUNT(*) FROM orders) || ',' || (SELECT COUNT(*) FROM order_items)
+const counts = () => sql(`SELECT (SELECT COUNT(*) FROM orders) || ',' || (SELECT COUNT(*) FROM order_items)
   || ',' || (SELECT COUNT(*) FROM services) || ',' || (SELECT COUNT(*) FROM ledger_transfers)
   || ',' || (SELECT COUNT(*) FROM discount_redemptions) || ',' || (SELECT COUNT(*) FROM outbox)`);
 
@@ -105,7 +118,7 @@ test('an order from the balance moves the money, makes pending services and answ
   assert.equal(r.body.services[0].auto_renew, true);
   assert.equal(r.body.services[1].auto_renew, false, 'the product does not allow renewing by itself');
   assert.equal(await balance(u), 10000 - 2699);
-  const transfers = saldo.sql(`SELECT kind || ':' || amount_minor || ':' || reference FROM ledger_transfers WHERE reference = 'order:${o.id}'`);
+  const transfers = sql(`SELECT kind || ':' || amount_minor || ':' || reference FROM ledger_transfers WHERE reference = 'order:${o.id}'`);
   assert.equal(transfers, `purchase:2699:order:${o.id}`);
   const list = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/orders`, { token: u.token });
   assert.equal(list.status, 200);
@@ -163,7 +176,7 @@ test('bad input names the field and changes nothing', async () => {
   const u = await signUp(saldo);
   const p = product();
   const retired = product();
-  saldo.sql(`UPDATE catalog_products SET retired_at = ${now()} WHERE id = ${retired.id}`);
+  sql(`UPDATE catalog_products SET retired_at = ${now()} WHERE id = ${retired.id}`);
   await fund(u.org.id, 100000);
   const before = counts();
   const cases = [
@@ -206,11 +219,11 @@ test('who may order: another organization 404, a member without billing 404, a l
   });
   assert.equal(r.status, 404);
   const t = now() + 1;
-  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, access_all, created_at) VALUES (${owner.org.id}, ${other.user.id}, 'member', 0, 1, ${t})`);
+  sql(`INSERT INTO memberships (org_id, user_id, role, billing, access_all, created_at) VALUES (${owner.org.id}, ${other.user.id}, 'member', 0, 1, ${t})`);
   r = await saldo.api('GET', `/api/v1/orgs/${owner.org.id}/orders`, { token: other.token });
   assert.equal(r.status, 404, 'no billing right');
-  saldo.sql(`UPDATE memberships SET billing = 1, access_all = 0 WHERE org_id = ${owner.org.id} AND user_id = ${other.user.id}`);
-  saldo.sql(`INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES (${owner.org.id}, ${other.user.id}, 'category', ${p.category})`);
+  sql(`UPDATE memberships SET billing = 1, access_all = 0 WHERE org_id = ${owner.org.id} AND user_id = ${other.user.id}`);
+  sql(`INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES (${owner.org.id}, ${other.user.id}, 'category', ${p.category})`);
   r = await saldo.api('POST', `/api/v1/orgs/${owner.org.id}/orders`, {
     token: other.token, headers: { 'Idempotency-Key': 'x2' },
     body: { items: [{ product_id: q.id, period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' },
@@ -355,7 +368,7 @@ test('free credit: staff grant it, checkout uses it (promotions pays), it works 
   assert.equal(r.body.order.total.minor, 300);
   assert.equal(r.body.order.items[0].credit_id, credit.id);
   assert.equal(await balance(u), 700);
-  const promo = saldo.sql(`SELECT t.amount_minor FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id
+  const promo = sql(`SELECT t.amount_minor FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id
     WHERE a.code = 'promotions' AND t.reference = 'order:${r.body.order.id}'`);
   assert.equal(promo, '1700');
   r = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/credits`, { token: u.token });
@@ -380,7 +393,7 @@ test('free credit: staff grant it, checkout uses it (promotions pays), it works 
 test('paying from a wallet in another currency needs a quote; the quote holds, then expires', async () => {
   const u = await signUp(saldo);
   const p = product({ prices: { EUR: { 12: [1000, 0] } } });
-  saldo.sql(`INSERT INTO fx_rates (source, rate_date, currency, rate_units, imported_at)
+  sql(`INSERT INTO fx_rates (source, rate_date, currency, rate_units, imported_at)
              VALUES ('ecb', '2026-01-02', 'USD', 1100000000000, ${now()}) ON CONFLICT DO NOTHING`);
   await fund(u.org.id, 5000, 'USD');
   const items = [{ product_id: p.id, period: 12 }];
@@ -403,7 +416,7 @@ test('paying from a wallet in another currency needs a quote; the quote holds, t
   assert.deepEqual([r.body.order.paid.currency, r.body.order.paid.minor], ['USD', 1100]);
   assert.equal(r.body.order.quote_id, quote.id);
   assert.equal(await balance(u, 'USD'), 3900);
-  const legs = saldo.sql(`SELECT a.code || ':' || t.amount_minor || ':' || t.currency FROM ledger_transfers t
+  const legs = sql(`SELECT a.code || ':' || t.amount_minor || ':' || t.currency FROM ledger_transfers t
     JOIN ledger_accounts a ON a.id = t.credit_account_id WHERE t.reference = 'order:${r.body.order.id}' ORDER BY t.id`);
   assert.equal(legs, 'fx:USD:1100:USD\nrevenue:1000:EUR');
   r = await order(u, { items, wallet_currency: 'USD', quote_id: quote.id });
@@ -411,7 +424,7 @@ test('paying from a wallet in another currency needs a quote; the quote holds, t
   const q2 = (await saldo.api('POST', `/api/v1/orgs/${u.org.id}/quotes`, {
     token: u.token, body: { wallet_currency: 'USD', amount: { currency: 'EUR', minor: 1000 } },
   })).body;
-  saldo.sql(`UPDATE fx_quotes SET created_at = created_at - 600, expires_at = expires_at - 600 WHERE id = ${q2.id}`);
+  sql(`UPDATE fx_quotes SET created_at = created_at - 600, expires_at = expires_at - 600 WHERE id = ${q2.id}`);
   const before = counts();
   r = await order(u, { items, wallet_currency: 'USD', quote_id: q2.id });
   assert.equal(r.status, 422);
@@ -433,7 +446,7 @@ test('the cart: add, list, preview with a code and the reason it is refused, rem
   const u = await signUp(saldo);
   const p = product();
   const retired = product();
-  saldo.sql(`UPDATE catalog_products SET retired_at = ${now()} WHERE id = ${retired.id}`);
+  sql(`UPDATE catalog_products SET retired_at = ${now()} WHERE id = ${retired.id}`);
   await fund(u.org.id, 1000);
   const base = `/api/v1/orgs/${u.org.id}/cart`;
   let r = await saldo.api('GET', `${base}/items`, { token: u.token });
