@@ -157,6 +157,31 @@ test('paying from a wallet in another currency shows the rate, the amount, sourc
   assert.match(page.text, /data-testid="order-paid">\$11\.00/);
 });
 
+test('the cart changes currency, and checkout bills the address chosen', async () => {
+  const u = await webUser({ language: 'en' });
+  const p = product({ EUR: { 12: [1000, 0] }, USD: { 12: [1200, 0] } });
+  await fund(u.org.id, 5000, 'USD');
+  const addr = (body) => saldo.api('POST', `/api/v1/orgs/${u.org.id}/billing-addresses`, { token: u.token, body });
+  await addr({ recipient: 'Rossi S.r.l.', street: 'Via Dante 12', postal_code: '20121', city: 'Milano', province: 'MI', country: 'IT' });
+  const second = (await addr({ recipient: 'Rossi GmbH', street: 'Linden 5', postal_code: '10117', city: 'Berlin', country: 'DE' })).body;
+  const _csrf = await u.web.csrf('/cart');
+  await u.web.post('/cart/items', { _csrf, product_id: String(p), period: '12', currency: 'EUR' });
+  let r = await u.web.post('/cart/currency', { _csrf, currency: 'XXX' });
+  assert.equal(r.status, 422);
+  r = await u.web.post('/cart/currency', { _csrf, currency: 'USD' });
+  assert.equal(r.status, 303);
+  let page = await u.web.get('/cart');
+  assert.match(page.text, /data-testid="cart-total"><strong>\$12\.00/);
+  assert.match(page.text, /<option value="\d+" selected>Rossi S\.r\.l\., Via Dante 12/, 'the default address is proposed');
+  r = await u.web.post('/cart/checkout', {
+    _csrf, key: field(page.text, 'key'), wallet_currency: 'USD', accept_terms: '1', billing_address_id: String(second.id),
+  });
+  assert.equal(r.status, 303, r.text);
+  const id = r.headers.get('location').split('/').pop();
+  assert.equal(saldo.sql(`SELECT billing_address_id FROM orders WHERE id = ${id}`), String(second.id));
+  assert.equal(saldo.sql(`SELECT billing_address_id || currency FROM services WHERE order_id = ${id}`), `${second.id}USD`);
+});
+
 test('a member without the billing right gets 404 pages; the terms page is public', async () => {
   const owner = await signUp(saldo);
   const m = await webUser();

@@ -126,6 +126,17 @@ bool cart_set_code(db *d, int64_t org_id, const char *code)
     return db_exec1(s) == DB_DONE;
 }
 
+bool cart_set_currency(db *d, int64_t org_id, const currency *cur)
+{
+    db_stmt *s = db_prepare(d, "UPDATE carts SET currency = $1, updated_at = $2 WHERE org_id = $3");
+    if (!s)
+        return false;
+    db_bind_text(s, 1, cur->code);
+    db_bind_int64(s, 2, (int64_t)time(NULL));
+    db_bind_int64(s, 3, org_id);
+    return db_exec1(s) == DB_DONE;
+}
+
 bool cart_set_credit(db *d, int64_t org_id, int64_t item_id, int64_t credit_id)
 {
     db_stmt *s = db_prepare(d, "UPDATE cart_items SET credit_id = $1 WHERE id = $2 AND org_id = $3");

@@ -146,9 +146,10 @@ bool cart_add(http_request *r, int64_t org_id, const cart_item *item, const curr
               order_fail *fail);
 /* Removes item_id of org_id's cart: 1 removed, 0 none, -1 store error. */
 int cart_remove(db *d, int64_t org_id, int64_t item_id);
-/* Sets the cart's currency, discount code (NULL = leave) and an item's credit
- * (item_id 0 = none); false on a store error. */
+/* Set the cart's discount code (NULL = none), its currency, or an item's
+ * credit (credit_id 0 = none); false on a store error. */
 bool cart_set_code(db *d, int64_t org_id, const char *code);
+bool cart_set_currency(db *d, int64_t org_id, const currency *cur);
 bool cart_set_credit(db *d, int64_t org_id, int64_t item_id, int64_t credit_id);
 /* The order_in of the cart (items, currency, code); false when it is empty. */
 bool cart_order_in(const cart *c, int64_t org_id, int64_t user_id, order_in *out);

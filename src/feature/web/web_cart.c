@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feature/addresses/addresses.h"
 #include "feature/auth/secret.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
@@ -72,6 +73,29 @@ static json_t *wallet_choices(http_request *r, int64_t org, const char *order_cu
     return list;
 }
 
+/* The currencies a cart may be priced in (those the catalog prices in). */
+static const char *const cart_currencies[] = {"EUR", "USD", "GBP", "CHF", NULL};
+
+static json_t *currency_choices(const char *chosen)
+{
+    json_t *list = json_array();
+    for (const char *const *c = cart_currencies; *c; c++)
+        json_array_append_new(list, json_pack("{s:s, s:b}", "code", *c, "selected", !strcmp(*c, chosen)));
+    return list;
+}
+
+/* The organization's billing addresses, the default first and selected. */
+static json_t *address_choices(http_request *r, int64_t org)
+{
+    address *list = arena_alloc(r->a, sizeof *list * ADDRESSES_PER_ORG_MAX);
+    int n = address_list(r->db, org, list, ADDRESSES_PER_ORG_MAX);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)list[i].id, "line",
+                                             address_one_line(r->a, &list[i]), "selected", list[i].is_default));
+    return arr;
+}
+
 /* Lines of the preview with their cart item ids and credit drop-downs. */
 static void decorate_lines(http_request *r, int64_t org, const cart *c, json_t *lines)
 {
@@ -126,12 +150,17 @@ static void cart_page(http_request *r, int64_t org, int status, json_t *errors, 
             json_object_set_new(p, "code_refused", json_boolean(pr->verdict != ORDER_CODE_OK));
             json_object_set_new(p, "code_message", json_string(i18n_text(r->lang, order_code_verdict_message(pr->verdict))));
             json_object_set_new(p, "other_wallets", wallet_choices(r, org, in.cur->code, wallet_cur));
+            json_t *addresses = address_choices(r, org);
+            json_object_set_new(p, "has_addresses", json_boolean(json_array_size(addresses) > 0));
+            json_object_set_new(p, "addresses", addresses);
             json_object_set_new(ctx, "preview", p);
         } else {
             json_object_set_new(ctx, "blocked", json_string(fail_text(r, &fail)));
             json_object_set_new(ctx, "raw_items", raw_items(r, c));
         }
     }
+    if (c->n)
+        json_object_set_new(ctx, "currencies", currency_choices(c->currency));
     web_page(r, status, "pages/cart", _("Cart"), "cart", ctx);
 }
 
@@ -197,6 +226,22 @@ static void post_code(http_request *r)
     http_redirect(r, "/cart");
 }
 
+static void post_currency(http_request *r)
+{
+    form f;
+    int64_t org = cart_org(r);
+    if (!org || !web_form(r, &f))
+        return;
+    json_t *errors = json_object();
+    const char *code = web_choice(r, &f, "currency", cart_currencies, errors);
+    if (!code)
+        return cart_page(r, org, 422, errors, NULL, NULL);
+    json_decref(errors);
+    if (!cart_set_currency(r->db, org, currency_find(code)))
+        return web_fail(r);
+    http_redirect(r, "/cart");
+}
+
 static void post_credit(http_request *r)
 {
     form f;
@@ -253,6 +298,7 @@ static void post_checkout(http_request *r)
     in.accept_terms = form_get(&f, "accept_terms") != NULL;
     in.wallet_cur = wc ? currency_find(wc) : NULL;
     in.quote_id = form_id(&f, "quote_id");
+    in.billing_address_id = form_id(&f, "billing_address_id");
     if (!in.accept_terms)
         return cart_page(r, org, 422, json_pack("{s:s}", "accept_terms", _("Accept the terms of contract to order.")),
                          NULL, wc);
@@ -282,5 +328,6 @@ void web_cart_routes(router *rt)
     router_add(rt, "POST", "/cart/items/{item_id}/delete", post_remove, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "POST", "/cart/items/{item_id}/credit", post_credit, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "POST", "/cart/code", post_code, ROUTE_USER | ROUTE_PAGE);
+    router_add(rt, "POST", "/cart/currency", post_currency, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "POST", "/cart/checkout", post_checkout, ROUTE_USER | ROUTE_PAGE);
 }
