@@ -275,8 +275,9 @@ static bool insert_item(db *d, int64_t order_id, const order_priced_item *it, in
     return db_exec1(s) == DB_DONE;
 }
 
-/* One service per item (pending), its order item, and its credit used. */
-static bool write_items(http_request *r, const order_in *in, order_result *res, int64_t address_id, int64_t now)
+/* One service per item (pending), its order item, and its credit used: 1
+ * done, 0 a credit was used by a concurrent order meanwhile, -1 store error. */
+static int write_items(http_request *r, const order_in *in, order_result *res, int64_t address_id, int64_t now)
 {
     const order_priced *pr = &res->priced;
     for (size_t i = 0; i < pr->n; i++) {
@@ -288,11 +289,12 @@ static bool write_items(http_request *r, const order_in *in, order_result *res, 
             .starts_at = now,
         };
         if (!service_create(r->db, &n, &res->service_ids[i]) ||
-            !insert_item(r->db, res->order_id, it, res->service_ids[i]) ||
-            (it->credit_id && !credit_use(r->db, it->credit_id, res->order_id)))
-            return false; /* a credit used meanwhile is refused here too; the transaction rolls back */
+            !insert_item(r->db, res->order_id, it, res->service_ids[i]))
+            return -1;
+        if (it->credit_id && !credit_use(r->db, it->credit_id, res->order_id))
+            return 0;
     }
-    return true;
+    return 1;
 }
 
 static ledger_result post(http_request *r, const char *debit_code, int64_t debit_id, const char *credit_code,
@@ -340,8 +342,11 @@ static bool write_rest(http_request *r, const order_in *in, order_result *out, c
                        int64_t address_id, int64_t now, order_fail *fail)
 {
     const order_priced *pr = &out->priced;
-    if (!write_items(r, in, out, address_id, now))
-        return store_error(fail);
+    int written = write_items(r, in, out, address_id, now);
+    if (written <= 0)
+        return written ? store_error(fail)
+                       : order_refuse(fail, 422, "invalid_credit",
+                                      N_("This free credit cannot be used for this product and period."), "items");
     ledger_result lr = post_transfers(r, in, out, pay);
     if (lr == LEDGER_INSUFFICIENT_FUNDS)
         return insufficient(fail, pay->paid_minor, pay->wallet_cur);

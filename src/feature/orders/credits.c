@@ -129,7 +129,7 @@ bool credit_use(db *d, int64_t id, int64_t order_id)
     db_bind_int64(s, 1, (int64_t)time(NULL));
     db_bind_int64(s, 2, order_id);
     db_bind_int64(s, 3, id);
-    return db_exec1(s) == DB_DONE && db_changes(d) == 1;
+    return db_exec1(s) == DB_DONE && db_changes(d) == 1; /* 0 rows: used or revoked meanwhile */
 }
 
 json_t *credit_json(const free_credit *c)
