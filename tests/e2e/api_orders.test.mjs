@@ -487,3 +487,22 @@ test('the cart: add, list, preview with a code and the reason it is refused, rem
   assert.equal(r.status, 422);
   assert.equal(r.body.error.code, 'empty_cart');
 });
+
+test('concurrent orders: one wallet is never overdrawn, the last use of a code is taken once', async () => {
+  const u = await signUp(saldo);
+  const p = product();
+  await fund(u.org.id, 2000);
+  const items = [{ product_id: p.id, period: 12 }];
+  let rs = await Promise.all([order(u, { items }), order(u, { items }), order(u, { items })]);
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 422, 422], rs.map((r) => r.text).join('\n'));
+  for (const r of rs.filter((x) => x.status === 422)) assert.equal(r.body.error.code, 'insufficient_funds');
+  assert.equal(await balance(u), 300);
+
+  const c = await code({ code: `LAST${seq}`, kind: 'percent', percent_bp: 1000, max_uses: 1 });
+  const buyers = await Promise.all([signUp(saldo), signUp(saldo), signUp(saldo)]);
+  for (const b of buyers) await fund(b.org.id, 5000);
+  rs = await Promise.all(buyers.map((b) => order(b, { items, discount_code: c.code })));
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 422, 422], rs.map((r) => r.text).join('\n'));
+  for (const r of rs.filter((x) => x.status === 422)) assert.equal(r.body.error.code, 'discount_code_used_up');
+  assert.equal(sql(`SELECT COUNT(*) FROM discount_redemptions WHERE code_id = ${c.id}`), '1');
+});
