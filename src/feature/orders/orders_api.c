@@ -266,7 +266,6 @@ static void post_cart_item(http_request *r)
                       .auto_renew = auto_renew};
     if (!cart_add(r, org_id, &item, cur, &id, &fail))
         return orders_answer_fail(r, &fail);
-    item.id = id;
     http_json(r, 201, json_pack("{s:I, s:I, s:i, s:o, s:b}", "id", (json_int_t)id, "product_id",
         (json_int_t)product, "period", (int)period, "credit_id", credit ? json_integer(credit) : json_null(),
         "auto_renew", auto_renew));
