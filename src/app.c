@@ -16,6 +16,7 @@
 #include "feature/auth/session.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
+#include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
 #include "feature/services/services.h"
@@ -80,6 +81,7 @@ void app_routes(app *a)
     addresses_routes(&a->routes);
     account_routes(&a->routes);
     members_routes(&a->routes);
+    orders_routes(&a->routes);
     staff_routes(&a->routes);
     catalog_routes(&a->routes);
     services_routes(&a->routes);

@@ -458,6 +458,21 @@ static const char *config_set_provider_support_phone(saldo_config *c, const char
     return NULL;
 }
 
+/* Letters, digits, '.', '-' and '_': a version customers read and orders keep. */
+static const char *config_set_terms_version(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_TERMS_VERSION_MAX + 1);
+    bool ok = len >= 1 && len <= CONFIG_TERMS_VERSION_MAX;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+             strchr(".-_", v[i]);
+    if (!ok)
+        return "expected 1 to 32 letters, digits and . - _ characters, like 2026-01";
+    config_store(c->terms_version, sizeof c->terms_version, v, len);
+    return NULL;
+}
+
 /* ---- the key table ---- */
 
 #define CONFIG_FIELD(f) CONFIG_TEXT, offsetof(saldo_config, f), sizeof(((saldo_config *)0)->f)
@@ -495,6 +510,8 @@ static const config_key_def config_keys[] = {
     {"provider.support_phone", "SALDO_PROVIDER_SUPPORT_PHONE", "--provider-support-phone",
      "+39 06 0000 0000", config_set_provider_support_phone, false,
      CONFIG_FIELD(provider.support_phone)},
+    {"terms_version", "SALDO_TERMS_VERSION", "--terms-version", "2026-01", config_set_terms_version, false,
+     CONFIG_FIELD(terms_version)},
 };
 #define CONFIG_KEY_COUNT (sizeof config_keys / sizeof config_keys[0])
 

@@ -43,6 +43,7 @@ typedef struct config_provisioner {
     config_provision_kind kind;
     char target[CONFIG_PROVISIONER_TARGET_MAX + 1]; /* absolute path, or http(s) URL */
 } config_provisioner;
+#define CONFIG_TERMS_VERSION_MAX 32     /* "2026-01" and the like */
 
 typedef struct saldo_config {
     char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
@@ -66,6 +67,7 @@ typedef struct saldo_config {
     } provider;
     config_provisioner provisioners[CONFIG_PROVISIONERS_MAX]; /* provisioner.<name> keys */
     int provisioner_count;
+    char terms_version[CONFIG_TERMS_VERSION_MAX + 1]; /* the terms of contract in force */
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;
 

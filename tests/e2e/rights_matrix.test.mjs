@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
-import { addCategory, addProduct, addService } from './lib/catalog_fixture.mjs';
+import { addCategory, addProduct, addService, insertId } from './lib/catalog_fixture.mjs';
 
 let smtp;
 let saldo;
@@ -52,8 +52,20 @@ before(async () => {
     body: { recipient: 'Matrix S.r.l.', street: 'Via Roma 1', postal_code: '00184', city: 'Roma', province: 'RM', country: 'IT' },
   });
   assert.equal(address.status, 201, address.text);
-  const serviceId = addService(saldo, admin.org.id, addProduct(saldo, addCategory(saldo)), { status: 'active' });
-  who = { admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id, serviceId };
+  const product = addProduct(saldo, addCategory(saldo));
+  const serviceId = addService(saldo, admin.org.id, product, { status: 'active' });
+  // An order (of a free product, so no money is needed) for .../orders/{order_id}.
+  insertId(saldo, `INSERT INTO catalog_prices (product_id, currency, period_months, price_minor)
+                   VALUES (${product}, 'EUR', 12, 0) RETURNING product_id`);
+  const order = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/orders`, {
+    token: admin.token, headers: { 'Idempotency-Key': 'matrix-order' },
+    body: { items: [{ product_id: product, period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' },
+  });
+  assert.equal(order.status, 201, order.text);
+  who = {
+    admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id,
+    orderId: order.body.order.id, serviceId,
+  };
 });
 after(async () => {
   await saldo.stop();
@@ -73,7 +85,7 @@ function orgOperations() {
 }
 
 /** The template with real values: the organization, its administrator as the
- * member acted on, its pending invitation, its billing address, its service,
+ * member acted on, its pending invitation, its billing address, its service, its order,
  * and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
@@ -82,6 +94,7 @@ function url(template) {
     if (name === 'invitation_id') return who.invitationId;
     if (name === 'address_id') return who.addressId;
     if (name === 'service_id') return who.serviceId;
+    if (name === 'order_id') return who.orderId;
     return '1';
   });
 }

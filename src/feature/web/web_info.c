@@ -81,4 +81,7 @@ void web_routes(router *rt)
     web_catalog_routes(rt);
     web_services_routes(rt);
     web_staff_services_routes(rt);
+    web_cart_routes(rt);
+    web_orders_routes(rt);
+    web_staff_discounts_routes(rt);
 }

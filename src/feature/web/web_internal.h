@@ -143,6 +143,12 @@ const char *web_catalog_field_message(http_request *r, catalog_field_error e);
  * "checked", "rows": [{"name", "field", "value", "error"}], "has_rows"}, the
  * values as posted when posted is not NULL; NULL on a store error. */
 json_t *web_staff_reseller_json(http_request *r, int64_t org_id, const form *posted, json_t *errors);
+void web_cart_routes(router *rt);
+void web_orders_routes(router *rt);
+void web_staff_discounts_routes(router *rt);
+/* {"list": [credit + "product_name"], "any"}: org_id's unused free credits,
+ * for the partial staff/org_credits of the organization's page. */
+json_t *web_staff_credits(http_request *r, int64_t org_id);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

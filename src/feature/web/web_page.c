@@ -62,6 +62,11 @@ static const struct {
     {"service_unassigned", N_("The assignment has been removed: the end customer no longer sees the service.")},
     {"service_claimed", N_("The service has been added to your organization. Your reseller keeps managing it.")},
     {"service_status", N_("The service's status has been changed.")},
+    {"cart_added", N_("The product is in your cart.")},
+    {"order_placed", N_("Thank you: your order is paid. The services are being activated.")},
+    {"code_saved", N_("The discount code has been saved.")},
+    {"credit_granted", N_("The free credit has been granted.")},
+    {"credit_revoked", N_("The free credit has been revoked.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)

@@ -176,6 +176,7 @@ static void org_page(http_request *r, int status, int64_t org_id, int64_t before
         json_object_set_new(data, "error", json_string(error));
     json_object_set_new(data, "example", json_string(!strcmp(r->lang, "it") ? "1.234,56" : "1,234.56"));
     json_t *reseller = web_staff_reseller_json(r, org_id, NULL, NULL);
+    json_object_set_new(data, "credits", web_staff_credits(r, org_id)); /* staff/org_credits */
     if (!reseller || !add_profile(r, data, org_id) || !web_staff_org_services(r, data, org_id))
         return (void)json_decref(reseller), (void)json_decref(data), web_fail(r);
     json_object_set_new(data, "reseller", reseller);

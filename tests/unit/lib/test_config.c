@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 15);
+    assert_int_equal(n, 16);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -398,6 +398,24 @@ static void test_provider_text(void **state)
     set_fails("provider.address", "Via Roma 1\n00100 Roma",
               "--provider-address: bad value 'Via Roma 1\\x0a00100 Roma': expected at most 500 "
               "bytes of UTF-8 text on one line: control character");
+}
+
+static void test_terms_version(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.terms_version, "2026-01");
+    set_ok(&c, "terms_version", "2026.2_b");
+    assert_string_equal(c.terms_version, "2026.2_b");
+    char msg[ERR_SIZE];
+    const char *bad[] = {"", "2026 01", "v/1", "x123456789012345678901234567890123"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(msg, sizeof msg,
+                 "--terms-version: bad value '%s': expected 1 to 32 letters, digits and . - _ characters, like 2026-01",
+                 bad[i]);
+        set_fails("terms_version", bad[i], msg);
+    }
 }
 
 static void test_provider_codes(void **state)
@@ -951,6 +969,7 @@ int main(void)
         cmocka_unit_test(test_threads_and_log_level),
         cmocka_unit_test(test_provider_text),
         cmocka_unit_test(test_provider_codes),
+        cmocka_unit_test(test_terms_version),
         cmocka_unit_test(test_provider_iban),
         cmocka_unit_test(test_set_unknown_key_and_origin),
         cmocka_unit_test(test_ini_full_file),

@@ -1,0 +1,385 @@
+/* checkout.c - pricing an order (order_prepare, also the cart's preview) and
+ * checking it out: one write transaction that checks the items, the code,
+ * the credits, the terms, the quote and the balance, then writes the order,
+ * its items and services, the ledger transfers, the redemptions and the
+ * confirmation mail, so that all of it is committed or none of it.
+ *
+ * Ledger transfers of an order (reference "order:<id>", kind "purchase"):
+ *   - paid from a wallet in the order's currency: wallet -> revenue;
+ *   - from a wallet in another currency X (with a quote): wallet(X) -> fx:X
+ *     for the quoted amount, and fx:Y -> revenue(Y) for the order's total;
+ *   - lines paid by free credits: promotions -> revenue. */
+#include "feature/orders/orders_internal.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "feature/addresses/addresses.h"
+#include "feature/ledger/ledger.h"
+#include "feature/orgs/orgs.h"
+#include "feature/services/services.h"
+
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
+
+const char *const order_pay_with_names[] = {"balance", NULL};
+
+bool order_refuse(order_fail *f, int status, const char *code, const char *message, const char *field)
+{
+    *f = (order_fail){.status = status, .code = code, .message = message, .field = field};
+    return false;
+}
+
+static bool store_error(order_fail *f)
+{
+    return order_refuse(f, 500, "store_error", N_("The order could not be saved; nothing was charged."), NULL);
+}
+
+/* Checks the free credit chosen for item i against it. */
+static bool check_credit(http_request *r, const order_in *in, size_t i, const catalog_product *p,
+                         order_fail *fail)
+{
+    const order_item_in *it = &in->items[i];
+    const char *field = arena_printf(r->a, "items[%zu].credit_id", i);
+    free_credit c;
+    int found = credit_get(r->db, in->org_id, it->credit_id, &c);
+    if (found < 0)
+        return store_error(fail);
+    if (!found || c.used_at || c.revoked_at || c.product_id != p->id ||
+        (c.period_months && c.period_months != it->period_months))
+        return order_refuse(fail, 422, "invalid_credit",
+                            N_("This free credit cannot be used for this product and period."), field);
+    for (size_t j = 0; j < i; j++)
+        if (in->items[j].credit_id == it->credit_id)
+            return order_refuse(fail, 422, "invalid_credit", N_("A free credit pays for one product only."), field);
+    return true;
+}
+
+/* Looks item i up and prices it as org pays it; refuses what cannot be sold. */
+static bool price_item(http_request *r, const order_in *in, size_t i, order_priced_item *out, order_fail *fail)
+{
+    const order_item_in *it = &in->items[i];
+    const char *pfield = arena_printf(r->a, "items[%zu].product_id", i);
+    int found = catalog_product_get(r->db, it->product_id, &out->product);
+    if (found < 0)
+        return store_error(fail);
+    if (!found || !org_user_may_service(r->db, in->user_id, in->org_id, 0, out->product.category_id))
+        return order_refuse(fail, 422, "unknown_product", N_("There is no such product."), pfield);
+    if (out->product.retired_at)
+        return order_refuse(fail, 422, "product_retired", N_("This product can no longer be ordered."), pfield);
+    if (!catalog_period_allowed(&out->product, it->period_months))
+        return order_refuse(fail, 422, "invalid_period", N_("This product is not sold for that period."),
+                            arena_printf(r->a, "items[%zu].period", i));
+    found = catalog_price_for(r->db, in->org_id, &out->product, in->cur->code, it->period_months, &out->price);
+    if (found < 0)
+        return store_error(fail);
+    if (!found)
+        return order_refuse(fail, 422, "no_price", N_("This product has no price in that currency."), "currency");
+    if (it->credit_id && !check_credit(r, in, i, &out->product, fail))
+        return false;
+    out->period_months = it->period_months;
+    out->credit_id = it->credit_id;
+    out->auto_renew = out->product.auto_renew && it->auto_renew != 0;
+    return true;
+}
+
+/* Judges in->discount_code for these lines; *verdict OK with *have_code
+ * false when there is none. */
+static bool judge_code(http_request *r, const order_in *in, const order_line *lines, order_priced *out,
+                       order_code *code, bool *have_code, order_fail *fail)
+{
+    *have_code = false;
+    out->verdict = ORDER_CODE_OK;
+    if (!in->discount_code || !*in->discount_code)
+        return true;
+    int found = discount_load(r->db, in->discount_code, in->org_id, in->cur, db_in_tx(r->db), code, &out->code_id);
+    if (found < 0)
+        return store_error(fail);
+    snprintf(out->code, sizeof out->code, "%s", in->discount_code);
+    out->verdict = found ? order_code_check(code, lines, out->n, (int64_t)time(NULL)) : ORDER_CODE_UNKNOWN;
+    *have_code = out->verdict == ORDER_CODE_OK;
+    if (!*have_code)
+        out->code_id = 0;
+    else
+        discount_normalize(in->discount_code, out->code);
+    return true;
+}
+
+bool order_prepare(http_request *r, const order_in *in, order_priced *out, order_fail *fail)
+{
+    assert(in->org_id > 0 && in->user_id > 0 && in->cur && in->n <= ORDER_ITEMS_MAX);
+    memset(out, 0, sizeof *out);
+    out->cur = in->cur;
+    if (!in->n)
+        return order_refuse(fail, 422, "empty_order", N_("The order has no products."), "items");
+    order_line lines[ORDER_ITEMS_MAX];
+    for (size_t i = 0; i < in->n; i++) {
+        order_priced_item *pi = &out->items[i];
+        if (!price_item(r, in, i, pi, fail))
+            return false;
+        lines[i] = (order_line){pi->product.id, pi->product.category_id, pi->price.price_minor,
+                                pi->price.setup_minor, pi->credit_id != 0};
+    }
+    out->n = in->n;
+    order_code code;
+    bool have_code;
+    if (!judge_code(r, in, lines, out, &code, &have_code, fail))
+        return false;
+    int64_t discount[ORDER_ITEMS_MAX];
+    if (order_price(lines, out->n, have_code ? &code : NULL, in->cur, discount, &out->totals) != MONEY_OK)
+        return order_refuse(fail, 422, "amount_too_large", N_("The order's total is too large."), "items");
+    for (size_t i = 0; i < out->n; i++) {
+        out->items[i].discount_minor = discount[i];
+        out->items[i].total_minor = lines[i].credited ? 0 : lines[i].price_minor + lines[i].setup_minor - discount[i];
+    }
+    return true;
+}
+
+/* ---- checkout ---- */
+
+/* The payment: which wallet, how much leaves it, and the quote used. */
+typedef struct payment {
+    const currency *wallet_cur;
+    int64_t wallet_id;      /* 0 when nothing is paid from a wallet */
+    int64_t paid_minor;
+    fx_quote quote;         /* quote.id 0 = none */
+} payment;
+
+static bool check_quote(http_request *r, const order_in *in, const order_priced *pr, payment *pay,
+                        order_fail *fail)
+{
+    if (!in->quote_id)
+        return order_refuse(fail, 422, "quote_required",
+                            N_("Paying from a wallet in another currency needs a quote: ask for one first."), "quote_id");
+    int found = quote_get(r->db, in->org_id, in->quote_id, &pay->quote);
+    if (found < 0)
+        return store_error(fail);
+    const fx_quote *q = &pay->quote;
+    if (!found)
+        return order_refuse(fail, 422, "invalid_quote", N_("There is no such quote."), "quote_id");
+    if (q->used_at)
+        return order_refuse(fail, 422, "quote_used", N_("This quote has been used already."), "quote_id");
+    if (q->expires_at <= (int64_t)time(NULL))
+        return order_refuse(fail, 422, "quote_expired", N_("The quote has expired: ask for a new one."), "quote_id");
+    if (strcmp(q->from, pay->wallet_cur->code) || strcmp(q->to, in->cur->code) ||
+        q->amount_minor != pr->totals.total_minor)
+        return order_refuse(fail, 422, "quote_mismatch",
+                            N_("The quote is for another amount or currency: ask for a new one."), "quote_id");
+    pay->paid_minor = q->converted_minor;
+    return true;
+}
+
+static bool insufficient(order_fail *fail, int64_t shortfall, const currency *cur)
+{
+    order_refuse(fail, 422, "insufficient_funds", N_("The balance is not enough for this order."), "pay_with");
+    fail->shortfall_minor = shortfall;
+    fail->shortfall_cur = cur;
+    return false;
+}
+
+/* Decides what leaves which wallet and checks the balance covers it. */
+static bool plan_payment(http_request *r, const order_in *in, const order_priced *pr, payment *pay,
+                         order_fail *fail)
+{
+    assert(in->pay_with == ORDER_PAY_BALANCE);
+    *pay = (payment){.wallet_cur = in->wallet_cur ? in->wallet_cur : in->cur};
+    if (pr->totals.total_minor == 0)
+        return true; /* everything paid by codes and credits */
+    pay->paid_minor = pr->totals.total_minor;
+    if (pay->wallet_cur != in->cur && !check_quote(r, in, pr, pay, fail))
+        return false;
+    ledger_result lr = ledger_wallet(r->db, in->org_id, pay->wallet_cur->code, false, &pay->wallet_id);
+    if (lr == LEDGER_NOT_FOUND)
+        return insufficient(fail, pay->paid_minor, pay->wallet_cur);
+    int64_t balance;
+    if (lr != LEDGER_OK || ledger_balance(r->db, pay->wallet_id, &balance) != LEDGER_OK)
+        return store_error(fail);
+    if (balance < pay->paid_minor)
+        return insufficient(fail, pay->paid_minor - balance, pay->wallet_cur);
+    return true;
+}
+
+static bool resolve_address(http_request *r, const order_in *in, int64_t *out, order_fail *fail)
+{
+    address a;
+    if (!in->billing_address_id) {
+        *out = address_default(r->db, in->org_id, &a) ? a.id : 0;
+        return true;
+    }
+    if (!address_snapshot(r->db, in->org_id, in->billing_address_id, &a) || a.retired_at)
+        return order_refuse(fail, 422, "invalid_address", N_("There is no such billing address."), "billing_address_id");
+    *out = a.id;
+    return true;
+}
+
+static int64_t insert_order(http_request *r, const order_in *in, const order_priced *pr, const payment *pay,
+                            int64_t address_id, const char *idem_key, int64_t now)
+{
+    db_stmt *s = db_prepare(r->db,
+        "INSERT INTO orders (org_id, user_id, status, currency, subtotal_minor, discount_minor, credit_minor,"
+        " total_minor, discount_code_id, pay_with, wallet_currency, paid_minor, quote_id, terms_version,"
+        " terms_accepted_at, billing_address_id, idempotency_key, created_at)"
+        " VALUES ($1, $2, 'paid', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14) RETURNING id");
+    if (!s)
+        return 0;
+    db_bind_int64(s, 1, in->org_id);
+    db_bind_int64(s, 2, in->user_id);
+    db_bind_text(s, 3, in->cur->code);
+    db_bind_int64(s, 4, pr->totals.subtotal_minor);
+    db_bind_int64(s, 5, pr->totals.discount_minor);
+    db_bind_int64(s, 6, pr->totals.credit_minor);
+    db_bind_int64(s, 7, pr->totals.total_minor);
+    if (pr->code_id)
+        db_bind_int64(s, 8, pr->code_id);
+    else
+        db_bind_null(s, 8);
+    db_bind_text(s, 9, order_pay_with_names[in->pay_with]);
+    db_bind_text(s, 10, pay->wallet_cur->code);
+    db_bind_int64(s, 11, pay->paid_minor);
+    if (pay->quote.id)
+        db_bind_int64(s, 12, pay->quote.id);
+    else
+        db_bind_null(s, 12);
+    db_bind_text(s, 13, order_terms_version(r));
+    db_bind_int64(s, 14, now);
+    if (address_id)
+        db_bind_int64(s, 15, address_id);
+    else
+        db_bind_null(s, 15);
+    db_bind_text(s, 16, idem_key);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
+    db_done(s);
+    return id;
+}
+
+static bool insert_item(db *d, int64_t order_id, const order_priced_item *it, int64_t service_id)
+{
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO order_items (order_id, product_id, period_months, price_minor, setup_minor, discount_minor,"
+        " credit_id, total_minor, service_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, order_id);
+    db_bind_int64(s, 2, it->product.id);
+    db_bind_int64(s, 3, it->period_months);
+    db_bind_int64(s, 4, it->price.price_minor);
+    db_bind_int64(s, 5, it->price.setup_minor);
+    db_bind_int64(s, 6, it->discount_minor);
+    if (it->credit_id)
+        db_bind_int64(s, 7, it->credit_id);
+    else
+        db_bind_null(s, 7);
+    db_bind_int64(s, 8, it->total_minor);
+    db_bind_int64(s, 9, service_id);
+    return db_exec1(s) == DB_DONE;
+}
+
+/* One service per item (pending), its order item, and its credit used: 1
+ * done, 0 a credit was used by a concurrent order meanwhile, -1 store error. */
+static int write_items(http_request *r, const order_in *in, order_result *res, int64_t address_id, int64_t now)
+{
+    const order_priced *pr = &res->priced;
+    for (size_t i = 0; i < pr->n; i++) {
+        const order_priced_item *it = &pr->items[i];
+        service_new n = {
+            .org_id = in->org_id, .product_id = it->product.id, .order_id = res->order_id,
+            .billing_address_id = address_id, .currency = in->cur->code, .period_months = it->period_months,
+            .price_minor = it->price.price_minor - it->discount_minor, .auto_renew = it->auto_renew,
+            .starts_at = now,
+        };
+        if (!service_create(r->db, &n, &res->service_ids[i]) ||
+            !insert_item(r->db, res->order_id, it, res->service_ids[i]))
+            return -1;
+        if (it->credit_id && !credit_use(r->db, it->credit_id, res->order_id))
+            return 0;
+    }
+    return 1;
+}
+
+static ledger_result post(http_request *r, const char *debit_code, int64_t debit_id, const char *credit_code,
+                          const currency *cur, int64_t amount, int64_t order_id, const char *key)
+{
+    int64_t debit = debit_id, credit, transfer;
+    ledger_result lr = LEDGER_OK;
+    if ((!debit && (lr = ledger_system_account(r->db, debit_code, cur->code, &debit)) != LEDGER_OK) ||
+        (lr = ledger_system_account(r->db, credit_code, cur->code, &credit)) != LEDGER_OK)
+        return lr;
+    ledger_transfer t = {
+        .debit_account_id = debit, .credit_account_id = credit, .amount_minor = amount, .currency = cur->code,
+        .kind = "purchase", .reference = arena_printf(r->a, "order:%" PRId64, order_id),
+        .idempotency_key = key,
+    };
+    return ledger_post(r->db, &t, &transfer);
+}
+
+/* The order's transfers; LEDGER_INSUFFICIENT_FUNDS when another request spent
+ * the wallet since plan_payment read it. */
+static ledger_result post_transfers(http_request *r, const order_in *in, const order_result *res,
+                                   const payment *pay)
+{
+    const order_totals *t = &res->priced.totals;
+    const char *k = arena_printf(r->a, "order:%" PRId64, res->order_id); /* order ids are unique */
+    ledger_result lr = LEDGER_OK;
+    if (t->total_minor > 0 && pay->wallet_cur == in->cur)
+        lr = post(r, NULL, pay->wallet_id, "revenue", in->cur, t->total_minor, res->order_id,
+                  arena_printf(r->a, "%s:pay", k));
+    if (t->total_minor > 0 && pay->wallet_cur != in->cur) {
+        lr = post(r, NULL, pay->wallet_id, arena_printf(r->a, "fx:%s", pay->wallet_cur->code), pay->wallet_cur,
+                  pay->paid_minor, res->order_id, arena_printf(r->a, "%s:pay", k));
+        if (lr == LEDGER_OK)
+            lr = post(r, arena_printf(r->a, "fx:%s", in->cur->code), 0, "revenue", in->cur, t->total_minor,
+                      res->order_id, arena_printf(r->a, "%s:fx", k));
+    }
+    if (lr == LEDGER_OK && t->credit_minor > 0)
+        lr = post(r, "promotions", 0, "revenue", in->cur, t->credit_minor, res->order_id,
+                  arena_printf(r->a, "%s:credit", k));
+    return lr;
+}
+
+/* Services, items, transfers and redemptions of the inserted order. */
+static bool write_rest(http_request *r, const order_in *in, order_result *out, const payment *pay,
+                       int64_t address_id, int64_t now, order_fail *fail)
+{
+    const order_priced *pr = &out->priced;
+    int written = write_items(r, in, out, address_id, now);
+    if (written <= 0)
+        return written ? store_error(fail)
+                       : order_refuse(fail, 422, "invalid_credit",
+                                      N_("This free credit cannot be used for this product and period."), "items");
+    ledger_result lr = post_transfers(r, in, out, pay);
+    if (lr == LEDGER_INSUFFICIENT_FUNDS)
+        return insufficient(fail, pay->paid_minor, pay->wallet_cur);
+    if (lr != LEDGER_OK ||
+        (pr->code_id && !discount_redeem(r->db, pr->code_id, in->org_id, out->order_id,
+                                         money_make(pr->totals.discount_minor, in->cur))) ||
+        (pay->quote.id && !quote_use(r->db, pay->quote.id, now)) ||
+        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_mail(r, in, out))
+        return store_error(fail);
+    return true;
+}
+
+bool order_checkout(http_request *r, const order_in *in, const char *idem_key, order_result *out,
+                    order_fail *fail)
+{
+    assert(db_in_tx(r->db) && in->pay_with < ORDER_PAY_COUNT && idem_key && *idem_key);
+    memset(out, 0, sizeof *out);
+    if (!order_prepare(r, in, &out->priced, fail))
+        return false;
+    const order_priced *pr = &out->priced;
+    if (pr->verdict != ORDER_CODE_OK)
+        return order_refuse(fail, 422, arena_printf(r->a, "discount_code_%s", order_code_verdict_name(pr->verdict)),
+                            order_code_verdict_message(pr->verdict), "discount_code");
+    if (!in->accept_terms)
+        return order_refuse(fail, 422, "terms_not_accepted", N_("Accept the terms of contract to order."), "accept_terms");
+    int64_t address_id = 0, now = (int64_t)time(NULL);
+    payment pay;
+    if (!resolve_address(r, in, &address_id, fail) || !plan_payment(r, in, pr, &pay, fail))
+        return false;
+    out->order_id = insert_order(r, in, pr, &pay, address_id, idem_key, now);
+    out->paid_minor = pay.paid_minor;
+    out->wallet_cur = pay.wallet_cur;
+    if (!out->order_id)
+        return store_error(fail);
+    return write_rest(r, in, out, &pay, address_id, now, fail);
+}
