@@ -1,5 +1,6 @@
-/* cmd_serve.c - `saldo serve`: migrate, start the HTTP server and the outbox
- * worker, run until SIGTERM or SIGINT, then finish the requests in flight. */
+/* cmd_serve.c - `saldo serve`: migrate, start the HTTP server, the outbox
+ * worker and the hourly billing run, run until SIGTERM or SIGINT, then finish
+ * the requests in flight. */
 #include "cmd/cmd.h"
 
 #include <pthread.h>
@@ -11,6 +12,7 @@
 #include "app.h"
 #include "feature/auth/secret.h"
 #include "http/server.h"
+#include "jobs/billing_run.h"
 #include "lib/log.h"
 #include "mail/outbox.h"
 
@@ -67,11 +69,13 @@ static int serve(saldo_config *cfg, db *d)
         app_free(&a);
         return 1;
     }
+    billing_scheduler *billing = billing_scheduler_start(&a, cfg);
     printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("shutdown", "signal=%d", sig);
+    billing_scheduler_stop(billing);
     http_server_stop(srv, SERVE_GRACE_MS);
     outbox_worker_stop(mailer);
     app_free(&a);
