@@ -8,8 +8,8 @@
  *     mail the billing address once per expiry ("renewal_failed");
  *   - before expiry, without auto-renew or after a failed one: the tightest of
  *     the reminders 30, 7 and 1 days before expiry that applies, once each
- *     (after a failed auto-renewal only those inside the window: the failure
- *     notice was the first one);
+ *     (the failure notice stands for the reminder due on its day, and after
+ *     it only reminders inside the window follow);
  *   - after expiry: suspended once grace_days have passed, terminated once
  *     termination_days have.
  * A step is a billing_steps row inserted with ON CONFLICT DO NOTHING in the
@@ -36,7 +36,7 @@
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
 
-enum { ORG_CACHE_SLOTS = 64, REMINDER_COUNT = 3 };
+enum { ORG_CACHE_SLOTS = 64, REMINDER_COUNT = 3, BILLING_BATCH_ATTEMPTS = 3 };
 
 /* Reminders by days before expiry, tightest first, and their step names. */
 static const int reminder_days[REMINDER_COUNT] = {1, 7, 30};
@@ -149,6 +149,19 @@ static bool step_once(run *r, const service *s, const char *step, bool *fresh)
     return true;
 }
 
+/* The tightest reminder due for s (index in reminder_days), -1 for none. */
+static int reminder_due(const run *r, const service *s)
+{
+    if (r->o->at >= s->expires_at)
+        return -1;
+    int64_t days_left = period_days_between(r->o->at, s->expires_at);
+    assert(days_left >= 0);
+    int i = 0;
+    while (i < REMINDER_COUNT && days_left > reminder_days[i])
+        i++;
+    return i < REMINDER_COUNT ? i : -1;
+}
+
 /* ---- automatic renewal ---- */
 
 /* Pays an automatic renewal of s for its period: SERVICE_RENEW_OK when paid;
@@ -173,13 +186,18 @@ static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
     return queue_mail(r, s, "billing_renewed", data);
 }
 
-static bool mail_failed(run *r, const service *s, const service_renewal *rn)
+static bool mail_failed(run *r, const service *s, const service_renewal *rn, bool *fresh)
 {
-    bool fresh = false;
-    if (!step_once(r, s, "renewal_failed", &fresh))
+    if (!step_once(r, s, "renewal_failed", fresh))
         return false;
-    if (!fresh)
+    if (!*fresh)
         return true;
+    /* The notice stands for the reminder due today: record it without a mail,
+     * so a second run today sends none either. */
+    int due = reminder_due(r, s);
+    bool ignored;
+    if (due >= 0 && !step_once(r, s, reminder_steps[due], &ignored))
+        return false;
     r->batch.failed++;
     const char *lang = org_of(r, s->org_id)->lang;
     json_t *data = mail_data(r, s, lang);
@@ -189,7 +207,8 @@ static bool mail_failed(run *r, const service *s, const service_renewal *rn)
 }
 
 /* Tries to renew s; *done when nothing else is to be done for it now (renewed,
- * here or by another run). False on a store error. */
+ * here or by another run, or its failure notice just queued). False on a store
+ * error. */
 static bool auto_renew(run *r, const service *s, bool *done)
 {
     service_renewal rn;
@@ -202,7 +221,7 @@ static bool auto_renew(run *r, const service *s, bool *done)
         r->batch.renewed++;
         return mail_renewed(r, s, &rn);
     case SERVICE_RENEW_INSUFFICIENT_FUNDS:
-        return mail_failed(r, s, &rn);
+        return mail_failed(r, s, &rn, done);
     case SERVICE_RENEW_CONFLICT:
         return true;
     case SERVICE_RENEW_NO_PRICE:
@@ -219,13 +238,10 @@ static bool auto_renew(run *r, const service *s, bool *done)
 
 static bool remind(run *r, const service *s, bool after_failed_renewal)
 {
-    int64_t days_left = period_days_between(r->o->at, s->expires_at);
-    assert(days_left >= 0);
-    int i = 0;
-    while (i < REMINDER_COUNT && days_left > reminder_days[i])
-        i++;
-    if (i == REMINDER_COUNT || (after_failed_renewal && reminder_days[i] >= r->o->renewal_window_days))
+    int i = reminder_due(r, s);
+    if (i < 0 || (after_failed_renewal && reminder_days[i] >= r->o->renewal_window_days))
         return true;
+    int64_t days_left = period_days_between(r->o->at, s->expires_at);
     bool fresh = false;
     if (!step_once(r, s, reminder_steps[i], &fresh))
         return false;
@@ -306,8 +322,8 @@ static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n
         *after_id = batch[*n - 1].id;
     if (ok && db_commit(r->d) == DB_OK)
         return true;
+    log_warn("billing_run", "after_id=%lld error=\"%s\"", (long long)*after_id, db_errmsg(r->d));
     db_rollback(r->d);
-    log_error("billing_run", "after_id=%lld error=\"%s\"", (long long)*after_id, db_errmsg(r->d));
     return false;
 }
 
@@ -338,9 +354,15 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
     int n = max;
     bool ok = true;
     while (ok && n == max && !(o->should_stop && o->should_stop(o->stop_ctx))) {
-        r->a = arena_new();
-        ok = run_batch(r, batch, max, &after_id, &n);
-        arena_free(r->a);
+        /* A batch that failed is retried: two runs at once on PostgreSQL may
+         * deadlock on a wallet or race to create the revenue account, and
+         * the loser's transaction is aborted as a whole. */
+        ok = false;
+        for (int attempt = 0; !ok && attempt < BILLING_BATCH_ATTEMPTS; attempt++) {
+            r->a = arena_new();
+            ok = run_batch(r, batch, max, &after_id, &n);
+            arena_free(r->a);
+        }
         if (ok)
             add_counts(out, &r->batch);
     }
