@@ -129,20 +129,25 @@ static ledger_result revenue_of(db *d, service_renew_cache *c, const char *curre
     return r;
 }
 
-/* The guarded move of the expiry: only if s still expires at old and is
- * active or suspended. Sets *moved. */
-static bool move_expiry(db *d, int64_t id, int64_t old, int64_t new_expiry, int64_t now, bool *moved)
+/* The guarded move of the expiry: only if s still expires where it did and
+ * has the status it had; a suspended service becomes active. Sets *moved.
+ * An active service's row changes in expires_at only (the common case of a
+ * billing run, and the cheapest update). */
+static bool move_expiry(db *d, const service *s, int64_t new_expiry, int64_t now, bool *moved)
 {
-    db_stmt *st = db_prepare(d,
-        "UPDATE services SET expires_at = $1,"
-        " status_changed_at = CASE WHEN status = 'suspended' THEN $2 ELSE status_changed_at END,"
-        " status = 'active' WHERE id = $3 AND expires_at = $4 AND status IN ('active', 'suspended')");
+    assert(s->status == SERVICE_ACTIVE || s->status == SERVICE_SUSPENDED);
+    db_stmt *st = s->status == SERVICE_ACTIVE
+        ? db_prepare(d, "UPDATE services SET expires_at = $1 WHERE id = $2 AND expires_at = $3 AND status = 'active'")
+        : db_prepare(d, "UPDATE services SET expires_at = $1, status = 'active', status_changed_at = $2"
+                        " WHERE id = $3 AND expires_at = $4 AND status = 'suspended'");
     if (!st)
         return false;
-    db_bind_int64(st, 1, new_expiry);
-    db_bind_int64(st, 2, now);
-    db_bind_int64(st, 3, id);
-    db_bind_int64(st, 4, old);
+    int i = 1;
+    db_bind_int64(st, i++, new_expiry);
+    if (s->status == SERVICE_SUSPENDED)
+        db_bind_int64(st, i++, now);
+    db_bind_int64(st, i++, s->id);
+    db_bind_int64(st, i, s->expires_at);
     if (db_exec1(st) != DB_DONE)
         return false;
     *moved = db_changes(d) == 1;
@@ -261,7 +266,7 @@ service_renew_result service_renew(db *d, service_renew_cache *c, const service 
     if (out->new_expires_at <= s->expires_at)
         return SERVICE_RENEW_NO_PRICE; /* beyond the calendar period_add knows */
     bool moved = false;
-    if (!move_expiry(d, s->id, s->expires_at, out->new_expires_at, now, &moved))
+    if (!move_expiry(d, s, out->new_expires_at, now, &moved))
         return SERVICE_RENEW_STORE_ERROR;
     if (!moved)
         return SERVICE_RENEW_CONFLICT;
