@@ -17,6 +17,7 @@
 #include "feature/health/health.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
+#include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -76,6 +77,7 @@ void app_routes(app *a)
     wallet_routes(&a->routes);
     orgs_routes(&a->routes);
     addresses_routes(&a->routes);
+    renewals_routes(&a->routes);
     account_routes(&a->routes);
     members_routes(&a->routes);
     staff_routes(&a->routes);

@@ -83,7 +83,7 @@ static const org_slot *org_of(run *r, int64_t org_id)
 static const char *money_text(run *r, const char *cur, int64_t minor, const char *lang)
 {
     const currency *c = currency_find(cur);
-    char text[MONEY_TEXT_BYTES_MAX];
+    char text[MONEY_FORMAT_BYTES_MAX];
     if (!c || money_format(money_make(minor, c), lang, text, sizeof text) != MONEY_OK)
         return arena_printf(r->a, "%lld %s", (long long)minor, cur);
     return arena_strdup(r->a, text);
