@@ -130,6 +130,7 @@ void web_staff_org_routes(router *rt);
 void web_org_routes(router *rt);
 void web_addresses_routes(router *rt);
 void web_privacy_routes(router *rt);
+void web_renewals_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

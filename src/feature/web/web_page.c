@@ -50,6 +50,7 @@ static const struct {
     {"member_removed", N_("The member has been removed from the organization.")},
     {"left", N_("You have left the organization.")},
     {"joined", N_("Welcome: you are now a member of the organization.")},
+    {"renewed", N_("The services have been renewed and paid from your balance.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)
