@@ -65,18 +65,23 @@ billing_run_opts billing_run_opts_from(const app *ap, const saldo_config *cfg, i
                               .grace_days = cfg->grace_days, .termination_days = cfg->termination_days};
 }
 
-/* The org's billing address and language (the first administrator's). */
+/* The org's billing address and language (the first administrator's); NULL
+ * on a store error, so that a mail is never skipped for want of a read. */
 static const org_slot *org_of(run *r, int64_t org_id)
 {
     org_slot *o = &r->orgs[(uint64_t)org_id % ORG_CACHE_SLOTS];
     if (o->org_id == org_id)
         return o;
     memset(o, 0, sizeof *o);
-    o->org_id = org_id;
-    o->has_address = notify_address(r->d, org_id, NOTIFY_BILLING, o->address);
+    notify_entry e[NOTIFY_KIND_COUNT];
+    if (!notify_addresses_get(r->d, org_id, e))
+        return NULL;
+    o->has_address = e[NOTIFY_BILLING].effective[0] != '\0';
+    snprintf(o->address, sizeof o->address, "%s", e[NOTIFY_BILLING].effective);
     int64_t admin = org_first_admin(r->d, org_id);
     if (!admin || !auth_user_language(r->d, admin, o->lang))
         snprintf(o->lang, sizeof o->lang, "it");
+    o->org_id = org_id;
     return o;
 }
 
@@ -95,13 +100,16 @@ static const char *date_text(run *r, int64_t t)
     return arena_strdup(r->a, period_date_text(t, day) ? day : "?");
 }
 
-/* The fields every billing mail has: product, label, expiry, links. */
+/* The fields every billing mail has: product, label, expiry, links. NULL on
+ * a store error. */
 static json_t *mail_data(run *r, const service *s, const char *lang)
 {
     catalog_product scratch;
     const catalog_product *p = NULL;
-    const char *product = service_renew_product(r->d, &r->cache, s, &scratch, &p) == 1
-                              ? catalog_product_name(p, lang) : "";
+    int found = service_renew_product(r->d, &r->cache, s, &scratch, &p);
+    if (found < 0)
+        return NULL;
+    const char *product = found ? catalog_product_name(p, lang) : "";
     const char *base = r->o->ap->cfg->base_url;
     return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "product", product, "label", s->label,
                      "expires", date_text(r, s->expires_at), "service_id", (json_int_t)s->id,
@@ -110,13 +118,12 @@ static json_t *mail_data(run *r, const service *s, const char *lang)
                      "provider", r->o->ap->cfg->provider.name);
 }
 
-/* Queues template name to s's billing address; data is consumed. An
+/* Queues template name to o's billing address about s; data is consumed. An
  * organization without any address gets no mail (logged), which is no error. */
-static bool queue_mail(run *r, const service *s, const char *name, json_t *data)
+static bool queue_mail(run *r, const org_slot *o, const service *s, const char *name, json_t *data)
 {
-    const org_slot *o = org_of(r, s->org_id);
     if (!data)
-        abort();
+        return false; /* a store error while gathering it */
     if (!o->has_address) {
         log_warn("billing_mail", "org_id=%lld service_id=%lld mail=%s msg=\"no billing address\"",
                  (long long)s->org_id, (long long)s->id, name);
@@ -179,11 +186,13 @@ static const renew_payer payers[] = {pay_from_balance};
 
 static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
 {
-    const char *lang = org_of(r, s->org_id)->lang;
-    json_t *data = mail_data(r, s, lang);
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    json_t *data = mail_data(r, s, o->lang);
     json_object_set_new(data, "new_expires", json_string(date_text(r, rn->new_expires_at)));
-    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, lang)));
-    return queue_mail(r, s, "billing_renewed", data);
+    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, o->lang)));
+    return queue_mail(r, o, s, "billing_renewed", data);
 }
 
 static bool mail_failed(run *r, const service *s, const service_renewal *rn, bool *fresh)
@@ -199,11 +208,13 @@ static bool mail_failed(run *r, const service *s, const service_renewal *rn, boo
     if (due >= 0 && !step_once(r, s, reminder_steps[due], &ignored))
         return false;
     r->batch.failed++;
-    const char *lang = org_of(r, s->org_id)->lang;
-    json_t *data = mail_data(r, s, lang);
-    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, lang)));
-    json_object_set_new(data, "shortfall", json_string(money_text(r, rn->currency, rn->shortfall_minor, lang)));
-    return queue_mail(r, s, "billing_renewal_failed", data);
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    json_t *data = mail_data(r, s, o->lang);
+    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, o->lang)));
+    json_object_set_new(data, "shortfall", json_string(money_text(r, rn->currency, rn->shortfall_minor, o->lang)));
+    return queue_mail(r, o, s, "billing_renewal_failed", data);
 }
 
 /* Tries to renew s; *done when nothing else is to be done for it now (renewed,
@@ -248,9 +259,12 @@ static bool remind(run *r, const service *s, bool after_failed_renewal)
     if (!fresh)
         return true;
     r->batch.reminders++;
-    json_t *data = mail_data(r, s, org_of(r, s->org_id)->lang);
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    json_t *data = mail_data(r, s, o->lang);
     json_object_set_new(data, "days", json_integer(days_left));
-    return queue_mail(r, s, "billing_reminder", data);
+    return queue_mail(r, o, s, "billing_reminder", data);
 }
 
 static bool expire(run *r, const service *s)
@@ -274,8 +288,11 @@ static bool expire(run *r, const service *s)
         r->batch.terminated++;
     else
         r->batch.suspended++;
-    json_t *data = mail_data(r, s, org_of(r, s->org_id)->lang);
-    return queue_mail(r, s, to == SERVICE_TERMINATED ? "billing_terminated" : "billing_suspended", data);
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    return queue_mail(r, o, s, to == SERVICE_TERMINATED ? "billing_terminated" : "billing_suspended",
+                      mail_data(r, s, o->lang));
 }
 
 static bool handle(run *r, const service *s)
@@ -318,10 +335,11 @@ static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n
     bool ok = *n >= 0;
     for (int i = 0; ok && i < *n; i++)
         ok = handle(r, &batch[i]);
-    if (ok && *n > 0)
-        *after_id = batch[*n - 1].id;
-    if (ok && db_commit(r->d) == DB_OK)
+    if (ok && db_commit(r->d) == DB_OK) {
+        if (*n > 0)
+            *after_id = batch[*n - 1].id; /* only once committed: a retry redoes the batch */
         return true;
+    }
     log_warn("billing_run", "after_id=%lld error=\"%s\"", (long long)*after_id, db_errmsg(r->d));
     db_rollback(r->d);
     return false;
