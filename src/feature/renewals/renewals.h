@@ -44,8 +44,9 @@ int renewals_due(db *d, int64_t org_id, int64_t user_id, int64_t now, int window
 
 /* The periods s may be renewed for: its own period and the years (1-5, or
  * 1-2 for a promotional product) its product allows, each with a price in s's
- * currency. Returns how many (at most RENEWALS_PERIODS_MAX), -1 on error. */
-int renewals_quotes(db *d, const service *s, renewal_quote *out);
+ * currency, looked up through c (NULL = no cache). Returns how many (at most
+ * RENEWALS_PERIODS_MAX), -1 on error. */
+int renewals_quotes(db *d, service_renew_cache *c, const service *s, renewal_quote *out);
 
 typedef struct renewal_item {
     int64_t service_id;
