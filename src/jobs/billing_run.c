@@ -195,11 +195,12 @@ static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
     return queue_mail(r, o, s, "billing_renewed", data);
 }
 
-static bool mail_failed(run *r, const service *s, const service_renewal *rn, bool *fresh)
+static bool mail_failed(run *r, const service *s, const service_renewal *rn)
 {
-    if (!step_once(r, s, "renewal_failed", fresh))
+    bool fresh = false;
+    if (!step_once(r, s, "renewal_failed", &fresh))
         return false;
-    if (!*fresh)
+    if (!fresh)
         return true;
     /* The notice stands for the reminder due today: record it without a mail,
      * so a second run today sends none either. */
@@ -217,9 +218,8 @@ static bool mail_failed(run *r, const service *s, const service_renewal *rn, boo
     return queue_mail(r, o, s, "billing_renewal_failed", data);
 }
 
-/* Tries to renew s; *done when nothing else is to be done for it now (renewed,
- * here or by another run, or its failure notice just queued). False on a store
- * error. */
+/* Tries to renew s; *done when nothing else is to be done for it now
+ * (renewed, here or by another run). False on a store error. */
 static bool auto_renew(run *r, const service *s, bool *done)
 {
     service_renewal rn;
@@ -232,7 +232,7 @@ static bool auto_renew(run *r, const service *s, bool *done)
         r->batch.renewed++;
         return mail_renewed(r, s, &rn);
     case SERVICE_RENEW_INSUFFICIENT_FUNDS:
-        return mail_failed(r, s, &rn, done);
+        return mail_failed(r, s, &rn);
     case SERVICE_RENEW_CONFLICT:
         return true;
     case SERVICE_RENEW_NO_PRICE:

@@ -286,6 +286,34 @@ static void test_steps_by_day(void **state)
     assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Terminated: %'"), 1);
 }
 
+/* An auto-renewal the balance never covers: one failure notice (standing for
+ * that day's reminder), then the reminders inside the window, suspension
+ * after the grace period, and the renewal once the organization tops up. */
+static void test_failed_auto_renewal_by_day(void **state)
+{
+    db *d = ((store_fixture *)*state)->d;
+    int64_t org = org_with_admin(d, "a@example.test"), prod = product(d, "host", false);
+    int64_t e = today() + 40 * DAY;
+    int64_t id = service_at(d, org, prod, e, true, "active");
+    static const struct { int64_t day; int failed, reminders, suspended; } plan[] = {
+        {-20, 0, 0, 0}, {-14, 1, 0, 0}, {-14, 0, 0, 0}, {-8, 0, 0, 0}, {-7, 0, 1, 0},
+        {-1, 0, 1, 0},  {0, 0, 0, 0},   {7, 0, 0, 1},   {8, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof plan / sizeof plan[0]; i++) {
+        billing_counts n = run_at(d, e + plan[i].day * DAY, 0);
+        assert_int_equal(n.failed, plan[i].failed);
+        assert_int_equal(n.reminders, plan[i].reminders);
+        assert_int_equal(n.suspended, plan[i].suspended);
+        assert_int_equal(n.renewed, 0);
+    }
+    status_of(d, id, SERVICE_SUSPENDED);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewal failed: top up%'"), 1);
+    wallet_with(d, org, 1000);
+    billing_counts n = run_at(d, e + 9 * DAY, 0);
+    assert_int_equal(n.renewed, 1);
+    assert_int_equal(status_of(d, id, SERVICE_ACTIVE), period_add(e, 12));
+}
+
 /* A suspended auto-renew service whose organization tops up renews and is
  * active again; a retired product's service renews at its price. */
 static void test_suspended_and_retired(void **state)
@@ -434,6 +462,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insufficient_funds, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_steps_by_day, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_suspended_and_retired, store_fixture_setup, store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_failed_auto_renewal_by_day, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_service_renew, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_renew_faults, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_run_faults, store_fixture_setup, store_fixture_teardown),
