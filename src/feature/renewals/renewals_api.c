@@ -104,9 +104,10 @@ static bool read_items(http_request *r, json_t *b, renewal_item *items, int *n)
     for (int i = 0; i < *n; i++) {
         json_t *it = json_array_get(arr, (size_t)i), *id = json_object_get(it, "service_id"),
                *period = json_object_get(it, "period");
+        json_int_t months = json_is_integer(period) ? json_integer_value(period) : 0;
         const char *bad = !json_is_object(it) || !json_is_integer(id) || json_integer_value(id) <= 0 ? "service_id"
-                          : !json_is_integer(period) || !period_valid((int)json_integer_value(period)) ||
-                                json_integer_value(period) > PERIOD_MONTHS_MAX ? "period" : NULL;
+                          : months < 1 || months > PERIOD_MONTHS_MAX || !period_valid((int)months) ? "period"
+                          : NULL;
         if (bad) {
             const char *field = arena_printf(r->a, "items[%d].%s", i, bad);
             http_error(r, 422, "invalid_field",
@@ -115,7 +116,7 @@ static bool read_items(http_request *r, json_t *b, renewal_item *items, int *n)
                        field);
             return false;
         }
-        items[i] = (renewal_item){json_integer_value(id), (int)json_integer_value(period)};
+        items[i] = (renewal_item){json_integer_value(id), (int)months};
     }
     return true;
 }
