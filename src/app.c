@@ -20,6 +20,7 @@
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
 #include "feature/services/services.h"
+#include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -79,6 +80,7 @@ void app_routes(app *a)
     wallet_routes(&a->routes);
     orgs_routes(&a->routes);
     addresses_routes(&a->routes);
+    renewals_routes(&a->routes);
     account_routes(&a->routes);
     members_routes(&a->routes);
     orders_routes(&a->routes);

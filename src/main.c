@@ -16,6 +16,7 @@ static const struct {
     {"demo", cmd_demo, "create a database with demo customers, balances and staff"},
     {"ledger", cmd_ledger, "ledger verify: recompute every balance from the transfers"},
     {"import-rates", cmd_import_rates, "import ECB euro reference rates from an XML file"},
+    {"billing-run", cmd_billing_run, "renew due services, send reminders, suspend and terminate expired ones"},
     {"staff", cmd_staff, "staff add --email E: create a staff account (password on stdin)"},
 };
 

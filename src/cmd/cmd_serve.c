@@ -1,5 +1,6 @@
 /* cmd_serve.c - `saldo serve`: migrate, start the HTTP server, the outbox
- * worker and the provisioning worker, run until SIGTERM or SIGINT, then finish the requests in flight. */
+ * worker, the provisioning worker and the hourly billing run, run until
+ * SIGTERM or SIGINT, then finish the requests in flight. */
 #include "cmd/cmd.h"
 
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include "feature/auth/secret.h"
 #include "feature/services/services.h"
 #include "http/server.h"
+#include "jobs/billing_run.h"
 #include "lib/log.h"
 #include "mail/outbox.h"
 
@@ -70,11 +72,13 @@ static int serve(saldo_config *cfg, db *d)
         app_free(&a);
         return 1;
     }
+    billing_scheduler *billing = billing_scheduler_start(&a, cfg);
     printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("shutdown", "signal=%d", sig);
+    billing_scheduler_stop(billing);
     http_server_stop(srv, SERVE_GRACE_MS);
     provision_worker_stop(provisioner);
     outbox_worker_stop(mailer);

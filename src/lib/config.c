@@ -34,7 +34,7 @@ typedef struct config_key_def {
     config_setter set;
     bool secret;                /* never echo the value in messages */
     config_kind kind;
-    size_t offset;              /* CONFIG_TEXT: the field holding the value */
+    size_t offset;              /* CONFIG_TEXT, CONFIG_INT: the field holding the value */
     size_t size;
 } config_key_def;
 
@@ -361,6 +361,42 @@ static const char *config_set_threads(saldo_config *c, const char *v, const char
     return NULL;
 }
 
+/* A decimal integer lo..hi (leading zeros allowed) into *out. */
+static bool config_int_in(const char *v, int lo, int hi, int *out)
+{
+    size_t len = strnlen(v, 11);
+    int n = 0;
+    bool ok = len >= 1 && len <= 10;
+    for (size_t i = 0; ok && i < len; i++) {
+        ok = v[i] >= '0' && v[i] <= '9';
+        n = ok ? n * 10 + (v[i] - '0') : n;
+        ok = ok && n <= hi;
+    }
+    if (!ok || n < lo)
+        return false;
+    *out = n;
+    return true;
+}
+
+static const char *config_set_renewal_window_days(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    return config_int_in(v, 1, 365, &c->renewal_window_days) ? NULL : "expected a number of days 1-365";
+}
+
+static const char *config_set_grace_days(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    return config_int_in(v, 0, 365, &c->grace_days) ? NULL : "expected a number of days 0-365";
+}
+
+static const char *config_set_termination_days(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    return config_int_in(v, 1, CONFIG_BILLING_DAYS_MAX, &c->termination_days)
+               ? NULL : "expected a number of days 1-3650";
+}
+
 static const char *config_set_log_level(saldo_config *c, const char *v, const char **detail)
 {
     (void)detail;
@@ -490,7 +526,8 @@ static const config_key_def config_keys[] = {
      false, CONFIG_FIELD(mail_from)},
     {"secret_key", "SALDO_SECRET_KEY", "--secret-key", "", config_set_secret_key, true,
      CONFIG_FIELD(secret_key)},
-    {"threads", "SALDO_THREADS", "--threads", "0", config_set_threads, false, CONFIG_INT, 0, 0},
+    {"threads", "SALDO_THREADS", "--threads", "0", config_set_threads, false, CONFIG_INT,
+     offsetof(saldo_config, threads), sizeof(int)},
     {"log_level", "SALDO_LOG_LEVEL", "--log-level", "info", config_set_log_level, false,
      CONFIG_LEVEL, 0, 0},
     {"provider.name", "SALDO_PROVIDER_NAME", "--provider-name", "Saldo Hosting S.r.l.",
@@ -512,6 +549,13 @@ static const config_key_def config_keys[] = {
      CONFIG_FIELD(provider.support_phone)},
     {"terms_version", "SALDO_TERMS_VERSION", "--terms-version", "2026-01", config_set_terms_version, false,
      CONFIG_FIELD(terms_version)},
+    /* The billing run (src/jobs/billing_run.c). */
+    {"renewal_window_days", "SALDO_RENEWAL_WINDOW_DAYS", "--renewal-window-days", "14",
+     config_set_renewal_window_days, false, CONFIG_INT, offsetof(saldo_config, renewal_window_days), sizeof(int)},
+    {"grace_days", "SALDO_GRACE_DAYS", "--grace-days", "7", config_set_grace_days, false, CONFIG_INT,
+     offsetof(saldo_config, grace_days), sizeof(int)},
+    {"termination_days", "SALDO_TERMINATION_DAYS", "--termination-days", "30", config_set_termination_days,
+     false, CONFIG_INT, offsetof(saldo_config, termination_days), sizeof(int)},
 };
 #define CONFIG_KEY_COUNT (sizeof config_keys / sizeof config_keys[0])
 
@@ -626,8 +670,10 @@ bool config_get(const saldo_config *c, const char *key, char *out, size_t size)
         assert(k->offset + k->size <= sizeof *c && strnlen(field, k->size) < k->size);
         n = snprintf(out, size, "%s", field);
     }
-    else if (k && k->kind == CONFIG_INT)
-        n = snprintf(out, size, "%d", c->threads);
+    else if (k && k->kind == CONFIG_INT) {
+        assert(k->offset + sizeof(int) <= sizeof *c);
+        n = snprintf(out, size, "%d", *(const int *)(const void *)((const char *)c + k->offset));
+    }
     else if (k && k->kind == CONFIG_LEVEL && c->log_level < LOG_LEVEL_COUNT)
         n = snprintf(out, size, "%s", config_level_names[c->log_level]);
     if (n < 0 || (size_t)n >= size) {

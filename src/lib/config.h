@@ -24,6 +24,7 @@
 #define CONFIG_SECRET_KEY_LEN_MIN 32
 #define CONFIG_SECRET_KEY_MAX 256
 #define CONFIG_THREADS_MAX 256
+#define CONFIG_BILLING_DAYS_MAX 3650     /* the billing run's day counts */
 #define CONFIG_PROVIDER_NAME_MAX 200
 #define CONFIG_PROVIDER_ADDRESS_MAX 500
 #define CONFIG_VAT_ID_MAX 15            /* 2-letter prefix + at most 13 */
@@ -55,6 +56,10 @@ typedef struct saldo_config {
     char mail_from[CONFIG_MAIL_FROM_MAX + 1];
     char secret_key[CONFIG_SECRET_KEY_MAX + 1]; /* "" = serve generates one */
     int threads;                                /* 0 = one per CPU */
+    /* The billing run (src/jobs/billing_run.c). */
+    int renewal_window_days;                    /* auto-renew this many days before expiry */
+    int grace_days;                             /* suspend this many days after expiry */
+    int termination_days;                       /* terminate this many days after expiry */
     log_level log_level;
     struct {
         char name[CONFIG_PROVIDER_NAME_MAX + 1];

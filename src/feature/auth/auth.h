@@ -122,6 +122,9 @@ const char *auth_email_token(http_request *r, int64_t user_id, const char *purpo
 
 /* Copies user_id's email into out (size bytes); false when unknown. */
 bool auth_user_email(db *d, int64_t user_id, char *out, size_t size);
+/* Copies user_id's language ("it" or "en") into out; false when unknown or on
+ * a store error. For the mail features send outside a request (billing run). */
+bool auth_user_language(db *d, int64_t user_id, char out[3]);
 /* What auth keeps about user_id, without any secret (no password hash, token
  * hash, CSRF token, TOTP secret or recovery code): {"user": profile with
  * created_at, "two_factor": {enabled, recovery_codes_left}, "sessions",

@@ -30,6 +30,20 @@ bool auth_user_email(db *d, int64_t user_id, char *out, size_t size)
     return found;
 }
 
+bool auth_user_language(db *d, int64_t user_id, char out[3])
+{
+    db_stmt *s = db_prepare(d, "SELECT language FROM users WHERE id = $1");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, user_id);
+    bool found = db_step(s) == DB_ROW;
+    if (found)
+        snprintf(out, 3, "%s", db_col_text(s, 0));
+    db_done(s);
+    assert(!found || auth_language_ok(out));
+    return found;
+}
+
 static json_t *time_or_null(db_stmt *s, int col)
 {
     return db_col_is_null(s, col) ? json_null() : jout_time(db_col_int64(s, col));

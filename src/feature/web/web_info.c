@@ -75,6 +75,7 @@ void web_routes(router *rt)
     web_billing_routes(rt);
     web_org_routes(rt);
     web_addresses_routes(rt);
+    web_renewals_routes(rt);
     web_privacy_routes(rt);
     web_staff_routes(rt);
     web_members_routes(rt);

@@ -149,6 +149,7 @@ void web_staff_discounts_routes(router *rt);
 /* {"list": [credit + "product_name"], "any"}: org_id's unused free credits,
  * for the partial staff/org_credits of the organization's page. */
 json_t *web_staff_credits(http_request *r, int64_t org_id);
+void web_renewals_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

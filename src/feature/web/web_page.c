@@ -67,6 +67,7 @@ static const struct {
     {"code_saved", N_("The discount code has been saved.")},
     {"credit_granted", N_("The free credit has been granted.")},
     {"credit_revoked", N_("The free credit has been revoked.")},
+    {"renewed", N_("The services have been renewed and paid from your balance.")},
 };
 
 static const char *translate(void *ctx, const char *msgid)

@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 16);
+    assert_int_equal(n, 19);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -333,6 +333,42 @@ static void test_secret_key_never_echoed(void **state)
     with_tab[10] = '\t';
     snprintf(msg, sizeof msg, "--secret-key: bad value (not shown, 39 bytes): %s", e);
     set_fails("secret_key", with_tab, msg);
+}
+
+/* The billing run's day counts: defaults, ranges, the previous value kept on
+ * a bad one. */
+static void test_billing_days(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_int_equal(c.renewal_window_days, 14);
+    assert_int_equal(c.grace_days, 7);
+    assert_int_equal(c.termination_days, 30);
+    set_ok(&c, "renewal_window_days", "365");
+    set_ok(&c, "grace_days", "0");
+    set_ok(&c, "termination_days", "3650");
+    assert_int_equal(c.renewal_window_days, 365);
+    assert_int_equal(c.grace_days, 0);
+    assert_int_equal(c.termination_days, 3650);
+    assert_string_equal(get(&c, "termination_days"), "3650");
+    static const struct { const char *key, *value, *expected; } bad[] = {
+        {"renewal_window_days", "0", "a number of days 1-365"},
+        {"renewal_window_days", "366", "a number of days 1-365"},
+        {"grace_days", "-1", "a number of days 0-365"},
+        {"grace_days", "7 days", "a number of days 0-365"},
+        {"termination_days", "0", "a number of days 1-3650"},
+        {"termination_days", "3651", "a number of days 1-3650"},
+        {"termination_days", "", "a number of days 1-3650"},
+    };
+    char msg[ERR_SIZE], flag[64];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(flag, sizeof flag, "--%s", bad[i].key);
+        for (char *p = flag; *p; p++)
+            *p = *p == '_' ? '-' : *p;
+        snprintf(msg, sizeof msg, "%s: bad value '%s': expected %s", flag, bad[i].value, bad[i].expected);
+        set_fails(bad[i].key, bad[i].value, msg);
+    }
 }
 
 static void test_threads_and_log_level(void **state)
@@ -967,6 +1003,7 @@ int main(void)
         cmocka_unit_test(test_mail_from),
         cmocka_unit_test(test_secret_key_never_echoed),
         cmocka_unit_test(test_threads_and_log_level),
+        cmocka_unit_test(test_billing_days),
         cmocka_unit_test(test_provider_text),
         cmocka_unit_test(test_provider_codes),
         cmocka_unit_test(test_terms_version),

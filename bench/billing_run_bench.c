@@ -1,0 +1,305 @@
+/* billing_run_bench.c - how fast the billing run renews services, measured
+ * beside the bare SQL of a renewal on the same database, in the same run.
+ *
+ * Generates N services (default 1,000,000; ten per organization, each
+ * organization with an administrator and enough balance) with auto-renew on,
+ * all inside the renewal window, in a fresh SQLite file opened the way
+ * production opens it (db_open + db_migrate: WAL, synchronous=FULL). Then:
+ *   1. the real billing run (billing_run, as `saldo billing-run` calls it):
+ *      for each service the price, the ledger transfer with its guarded
+ *      balance updates, the service update, the renewal row and the
+ *      "renewed" mail rendered from its template into the outbox; batches of
+ *      1,000 services per transaction;
+ *   2. the bare SQL of the same renewal, in batches of 1,000 per transaction:
+ *      one renewal row, one ledger transfer row, two balance updates, one
+ *      service update, nothing looked up, no mail.
+ * Prints both rates, their ratio and PASS/MISS against the target of
+ * docs/PERFORMANCE.md (the run at least a third of the bare rate), and the
+ * peak RSS before and after the run (getrusage), which shows the run's memory
+ * does not grow with N. Fails only when something goes wrong (a renewal
+ * missing, `ledger verify`), never on a slow run.
+ *
+ * usage: billing_run_bench DIR [--services N]
+ * DIR must exist; the database is DIR/billing-bench.db, replaced on each run. */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "core/period.h"
+#include "feature/ledger/ledger.h"
+#include "jobs/billing_run.h"
+#include "lib/log.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+enum {
+    BENCH_PER_ORG = 10,          /* services per organization */
+    BENCH_BATCH = 1000,          /* renewals per transaction, both cases */
+    BENCH_PRICE_MINOR = 1000,    /* 10.00 EUR for 12 months */
+    BENCH_SERVICES_MAX = 10000000,
+    BENCH_REVENUE_ID = 2,        /* account ids fixed by the generator */
+    BENCH_ADJUSTMENTS_ID = 1,
+};
+
+#define TARGET_RATIO (1.0 / 3.0)
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* 2030-01-01: the bench's "today"; services expire over the next 10 days. */
+static int64_t bench_today(void)
+{
+    int64_t t;
+    if (!period_parse_date("2030-01-01", &t))
+        abort();
+    return t;
+}
+
+static int64_t expiry_of(int64_t service_id)
+{
+    return bench_today() + ((service_id - 1) % BENCH_PER_ORG) * BILLING_DAY_S + BILLING_DAY_S;
+}
+
+static bool exec_n(db *d, const char *sql, int64_t n)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return false;
+    if (n >= 0)
+        db_bind_int64(s, 1, n);
+    bool ok = db_exec1(s) == DB_DONE;
+    if (!ok)
+        fprintf(stderr, "bench: %s\n  %s\n", db_errmsg(d), sql);
+    return ok;
+}
+
+#define SEQ "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1) "
+
+/* Organizations 1..orgs with an English-speaking admin each; a product at
+ * 10.00 EUR a year; every wallet funded from "adjustments" by a transfer
+ * (three years of renewals: the run, the bare case, a margin); services
+ * 1..n, ten per organization, expiring 1 to 10 days from today. */
+static bool generate(db *d, int64_t n)
+{
+    int64_t orgs = (n + BENCH_PER_ORG - 1) / BENCH_PER_ORG;
+    int64_t funds = 3 * BENCH_PER_ORG * BENCH_PRICE_MINOR;
+    char price_sql[256];
+    snprintf(price_sql, sizeof price_sql,
+             "INSERT INTO catalog_prices (product_id, currency, period_months, price_minor) VALUES (1, 'EUR', 12, %d)",
+             BENCH_PRICE_MINOR);
+    char funds_sql[3][400];
+    snprintf(funds_sql[0], sizeof funds_sql[0],
+             SEQ "INSERT INTO ledger_accounts (id, code, org_id, currency, may_go_negative, balance_minor, created_at)"
+             " SELECT i + 2, 'wallet', i, 'EUR', 0, %" PRId64 ", 0 FROM seq", funds);
+    snprintf(funds_sql[1], sizeof funds_sql[1],
+             SEQ "INSERT INTO ledger_transfers (id, idempotency_key, debit_account_id, credit_account_id, amount_minor,"
+             " currency, kind, reference, created_at) SELECT i, 'bench-topup:' || i, 1, i + 2, %" PRId64 ", 'EUR',"
+             " 'adjustment', '', 0 FROM seq", funds);
+    snprintf(funds_sql[2], sizeof funds_sql[2],
+             "UPDATE ledger_accounts SET balance_minor = -%" PRId64 " * $1 WHERE id = 1", funds);
+    char services_sql[600];
+    snprintf(services_sql, sizeof services_sql,
+             SEQ "INSERT INTO services (id, org_id, product_id, status, label, currency, period_months, price_minor,"
+             " auto_renew, created_at, starts_at, expires_at, status_changed_at)"
+             " SELECT i, (i - 1) / %d + 1, 1, 'active', 'host' || i || '.example', 'EUR', 12, %d, 1, 0, 0,"
+             " %" PRId64 " + ((i - 1) %% %d) * 86400 + 86400, 0 FROM seq",
+             BENCH_PER_ORG, BENCH_PRICE_MINOR, bench_today(), BENCH_PER_ORG);
+    bool ok = db_begin(d, DB_TX_WRITE) == DB_OK &&
+        exec_n(d, SEQ "INSERT INTO orgs (id, name, created_at) SELECT i, 'Bench ' || i, 0 FROM seq", orgs) &&
+        exec_n(d, SEQ "INSERT INTO users (id, email, password_hash, name, country, language, created_at)"
+                  " SELECT i, 'admin' || i || '@bench.example', '!', 'Admin', 'IT', 'en', 0 FROM seq", orgs) &&
+        exec_n(d, SEQ "INSERT INTO memberships (org_id, user_id, role, billing, created_at)"
+                  " SELECT i, i, 'admin', 1, 0 FROM seq", orgs) &&
+        exec_n(d, "INSERT INTO catalog_categories (id, code, name_en, name_it, created_at)"
+                  " VALUES (1, 'hosting', 'Hosting', 'Hosting', 0)", -1) &&
+        exec_n(d, "INSERT INTO catalog_products (id, category_id, code, name_en, name_it, auto_renew, created_at,"
+                  " updated_at) VALUES (1, 1, 'web', 'Web hosting', 'Hosting web', 1, 0, 0)", -1) &&
+        exec_n(d, price_sql, -1) &&
+        exec_n(d, "INSERT INTO ledger_accounts (id, code, currency, may_go_negative, created_at)"
+                  " VALUES (1, 'adjustments', 'EUR', 1, 0), (2, 'revenue', 'EUR', 1, 0)", -1) &&
+        exec_n(d, funds_sql[0], orgs) && exec_n(d, funds_sql[1], orgs) && exec_n(d, funds_sql[2], orgs) &&
+        exec_n(d, services_sql, n) && db_commit(d) == DB_OK;
+    if (!ok && db_in_tx(d))
+        db_rollback(d);
+    return ok;
+}
+
+/* ---- the bare SQL of one renewal ---- */
+
+static bool bare_one(db *d, int64_t id, int64_t now)
+{
+    int64_t old = period_add(expiry_of(id), 12), next = period_add(old, 12);
+    int64_t wallet = (id - 1) / BENCH_PER_ORG + 3;
+    char key[48];
+    snprintf(key, sizeof key, "bare:%" PRId64, id);
+    db_stmt *s = db_prepare(d,
+        "UPDATE ledger_accounts SET balance_minor = balance_minor + $1 WHERE id = $2");
+    db_bind_int64(s, 1, -BENCH_PRICE_MINOR);
+    db_bind_int64(s, 2, wallet);
+    bool ok = db_exec1(s) == DB_DONE;
+    s = db_prepare(d, "UPDATE ledger_accounts SET balance_minor = balance_minor + $1 WHERE id = $2");
+    db_bind_int64(s, 1, BENCH_PRICE_MINOR);
+    db_bind_int64(s, 2, BENCH_REVENUE_ID);
+    ok = ok && db_exec1(s) == DB_DONE;
+    s = db_prepare(d,
+        "INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount_minor, currency,"
+        " kind, reference, created_at) VALUES ($1, $2, $3, $4, 'EUR', 'renewal', '', $5)");
+    db_bind_text(s, 1, key);
+    db_bind_int64(s, 2, wallet);
+    db_bind_int64(s, 3, BENCH_REVENUE_ID);
+    db_bind_int64(s, 4, BENCH_PRICE_MINOR);
+    db_bind_int64(s, 5, now);
+    ok = ok && db_exec1(s) == DB_DONE;
+    int64_t transfer = db_last_id(d);
+    s = db_prepare(d,
+        "INSERT INTO service_renewals (service_id, org_id, old_expires_at, new_expires_at, period_months, currency,"
+        " amount_minor, transfer_id, source, created_at) VALUES ($1, $2, $3, $4, 12, 'EUR', $5, $6, 'auto', $7)");
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, wallet - 2);
+    db_bind_int64(s, 3, old);
+    db_bind_int64(s, 4, next);
+    db_bind_int64(s, 5, BENCH_PRICE_MINOR);
+    db_bind_int64(s, 6, transfer);
+    db_bind_int64(s, 7, now);
+    ok = ok && db_exec1(s) == DB_DONE;
+    s = db_prepare(d, "UPDATE services SET expires_at = $1 WHERE id = $2 AND expires_at = $3");
+    db_bind_int64(s, 1, next);
+    db_bind_int64(s, 2, id);
+    db_bind_int64(s, 3, old);
+    return ok && db_exec1(s) == DB_DONE && db_changes(d) == 1;
+}
+
+static bool bare_run(db *d, int64_t n)
+{
+    int64_t now = bench_today();
+    for (int64_t first = 1; first <= n; first += BENCH_BATCH) {
+        if (db_begin(d, DB_TX_WRITE) != DB_OK)
+            return false;
+        for (int64_t id = first; id < first + BENCH_BATCH && id <= n; id++)
+            if (!bare_one(d, id, now)) {
+                fprintf(stderr, "bench: bare renewal %" PRId64 ": %s\n", id, db_errmsg(d));
+                db_rollback(d);
+                return false;
+            }
+        if (db_commit(d) != DB_OK)
+            return false;
+    }
+    return true;
+}
+
+static int64_t count(db *d, const char *sql)
+{
+    db_stmt *s = db_prepare(d, sql);
+    int64_t v = s && db_step(s) == DB_ROW ? db_col_int64(s, 0) : -1;
+    db_done(s);
+    return v;
+}
+
+static int64_t parse_args(int argc, char **argv)
+{
+    int64_t n = 1000000;
+    for (int i = 2; i < argc; i++) {
+        char *end = NULL;
+        if (!strcmp(argv[i], "--services") && i + 1 < argc)
+            n = strtoll(argv[++i], &end, 10);
+        if (!end || *end || n < 1 || n > BENCH_SERVICES_MAX) {
+            fprintf(stderr, "usage: billing_run_bench DIR [--services N (1-%d)]\n", BENCH_SERVICES_MAX);
+            return -1;
+        }
+    }
+    return n;
+}
+
+static bool real_run(db *d, const app *a, const saldo_config *cfg, int64_t n, double *secs)
+{
+    billing_run_opts o = billing_run_opts_from(a, cfg, bench_today());
+    o.batch_size = BENCH_BATCH;
+    billing_counts c;
+    int64_t t0 = now_ns();
+    bool ok = billing_run(d, &o, &c);
+    *secs = (double)(now_ns() - t0) / 1e9;
+    if (!ok || c.renewed != n || c.failed != 0) {
+        fprintf(stderr, "bench: billing run renewed %" PRId64 " of %" PRId64 " (failed %" PRId64 ")\n",
+                c.renewed, n, c.failed);
+        return false;
+    }
+    return count(d, "SELECT COUNT(*) FROM outbox") == n;
+}
+
+static int report(db *d, int64_t n, double real_s, double bare_s, long rss_before, long rss_after)
+{
+    double real_rate = (double)n / real_s, bare_rate = (double)n / bare_s, ratio = real_rate / bare_rate;
+    printf("billing run: %" PRId64 " services renewed in %.2f s: %.0f renewals/s\n", n, real_s, real_rate);
+    printf("bare SQL:    %" PRId64 " renewals in %.2f s: %.0f renewals/s (batches of %d)\n", n, bare_s, bare_rate,
+           BENCH_BATCH);
+    printf("peak RSS: %ld KiB after generating, %ld KiB after the run (+%ld KiB)\n", rss_before, rss_after,
+           rss_after - rss_before);
+    printf("  billing run / bare SQL = %.2f (target >= %.2f) %s\n", ratio, TARGET_RATIO,
+           ratio >= TARGET_RATIO ? "PASS" : "MISS");
+    FILE *devnull = fopen("/dev/null", "w");
+    int problems = devnull ? ledger_verify(d, devnull) : -1;
+    if (devnull)
+        fclose(devnull);
+    if (problems != 0)
+        fprintf(stderr, "bench: ledger verify found %d problems\n", problems);
+    return problems == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    int64_t n = argc >= 2 ? parse_args(argc, argv) : -1;
+    if (n < 0) {
+        if (argc < 2)
+            fprintf(stderr, "usage: billing_run_bench DIR [--services N]\n");
+        return 2;
+    }
+    char url[1100], err[512];
+    snprintf(url, sizeof url, "%s/billing-bench.db", argv[1]);
+    unlink(url);
+    snprintf(url, sizeof url, "sqlite:%s/billing-bench.db", argv[1]);
+    saldo_config cfg;
+    config_defaults(&cfg);
+    log_set_level(LOG_WARN);
+    app a;
+    db *d = db_open(url, err, sizeof err);
+    if (!d || db_migrate(d, err, sizeof err) < 0 || !app_init(&a, &cfg, err, sizeof err)) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 1;
+    }
+    printf("billing run benchmark: %" PRId64 " services, %d per organization, SQLite %s\n", n, BENCH_PER_ORG, url);
+    int64_t t0 = now_ns();
+    if (!generate(d, n))
+        return 1;
+    printf("generated in %.1f s\n", (double)(now_ns() - t0) / 1e9);
+    fflush(stdout);
+    long rss_before = peak_rss_kib();
+    double real_s = 0, bare_s = 0;
+    if (!real_run(d, &a, &cfg, n, &real_s))
+        return 1;
+    long rss_after = peak_rss_kib();
+    t0 = now_ns();
+    if (!bare_run(d, n))
+        return 1;
+    bare_s = (double)(now_ns() - t0) / 1e9;
+    int rc = report(d, n, real_s, bare_s, rss_before, rss_after);
+    db_close(d);
+    app_free(&a);
+    return rc;
+}

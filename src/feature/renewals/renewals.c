@@ -1,0 +1,201 @@
+/* renewals.c - services due and paying their renewals together (see
+ * renewals.h). Every check is made before anything is written: on PostgreSQL
+ * a failed statement would abort the caller's transaction, and a customer
+ * told "insufficient funds" must find nothing changed. */
+#include "feature/renewals/renewals.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feature/ledger/ledger.h"
+#include "feature/orgs/orgs.h"
+
+enum { DAY_S = 86400 };
+
+static const int year_periods[] = {12, 24, 36, 48, 60};
+
+int renewals_quotes(db *d, service_renew_cache *c, const service *s, renewal_quote *out)
+{
+    int months[RENEWALS_PERIODS_MAX], n = 0, found = 0;
+    if (s->period_months % 12)
+        months[n++] = s->period_months; /* a monthly service may go on monthly */
+    for (size_t i = 0; i < sizeof year_periods / sizeof year_periods[0]; i++)
+        months[n++] = year_periods[i];
+    assert(n <= RENEWALS_PERIODS_MAX);
+    for (int i = 0; i < n; i++) {
+        int64_t price;
+        int priced = service_renew_price(d, c, s, months[i], &price);
+        if (priced < 0)
+            return -1;
+        if (priced == 1)
+            out[found++] = (renewal_quote){months[i], price};
+    }
+    return found;
+}
+
+/* 1 when user_id may act on s (its product's category counts too), 0 when
+ * not, -1 on a store error; *p is its product, in cache c. */
+static int may_act(db *d, service_renew_cache *c, int64_t user_id, const service *s, const catalog_product **p)
+{
+    assert(c);
+    catalog_product unused;
+    int known = service_renew_product(d, c, s, &unused, p);
+    if (known != 1)
+        return known;
+    return org_user_may_service(d, user_id, s->org_id, s->id, (*p)->category_id) ? 1 : 0;
+}
+
+/* The lookups one request repeats (products, prices), for its transaction. */
+static service_renew_cache *cache_new(void)
+{
+    service_renew_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    return c;
+}
+
+int renewals_due(db *d, int64_t org_id, int64_t user_id, int64_t now, int window_days, const char *lang,
+                 renewal_due *out, int max)
+{
+    assert(org_id > 0 && max > 0 && max <= RENEWALS_DUE_MAX && window_days > 0);
+    service *list = calloc((size_t)max, sizeof *list);
+    service_renew_cache *c = cache_new();
+    if (!list)
+        abort();
+    int n = service_due_for_org(d, org_id, now + (int64_t)window_days * DAY_S, list, max), kept = 0;
+    for (int i = 0; i < n; i++) {
+        const catalog_product *p;
+        int may = may_act(d, c, user_id, &list[i], &p);
+        if (may < 0) {
+            kept = -1;
+            break;
+        }
+        if (!may)
+            continue;
+        renewal_due *due = &out[kept];
+        memset(due, 0, sizeof *due);
+        due->s = list[i];
+        snprintf(due->product_name, sizeof due->product_name, "%s", catalog_product_name(p, lang));
+        due->quote_count = renewals_quotes(d, c, &list[i], due->quotes);
+        if (due->quote_count < 0) {
+            kept = -1;
+            break;
+        }
+        kept++;
+    }
+    free(list);
+    free(c);
+    return n < 0 ? -1 : kept;
+}
+
+bool renewals_balance(db *d, int64_t org_id, const char *currency_code, int64_t *out_minor)
+{
+    int64_t wallet;
+    *out_minor = 0;
+    ledger_result r = ledger_wallet(d, org_id, currency_code, false, &wallet);
+    if (r == LEDGER_NOT_FOUND)
+        return true;
+    return r == LEDGER_OK && ledger_balance(d, wallet, out_minor) == LEDGER_OK;
+}
+
+/* The price of renewing s for months, or RENEWALS_BAD_PERIOD. */
+static renewals_result price_of(db *d, service_renew_cache *c, const service *s, int months, int64_t *price)
+{
+    renewal_quote q[RENEWALS_PERIODS_MAX];
+    int n = renewals_quotes(d, c, s, q);
+    if (n < 0)
+        return RENEWALS_STORE_ERROR;
+    for (int i = 0; i < n; i++)
+        if (q[i].months == months) {
+            *price = q[i].price_minor;
+            return RENEWALS_OK;
+        }
+    return RENEWALS_BAD_PERIOD;
+}
+
+/* Reads and checks item i into *s, adding its price to out's total. */
+static renewals_result check_item(db *d, service_renew_cache *c, int64_t org_id, int64_t user_id,
+                                  const renewal_item *items, int i, service *s, renewals_outcome *out)
+{
+    for (int j = 0; j < i; j++)
+        if (items[j].service_id == items[i].service_id)
+            return RENEWALS_DUPLICATE;
+    int found = service_get(d, org_id, items[i].service_id, s);
+    const catalog_product *p;
+    int may = found == 1 ? may_act(d, c, user_id, s, &p) : found;
+    if (may != 1)
+        return may < 0 ? RENEWALS_STORE_ERROR : RENEWALS_NOT_FOUND;
+    if (s->status != SERVICE_ACTIVE && s->status != SERVICE_SUSPENDED)
+        return RENEWALS_NOT_RENEWABLE;
+    if (i == 0)
+        snprintf(out->currency, sizeof out->currency, "%s", s->currency);
+    else if (strcmp(out->currency, s->currency))
+        return RENEWALS_MIXED_CURRENCIES;
+    int64_t price = 0;
+    renewals_result r = price_of(d, c, s, items[i].months, &price);
+    if (r != RENEWALS_OK)
+        return r;
+    if (price > LEDGER_AMOUNT_MAX - out->total_minor)
+        return RENEWALS_BAD_PERIOD; /* beyond what one payment may move */
+    out->total_minor += price;
+    return RENEWALS_OK;
+}
+
+static renewals_result renew_all(db *d, service_renew_cache *c, const service *list, const renewal_item *items,
+                                 int n, int64_t now, renewals_outcome *out)
+{
+    for (int i = 0; i < n; i++) {
+        out->bad_item = i;
+        switch (service_renew(d, c, &list[i], items[i].months, SERVICE_RENEW_MANUAL, now, &out->done[i])) {
+        case SERVICE_RENEW_OK:
+            break;
+        case SERVICE_RENEW_INSUFFICIENT_FUNDS: /* spent meanwhile by another payment */
+            out->shortfall_minor = out->done[i].shortfall_minor;
+            return RENEWALS_INSUFFICIENT_FUNDS;
+        case SERVICE_RENEW_CONFLICT:
+            return RENEWALS_CONFLICT;
+        case SERVICE_RENEW_NO_PRICE:
+            return RENEWALS_BAD_PERIOD;
+        case SERVICE_RENEW_NOT_RENEWABLE:
+            return RENEWALS_NOT_RENEWABLE;
+        default:
+            return RENEWALS_STORE_ERROR;
+        }
+    }
+    out->bad_item = -1;
+    return RENEWALS_OK;
+}
+
+renewals_result renewals_pay(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
+                             int64_t now, renewals_outcome *out)
+{
+    assert(d && db_in_tx(d) && org_id > 0 && n >= 1 && n <= RENEWALS_ITEMS_MAX);
+    memset(out, 0, sizeof *out);
+    service *list = calloc((size_t)n, sizeof *list);
+    service_renew_cache *c = cache_new();
+    if (!list)
+        abort();
+    renewals_result r = RENEWALS_OK;
+    for (int i = 0; i < n && r == RENEWALS_OK; i++) {
+        out->bad_item = i;
+        r = check_item(d, c, org_id, user_id, items, i, &list[i], out);
+    }
+    int64_t balance = 0;
+    if (r == RENEWALS_OK) {
+        out->bad_item = -1;
+        if (!renewals_balance(d, org_id, out->currency, &balance))
+            r = RENEWALS_STORE_ERROR;
+        else if (balance < out->total_minor) {
+            out->shortfall_minor = out->total_minor - balance;
+            r = RENEWALS_INSUFFICIENT_FUNDS;
+        }
+    }
+    if (r == RENEWALS_OK)
+        r = renew_all(d, c, list, items, n, now, out);
+    free(list);
+    free(c);
+    assert(r != RENEWALS_INSUFFICIENT_FUNDS || out->shortfall_minor > 0);
+    return r;
+}

@@ -1,0 +1,90 @@
+/* renewals.h - what an organization has to pay for: its services due for
+ * renewal with the price of each period they may be renewed for, and paying
+ * several renewals together from the balance, all or none.
+ *
+ * Shared by the API (renewals_api.c) and the To pay page
+ * (feature/web/web_renewals.c). A member sees and renews only the services
+ * org_user_may_service allows them; the billing right is the caller's check. */
+#ifndef SALDO_RENEWALS_H
+#define SALDO_RENEWALS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/period.h"
+#include "feature/catalog/catalog.h"
+#include "feature/services/service_renew.h"
+#include "http/router.h"
+#include "store/db.h"
+
+enum {
+    RENEWALS_DUE_MAX = 200,   /* services listed at most */
+    RENEWALS_ITEMS_MAX = 100, /* services paid together at most */
+    RENEWALS_PERIODS_MAX = 6, /* the service's own period and 1-5 years */
+};
+
+/* One period a service may be renewed for, and its price. */
+typedef struct renewal_quote {
+    int months;
+    int64_t price_minor;
+} renewal_quote;
+
+typedef struct renewal_due {
+    service s;
+    char product_name[CATALOG_NAME_MAX + 1]; /* in the language asked for */
+    renewal_quote quotes[RENEWALS_PERIODS_MAX];
+    int quote_count; /* 0: nothing to renew it for (no price in its currency) */
+} renewal_due;
+
+/* The services of org_id due at now (expiring within window_days, or expired
+ * and not terminated) that user_id may act on, soonest expiry first, at most
+ * max, with their quotes. Returns how many, -1 on a store error. */
+int renewals_due(db *d, int64_t org_id, int64_t user_id, int64_t now, int window_days, const char *lang,
+                 renewal_due *out, int max);
+
+/* The periods s may be renewed for: its own period and the years (1-5, or
+ * 1-2 for a promotional product) its product allows, each with a price in s's
+ * currency, looked up through c (NULL = no cache). Returns how many (at most
+ * RENEWALS_PERIODS_MAX), -1 on error. */
+int renewals_quotes(db *d, service_renew_cache *c, const service *s, renewal_quote *out);
+
+typedef struct renewal_item {
+    int64_t service_id;
+    int months;
+} renewal_item;
+
+typedef enum {
+    RENEWALS_OK,
+    RENEWALS_NOT_FOUND,          /* a service unknown, of another organization, or not the member's */
+    RENEWALS_NOT_RENEWABLE,      /* pending, cancelled or terminated */
+    RENEWALS_BAD_PERIOD,         /* a period the service may not be renewed for */
+    RENEWALS_DUPLICATE,          /* the same service twice */
+    RENEWALS_MIXED_CURRENCIES,   /* services billed in different currencies */
+    RENEWALS_INSUFFICIENT_FUNDS, /* the balance does not cover the total */
+    RENEWALS_CONFLICT,           /* a service was renewed meanwhile */
+    RENEWALS_STORE_ERROR,
+    RENEWALS_RESULT_COUNT
+} renewals_result;
+
+typedef struct renewals_outcome {
+    int bad_item;              /* the item at fault (index), -1 when none is */
+    char currency[4];          /* of every item */
+    int64_t total_minor;       /* of all items */
+    int64_t shortfall_minor;   /* RENEWALS_INSUFFICIENT_FUNDS: what the balance lacks */
+    service_renewal done[RENEWALS_ITEMS_MAX]; /* RENEWALS_OK: one per item, in order */
+} renewals_outcome;
+
+/* Renews items (1..RENEWALS_ITEMS_MAX) of org_id for user_id inside the
+ * caller's write transaction, paid from the balance (source "manual"). On
+ * anything but RENEWALS_OK the caller must roll back (some renewals may be
+ * written). */
+renewals_result renewals_pay(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
+                             int64_t now, renewals_outcome *out);
+
+/* The balance of org_id's wallet in currency (0 without a wallet); false on
+ * a store error. */
+bool renewals_balance(db *d, int64_t org_id, const char *currency, int64_t *out_minor);
+
+void renewals_routes(router *rt);
+
+#endif

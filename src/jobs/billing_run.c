@@ -1,0 +1,394 @@
+/* billing_run.c - the billing run (see billing_run.h).
+ *
+ * For each service that is active or suspended and expires within the
+ * furthest horizon (the renewal window or the 30-day reminder), by id in
+ * batches of one transaction each:
+ *   - auto-renew on and inside the renewal window: renew it for its period,
+ *     paid by the first payer that can (the balance today); when none can,
+ *     mail the billing address once per expiry ("renewal_failed");
+ *   - before expiry, without auto-renew or after a failed one: the tightest of
+ *     the reminders 30, 7 and 1 days before expiry that applies, once each
+ *     (the failure notice stands for the reminder due on its day, and after
+ *     it only reminders inside the window follow);
+ *   - after expiry: suspended once grace_days have passed, terminated once
+ *     termination_days have.
+ * A step is a billing_steps row inserted with ON CONFLICT DO NOTHING in the
+ * transaction of its effect and its mail; a renewal is guarded by its expiry
+ * and by the ledger's idempotency key, so overlapping runs do each thing once. */
+#include "jobs/billing_run.h"
+
+#include <assert.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/currency.h"
+#include "core/money.h"
+#include "core/period.h"
+#include "feature/addresses/addresses.h"
+#include "feature/auth/auth.h"
+#include "feature/orgs/orgs.h"
+#include "feature/services/service_renew.h"
+#include "lib/arena.h"
+#include "lib/log.h"
+#include "mail/mail_render.h"
+#include "mail/outbox.h"
+
+enum { ORG_CACHE_SLOTS = 64, REMINDER_COUNT = 3, BILLING_BATCH_ATTEMPTS = 3 };
+
+/* Reminders by days before expiry, tightest first, and their step names. */
+static const int reminder_days[REMINDER_COUNT] = {1, 7, 30};
+static const char *const reminder_steps[REMINDER_COUNT] = {"reminder_1", "reminder_7", "reminder_30"};
+
+/* Where an organization's billing mail goes, in which language; per batch. */
+typedef struct org_slot {
+    int64_t org_id;
+    bool has_address;
+    char address[FIELD_EMAIL_MAX + 1];
+    char lang[3];
+} org_slot;
+
+typedef struct run {
+    db *d;
+    const billing_run_opts *o;
+    arena *a; /* the batch's mails; freed at every batch */
+    billing_counts batch;
+    service_renew_cache cache;
+    org_slot orgs[ORG_CACHE_SLOTS];
+} run;
+
+billing_run_opts billing_run_opts_from(const app *ap, const saldo_config *cfg, int64_t at)
+{
+    return (billing_run_opts){.ap = ap, .at = at, .renewal_window_days = cfg->renewal_window_days,
+                              .grace_days = cfg->grace_days, .termination_days = cfg->termination_days};
+}
+
+/* The org's billing address and language (the first administrator's); NULL
+ * on a store error, so that a mail is never skipped for want of a read. */
+static const org_slot *org_of(run *r, int64_t org_id)
+{
+    org_slot *o = &r->orgs[(uint64_t)org_id % ORG_CACHE_SLOTS];
+    if (o->org_id == org_id)
+        return o;
+    memset(o, 0, sizeof *o);
+    notify_entry e[NOTIFY_KIND_COUNT];
+    if (!notify_addresses_get(r->d, org_id, e))
+        return NULL;
+    o->has_address = e[NOTIFY_BILLING].effective[0] != '\0';
+    snprintf(o->address, sizeof o->address, "%s", e[NOTIFY_BILLING].effective);
+    int64_t admin = org_first_admin(r->d, org_id);
+    if (!admin || !auth_user_language(r->d, admin, o->lang))
+        snprintf(o->lang, sizeof o->lang, "it");
+    o->org_id = org_id;
+    return o;
+}
+
+static const char *money_text(run *r, const char *cur, int64_t minor, const char *lang)
+{
+    const currency *c = currency_find(cur);
+    char text[MONEY_FORMAT_BYTES_MAX];
+    if (!c || money_format(money_make(minor, c), lang, text, sizeof text) != MONEY_OK)
+        return arena_printf(r->a, "%lld %s", (long long)minor, cur);
+    return arena_strdup(r->a, text);
+}
+
+static const char *date_text(run *r, int64_t t)
+{
+    char day[11];
+    return arena_strdup(r->a, period_date_text(t, day) ? day : "?");
+}
+
+/* The fields every billing mail has: product, label, expiry, links. NULL on
+ * a store error. */
+static json_t *mail_data(run *r, const service *s, const char *lang)
+{
+    catalog_product scratch;
+    const catalog_product *p = NULL;
+    int found = service_renew_product(r->d, &r->cache, s, &scratch, &p);
+    if (found < 0)
+        return NULL;
+    const char *product = found ? catalog_product_name(p, lang) : "";
+    const char *base = r->o->ap->cfg->base_url;
+    return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "product", product, "label", s->label,
+                     "expires", date_text(r, s->expires_at), "service_id", (json_int_t)s->id,
+                     "renewals_link", arena_printf(r->a, "%s/renewals", base),
+                     "billing_link", arena_printf(r->a, "%s/billing", base),
+                     "provider", r->o->ap->cfg->provider.name);
+}
+
+/* Queues template name to o's billing address about s; data is consumed. An
+ * organization without any address gets no mail (logged), which is no error. */
+static bool queue_mail(run *r, const org_slot *o, const service *s, const char *name, json_t *data)
+{
+    if (!data)
+        return false; /* a store error while gathering it */
+    if (!o->has_address) {
+        log_warn("billing_mail", "org_id=%lld service_id=%lld mail=%s msg=\"no billing address\"",
+                 (long long)s->org_id, (long long)s->id, name);
+        json_decref(data);
+        return true;
+    }
+    const char *subject, *body;
+    bool ok = mail_render(r->o->ap, r->a, name, o->lang, data, &subject, &body) &&
+              outbox_enqueue(r->d, o->address, subject, body);
+    json_decref(data);
+    return ok;
+}
+
+/* Inserts step for s's current expiry unless it is there: *fresh says whether
+ * this call did. */
+static bool step_once(run *r, const service *s, const char *step, bool *fresh)
+{
+    db_stmt *st = db_prepare(r->d,
+        "INSERT INTO billing_steps (service_id, expires_at, step, created_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT DO NOTHING");
+    if (!st)
+        return false;
+    db_bind_int64(st, 1, s->id);
+    db_bind_int64(st, 2, s->expires_at);
+    db_bind_text(st, 3, step);
+    db_bind_int64(st, 4, r->o->at);
+    if (db_exec1(st) != DB_DONE)
+        return false;
+    *fresh = db_changes(r->d) == 1;
+    return true;
+}
+
+/* The tightest reminder due for s (index in reminder_days), -1 for none. */
+static int reminder_due(const run *r, const service *s)
+{
+    if (r->o->at >= s->expires_at)
+        return -1;
+    int64_t days_left = period_days_between(r->o->at, s->expires_at);
+    assert(days_left >= 0);
+    int i = 0;
+    while (i < REMINDER_COUNT && days_left > reminder_days[i])
+        i++;
+    return i < REMINDER_COUNT ? i : -1;
+}
+
+/* ---- automatic renewal ---- */
+
+/* Pays an automatic renewal of s for its period: SERVICE_RENEW_OK when paid;
+ * SERVICE_RENEW_INSUFFICIENT_FUNDS to let the next payer try. */
+typedef service_renew_result (*renew_payer)(run *r, const service *s, service_renewal *out);
+
+static service_renew_result pay_from_balance(run *r, const service *s, service_renewal *out)
+{
+    return service_renew(r->d, &r->cache, s, s->period_months, SERVICE_RENEW_AUTO, r->o->at, out);
+}
+
+/* The ways an automatic renewal is paid, tried in order. The payments feature
+ * adds the saved card after the balance. */
+static const renew_payer payers[] = {pay_from_balance};
+
+static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
+{
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    json_t *data = mail_data(r, s, o->lang);
+    json_object_set_new(data, "new_expires", json_string(date_text(r, rn->new_expires_at)));
+    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, o->lang)));
+    return queue_mail(r, o, s, "billing_renewed", data);
+}
+
+static bool mail_failed(run *r, const service *s, const service_renewal *rn)
+{
+    bool fresh = false;
+    if (!step_once(r, s, "renewal_failed", &fresh))
+        return false;
+    if (!fresh)
+        return true;
+    /* The notice stands for the reminder due today: record it without a mail,
+     * so a second run today sends none either. */
+    int due = reminder_due(r, s);
+    bool ignored;
+    if (due >= 0 && !step_once(r, s, reminder_steps[due], &ignored))
+        return false;
+    r->batch.failed++;
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    json_t *data = mail_data(r, s, o->lang);
+    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, o->lang)));
+    json_object_set_new(data, "shortfall", json_string(money_text(r, rn->currency, rn->shortfall_minor, o->lang)));
+    return queue_mail(r, o, s, "billing_renewal_failed", data);
+}
+
+/* Tries to renew s; *done when nothing else is to be done for it now
+ * (renewed, here or by another run). False on a store error. */
+static bool auto_renew(run *r, const service *s, bool *done)
+{
+    service_renewal rn;
+    service_renew_result res = SERVICE_RENEW_INSUFFICIENT_FUNDS;
+    for (size_t i = 0; i < sizeof payers / sizeof payers[0] && res == SERVICE_RENEW_INSUFFICIENT_FUNDS; i++)
+        res = payers[i](r, s, &rn);
+    *done = res == SERVICE_RENEW_OK || res == SERVICE_RENEW_CONFLICT;
+    switch (res) {
+    case SERVICE_RENEW_OK:
+        r->batch.renewed++;
+        return mail_renewed(r, s, &rn);
+    case SERVICE_RENEW_INSUFFICIENT_FUNDS:
+        return mail_failed(r, s, &rn);
+    case SERVICE_RENEW_CONFLICT:
+        return true;
+    case SERVICE_RENEW_NO_PRICE:
+    case SERVICE_RENEW_NOT_RENEWABLE:
+        log_warn("billing_run", "service_id=%lld period=%d msg=\"cannot renew: %s\"", (long long)s->id,
+                 s->period_months, service_renew_result_str(res));
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* ---- reminders and expiry ---- */
+
+static bool remind(run *r, const service *s, bool after_failed_renewal)
+{
+    int i = reminder_due(r, s);
+    if (i < 0 || (after_failed_renewal && reminder_days[i] >= r->o->renewal_window_days))
+        return true;
+    int64_t days_left = period_days_between(r->o->at, s->expires_at);
+    bool fresh = false;
+    if (!step_once(r, s, reminder_steps[i], &fresh))
+        return false;
+    if (!fresh)
+        return true;
+    r->batch.reminders++;
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    json_t *data = mail_data(r, s, o->lang);
+    json_object_set_new(data, "days", json_integer(days_left));
+    return queue_mail(r, o, s, "billing_reminder", data);
+}
+
+static bool expire(run *r, const service *s)
+{
+    int64_t since = r->o->at - s->expires_at;
+    assert(since >= 0);
+    service_status to = since >= (int64_t)r->o->termination_days * BILLING_DAY_S ? SERVICE_TERMINATED
+                        : since >= (int64_t)r->o->grace_days * BILLING_DAY_S && s->status == SERVICE_ACTIVE
+                            ? SERVICE_SUSPENDED : SERVICE_STATUS_COUNT;
+    if (to == SERVICE_STATUS_COUNT)
+        return true;
+    bool fresh = false;
+    if (!step_once(r, s, service_status_names[to], &fresh))
+        return false;
+    if (!fresh)
+        return true;
+    int changed = service_expire_to(r->d, s, to, r->o->at);
+    if (changed != 1)
+        return changed == 0;
+    if (to == SERVICE_TERMINATED)
+        r->batch.terminated++;
+    else
+        r->batch.suspended++;
+    const org_slot *o = org_of(r, s->org_id);
+    if (!o)
+        return false;
+    return queue_mail(r, o, s, to == SERVICE_TERMINATED ? "billing_terminated" : "billing_suspended",
+                      mail_data(r, s, o->lang));
+}
+
+static bool handle(run *r, const service *s)
+{
+    bool attempted = false;
+    if (s->auto_renew && s->expires_at <= r->o->at + (int64_t)r->o->renewal_window_days * BILLING_DAY_S) {
+        bool done = false;
+        if (!auto_renew(r, s, &done))
+            return false;
+        if (done)
+            return true;
+        attempted = true;
+    }
+    if (r->o->at >= s->expires_at)
+        return expire(r, s);
+    if (s->auto_renew && !attempted)
+        return true; /* it renews by itself once inside the window */
+    return remind(r, s, attempted);
+}
+
+/* ---- batches ---- */
+
+static int64_t horizon(const billing_run_opts *o)
+{
+    int days = o->renewal_window_days > reminder_days[REMINDER_COUNT - 1] ? o->renewal_window_days
+                                                                           : reminder_days[REMINDER_COUNT - 1];
+    return o->at + ((int64_t)days + 1) * BILLING_DAY_S - 1; /* up to "days" whole days left */
+}
+
+/* One transaction: up to max services after *after_id. *n = how many were
+ * read (0 = the run is over). False on a store error (rolled back). */
+static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n)
+{
+    if (db_begin(r->d, DB_TX_WRITE) != DB_OK)
+        return false;
+    service_renew_cache_reset(&r->cache);
+    memset(r->orgs, 0, sizeof r->orgs);
+    memset(&r->batch, 0, sizeof r->batch);
+    *n = service_due_batch(r->d, *after_id, horizon(r->o), batch, max);
+    bool ok = *n >= 0;
+    for (int i = 0; ok && i < *n; i++)
+        ok = handle(r, &batch[i]);
+    if (ok && db_commit(r->d) == DB_OK) {
+        if (*n > 0)
+            *after_id = batch[*n - 1].id; /* only once committed: a retry redoes the batch */
+        return true;
+    }
+    log_warn("billing_run", "after_id=%lld error=\"%s\"", (long long)*after_id, db_errmsg(r->d));
+    db_rollback(r->d);
+    return false;
+}
+
+static void add_counts(billing_counts *to, const billing_counts *c)
+{
+    to->renewed += c->renewed;
+    to->failed += c->failed;
+    to->reminders += c->reminders;
+    to->suspended += c->suspended;
+    to->terminated += c->terminated;
+    to->batches++;
+}
+
+bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
+{
+    assert(d && o && o->ap && out && !db_in_tx(d));
+    assert(o->renewal_window_days > 0 && o->grace_days >= 0 && o->termination_days > 0);
+    int max = o->batch_size > 0 ? o->batch_size : BILLING_BATCH_DEFAULT;
+    assert(max <= BILLING_BATCH_MAX);
+    memset(out, 0, sizeof *out);
+    run *r = calloc(1, sizeof *r);
+    service *batch = calloc((size_t)max, sizeof *batch);
+    if (!r || !batch)
+        abort();
+    r->d = d;
+    r->o = o;
+    int64_t after_id = 0;
+    int n = max;
+    bool ok = true;
+    while (ok && n == max && !(o->should_stop && o->should_stop(o->stop_ctx))) {
+        /* A batch that failed is retried: two runs at once on PostgreSQL may
+         * deadlock on a wallet or race to create the revenue account, and
+         * the loser's transaction is aborted as a whole. */
+        ok = false;
+        for (int attempt = 0; !ok && attempt < BILLING_BATCH_ATTEMPTS; attempt++) {
+            r->a = arena_new();
+            ok = run_batch(r, batch, max, &after_id, &n);
+            arena_free(r->a);
+        }
+        if (ok)
+            add_counts(out, &r->batch);
+    }
+    free(batch);
+    free(r);
+    log_info("billing_run", "at=%lld renewed=%lld failed=%lld reminders=%lld suspended=%lld terminated=%lld"
+             " batches=%lld ok=%d", (long long)o->at, (long long)out->renewed, (long long)out->failed,
+             (long long)out->reminders, (long long)out->suspended, (long long)out->terminated,
+             (long long)out->batches, ok);
+    return ok;
+}
