@@ -493,13 +493,16 @@ test('concurrent orders: one wallet is never overdrawn, the last use of a code i
   const p = product();
   await fund(u.org.id, 2000);
   const items = [{ product_id: p.id, period: 12 }];
-  // One order first, so that the "revenue" account exists: two transactions
-  // creating a system account at once is the ledger's known first-use race
-  // (ledger_system_account on PostgreSQL), not what this test is about.
-  const warm = await signUp(saldo);
-  await fund(warm.org.id, 2000);
-  assert.equal((await order(warm, { items })).status, 201);
-  let rs = await Promise.all([order(u, { items }), order(u, { items }), order(u, { items })]);
+  // Three first orders in a currency nobody used before create its "revenue"
+  // account at the same moment: each finds the one that won.
+  const sek = product({ prices: { SEK: { 12: [5000, 0] } } });
+  const firsts = [await signUp(saldo), await signUp(saldo), await signUp(saldo)];
+  for (const b of firsts) await fund(b.org.id, 5000, 'SEK');
+  let rs = await Promise.all(firsts.map((b) => order(b, { items: [{ product_id: sek.id, period: 12 }], currency: 'SEK' })));
+  assert.deepEqual(rs.map((r) => r.status), [201, 201, 201], rs.map((r) => r.text).join('\n'));
+  assert.equal(sql("SELECT COUNT(*) FROM ledger_accounts WHERE code = 'revenue' AND currency = 'SEK'"), '1');
+
+  rs = await Promise.all([order(u, { items }), order(u, { items }), order(u, { items })]);
   assert.deepEqual(rs.map((r) => r.status).sort(), [201, 422, 422], rs.map((r) => r.text).join('\n'));
   for (const r of rs.filter((x) => x.status === 422)) assert.equal(r.body.error.code, 'insufficient_funds');
   assert.equal(await balance(u), 300);

@@ -26,13 +26,17 @@ static ledger_result find_account(db *d, const char *code, int64_t org_id, const
     return r;
 }
 
+/* Creates the account, or finds the one a concurrent transaction has just
+ * created: the insert does nothing on the unique (code, currency, org) index
+ * (after waiting for that transaction on PostgreSQL), so neither store ever
+ * fails the caller's transaction with a constraint error. */
 static ledger_result create_account(db *d, const char *code, int64_t org_id, const char *currency,
                                     int64_t *out_id)
 {
     assert(db_in_tx(d));
     db_stmt *s = db_prepare(d,
         "INSERT INTO ledger_accounts (code, org_id, currency, may_go_negative, created_at)"
-        " VALUES ($1, $2, $3, $4, $5) RETURNING id");
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id");
     if (!s)
         return LEDGER_STORE_ERROR;
     db_bind_text(s, 1, code);
@@ -48,7 +52,7 @@ static ledger_result create_account(db *d, const char *code, int64_t org_id, con
     if (st == DB_ROW)
         *out_id = db_col_int64(s, 0);
     db_done(s);
-    return r;
+    return st == DB_DONE ? find_account(d, code, org_id, currency, out_id) : r;
 }
 
 static bool currency_ok(const char *c)
