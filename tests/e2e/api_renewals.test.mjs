@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
-import { balance, credit, DAY, product, service, sql } from './lib/billing.mjs';
+import { balance, credit, DAY, product, service } from './lib/billing.mjs';
 
 let smtp;
 let saldo;
@@ -32,7 +32,7 @@ const due = (u, token = u.token) => saldo.api('GET', `/api/v1/orgs/${u.org.id}/r
 const pay = (u, items, { token = u.token, k = key() } = {}) =>
   saldo.api('POST', `/api/v1/orgs/${u.org.id}/renewals`, { token, body: { items }, headers: { 'Idempotency-Key': k } });
 const documented = (method, template, answer) => assert.deepEqual(checkAnswer(doc, method, template, answer), []);
-const expiry = (id) => Number(sql(saldo, `SELECT expires_at FROM services WHERE id = ${id}`));
+const expiry = (id) => Number(saldo.sql(`SELECT expires_at FROM services WHERE id = ${id}`));
 
 /** An organization with: a service due in 5 days, a suspended one expired 3
  * days ago, a promotional one due in 10 days, one due in 60 days, a
@@ -83,7 +83,7 @@ test('paying several renewals: all in one transaction, idempotent, the suspended
   assert.equal(await balance(saldo, u), 1700);
   assert.ok(expiry(s.soon) > before[0] + 700 * DAY);
   assert.ok(expiry(s.late) > before[1] + 360 * DAY);
-  assert.equal(sql(saldo, `SELECT status FROM services WHERE id = ${s.late}`), 'active');
+  assert.equal(saldo.sql(`SELECT status FROM services WHERE id = ${s.late}`), 'active');
   const again = await pay(u, items, { k });
   assert.equal(again.status, 201);
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
@@ -108,7 +108,7 @@ test('a balance short of the total renews nothing and says by how much', async (
   assert.match(r.body.error.message, /€5\.00 short of the total of €20\.00/);
   assert.deepEqual([expiry(s.soon), expiry(s.late)], before);
   assert.equal(await balance(saldo, u), 1500);
-  assert.equal(sql(saldo, `SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), '0');
+  assert.equal(saldo.sql(`SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), '0');
 });
 
 test('bad input names the field and changes nothing', async () => {
@@ -139,7 +139,7 @@ test('bad input names the field and changes nothing', async () => {
     { token: u.token, body: { items: [{ service_id: s.soon, period: 12 }] } });
   assert.equal(noKey.status, 400);
   assert.equal(await balance(saldo, u), 100000);
-  assert.equal(sql(saldo, `SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), '0');
+  assert.equal(saldo.sql(`SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), '0');
 });
 
 test("another organization's services are 404, and members need the billing right", async () => {
@@ -152,7 +152,7 @@ test("another organization's services are 404, and members need the billing righ
   assert.equal(r.status, 404);
   assert.equal(r.body.error.field, 'items[0].service_id');
   const m = await signUp(saldo);
-  sql(saldo, `INSERT INTO memberships (org_id, user_id, role, billing, created_at) VALUES (${u.org.id}, ${m.user.id}, 'member', 0, 0)`);
+  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, created_at) VALUES (${u.org.id}, ${m.user.id}, 'member', 0, 0)`);
   assert.equal((await due(u, m.token)).status, 404);
   assert.equal((await pay(u, [{ service_id: s.soon, period: 12 }], { token: m.token })).status, 404);
 });
@@ -162,9 +162,9 @@ test('a member limited to one service sees and renews only that one', async () =
   const s = setup(u);
   await credit(saldo, staff, u.org.id, 100000);
   const m = await signUp(saldo);
-  sql(saldo, `INSERT INTO memberships (org_id, user_id, role, billing, access_all, created_at)
+  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, access_all, created_at)
     VALUES (${u.org.id}, ${m.user.id}, 'member', 1, 0, 0)`);
-  sql(saldo, `INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES (${u.org.id}, ${m.user.id}, 'service', ${s.soon})`);
+  saldo.sql(`INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES (${u.org.id}, ${m.user.id}, 'service', ${s.soon})`);
   const r = await due(u, m.token);
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.services.map((x) => x.id), [s.soon]);

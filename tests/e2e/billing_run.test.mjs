@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import { SALDO_BIN, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
-import { balance, credit, DAY, dayOf, product, service, sql } from './lib/billing.mjs';
+import { balance, credit, DAY, dayOf, product, service } from './lib/billing.mjs';
 
 let smtp;
 let saldo;
@@ -25,10 +25,10 @@ after(async () => {
 
 // The command reads the same configuration as the server (here: its base URL).
 const run = (date) => saldo.run(['billing-run', '--at', date, '--log-level', 'warn', '--base-url', saldo.url]);
-const count = (query) => Number(sql(saldo, query));
+const count = (query) => Number(saldo.sql(query));
 // Each test runs at later dates than the one before: it ends its services so
 // that the next runs leave them alone.
-const endServices = (org) => sql(saldo, `UPDATE services SET status = 'terminated' WHERE org_id = ${org}`);
+const endServices = (org) => saldo.sql(`UPDATE services SET status = 'terminated' WHERE org_id = ${org}`);
 
 function runAsync(date) {
   return new Promise((resolve) => {
@@ -106,7 +106,7 @@ test('reminders 30, 7 and 1 days before expiry, then suspension and termination,
   const u = await signUp(saldo);
   const p = product(saldo, { name: 'VPS' });
   const id = service(saldo, u.org.id, p, dayOf('2034-05-31'), { label: 'manual.example' });
-  const status = () => sql(saldo, `SELECT status FROM services WHERE id = ${id}`);
+  const status = () => saldo.sql(`SELECT status FROM services WHERE id = ${id}`);
   const steps = [
     ['2034-05-01', /1 reminders/], ['2034-05-02', /0 reminders/], ['2034-05-24', /1 reminders/],
     ['2034-05-30', /1 reminders/], ['2034-06-06', /0 suspended/], ['2034-06-07', /1 suspended/],

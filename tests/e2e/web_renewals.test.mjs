@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { WebClient } from './lib/web.mjs';
-import { balance, credit, DAY, product, service, sql } from './lib/billing.mjs';
+import { balance, credit, DAY, product, service } from './lib/billing.mjs';
 
 let saldo;
 let staff;
@@ -20,7 +20,7 @@ before(async () => {
 after(async () => { await saldo.stop(); });
 
 const now = () => Math.floor(Date.now() / 1000);
-const expiry = (id) => Number(sql(saldo, `SELECT expires_at FROM services WHERE id = ${id}`));
+const expiry = (id) => Number(saldo.sql(`SELECT expires_at FROM services WHERE id = ${id}`));
 
 async function webUser() {
   const u = await signUp(saldo, { language: 'en' });
@@ -79,7 +79,7 @@ test('the page lists what is due with prices, totals the selection and pays it o
   assert.match(page.text, /Nothing to pay/);
   assert.equal(await balance(saldo, u), 500);
   assert.ok(expiry(a) > before[0] + 360 * DAY && expiry(b) > before[1] + 360 * DAY);
-  assert.equal(sql(saldo, `SELECT status FROM services WHERE id = ${b}`), 'active');
+  assert.equal(saldo.sql(`SELECT status FROM services WHERE id = ${b}`), 'active');
 
   const twice = await u.web.post('/renewals', { ...form, action: 'pay' });
   assert.notEqual(twice.status, 303);
@@ -97,8 +97,8 @@ test('nothing chosen is an error on the page; a member without the billing right
   assert.equal(r.status, 422);
   assert.match(r.text, /Choose at least one service to renew/);
   const m = await webUser();
-  sql(saldo, `INSERT INTO memberships (org_id, user_id, role, billing, created_at) VALUES (${u.org.id}, ${m.user.id}, 'member', 0, 0)`);
-  sql(saldo, `DELETE FROM memberships WHERE org_id = ${m.org.id}`);
+  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, created_at) VALUES (${u.org.id}, ${m.user.id}, 'member', 0, 0)`);
+  saldo.sql(`DELETE FROM memberships WHERE org_id = ${m.org.id}`);
   const denied = await m.web.get('/renewals');
   assert.equal(denied.status, 404);
   const noCsrf = await u.web.post('/renewals', { ...form, _csrf: 'x', action: 'pay' });

@@ -5,14 +5,6 @@
 const DAY = 86400;
 let productNo = 0;
 
-/** server.sql with a busy timeout on SQLite: the server writes at the same
- * time (its outbox worker, its billing thread), and the sqlite3 shell would
- * otherwise fail at once with "database is locked". */
-export function sql(server, query) {
-  if (!server.db.startsWith('sqlite:')) return server.sql(query);
-  return server.sql(`PRAGMA busy_timeout = 10000; ${query}`).split('\n').slice(1).join('\n');
-}
-
 /** Unix seconds of midnight UTC of "YYYY-MM-DD". */
 export const dayOf = (text) => Date.parse(`${text}T00:00:00Z`) / 1000;
 export { DAY };
@@ -21,15 +13,15 @@ export { DAY };
 export function product(server, { prices = { 12: 1000, 24: 1800 }, promotional = false, retired = false,
   name = 'Hosting' } = {}) {
   productNo += 1;
-  sql(server, `INSERT INTO catalog_categories (code, name_en, name_it, created_at) VALUES ('cat', 'Hosting', 'Hosting', 0)
+  server.sql(`INSERT INTO catalog_categories (code, name_en, name_it, created_at) VALUES ('cat', 'Hosting', 'Hosting', 0)
     ON CONFLICT (code) DO NOTHING`);
   const code = `p${process.pid}_${productNo}`;
-  sql(server, `INSERT INTO catalog_products (category_id, code, name_en, name_it, auto_renew, promotional, created_at,
+  server.sql(`INSERT INTO catalog_products (category_id, code, name_en, name_it, auto_renew, promotional, created_at,
     updated_at, retired_at) VALUES ((SELECT id FROM catalog_categories WHERE code = 'cat'), '${code}', '${name}',
     '${name} IT', 1, ${promotional ? 1 : 0}, 0, 0, ${retired ? 5 : 'NULL'})`);
-  const id = Number(sql(server, `SELECT id FROM catalog_products WHERE code = '${code}'`));
+  const id = Number(server.sql(`SELECT id FROM catalog_products WHERE code = '${code}'`));
   for (const [months, minor] of Object.entries(prices)) {
-    sql(server, `INSERT INTO catalog_prices (product_id, currency, period_months, price_minor)
+    server.sql(`INSERT INTO catalog_prices (product_id, currency, period_months, price_minor)
       VALUES (${id}, 'EUR', ${months}, ${minor})`);
   }
   return id;
@@ -39,7 +31,7 @@ export function product(server, { prices = { 12: 1000, 24: 1800 }, promotional =
 export function service(server, org, productId, expires, { autoRenew = false, status = 'active', label = 'example.org',
   months = 12 } = {}) {
   const starts = expires - 365 * DAY;
-  return Number(sql(server, `INSERT INTO services (org_id, product_id, status, label, currency, period_months,
+  return Number(server.sql(`INSERT INTO services (org_id, product_id, status, label, currency, period_months,
     price_minor, auto_renew, created_at, starts_at, expires_at, status_changed_at)
     VALUES (${org}, ${productId}, '${status}', '${label}', 'EUR', ${months}, 1000, ${autoRenew ? 1 : 0}, ${starts},
     ${starts}, ${expires}, ${starts}) RETURNING id`).split('\n')[0]);

@@ -8,8 +8,7 @@ const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 /** Runs an INSERT ... RETURNING id; on SQLite with a busy timeout, as the
  * server's workers may hold the write lock for a moment. */
 export function insertId(saldo, sql) {
-  const pre = saldo.db.startsWith('sqlite:') ? 'PRAGMA busy_timeout = 10000; ' : '';
-  return Number(saldo.sql(pre + sql).split('\n').pop());
+  return Number(saldo.sql(sql).split('\n').pop());
 }
 
 export function addCategory(saldo, code = `cat${++n}${Date.now()}`) {

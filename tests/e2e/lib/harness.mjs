@@ -109,10 +109,12 @@ export async function startSaldo({ smtp, args = [], env = {} } = {}) {
     log: () => log,
     run: (args2, opts) => saldoRun([...args2, '--database', db], opts),
     /** Runs SQL directly on the server's store (sqlite3 or psql), for tests that
-     * must age a token or look under the API. Returns stdout. */
+     * must age a token or look under the API. Returns stdout. The sqlite3 shell
+     * waits for the server's writers (its workers write at any moment) instead
+     * of failing with "database is locked". */
     sql(query) {
       const r = db.startsWith('sqlite:')
-        ? spawnSync('sqlite3', [db.slice(7), query], { encoding: 'utf8' })
+        ? spawnSync('sqlite3', ['-cmd', '.timeout 10000', db.slice(7), query], { encoding: 'utf8' })
         : spawnSync('psql', [db, '-Atqc', query], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`sql: ${r.stderr}`);
       return r.stdout.trim();
