@@ -131,6 +131,11 @@ test('an order from the balance moves the money, makes pending services and answ
   const mail = await smtp.waitFor(u.email, (m) => m.subject.includes(`Order ${o.id}`));
   assert.match(mail.text, /Product \d+, 12 months: €17\.00/);
   assert.match(mail.text, /Total: €26\.99/);
+  const audit = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/audit`, { token: u.token });
+  const placed = audit.body.entries.find((e) => e.action === 'order.placed');
+  assert.equal(placed.user.id, u.user.id);
+  assert.deepEqual(placed.detail, { order_id: o.id, total: { currency: 'EUR', minor: 2699, display: '€26.99' },
+    paid: { currency: 'EUR', minor: 2699, display: '€26.99' }, items: 2 });
 });
 
 test('too little balance: 422 insufficient_funds with the shortfall, and nothing written', async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import { addCategory, addProduct, addService } from './lib/catalog_fixture.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { fakes, makeJpeg, makePng } from './lib/images.mjs';
 import { checkAnswer } from './lib/schema.mjs';
@@ -240,9 +241,18 @@ test('deleting is refused while a wallet holds money or it is your only organiza
   await patch(u, second.id, { vat_id: 'IT12345678903', pec: 'a@pec.example.it' });
   await putLogo(u, second.id, makePng(3, 3), 'image/png');
   assert.equal((await adjust(second.id, 500)).status, 201);
+  const product = addProduct(saldo, addCategory(saldo));
+  const running = addService(saldo, second.id, product, { status: 'active' });
+  addService(saldo, second.id, product, { status: 'cancelled' });
   const r2 = await saldo.api('DELETE', `/api/v1/orgs/${second.id}`, { token: u.token });
   assert.equal(r2.status, 422);
-  assert.deepEqual(r2.body.error.blockers.map((b) => b.code), ['wallet_not_empty']);
+  assert.deepEqual(r2.body.error.blockers.map((b) => [b.code, b.detail]), [['wallet_not_empty', '€5.00'],
+    ['services_running', '1']]);
+  conforms('DELETE', '/api/v1/orgs/{org_id}', r2);
+  const ended = await saldo.api('POST', `/api/v1/staff/services/${running}/terminate`, { token: staff.token, body: {} });
+  assert.equal(ended.status, 200, ended.text);
+  const r2b = await saldo.api('DELETE', `/api/v1/orgs/${second.id}`, { token: u.token });
+  assert.deepEqual(r2b.body.error.blockers.map((b) => b.code), ['wallet_not_empty']);
   assert.equal((await adjust(second.id, -500)).status, 201, 'the staff debit brings it to zero');
   const ok = await saldo.api('DELETE', `/api/v1/orgs/${second.id}`, { token: u.token });
   assert.equal(ok.status, 204, ok.text);

@@ -19,7 +19,9 @@
 #include "feature/addresses/addresses.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
+#include "feature/orgs/org_audit.h"
 #include "feature/services/services.h"
+#include "http/json_in.h"
 
 #define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
 
@@ -337,6 +339,16 @@ static ledger_result post_transfers(http_request *r, const order_in *in, const o
     return lr;
 }
 
+/* "order.placed" in the organization's audit log: who paid what, from which wallet. */
+static bool order_audit(http_request *r, const order_in *in, const order_result *out)
+{
+    json_t *detail = json_pack("{s:I, s:o, s:o, s:i}", "order_id", (json_int_t)out->order_id, "total",
+                               jout_money(money_make(out->priced.totals.total_minor, in->cur), "en"), "paid",
+                               jout_money(money_make(out->paid_minor, out->wallet_cur), "en"), "items",
+                               (int)out->priced.n);
+    return org_audit_record_json(r->db, in->org_id, r->user_id, "order.placed", detail, r->client_ip);
+}
+
 /* Services, items, transfers and redemptions of the inserted order. */
 static bool write_rest(http_request *r, const order_in *in, order_result *out, const payment *pay,
                        int64_t address_id, int64_t now, order_fail *fail)
@@ -354,7 +366,7 @@ static bool write_rest(http_request *r, const order_in *in, order_result *out, c
         (pr->code_id && !discount_redeem(r->db, pr->code_id, in->org_id, out->order_id,
                                          money_make(pr->totals.discount_minor, in->cur))) ||
         (pay->quote.id && !quote_use(r->db, pay->quote.id, now)) ||
-        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_mail(r, in, out))
+        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_mail(r, in, out) || !order_audit(r, in, out))
         return store_error(fail);
     return true;
 }

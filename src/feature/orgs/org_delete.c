@@ -2,11 +2,11 @@
  * function that says whether (and why) the organization may not go yet, and
  * the deletion itself, which keeps what the law needs and erases the rest.
  *
- * Blockers now: a wallet that is not at zero (withdraw first), and deleting
- * your own sign-up organization while you belong to no other. The catalog
- * issue adds "active_services", the invoicing issue "unpaid_invoices": each is
- * one function and one line in `blockers` below, reading its own feature
- * through that feature's header. */
+ * Blockers now: a wallet that is not at zero (withdraw first), deleting your
+ * own sign-up organization while you belong to no other, and services still
+ * running. The invoicing issue adds "unpaid_invoices": each is one function
+ * and one line in `blockers` below, reading its own feature through that
+ * feature's header. */
 #include "feature/orgs/orgs.h"
 
 #include "feature/addresses/addresses.h"
@@ -20,6 +20,7 @@
 #include "core/currency.h"
 #include "core/money.h"
 #include "feature/ledger/ledger_query.h"
+#include "feature/services/services.h"
 
 #define N_(s) s
 
@@ -75,13 +76,27 @@ static int personal_blocker(http_request *r, int64_t org_id, int64_t user_id, or
     return 1;
 }
 
+/* Services still running are terminated or cancelled first (by staff, or by
+ * letting them expire): deleting would leave them unpaid or orphaned. */
+static int services_blocker(http_request *r, int64_t org_id, int64_t user_id, org_blocker *out)
+{
+    (void)user_id;
+    int n = service_count_running(r->db, org_id);
+    if (n <= 0)
+        return n;
+    snprintf(out->detail, sizeof out->detail, "%d", n);
+    out->code = "services_running";
+    out->message = N_("Services still running, to be terminated or cancelled first:");
+    return 1;
+}
+
 static const struct {
     const char *name;
     org_blocker_fn fn;
 } blockers[] = {
     {"wallets", wallets_blocker},
     {"personal", personal_blocker},
-    /* {"services", services_blocker}: the catalog issue (no active service). */
+    {"services", services_blocker},
     /* {"invoices", invoices_blocker}: the invoicing issue (no unpaid invoice). */
 };
 _Static_assert(sizeof blockers / sizeof blockers[0] <= ORG_BLOCKERS_MAX, "room for every blocker");

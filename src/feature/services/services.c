@@ -90,3 +90,15 @@ int service_get(db *d, int64_t org_id, int64_t id, service *out)
     db_done(s);
     return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
 }
+
+int service_count_running(db *d, int64_t org_id)
+{
+    db_stmt *s = db_prepare(d,
+        "SELECT COUNT(*) FROM services WHERE org_id = $1 AND status IN ('pending', 'active', 'suspended')");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, org_id);
+    int n = db_step(s) == DB_ROW ? (int)db_col_int64(s, 0) : -1;
+    db_done(s);
+    return n;
+}

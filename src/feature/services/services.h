@@ -62,6 +62,9 @@ bool service_create(db *d, const service_new *n, int64_t *out_id);
 /* Reads service id of org_id (0 = of any organization, for staff and jobs):
  * 1 found, 0 none, -1 store error. */
 int service_get(db *d, int64_t org_id, int64_t id, service *out);
+/* How many services of org_id still run (pending, active or suspended): an
+ * organization is deleted only without any. -1 on a store error. */
+int service_count_running(db *d, int64_t org_id);
 /* service_status from its name; SERVICE_STATUS_COUNT when unknown. */
 service_status service_status_parse(const char *name);
 

@@ -214,6 +214,14 @@ static const char *action_label(http_request *r, const char *action)
         {"wallet.adjust", N_("Credit adjustment by staff")},
         {"org.profile", N_("Profile changed")},
         {"org.logo", N_("Logo changed")},
+        {"order.placed", N_("Order placed")},
+        {"service.status", N_("Service status changed")},
+        {"service.settings", N_("Renewal settings changed")},
+        {"service.assigned", N_("Service assigned to an end customer")},
+        {"service.unassigned", N_("Service assignment removed")},
+        {"service.claimed", N_("Service claimed")},
+        {"credit.grant", N_("Free credit granted by staff")},
+        {"credit.revoke", N_("Free credit revoked by staff")},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(labels[i].action, action))
