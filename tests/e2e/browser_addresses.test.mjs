@@ -90,6 +90,6 @@ test('addresses, notification address, export and account deletion', async () =>
   assert.match(await page.textContent('.alert-success'), /account has been deleted/);
   await shot(page, 'addresses-06-deleted');
   await page.goto(`${saldo.url}/profile`);
-  await page.waitForURL(`${saldo.url}/login`);
+  await page.waitForURL(`${saldo.url}/login?next=/profile`);
   await context.close();
 });

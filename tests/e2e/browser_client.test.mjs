@@ -185,7 +185,7 @@ test('a customer signs up, confirms, signs in, sees the balance, switches langua
   assert.match(await page.textContent('.alert-success'), /signed out/);
   await shot(page, '18-signed-out');
   await page.goto(`${base}/billing`);
-  assert.equal(page.url(), `${base}/login`, 'signed out for real');
+  assert.equal(page.url(), `${base}/login?next=/billing`, 'signed out for real');
   assert.ok(!(await context.cookies()).some((c) => c.name === 'saldo_session'));
 
   assert.deepEqual(page.problems, [], 'no CSP violations or script errors');
