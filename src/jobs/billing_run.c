@@ -79,7 +79,9 @@ static const org_slot *org_of(run *r, int64_t org_id)
     o->has_address = e[NOTIFY_BILLING].effective[0] != '\0';
     snprintf(o->address, sizeof o->address, "%s", e[NOTIFY_BILLING].effective);
     int64_t admin = org_first_admin(r->d, org_id);
-    if (!admin || !auth_user_language(r->d, admin, o->lang))
+    if (admin < 0 || (admin > 0 && !auth_user_language(r->d, admin, o->lang)))
+        return NULL; /* an administrator's account always has a language */
+    if (!admin)
         snprintf(o->lang, sizeof o->lang, "it");
     o->org_id = org_id;
     return o;

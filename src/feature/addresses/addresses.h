@@ -146,9 +146,10 @@ bool notify_addresses_get(db *d, int64_t org_id, notify_entry out[NOTIFY_KIND_CO
  * for the fallback. False on a store error (nothing changed). */
 bool notify_addresses_set(db *d, int64_t org_id, const char *const emails[NOTIFY_KIND_COUNT]);
 /* Where mail of kind for org goes: its address, else the first administrator's
- * email. False when there is neither (or on a store error). For the features
- * that send mail. */
-bool notify_address(db *d, int64_t org_id, notify_kind kind, char out[FIELD_EMAIL_MAX + 1]);
+ * email. 1 found, 0 when there is neither (nobody to tell), -1 on a store
+ * error (the caller's transaction should not pretend the mail was sent). For
+ * the features that send mail. */
+int notify_address(db *d, int64_t org_id, notify_kind kind, char out[FIELD_EMAIL_MAX + 1]);
 /* {"billing": {"address", "effective", "fallback"}, ...} of org; NULL on a
  * store error. */
 json_t *notify_addresses_json(db *d, int64_t org_id);

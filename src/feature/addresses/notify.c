@@ -21,13 +21,13 @@ static int kind_index(const char *name)
     return -1;
 }
 
-/* The first administrator's email into out ("" when there is none). */
-static void fallback_email(db *d, int64_t org_id, char out[FIELD_EMAIL_MAX + 1])
+/* The first administrator's email into out ("" when there is none); false
+ * on a store error (an administrator's account always has an email). */
+static bool fallback_email(db *d, int64_t org_id, char out[FIELD_EMAIL_MAX + 1])
 {
     out[0] = '\0';
     int64_t admin = org_first_admin(d, org_id);
-    if (admin && !auth_user_email(d, admin, out, FIELD_EMAIL_MAX + 1))
-        out[0] = '\0';
+    return admin == 0 || (admin > 0 && auth_user_email(d, admin, out, FIELD_EMAIL_MAX + 1));
 }
 
 bool notify_addresses_get(db *d, int64_t org_id, notify_entry out[NOTIFY_KIND_COUNT])
@@ -38,7 +38,8 @@ bool notify_addresses_get(db *d, int64_t org_id, notify_entry out[NOTIFY_KIND_CO
         return false;
     db_bind_int64(s, 1, org_id);
     int rows = 0;
-    while (rows < NOTIFY_KIND_COUNT && db_step(s) == DB_ROW) {
+    db_status st;
+    while (rows < NOTIFY_KIND_COUNT && (st = db_step(s)) == DB_ROW) {
         rows++;
         int k = kind_index(db_col_text(s, 0));
         assert(k >= 0); /* the CHECK constraint allows these kinds only */
@@ -47,7 +48,8 @@ bool notify_addresses_get(db *d, int64_t org_id, notify_entry out[NOTIFY_KIND_CO
     }
     db_done(s);
     char admin[FIELD_EMAIL_MAX + 1];
-    fallback_email(d, org_id, admin);
+    if ((st != DB_ROW && st != DB_DONE) || !fallback_email(d, org_id, admin))
+        return false;
     for (int k = 0; k < NOTIFY_KIND_COUNT; k++) {
         out[k].fallback = !out[k].address[0];
         snprintf(out[k].effective, sizeof out[k].effective, "%s", out[k].fallback ? admin : out[k].address);
@@ -55,14 +57,14 @@ bool notify_addresses_get(db *d, int64_t org_id, notify_entry out[NOTIFY_KIND_CO
     return true;
 }
 
-bool notify_address(db *d, int64_t org_id, notify_kind kind, char out[FIELD_EMAIL_MAX + 1])
+int notify_address(db *d, int64_t org_id, notify_kind kind, char out[FIELD_EMAIL_MAX + 1])
 {
     assert(kind >= 0 && kind < NOTIFY_KIND_COUNT);
     notify_entry e[NOTIFY_KIND_COUNT];
-    if (!notify_addresses_get(d, org_id, e) || !e[kind].effective[0])
-        return false;
+    if (!notify_addresses_get(d, org_id, e))
+        return -1;
     snprintf(out, FIELD_EMAIL_MAX + 1, "%s", e[kind].effective);
-    return true;
+    return out[0] ? 1 : 0;
 }
 
 bool notify_addresses_set(db *d, int64_t org_id, const char *const emails[NOTIFY_KIND_COUNT])

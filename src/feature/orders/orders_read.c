@@ -164,8 +164,9 @@ static json_t *mail_data(http_request *r, const order_in *in, const order_result
 bool order_mail(http_request *r, const order_in *in, const order_result *res)
 {
     char to[FIELD_EMAIL_MAX + 1];
-    if (!notify_address(r->db, in->org_id, NOTIFY_BILLING, to))
-        return true; /* nobody to tell (no administrator left) */
+    int found = notify_address(r->db, in->org_id, NOTIFY_BILLING, to);
+    if (found <= 0)
+        return found == 0; /* 0: nobody to tell (no administrator left) */
     const char *lang = !strcmp(r->lang, "it") ? "it" : "en";
     json_t *data = mail_data(r, in, res, lang);
     const char *subject, *body;

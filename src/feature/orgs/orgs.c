@@ -171,9 +171,10 @@ int64_t org_first_admin(db *d, int64_t org_id)
     db_stmt *s = db_prepare(d,
         "SELECT user_id FROM memberships WHERE org_id = $1 AND role = 'admin' ORDER BY created_at, user_id LIMIT 1");
     if (!s)
-        return 0;
+        return -1;
     db_bind_int64(s, 1, org_id);
-    int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
+    db_status st = db_step(s);
+    int64_t id = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
     db_done(s);
     return id;
 }

@@ -188,7 +188,8 @@ void orgs_routes(router *rt);
 /* ---- For notification addresses and account deletion (feature/addresses,
  * feature/account) ---- */
 
-/* The organization's first administrator by membership age (0 if none). */
+/* The organization's first administrator by membership age: 0 if none, -1 on
+ * a store error. */
 int64_t org_first_admin(db *d, int64_t org_id);
 /* Ends user's membership of org (inside the caller's write transaction); false
  * when there was none or on a store error. */

@@ -21,7 +21,7 @@ const char *service_org_language(http_request *r, int64_t org_id)
 {
     auth_user u;
     int64_t admin = org_first_admin(r->db, org_id);
-    return admin && auth_user_get(r, admin, &u) && u.language ? u.language : "en";
+    return admin > 0 && auth_user_get(r, admin, &u) && u.language ? u.language : "en";
 }
 
 json_t *service_mail_data(http_request *r, const service *s, const char *lang)
@@ -50,18 +50,13 @@ bool service_mail_send(http_request *r, const char *to, const char *name, const 
     return ok;
 }
 
-/* The organization's notification address of kind; false when it has none. */
-static bool org_address(http_request *r, int64_t org_id, notify_kind kind, char to[FIELD_EMAIL_MAX + 1])
-{
-    return notify_address(r->db, org_id, kind, to) && to[0];
-}
-
 bool service_mail_activated(http_request *r, const service *s)
 {
     assert(db_in_tx(r->db) && s->id > 0);
     char to[FIELD_EMAIL_MAX + 1];
-    if (!org_address(r, s->org_id, NOTIFY_STATUS, to))
-        return true; /* nobody to tell: an organization without administrators */
+    int found = notify_address(r->db, s->org_id, NOTIFY_STATUS, to);
+    if (found <= 0)
+        return found == 0; /* 0: nobody to tell, an organization without administrators */
     const char *lang = service_org_language(r, s->org_id);
     return service_mail_send(r, to, "service_activated", lang, service_mail_data(r, s, lang));
 }
@@ -70,8 +65,9 @@ bool service_mail_auto_renew(http_request *r, const service *s)
 {
     assert(db_in_tx(r->db) && s->id > 0);
     char to[FIELD_EMAIL_MAX + 1];
-    if (!org_address(r, s->org_id, NOTIFY_BILLING, to))
-        return true;
+    int found = notify_address(r->db, s->org_id, NOTIFY_BILLING, to);
+    if (found <= 0)
+        return found == 0;
     const char *lang = service_org_language(r, s->org_id);
     json_t *data = service_mail_data(r, s, lang);
     if (data)

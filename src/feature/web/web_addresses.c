@@ -201,7 +201,8 @@ static void notify_page(http_request *r, int64_t org, int status, const form *f,
     notify_entry e[NOTIFY_KIND_COUNT];
     char admin[FIELD_EMAIL_MAX + 1] = "";
     int64_t admin_id = org_first_admin(r->db, org);
-    if (!notify_addresses_get(r->db, org, e) || (admin_id && !auth_user_email(r->db, admin_id, admin, sizeof admin)))
+    if (admin_id < 0 || !notify_addresses_get(r->db, org, e) ||
+        (admin_id && !auth_user_email(r->db, admin_id, admin, sizeof admin)))
         return (void)json_decref(errors), web_fail(r);
     json_t *kinds = json_array();
     for (int k = 0; k < NOTIFY_KIND_COUNT; k++) {
