@@ -112,3 +112,16 @@ const char *buf_cstr(const buf *b)
 {
     return b->data ? b->data : "";
 }
+
+void buf_copy_utf8(char *out, size_t size, const char *src)
+{
+    assert(size > 0);
+    size_t n = strlen(src);
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(out, src, n);
+    out[n] = '\0';
+}

@@ -28,5 +28,8 @@ bool buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 bool buf_put_html(buf *b, const char *s, size_t len);
 /* Returns data, or "" when nothing was appended. Owned by the buffer. */
 const char *buf_cstr(const buf *b);
+/* Copies the UTF-8 text src into out (size > 0 bytes), cut when too long
+ * before a character, never inside one, so out stays valid UTF-8. */
+void buf_copy_utf8(char *out, size_t size, const char *src);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "core/period.h"
 #include "core/round.h"
+#include "lib/buf.h"
 
 int catalog_product_get(db *d, int64_t id, catalog_product *out)
 {
@@ -143,20 +144,6 @@ const char *catalog_category_name(const catalog_category *c, const char *lang)
     return lang && !strcmp(lang, "it") ? c->name_it : c->name_en;
 }
 
-/* Copies src into out (size > 0 bytes), cut before a UTF-8 continuation byte. */
-static void copy_utf8(char *out, size_t size, const char *src)
-{
-    assert(size > 0);
-    size_t n = strlen(src);
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(out, src, n);
-    out[n] = '\0';
-}
-
 /* The one text column sql selects of product id ($1) into out. */
 static bool product_column(db *d, int64_t id, const char *sql, char *out, size_t size)
 {
@@ -166,7 +153,7 @@ static bool product_column(db *d, int64_t id, const char *sql, char *out, size_t
     db_bind_int64(s, 1, id);
     bool found = db_step(s) == DB_ROW;
     if (found)
-        copy_utf8(out, size, db_col_text(s, 0));
+        buf_copy_utf8(out, size, db_col_text(s, 0));
     db_done(s);
     return found;
 }

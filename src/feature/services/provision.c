@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/buf.h"
+
 static provision_status manual_run(const config_provisioner *conf, const char *service_json, char *message,
                                    size_t size)
 {
@@ -48,7 +50,7 @@ provision_status provision_parse_answer(const char *text, size_t len, char *mess
     if (!json_is_object(j) || !json_is_boolean(ok))
         snprintf(message, size, "the answer is not {\"ok\": true|false, \"message\": \"...\"}");
     else {
-        snprintf(message, size, "%s", json_is_string(msg) ? json_string_value(msg) : "");
+        buf_copy_utf8(message, size, json_is_string(msg) ? json_string_value(msg) : "");
         st = json_is_true(ok) ? PROVISION_DONE : PROVISION_FAILED;
     }
     json_decref(j);

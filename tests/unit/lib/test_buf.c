@@ -44,12 +44,31 @@ static void test_html_escape(void **state)
     buf_free(&b);
 }
 
+static void test_copy_utf8(void **state)
+{
+    (void)state;
+    char out[6];
+    buf_copy_utf8(out, sizeof out, "ciao");
+    assert_string_equal(out, "ciao");
+    buf_copy_utf8(out, sizeof out, "abcdefgh");
+    assert_string_equal(out, "abcde");
+    buf_copy_utf8(out, sizeof out, "abcd\xc3\xa8"); /* "abcdè": the è would be split: left out */
+    assert_string_equal(out, "abcd");
+    buf_copy_utf8(out, sizeof out, "ab\xe2\x82\xac!"); /* "ab€!" fits: 6 bytes with the NUL */
+    assert_string_equal(out, "ab\xe2\x82\xac");
+    buf_copy_utf8(out, sizeof out, "abc\xe2\x82\xac"); /* "abc€": the euro would be split */
+    assert_string_equal(out, "abc");
+    buf_copy_utf8(out, 1, "x");
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_and_printf),
         cmocka_unit_test(test_limit_sets_overflow),
         cmocka_unit_test(test_html_escape),
+        cmocka_unit_test(test_copy_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
