@@ -154,9 +154,15 @@ def read_po(path):
     return entries
 
 
+def without_references(text):
+    """The template without its '#:' source references: moving a line of code
+    does not make the list of messages stale."""
+    return '\n'.join(l for l in text.split('\n') if not l.startswith('#:'))
+
+
 def check(found, pot_text):
     problems = []
-    if not os.path.exists(POT) or open(POT, encoding='utf-8').read() != pot_text:
+    if not os.path.exists(POT) or without_references(open(POT, encoding='utf-8').read()) != without_references(pot_text):
         problems.append('po/saldo.pot is out of date: run scripts/extract-messages.py')
     for po in sorted(glob.glob(os.path.join(ROOT, 'po', '*.po'))):
         entries = read_po(po)
