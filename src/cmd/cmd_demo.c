@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "feature/auth/auth.h"
@@ -81,7 +82,7 @@ static bool seed(db *d)
             db_rollback(d);
             return false;
         }
-    if (!demo_catalog(d, orgs[0])) {
+    if (!demo_catalog(d, orgs[0]) || !demo_services(d, orgs, (int64_t)time(NULL))) {
         db_rollback(d);
         return false;
     }

@@ -348,6 +348,18 @@ test('the demo catalog: every kind the issue lists, auto-renewal as it says, a p
     const it = r.body.categories.find((c) => c.code === 'domains').products.find((p) => p.code === 'domain-it');
     assert.equal(it.prices[0].price.minor, 990);
     assert.equal(it.prices[0].your_price.minor, 792, '20% off');
+
+    // The demo customers' services: running ones priced as the reseller pays,
+    // one due for renewal (the To pay page), one waiting for activation.
+    const services = (await demo.api('GET', `/api/v1/orgs/${org}/services`, { token: s.body.token })).body.services;
+    assert.deepEqual(services.map((x) => [x.product.name, x.status]).sort(), [['Casella PEC Standard', 'active'],
+      ['Dominio .com', 'active'], ['VPS M', 'pending'], ['VPS S', 'active']], 'in Mario\'s Italian');
+    const pec = services.find((x) => x.product.name === 'Casella PEC Standard');
+    assert.equal(pec.price.minor, 425, 'the reseller price: 15% off 5.00');
+    assert.equal(pec.auto_renew, true);
+    const due = await demo.api('GET', `/api/v1/orgs/${org}/renewals/due`, { token: s.body.token });
+    assert.equal(due.status, 200, due.text);
+    assert.ok(due.body.services.some((x) => x.label === 'vps1.rossi-impianti.com'), due.text);
   } finally {
     await demo.stop();
   }

@@ -35,6 +35,18 @@ int catalog_product_get(db *d, int64_t id, catalog_product *out)
     return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
 }
 
+int64_t catalog_product_id(db *d, const char *code)
+{
+    db_stmt *s = db_prepare(d, "SELECT id FROM catalog_products WHERE code = $1");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, code);
+    db_status st = db_step(s);
+    int64_t id = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
+    db_done(s);
+    return id;
+}
+
 const char *catalog_product_name(const catalog_product *p, const char *lang)
 {
     return lang && !strcmp(lang, "it") ? p->name_it : p->name_en;

@@ -64,6 +64,8 @@ const char *catalog_category_name(const catalog_category *c, const char *lang);
 bool catalog_product_text(db *d, int64_t id, const char *lang, char *instructions, size_t size);
 /* Product id's description in lang, likewise. */
 bool catalog_product_description(db *d, int64_t id, const char *lang, char *out, size_t size);
+/* The id of the product with code (retired or not): > 0, 0 none, -1 store error. */
+int64_t catalog_product_id(db *d, const char *code);
 /* The product's name in lang ("it" gives Italian, anything else English). */
 const char *catalog_product_name(const catalog_product *p, const char *lang);
 /* True when p may be sold or renewed for months (period_valid, and 12 or 24

@@ -26,8 +26,9 @@ bool service_create(db *d, const service_new *n, int64_t *out_id)
         return false;
     db_stmt *s = db_prepare(d,
         "INSERT INTO services (org_id, product_id, order_id, billing_address_id, label, currency, period_months,"
-        " price_minor, auto_renew, created_at, starts_at, expires_at, status_changed_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10) RETURNING id");
+        " price_minor, auto_renew, created_at, starts_at, expires_at, status, activated_at, provision_next_at,"
+        " status_changed_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $10) RETURNING id");
     if (!s)
         return false;
     db_bind_int64(s, 1, n->org_id);
@@ -48,6 +49,14 @@ bool service_create(db *d, const service_new *n, int64_t *out_id)
     db_bind_int64(s, 10, n->starts_at);
     db_bind_int64(s, 11, n->starts_at);
     db_bind_int64(s, 12, expires);
+    db_bind_text(s, 13, n->active ? "active" : "pending");
+    if (n->active) {
+        db_bind_int64(s, 14, n->starts_at);
+        db_bind_null(s, 15);
+    } else {
+        db_bind_null(s, 14);
+        db_bind_int64(s, 15, 0);
+    }
     bool ok = db_step(s) == DB_ROW;
     if (ok)
         *out_id = db_col_int64(s, 0);

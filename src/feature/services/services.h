@@ -44,8 +44,9 @@ typedef struct service {
     int64_t status_changed_at;
 } service;
 
-/* What a new service is made of; status pending, expires_at = starts_at +
- * period_months (period_add). */
+/* What a new service is made of; status pending (or active, activated at
+ * starts_at, for services that already run: brought over from another
+ * system, the demo), expires_at = starts_at + period_months (period_add). */
 typedef struct service_new {
     int64_t org_id, product_id, order_id, billing_address_id;
     const char *label; /* may be NULL */
@@ -53,10 +54,11 @@ typedef struct service_new {
     int period_months;
     int64_t price_minor;
     bool auto_renew;   /* only for products that allow it */
+    bool active;       /* already running: no activation, no provisioning */
     int64_t starts_at;
 } service_new;
 
-/* Inserts a pending service inside the caller's write transaction; false on
+/* Inserts the service inside the caller's write transaction; false on
  * a store error or when n is inconsistent (asserted in debug builds). */
 bool service_create(db *d, const service_new *n, int64_t *out_id);
 /* Reads service id of org_id (0 = of any organization, for staff and jobs):

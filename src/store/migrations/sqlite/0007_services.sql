@@ -27,20 +27,19 @@ CREATE TABLE services (
     expires_at         INTEGER NOT NULL CHECK (expires_at > starts_at),
     activated_at       INTEGER,
     status_changed_at  INTEGER NOT NULL,
-    notes              TEXT NOT NULL DEFAULT ''           -- staff notes (activation, suspension)
+    notes              TEXT NOT NULL DEFAULT '',          -- staff notes (activation, suspension)
+    -- Provisioning (src/feature/services/provision*.c): the worker of `serve` runs a
+    -- pending service's provisioner when provision_next_at is due, claiming it by
+    -- pushing provision_next_at a lease ahead (so two nodes never run one twice).
+    -- NULL = nothing to run (a manual product waits for staff, or the attempts are
+    -- used up). provision_message is the last result, shown to staff.
+    provision_next_at  INTEGER DEFAULT 0,
+    provision_attempts INTEGER NOT NULL DEFAULT 0,
+    provision_at       INTEGER,
+    provision_message  TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX services_org ON services(org_id, id);
 CREATE INDEX services_expiry ON services(expires_at) WHERE status IN ('active', 'suspended', 'pending');
-
--- Provisioning (src/feature/services/provision*.c): the worker of `serve` runs a
--- pending service's provisioner when provision_next_at is due, claiming it by
--- pushing provision_next_at a lease ahead (so two nodes never run one twice).
--- NULL = nothing to run (a manual product waits for staff, or the attempts are
--- used up). provision_message is the last result, shown to staff.
-ALTER TABLE services ADD COLUMN provision_next_at INTEGER DEFAULT 0;
-ALTER TABLE services ADD COLUMN provision_attempts INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE services ADD COLUMN provision_at INTEGER;
-ALTER TABLE services ADD COLUMN provision_message TEXT NOT NULL DEFAULT '';
 CREATE INDEX services_provision ON services(provision_next_at) WHERE status = 'pending';
 
 -- A reseller's service assigned to an end customer's email: the claim link's
