@@ -15,10 +15,36 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/currency.h"
+#include "feature/bank/bank_ref.h"
 #include "feature/bank/camt053.h"
+#include "http/router.h"
+#include "lib/buf.h"
+#include "lib/config.h"
 #include "store/db.h"
 
 struct app;
+
+/* What a customer needs to pay by bank transfer. */
+typedef struct bank_instructions {
+    const char *beneficiary;          /* the provider's name */
+    const char *iban;                 /* normalized */
+    char iban_formatted[IBAN_FORMATTED_SIZE];
+    const char *bic;
+    char reference[BANK_REF_SIZE];
+    char reference_formatted[BANK_REF_FORMATTED_SIZE];
+    const currency *cur;
+    bool sepa;                        /* EUR: a SEPA credit transfer; else SWIFT */
+    const char *settlement;           /* "1-3 business days" (English; pages translate) */
+} bank_instructions;
+
+/* Fills *out for org_id paying in cur, and appends the EPC QR payload to
+ * epc (with amount_cents when > 0) when cur is EUR. False when the payload
+ * cannot be built from the configuration (a bad BIC or name). */
+bool bank_instructions_get(const saldo_config *cfg, int64_t org_id, const currency *cur, int64_t amount_cents,
+                           bank_instructions *out, buf *epc);
+
+void bank_routes(router *rt);
 
 typedef struct bank_import_counts {
     int entries;     /* every entry of the document */
