@@ -19,6 +19,7 @@
 #include "feature/bank/bank_ref.h"
 #include "feature/bank/camt053.h"
 #include "http/router.h"
+#include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "store/db.h"
@@ -76,5 +77,19 @@ bank_result bank_assign(db *d, const struct app *ap, int64_t entry_id, int64_t o
 bank_result bank_ignore(db *d, int64_t entry_id, const char *note, int64_t staff_id, const char *ip);
 
 #define BANK_NOTE_MAX 500
+#define BANK_QUEUE_PAGE_MAX 100
+
+/* An entry waiting in the staff queue; strings live in the caller's arena. */
+typedef struct bank_queued {
+    int64_t id;
+    bool credit;
+    const char *currency;
+    int64_t amount_minor;
+    const char *booking_date, *remittance, *debtor_name, *debtor_iban, *account_iban, *statement_id;
+} bank_queued;
+
+/* The oldest max (<= BANK_QUEUE_PAGE_MAX) entries of the queue into out:
+ * their number, or -1 on a store error. */
+int bank_queue(db *d, arena *a, bank_queued *out, size_t max);
 
 #endif
