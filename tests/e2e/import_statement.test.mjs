@@ -112,7 +112,7 @@ test('import-statement: matched credits top up the right wallets once; the rest 
   assert.match(mailA.subject, /We received your bank transfer of €12\.34/);
   assert.match(mailA.text, /\/billing/);
   assert.match(mailA.text, new RegExp(sloppy(refA).toUpperCase()));
-  const mailB = await smtp.waitFor(b.email);
+  const mailB = await smtp.waitFor(b.email, (m) => /bonifico/.test(m.subject));
   assert.match(mailB.subject, /Abbiamo ricevuto il tuo bonifico di 5,00 €/);
 });
 
