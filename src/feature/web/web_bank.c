@@ -72,7 +72,7 @@ static void get_bank_transfer(http_request *r)
         errors);
     buf_free(&epc);
     buf_free(&svg);
-    web_page(r, 200, "pages/bank_transfer", _("Top up by bank transfer"), "billing", data);
+    web_page(r, amount < 0 ? 422 : 200, "pages/bank_transfer", _("Top up by bank transfer"), "billing", data);
 }
 
 void web_bank_routes(router *rt)
