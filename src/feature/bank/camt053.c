@@ -159,7 +159,7 @@ static bool amount(walk *w, const xmlNode *amt, camt_entry *e, const char *where
     if (!text(amt, raw, sizeof raw))
         return fail(w, "%s: amount too long", where);
     char *dot = strchr(raw, '.');
-    if (dot) {
+    if (dot && dot[1]) { /* "10." stays malformed */
         size_t keep = strlen(dot + 1);
         while (keep > (size_t)cur->exponent && dot[keep] == '0')
             dot[keep--] = '\0';
@@ -202,7 +202,8 @@ static bool details(walk *w, const xmlNode *ntry, camt_entry *e, const char *whe
         for (const xmlNode *tx = nd->children; tx; tx = tx->next) {
             if (!is(w, tx, "TxDtls"))
                 continue;
-            for (const xmlNode *ri = child(w, tx, "RmtInf") ? child(w, tx, "RmtInf")->children : NULL; ri; ri = ri->next) {
+            const xmlNode *rmt = child(w, tx, "RmtInf");
+            for (const xmlNode *ri = rmt ? rmt->children : NULL; ri; ri = ri->next) {
                 bool ok = true;
                 if (is(w, ri, "Ustrd"))
                     ok = remit_add(e, ri);

@@ -107,7 +107,7 @@ static void test_amounts(void **state)
     assert_int_equal(doc.entries[2].amount_minor, 1050); /* trailing zeros past the cents */
     assert_false(parse(DOC_HEAD ENTRY("10.505", "CRDT") DOC_TAIL));
     assert_string_equal(err, "entry 1 of statement 'S1': amount '10.505' has too many decimals for EUR");
-    const char *bad[] = {"-1.00", "0", "0.00", "1e3", "1,00", " ", "", "99999999999999999999.00", "0x10", ".5"};
+    const char *bad[] = {"-1.00", "0", "0.00", "1e3", "1,00", " ", "", "99999999999999999999.00", "0x10", ".5", "10."};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[512];
         snprintf(text, sizeof text, DOC_HEAD ENTRY("%s", "CRDT") DOC_TAIL, bad[i]);
