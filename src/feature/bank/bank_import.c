@@ -130,14 +130,25 @@ static bool record(db *d, const camt_statement *st, const camt_entry *e, const c
     return rc == DB_ROW || rc == DB_DONE;
 }
 
-/* The organization a credit names, if it exists; 0 for none. */
+/* 1 when org_id is an organization that was not deleted, 0 when not, -1 on
+ * a store error (never mistaken for "no such organization"). */
+static int org_live(db *d, int64_t org_id)
+{
+    org_profile p;
+    int found = org_profile_get(d, org_id, &p);
+    return found == 1 ? p.deleted_at == 0 : found;
+}
+
+/* The organization a credit names, if it is live; 0 for none, -1 on a store error. */
 static int64_t match(db *d, const camt_entry *e)
 {
-    char name[ORG_NAME_MAX + 1];
     if (!e->credit || e->reversal)
         return 0;
     int64_t org = bank_ref_find(e->remittance);
-    return org > 0 && org_name(d, org, name, sizeof name) ? org : 0;
+    if (!org)
+        return 0;
+    int live = org_live(d, org);
+    return live < 0 ? -1 : live ? org : 0;
 }
 
 static bool import_entries(db *d, const app *ap, arena *a, const camt_doc *doc, int64_t staff_id,
@@ -155,7 +166,7 @@ static bool import_entries(db *d, const app *ap, arena *a, const camt_doc *doc, 
             const char *key = e->ref[0] ? arena_printf(a, "%s:%s:%s", st->iban, st->id, e->ref)
                                         : arena_printf(a, "%s:%s:#%zu", st->iban, st->id, i + 1);
             int64_t org = match(d, e), id;
-            if (!record(d, st, e, key, org == 0, &id))
+            if (org < 0 || !record(d, st, e, key, org == 0, &id))
                 return false;
             if (!id) {
                 n->duplicates++;
@@ -225,7 +236,7 @@ static bank_result finish(db *d, bank_result r)
 bank_result bank_assign(db *d, const app *ap, int64_t entry_id, int64_t org_id, int64_t staff_id, const char *ip)
 {
     assert(staff_id > 0);
-    char name[ORG_NAME_MAX + 1], detail[96];
+    char detail[96];
     bank_row row;
     bool is_credit = false;
     if (db_begin(d, DB_TX_WRITE) != DB_OK)
@@ -234,8 +245,9 @@ bank_result bank_assign(db *d, const app *ap, int64_t entry_id, int64_t org_id, 
     bank_result r = pending(d, a, entry_id, &row, &is_credit);
     if (r == BANK_OK && !is_credit)
         r = BANK_NOT_CREDIT;
-    if (r == BANK_OK && !org_name(d, org_id, name, sizeof name))
-        r = BANK_NO_ORG;
+    int live = r == BANK_OK ? org_live(d, org_id) : 1;
+    if (live <= 0)
+        r = live < 0 ? BANK_STORE_ERROR : BANK_NO_ORG;
     snprintf(detail, sizeof detail, "{\"bank_entry_id\":%" PRId64 "}", entry_id);
     if (r == BANK_OK && (!credit(d, ap, a, &row, org_id, staff_id) ||
                          !staff_audit(d, staff_id, "bank.assign", "org", org_id, detail, ip)))
