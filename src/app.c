@@ -14,6 +14,7 @@
 #include "feature/apidoc/apidoc.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
+#include "feature/bank/bank.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
 #include "feature/orders/orders.h"
@@ -78,6 +79,7 @@ void app_routes(app *a)
     health_routes(&a->routes);
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
+    bank_routes(&a->routes);
     orgs_routes(&a->routes);
     addresses_routes(&a->routes);
     renewals_routes(&a->routes);

@@ -12,7 +12,7 @@ static const char *const config_help =
     "configuration flags (also SALDO_* variables and saldo.conf): --config PATH --listen HOST:PORT\n"
     "  --database URL --base-url URL --smtp-url URL --mail-from ADDR --secret-key KEY --threads N\n"
     "  --log-level LEVEL --provider-name --provider-address --provider-country --provider-vat-id\n"
-    "  --provider-iban --terms-version --renewal-window-days N --grace-days N --termination-days N\n"
+    "  --provider-iban --provider-bic --terms-version --renewal-window-days N --grace-days N --termination-days N\n"
     "  (see docs/CONFIGURATION.md)\n";
 
 static const cmd_flag *find_flag(const cmd_flag *flags, const char *arg, const char **inline_value)

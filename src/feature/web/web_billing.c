@@ -56,7 +56,10 @@ void web_decorate_lines(http_request *r, json_t *lines)
     json_t *line;
     json_array_foreach(lines, i, line) {
         json_object_set_new(line, "date", json_string(web_datetime(r, json_string_value(json_object_get(line, "created_at")))));
-        json_object_set_new(line, "label", json_string(web_kind_label(r, json_string_value(json_object_get(line, "kind")))));
+        const char *kind = json_string_value(json_object_get(line, "kind"));
+        const char *ref = json_string_value(json_object_get(line, "reference"));
+        bool by_bank = !strcmp(kind, "topup") && ref && !strncmp(ref, "bank_entry:", 11); /* feature/bank */
+        json_object_set_new(line, "label", json_string(by_bank ? _("Bank transfer") : web_kind_label(r, kind)));
         json_object_set_new(line, "credit", json_boolean(!strcmp(json_string_value(json_object_get(line, "direction")), "credit")));
     }
 }

@@ -73,11 +73,13 @@ void web_routes(router *rt)
     web_account_routes(rt);
     web_twofa_routes(rt);
     web_billing_routes(rt);
+    web_bank_routes(rt);
     web_org_routes(rt);
     web_addresses_routes(rt);
     web_renewals_routes(rt);
     web_privacy_routes(rt);
     web_staff_routes(rt);
+    web_staff_bank_routes(rt);
     web_members_routes(rt);
     web_catalog_routes(rt);
     web_services_routes(rt);

@@ -125,6 +125,8 @@ void web_auth_routes(router *rt);
 void web_account_routes(router *rt);
 void web_twofa_routes(router *rt);
 void web_billing_routes(router *rt);
+void web_bank_routes(router *rt);
+void web_staff_bank_routes(router *rt);
 void web_info_routes(router *rt);
 void web_staff_routes(router *rt);
 void web_staff_org_routes(router *rt);

@@ -32,6 +32,8 @@ static const struct {
     {"verify_sent", N_("We sent you a new confirmation link.")},
     {"twofa_off", N_("Two-factor authentication is off.")},
     {"staff_signed_out", N_("You have signed out of the back office.")},
+    {"bank_assigned", N_("The entry has been credited to the organization's wallet.")},
+    {"bank_ignored", N_("The entry has been taken out of the queue with your note.")},
     {"adjusted", N_("The adjustment has been posted. The new balance is shown below.")},
     {"org_created", N_("The organization has been created. You are now working in it.")},
     {"org_saved", N_("The organization's profile has been saved.")},

@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 19);
+    assert_int_equal(n, 20);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -498,6 +498,13 @@ static void test_provider_iban(void **state)
               "wrong length for IT: 27 expected");
     set_fails("provider.iban", "",
               "--provider-iban: bad value '': expected a valid IBAN: empty");
+    assert_string_equal(c.provider.bic, "BPPIITRRXXX");
+    set_ok(&c, "provider.bic", "DEUTDEFF");
+    assert_string_equal(c.provider.bic, "DEUTDEFF");
+    set_fails("provider.bic", "deutdeff",
+              "--provider-bic: bad value 'deutdeff': expected a BIC: 8 or 11 upper-case letters and digits like BPPIITRRXXX");
+    set_fails("provider.bic", "DEUTDEFF5",
+              "--provider-bic: bad value 'DEUTDEFF5': expected a BIC: 8 or 11 upper-case letters and digits like BPPIITRRXXX");
 }
 
 static void test_set_unknown_key_and_origin(void **state)
