@@ -102,12 +102,20 @@ test('import-statement: matched credits top up the right wallets once; the rest 
   assert.match(again.stdout, /6 entries, 0 credited, 5 duplicates, 0 unmatched, 1 not booked$/m);
   assert.deepEqual(await balances(a), { EUR: 1234, JPY: 1500 });
   assert.deepEqual(await balances(b), { EUR: 500 });
+  // The end-of-day statement repeats the intraday entries under another id:
+  // the bank's own entry references keep them from being credited again.
+  const endOfDay = saldo.run(['import-statement', writeStatement({ id: `EOD-${id}`, entries: [
+    { ref: `${id}-1`, amount: '12.34', structured: refA }, { ref: `${id}-2`, amount: '5', text: refB },
+    { ref: `${id}-7`, amount: '1.00', structured: refA }] })]);
+  assert.match(endOfDay.stdout, /3 entries, 1 credited, 2 duplicates, 0 unmatched, 0 not booked$/m);
+  assert.deepEqual(await balances(a), { EUR: 1334, JPY: 1500 });
+  assert.deepEqual(await balances(b), { EUR: 500 });
   assert.equal(count('SELECT count(*) FROM bank_entries WHERE status = \'unmatched\''), queued + 2);
   const lines = await saldo.api('GET', `/api/v1/orgs/${b.org.id}/transactions`, { token: b.token });
   assert.equal(lines.body.transactions.length, 1);
   assert.equal(lines.body.transactions[0].kind, 'topup');
   assert.match(lines.body.transactions[0].reference, /^bank_entry:\d+$/);
-  assert.equal(count(`SELECT count(*) FROM org_audit WHERE org_id = ${a.org.id} AND action = 'payment.received'`), 2);
+  assert.equal(count(`SELECT count(*) FROM org_audit WHERE org_id = ${a.org.id} AND action = 'payment.received'`), 3);
   const mailA = await smtp.waitFor(a.email, (m) => /12\.34/.test(m.subject));
   assert.match(mailA.subject, /We received your bank transfer of €12\.34/);
   assert.match(mailA.text, /\/billing/);

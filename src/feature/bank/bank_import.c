@@ -163,8 +163,12 @@ static bool import_entries(db *d, const app *ap, arena *a, const camt_doc *doc, 
                 n->not_booked++;
                 continue;
             }
-            const char *key = e->ref[0] ? arena_printf(a, "%s:%s:%s", st->iban, st->id, e->ref)
-                                        : arena_printf(a, "%s:%s:#%zu", st->iban, st->id, i + 1);
+            /* The bank's own reference identifies the entry in any statement
+             * (an intraday and an end-of-day statement repeat entries under
+             * other statement ids); without it, its place in this statement. */
+            const char *key = e->ref_from_servicer && e->ref[0] ? arena_printf(a, "%s:%s", st->iban, e->ref)
+                              : e->ref[0] ? arena_printf(a, "%s:%s:%s", st->iban, st->id, e->ref)
+                                          : arena_printf(a, "%s:%s:#%zu", st->iban, st->id, i + 1);
             int64_t org = match(d, e), id;
             if (org < 0 || !record(d, st, e, key, org == 0, &id))
                 return false;

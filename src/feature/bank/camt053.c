@@ -249,7 +249,10 @@ static bool entry(walk *w, const xmlNode *ntry, camt_entry *e, const char *where
         return fail(w, "%s: bad booking date", where);
     if (d)
         snprintf(e->booking_date, sizeof e->booking_date, "%.10s", date);
-    const xmlNode *ref = child(w, ntry, "AcctSvcrRef") ? child(w, ntry, "AcctSvcrRef") : child(w, ntry, "NtryRef");
+    const xmlNode *ref = child(w, ntry, "AcctSvcrRef");
+    e->ref_from_servicer = ref != NULL;
+    if (!ref)
+        ref = child(w, ntry, "NtryRef");
     if (!text(ref, e->ref, sizeof e->ref))
         return fail(w, "%s: entry reference longer than %d bytes", where, CAMT_ID_MAX);
     if (!details(w, ntry, e, where))

@@ -31,6 +31,7 @@ typedef struct camt_entry {
     char currency[4];
     char booking_date[11];        /* YYYY-MM-DD, "" when absent */
     char ref[CAMT_ID_MAX + 1];    /* AcctSvcrRef, else NtryRef, else "" */
+    bool ref_from_servicer;       /* ref is the AcctSvcrRef: the bank's own, unique for the account */
     char remittance[CAMT_TEXT_MAX + 1]; /* unstructured lines and creditor references, space-separated */
     char debtor_name[CAMT_NAME_MAX + 1];
     char debtor_iban[IBAN_SIZE];  /* "" when absent or not an IBAN */

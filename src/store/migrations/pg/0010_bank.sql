@@ -2,8 +2,8 @@
 -- The PostgreSQL twin of migrations/sqlite/0010_bank.sql.
 
 -- One row per entry of an imported camt.053 statement. entry_key is the
--- entry's identity (statement account IBAN, statement id, the bank's entry
--- reference): inserted with ON CONFLICT DO NOTHING, so importing a statement
+-- entry's identity (statement account IBAN and the bank's AcctSvcrRef; without
+-- one, also the statement id with NtryRef or the position): inserted with ON CONFLICT DO NOTHING, so importing a statement
 -- twice adds and credits nothing twice. status: 'credited' (a ledger transfer
 -- "bank:<IBAN>" -> the organization's wallet, transfer_id), 'unmatched' (waits
 -- in the staff queue: debits, credits without a reference) or 'ignored' (staff
