@@ -468,6 +468,19 @@ static const char *config_set_provider_iban(saldo_config *c, const char *v, cons
     return NULL;
 }
 
+static const char *config_set_provider_bic(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, 12);
+    bool ok = len == 0 || len == 8 || len == 11;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = i < 6 ? config_is_upper(v[i]) : config_is_upper(v[i]) || (v[i] >= '0' && v[i] <= '9');
+    if (!ok)
+        return "expected empty or a BIC: 8 or 11 upper-case letters and digits, the first six letters";
+    config_store(c->provider.bic, sizeof c->provider.bic, v, len);
+    return NULL;
+}
+
 static const char *config_set_provider_support_email(saldo_config *c, const char *v,
                                                      const char **detail)
 {
@@ -541,6 +554,8 @@ static const config_key_def config_keys[] = {
      config_set_provider_vat_id, false, CONFIG_FIELD(provider.vat_id)},
     {"provider.iban", "SALDO_PROVIDER_IBAN", "--provider-iban", "IT60X0542811101000000123456",
      config_set_provider_iban, false, CONFIG_FIELD(provider.iban)},
+    {"provider.bic", "SALDO_PROVIDER_BIC", "--provider-bic", "", config_set_provider_bic, false,
+     CONFIG_FIELD(provider.bic)},
     {"provider.support_email", "SALDO_PROVIDER_SUPPORT_EMAIL", "--provider-support-email",
      "support@saldo.example", config_set_provider_support_email, false,
      CONFIG_FIELD(provider.support_email)},

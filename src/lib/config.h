@@ -67,6 +67,7 @@ typedef struct saldo_config {
         char country[3];                        /* ISO 3166-1 alpha-2 */
         char vat_id[CONFIG_VAT_ID_MAX + 1];
         char iban[IBAN_SIZE];                   /* normalized: no spaces, upper case */
+        char bic[12];                           /* "" or 8/11 characters (pain.001 exports) */
         char support_email[CONFIG_MAIL_FROM_MAX + 1]; /* shown on the support page */
         char support_phone[CONFIG_PHONE_MAX + 1];     /* "" = no phone line */
     } provider;
