@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { checkAnswer } from './lib/schema.mjs';
 
 let saldo;
 let smtp;
@@ -245,4 +246,30 @@ test('rights: another organization and a member without billing get 404; custome
   assert.equal((await withdraw(member, { amount: eur(100), destination: bank })).status, 404);
   assert.equal((await saldo.api('GET', '/api/v1/staff/withdrawals', { token: owner.token })).status, 401);
   assert.equal(await balance(owner), 900);
+});
+
+test('answers match the OpenAPI document', async () => {
+  const doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
+  const conforms = (method, template, answer) =>
+    assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
+  const u = await funded(1000);
+  const base = '/api/v1/orgs/{org_id}/withdrawals';
+  const created = await withdraw(u, { amount: eur(100), destination: bank });
+  conforms('POST', base, created);
+  conforms('POST', base, await withdraw(u, { amount: eur(100), destination: { ...bank, iban: 'IT00' } }));
+  conforms('POST', base, await withdraw(u, { amount: eur(5000), destination: bank }));
+  const paypal = await withdraw(u, { amount: eur(100), destination: { method: 'paypal', email: 'a@example.test' } });
+  conforms('POST', base, paypal);
+  conforms('GET', base, await saldo.api('GET', `/api/v1/orgs/${u.org.id}/withdrawals`, { token: u.token }));
+  conforms('GET', `${base}/{withdrawal_id}`, await saldo.api('GET', `/api/v1/orgs/${u.org.id}/withdrawals/${created.body.id}`, { token: u.token }));
+  conforms('GET', `${base}/{withdrawal_id}`, await saldo.api('GET', `/api/v1/orgs/${u.org.id}/withdrawals/999999`, { token: u.token }));
+  conforms('POST', `${base}/{withdrawal_id}/cancel`, await saldo.api('POST', `/api/v1/orgs/${u.org.id}/withdrawals/${paypal.body.id}/cancel`, { token: u.token }));
+  conforms('POST', `${base}/{withdrawal_id}/cancel`, await saldo.api('POST', `/api/v1/orgs/${u.org.id}/withdrawals/${paypal.body.id}/cancel`, { token: u.token }));
+  conforms('GET', '/api/v1/staff/withdrawals', await saldo.api('GET', '/api/v1/staff/withdrawals?status=pending', { token: staff.token }));
+  conforms('POST', '/api/v1/staff/withdrawals/{withdrawal_id}/reject', await staffPost(`withdrawals/${created.body.id}/reject`, {}));
+  conforms('POST', '/api/v1/staff/withdrawals/{withdrawal_id}/approve', await staffPost(`withdrawals/${created.body.id}/approve`));
+  conforms('POST', '/api/v1/staff/withdrawals/{withdrawal_id}/paid', await staffPost(`withdrawals/${created.body.id}/paid`, { transaction_id: 'x' }));
+  conforms('POST', '/api/v1/staff/credit-transfer-exports', await exportEur());
+  conforms('POST', '/api/v1/staff/credit-transfer-exports', await exportEur());
+  conforms('GET', '/api/v1/staff/credit-transfer-exports', await saldo.api('GET', '/api/v1/staff/credit-transfer-exports', { token: staff.token }));
 });
