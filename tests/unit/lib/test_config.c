@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 19);
+    assert_int_equal(n, 20);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -498,6 +498,27 @@ static void test_provider_iban(void **state)
               "wrong length for IT: 27 expected");
     set_fails("provider.iban", "",
               "--provider-iban: bad value '': expected a valid IBAN: empty");
+}
+
+static void test_provider_bic(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.provider.bic, "");
+    set_ok(&c, "provider.bic", "BPMOIT22");
+    assert_string_equal(c.provider.bic, "BPMOIT22");
+    set_ok(&c, "provider.bic", "BPMOIT22XXX");
+    assert_string_equal(c.provider.bic, "BPMOIT22XXX");
+    set_ok(&c, "provider.bic", "");
+    assert_string_equal(c.provider.bic, "");
+    const char *bad[] = {"BPMOIT2", "bpmoit22", "BPM0IT22", "BPMOIT22XX", "BPMOIT22XXXX"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "--provider-bic: bad value '%s': expected empty or a BIC: 8 or 11 upper-case "
+                 "letters and digits, the first six letters", bad[i]);
+        set_fails("provider.bic", bad[i], msg);
+    }
 }
 
 static void test_set_unknown_key_and_origin(void **state)
@@ -1008,6 +1029,7 @@ int main(void)
         cmocka_unit_test(test_provider_codes),
         cmocka_unit_test(test_terms_version),
         cmocka_unit_test(test_provider_iban),
+        cmocka_unit_test(test_provider_bic),
         cmocka_unit_test(test_set_unknown_key_and_origin),
         cmocka_unit_test(test_ini_full_file),
         cmocka_unit_test(test_ini_quoting),
