@@ -248,6 +248,19 @@ test('rights: another organization and a member without billing get 404; custome
   assert.equal(await balance(owner), 900);
 });
 
+test('a cancel and an approval at the same moment: exactly one wins, the money is counted once', async () => {
+  for (let round = 0; round < 5; round++) {
+    const u = await funded(1000);
+    const w = (await withdraw(u, { amount: eur(400), destination: bank })).body;
+    const [cancel, approve] = await Promise.all([
+      saldo.api('POST', `/api/v1/orgs/${u.org.id}/withdrawals/${w.id}/cancel`, { token: u.token }),
+      staffPost(`withdrawals/${w.id}/approve`),
+    ]);
+    assert.deepEqual([cancel.status, approve.status].sort(), [200, 409], `${cancel.text} ${approve.text}`);
+    assert.equal(await balance(u), cancel.status === 200 ? 1000 : 600);
+  }
+});
+
 test('answers match the OpenAPI document', async () => {
   const doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
   const conforms = (method, template, answer) =>

@@ -68,23 +68,28 @@ static bool insert_export(http_request *r, const char *code, int n, int64_t tota
     return ok;
 }
 
-/* Marks w exported in export_id and moves its money to the bank. */
+/* Marks w exported in export_id (guarded: a concurrent export or decision
+ * makes it fail, and the caller rolls back), then moves its money to the bank. */
 static bool export_one(http_request *r, const wd_row *w, int64_t export_id)
 {
     int64_t transfer_id;
-    const char *bank = arena_printf(r->a, "bank:%s", r->app->cfg->provider.iban);
-    if (!wd_payout(r, w, bank, &transfer_id))
-        return false;
     db_stmt *s = db_prepare(r->db,
-        "UPDATE withdrawals SET status = 'exported', export_id = $1, payout_transfer_id = $2, updated_at = $3"
-        " WHERE id = $4 AND status = 'approved' AND export_id IS NULL");
+        "UPDATE withdrawals SET status = 'exported', export_id = $1, updated_at = $2"
+        " WHERE id = $3 AND status = 'approved' AND export_id IS NULL");
     if (!s)
         return false;
     db_bind_int64(s, 1, export_id);
-    db_bind_int64(s, 2, transfer_id);
-    db_bind_int64(s, 3, (int64_t)time(NULL));
-    db_bind_int64(s, 4, w->id);
-    return db_exec1(s) == DB_DONE && db_changes(r->db) == 1 && wd_audit(r, w, "withdrawal.exported", NULL);
+    db_bind_int64(s, 2, (int64_t)time(NULL));
+    db_bind_int64(s, 3, w->id);
+    if (db_exec1(s) != DB_DONE || db_changes(r->db) != 1)
+        return false;
+    const char *bank = arena_printf(r->a, "bank:%s", r->app->cfg->provider.iban);
+    if (!wd_payout(r, w, bank, &transfer_id) ||
+        !(s = db_prepare(r->db, "UPDATE withdrawals SET payout_transfer_id = $1 WHERE id = $2")))
+        return false;
+    db_bind_int64(s, 1, transfer_id);
+    db_bind_int64(s, 2, w->id);
+    return db_exec1(s) == DB_DONE && wd_audit(r, w, "withdrawal.exported", NULL);
 }
 
 /* Writes the file and stores it with its final MsgId. */

@@ -93,20 +93,23 @@ wd_result wd_request(http_request *r, const wd_request_in *in, int64_t *out_id)
     return WD_OK;
 }
 
-/* Moves w from status from to to; false when it was not in from any more. */
-static bool set_status(http_request *r, const wd_row *w, const char *from, const char *to)
+/* Moves w from status from to to: WD_WRONG_STATUS when it was not in from any
+ * more (decided meanwhile by someone else). */
+static wd_result set_status(http_request *r, const wd_row *w, const char *from, const char *to)
 {
     db_stmt *s = db_prepare(r->db,
         "UPDATE withdrawals SET status = $1, updated_at = $2, decided_by = CASE WHEN CAST($3 AS BIGINT) = 0"
         " THEN decided_by ELSE $3 END WHERE id = $4 AND status = $5");
     if (!s)
-        return false;
+        return WD_STORE_ERROR;
     db_bind_text(s, 1, to);
     db_bind_int64(s, 2, (int64_t)time(NULL));
     db_bind_int64(s, 3, r->staff_id);
     db_bind_int64(s, 4, w->id);
     db_bind_text(s, 5, from);
-    return db_exec1(s) == DB_DONE && db_changes(r->db) == 1;
+    if (db_exec1(s) != DB_DONE)
+        return WD_STORE_ERROR;
+    return db_changes(r->db) == 1 ? WD_OK : WD_WRONG_STATUS;
 }
 
 /* Reverses the hold of w and records the reversal. */
@@ -142,9 +145,7 @@ wd_result wd_cancel(http_request *r, int64_t org_id, int64_t id)
     wd_result res = load(r, org_id, id, "pending", &w);
     if (res != WD_OK)
         return res;
-    if (!set_status(r, &w, "pending", "cancelled"))
-        return WD_STORE_ERROR;
-    if ((res = release(r, &w)) != WD_OK)
+    if ((res = set_status(r, &w, "pending", "cancelled")) != WD_OK || (res = release(r, &w)) != WD_OK)
         return res;
     return wd_audit(r, &w, "withdrawal.cancelled", NULL) ? WD_OK : WD_STORE_ERROR;
 }
@@ -156,8 +157,9 @@ wd_result wd_approve(http_request *r, int64_t id)
     wd_result res = load(r, 0, id, "pending", &w);
     if (res != WD_OK)
         return res;
-    if (!set_status(r, &w, "pending", "approved") || !wd_audit(r, &w, "withdrawal.approved", NULL) ||
-        !wd_mail(r, &w, "withdrawal_approved"))
+    if ((res = set_status(r, &w, "pending", "approved")) != WD_OK)
+        return res;
+    if (!wd_audit(r, &w, "withdrawal.approved", NULL) || !wd_mail(r, &w, "withdrawal_approved"))
         return WD_STORE_ERROR;
     return WD_OK;
 }
@@ -169,8 +171,8 @@ wd_result wd_reject(http_request *r, int64_t id, const char *reason)
     wd_result res = load(r, 0, id, "pending", &w);
     if (res != WD_OK)
         return res;
-    if (!set_status(r, &w, "pending", "rejected"))
-        return WD_STORE_ERROR;
+    if ((res = set_status(r, &w, "pending", "rejected")) != WD_OK)
+        return res;
     db_stmt *s = db_prepare(r->db, "UPDATE withdrawals SET reason = $1 WHERE id = $2");
     if (!s)
         return WD_STORE_ERROR;
@@ -194,7 +196,9 @@ wd_result wd_paid(http_request *r, int64_t id, const char *txn)
     if (strcmp(w.method, "paypal") != 0)
         return WD_WRONG_STATUS; /* bank withdrawals leave through an export */
     int64_t transfer_id;
-    if (!set_status(r, &w, "approved", "paid") || !wd_payout(r, &w, "paypal", &transfer_id))
+    if ((res = set_status(r, &w, "approved", "paid")) != WD_OK)
+        return res;
+    if (!wd_payout(r, &w, "paypal", &transfer_id))
         return WD_STORE_ERROR;
     db_stmt *s = db_prepare(r->db, "UPDATE withdrawals SET paypal_txn = $1, payout_transfer_id = $2 WHERE id = $3");
     if (!s)
