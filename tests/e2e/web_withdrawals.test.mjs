@@ -159,4 +159,8 @@ test('back office: approve, reject with a reason, PayPal paid, export and downlo
   assert.match(customer.text, /Rejected<\/span> <span class="muted">holder mismatch/);
   assert.match(customer.text, /Paid/);
   assert.equal((await u.web.get('/staff/withdrawals')).headers.get('location'), '/staff/login');
+  const audit = await web.get('/staff/audit');
+  assert.match(audit.text, /Withdrawal rejected/);
+  assert.match(audit.text, /holder mismatch/);
+  assert.match(audit.text, /Credit-transfer file created/);
 });

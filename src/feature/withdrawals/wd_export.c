@@ -89,7 +89,7 @@ static bool export_one(http_request *r, const wd_row *w, int64_t export_id)
         return false;
     db_bind_int64(s, 1, transfer_id);
     db_bind_int64(s, 2, w->id);
-    return db_exec1(s) == DB_DONE && wd_audit(r, w, "withdrawal.exported", NULL);
+    return db_exec1(s) == DB_DONE && wd_audit(r, w, "withdrawal.exported", NULL, NULL);
 }
 
 /* Writes the file and stores it with its final MsgId. */

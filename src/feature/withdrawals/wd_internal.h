@@ -20,9 +20,10 @@ typedef struct wd_row {
 int wd_get(http_request *r, int64_t org_id, int64_t id, wd_row *out);
 /* The row as the API shows it. */
 json_t *wd_row_json(http_request *r, const wd_row *w);
-/* Writes action to the organization's audit log and, when staff acts, to the
- * staff audit log; text (may be NULL) is a reason or a transaction id. */
-bool wd_audit(http_request *r, const wd_row *w, const char *action, const char *text);
+/* Writes action to the organization's audit log and, when staff act, to the
+ * staff audit log; the detail holds the withdrawal's id, amount and method,
+ * plus key: text when key is not NULL ("reason", "paypal_transaction"). */
+bool wd_audit(http_request *r, const wd_row *w, const char *action, const char *key, const char *text);
 /* Queues mail template name about w to the billing notification address. */
 bool wd_mail(http_request *r, const wd_row *w, const char *name);
 /* Posts withdrawals_payable -> the system account to_code for w. */

@@ -87,7 +87,7 @@ wd_result wd_request(http_request *r, const wd_request_in *in, int64_t *out_id)
     if (!insert_row(r, in, transfer_id, out_id))
         return WD_STORE_ERROR;
     wd_row w;
-    if (wd_get(r, in->org_id, *out_id, &w) != 1 || !wd_audit(r, &w, "withdrawal.requested", NULL) ||
+    if (wd_get(r, in->org_id, *out_id, &w) != 1 || !wd_audit(r, &w, "withdrawal.requested", NULL, NULL) ||
         !wd_mail(r, &w, "withdrawal_requested"))
         return WD_STORE_ERROR;
     return WD_OK;
@@ -147,7 +147,7 @@ wd_result wd_cancel(http_request *r, int64_t org_id, int64_t id)
         return res;
     if ((res = set_status(r, &w, "pending", "cancelled")) != WD_OK || (res = release(r, &w)) != WD_OK)
         return res;
-    return wd_audit(r, &w, "withdrawal.cancelled", NULL) ? WD_OK : WD_STORE_ERROR;
+    return wd_audit(r, &w, "withdrawal.cancelled", NULL, NULL) ? WD_OK : WD_STORE_ERROR;
 }
 
 wd_result wd_approve(http_request *r, int64_t id)
@@ -159,7 +159,7 @@ wd_result wd_approve(http_request *r, int64_t id)
         return res;
     if ((res = set_status(r, &w, "pending", "approved")) != WD_OK)
         return res;
-    if (!wd_audit(r, &w, "withdrawal.approved", NULL) || !wd_mail(r, &w, "withdrawal_approved"))
+    if (!wd_audit(r, &w, "withdrawal.approved", NULL, NULL) || !wd_mail(r, &w, "withdrawal_approved"))
         return WD_STORE_ERROR;
     return WD_OK;
 }
@@ -181,7 +181,7 @@ wd_result wd_reject(http_request *r, int64_t id, const char *reason)
     if (db_exec1(s) != DB_DONE || (res = release(r, &w)) != WD_OK)
         return res == WD_OK ? WD_STORE_ERROR : res;
     w.reason = reason;
-    if (!wd_audit(r, &w, "withdrawal.rejected", reason) || !wd_mail(r, &w, "withdrawal_rejected"))
+    if (!wd_audit(r, &w, "withdrawal.rejected", "reason", reason) || !wd_mail(r, &w, "withdrawal_rejected"))
         return WD_STORE_ERROR;
     return WD_OK;
 }
@@ -208,7 +208,7 @@ wd_result wd_paid(http_request *r, int64_t id, const char *txn)
     db_bind_int64(s, 3, w.id);
     if (db_exec1(s) != DB_DONE)
         return WD_STORE_ERROR;
-    return wd_audit(r, &w, "withdrawal.paid", txn) ? WD_OK : WD_STORE_ERROR;
+    return wd_audit(r, &w, "withdrawal.paid", "paypal_transaction", txn) ? WD_OK : WD_STORE_ERROR;
 }
 
 bool wd_payout(http_request *r, const wd_row *w, const char *to_code, int64_t *transfer_id)
@@ -229,11 +229,13 @@ bool wd_payout(http_request *r, const wd_row *w, const char *to_code, int64_t *t
     return ledger_post(r->db, &t, transfer_id) == LEDGER_OK;
 }
 
-bool wd_audit(http_request *r, const wd_row *w, const char *action, const char *text)
+bool wd_audit(http_request *r, const wd_row *w, const char *action, const char *key, const char *text)
 {
-    json_t *detail = json_pack("{s:I, s:o, s:s, s:s?}", "withdrawal_id", (json_int_t)w->id, "amount",
+    json_t *detail = json_pack("{s:I, s:o, s:s}", "withdrawal_id", (json_int_t)w->id, "amount",
                                jout_money(money_make(w->amount_minor, currency_find(w->currency)), "en"),
-                               "method", w->method, "text", text);
+                               "method", w->method);
+    if (key)
+        json_object_set_new(detail, key, json_string(text));
     char *s = json_dumps(detail, JSON_COMPACT);
     json_decref(detail);
     assert(s); /* out of memory */
