@@ -65,6 +65,26 @@ test('a bank withdrawal holds the amount at once and mails the billing address',
   assert.match(mail.text, /DE89370400440532013000/);
 });
 
+test('the mails go to the billing notification address, in the administrator\'s language', async () => {
+  const u = await signUp(saldo, { language: 'it' });
+  assert.equal((await credit(u.org, 5000)).status, 201);
+  const billingTo = `conti${Date.now()}@example.test`;
+  const put = await saldo.api('PUT', `/api/v1/orgs/${u.org.id}/notification-addresses`,
+    { token: u.token, body: { billing: billingTo, support: null, abuse: null, status: null } });
+  assert.equal(put.status, 200, put.text);
+  const r = await withdraw(u, { amount: eur(1234), destination: bank });
+  assert.equal(r.status, 201, r.text);
+  const w = r.body;
+  const asked = await smtp.waitFor(billingTo, (m) => m.subject.includes(w.reference));
+  assert.match(asked.subject, /^Prelievo SALDO-W-\d+ richiesto: 12,34 €$/);
+  assert.match(asked.text, /DE89370400440532013000 \(Mario Rossi & Figli <srl>\)/);
+  assert.equal((await staffPost(`withdrawals/${w.id}/approve`)).status, 200);
+  const ok = await smtp.waitFor(billingTo, (m) => /approvato/.test(m.subject) && m.subject.includes(w.reference));
+  assert.match(ok.text, /\/billing\/withdrawals/);
+  assert.equal(smtp.messages().filter((m) => m.to.includes(u.email) && m.subject.includes(w.reference)).length, 0,
+    'not to the administrator when a billing address is set');
+});
+
 test('bad input is 422 naming the field and changes nothing', async () => {
   const u = await funded(1000);
   const before = count('SELECT COUNT(*) FROM withdrawals');
@@ -84,6 +104,12 @@ test('bad input is 422 naming the field and changes nothing', async () => {
     assert.equal(r.body.error.field, field, r.text);
     assert.equal(r.body.error.code, code, r.text);
   }
+  assert.equal((await credit(u.org, 500, 'USD')).status, 201);
+  const usd = await withdraw(u, { amount: { currency: 'USD', minor: 100 }, destination: bank });
+  assert.equal(usd.status, 422, 'a bank withdrawal is a SEPA transfer: EUR only');
+  assert.equal(usd.body.error.field, 'amount');
+  assert.match(usd.body.error.message, /EUR only/);
+  assert.equal(await balance(u, 'USD'), 500);
   assert.equal(await balance(u), 1000);
   assert.equal(count('SELECT COUNT(*) FROM withdrawals'), before);
   const noKey = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/withdrawals`,
@@ -165,7 +191,8 @@ test('PayPal: approve, then paid with the transaction id; the money leaves to th
 });
 
 test('pain.001 export: every approved bank withdrawal once, well-formed, with every required element', async () => {
-  // Nothing else waits: earlier tests left only pending or paid ones.
+  // Nothing else waits: earlier tests' approved ones go into an export of their own, pending ones are rejected.
+  await exportEur();
   for (const x of (await saldo.api('GET', '/api/v1/staff/withdrawals?status=pending', { token: staff.token })).body.withdrawals) {
     assert.equal((await staffPost(`withdrawals/${x.id}/reject`, { reason: 'clean slate' })).status, 200);
   }

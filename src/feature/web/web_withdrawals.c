@@ -171,10 +171,10 @@ static void post_withdrawal(http_request *r)
         web_flash(r, "withdrawal_requested");
         return http_redirect(r, "/billing/withdrawals");
     }
-    if (res == WD_NO_WALLET || res == WD_INSUFFICIENT_FUNDS) {
+    if (res == WD_NO_WALLET || res == WD_INSUFFICIENT_FUNDS || res == WD_BANK_NOT_EUR) {
         db_rollback(r->db);
-        json_object_set_new(errors, "amount", json_string(res == WD_NO_WALLET
-            ? _("Choose a currency you have a balance in.")
+        json_object_set_new(errors, "amount", json_string(res == WD_NO_WALLET ? _("Choose a currency you have a balance in.")
+            : res == WD_BANK_NOT_EUR ? _("Bank withdrawals are paid by SEPA credit transfer, in euro only: choose PayPal for other currencies.")
             : _("Your balance is less than that: nothing has been withdrawn.")));
         return page(r, org, 422, posted_values(&f), errors);
     }

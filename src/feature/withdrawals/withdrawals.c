@@ -80,6 +80,8 @@ wd_result wd_request(http_request *r, const wd_request_in *in, int64_t *out_id)
 {
     assert(db_in_tx(r->db) && r->user_id > 0 && in->org_id > 0 && in->amount.minor > 0);
     assert(strcmp(in->method, "bank") == 0 ? *in->iban && *in->holder : *in->paypal_email != '\0');
+    if (!strcmp(in->method, "bank") && strcmp(in->amount.cur->code, "EUR"))
+        return WD_BANK_NOT_EUR; /* the export could never pay it */
     int64_t transfer_id;
     wd_result res = hold(r, in, &transfer_id);
     if (res != WD_OK)

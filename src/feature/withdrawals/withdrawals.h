@@ -34,6 +34,7 @@ enum {
 typedef enum {
     WD_OK,
     WD_NO_WALLET,          /* the organization has no wallet in that currency */
+    WD_BANK_NOT_EUR,       /* bank withdrawals are SEPA credit transfers: EUR only */
     WD_INSUFFICIENT_FUNDS,
     WD_KEY_CONFLICT,       /* the ledger key was used for another transfer */
     WD_NOT_FOUND,

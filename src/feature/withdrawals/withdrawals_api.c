@@ -34,6 +34,9 @@ static void answer_result(http_request *r, wd_result res)
     switch (res) {
     case WD_NO_WALLET:
         return fail(r, 422, "invalid_field", "amount: the organization has no balance in that currency", "amount");
+    case WD_BANK_NOT_EUR:
+        return fail(r, 422, "invalid_field", "amount: bank withdrawals are SEPA credit transfers, in EUR only",
+                    "amount");
     case WD_INSUFFICIENT_FUNDS:
         return fail(r, 422, "insufficient_funds", "amount: the balance holds less than that", "amount");
     case WD_KEY_CONFLICT:
