@@ -25,6 +25,7 @@
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
+#include "feature/withdrawals/withdrawals.h"
 #include "render/i18n.h"
 
 extern const embedded_file templates_embedded[];
@@ -87,6 +88,7 @@ void app_routes(app *a)
     members_routes(&a->routes);
     orders_routes(&a->routes);
     staff_routes(&a->routes);
+    withdrawals_routes(&a->routes);
     catalog_routes(&a->routes);
     services_routes(&a->routes);
     services_staff_routes(&a->routes);

@@ -17,7 +17,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
+import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { addCategory, addProduct, addService, insertId } from './lib/catalog_fixture.mjs';
 
 let smtp;
@@ -62,9 +62,21 @@ before(async () => {
     body: { items: [{ product_id: product, period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' },
   });
   assert.equal(order.status, 201, order.text);
+  // A withdrawal (of a staff credit) for .../withdrawals/{withdrawal_id}.
+  const staff = await staffLogin(saldo);
+  const credit = await saldo.api('POST', `/api/v1/staff/orgs/${admin.org.id}/adjustments`, {
+    token: staff.token, headers: { 'Idempotency-Key': 'matrix-credit' },
+    body: { amount: { currency: 'EUR', minor: 1000 }, reason: 'matrix credit' },
+  });
+  assert.equal(credit.status, 201, credit.text);
+  const withdrawal = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/withdrawals`, {
+    token: admin.token, headers: { 'Idempotency-Key': 'matrix-withdrawal' },
+    body: { amount: { currency: 'EUR', minor: 100 }, destination: { method: 'paypal', email: 'matrix@example.test' } },
+  });
+  assert.equal(withdrawal.status, 201, withdrawal.text);
   who = {
     admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id,
-    orderId: order.body.order.id, serviceId,
+    orderId: order.body.order.id, serviceId, withdrawalId: withdrawal.body.id,
   };
 });
 after(async () => {
@@ -85,7 +97,7 @@ function orgOperations() {
 }
 
 /** The template with real values: the organization, its administrator as the
- * member acted on, its pending invitation, its billing address, its service, its order,
+ * member acted on, its pending invitation, its billing address, its service, its order, its withdrawal,
  * and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
@@ -95,6 +107,7 @@ function url(template) {
     if (name === 'address_id') return who.addressId;
     if (name === 'service_id') return who.serviceId;
     if (name === 'order_id') return who.orderId;
+    if (name === 'withdrawal_id') return who.withdrawalId;
     return '1';
   });
 }

@@ -152,6 +152,8 @@ void web_staff_discounts_routes(router *rt);
  * for the partial staff/org_credits of the organization's page. */
 json_t *web_staff_credits(http_request *r, int64_t org_id);
 void web_renewals_routes(router *rt);
+void web_withdrawals_routes(router *rt);
+void web_staff_withdrawals_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

@@ -222,6 +222,12 @@ static const char *action_label(http_request *r, const char *action)
         {"service.claimed", N_("Service claimed")},
         {"credit.grant", N_("Free credit granted by staff")},
         {"credit.revoke", N_("Free credit revoked by staff")},
+        {"withdrawal.requested", N_("Withdrawal requested")},
+        {"withdrawal.cancelled", N_("Withdrawal cancelled")},
+        {"withdrawal.approved", N_("Withdrawal approved")},
+        {"withdrawal.rejected", N_("Withdrawal rejected")},
+        {"withdrawal.paid", N_("Withdrawal paid (PayPal)")},
+        {"withdrawal.exported", N_("Withdrawal exported to the bank")},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(labels[i].action, action))

@@ -130,6 +130,11 @@ static const struct {
     {"catalog.product.unretire", N_("Product back on sale")},
     {"catalog.reseller.set", N_("Reseller discounts set")},
     {"catalog.reseller.unset", N_("No longer a reseller")},
+    {"withdrawal.approved", N_("Withdrawal approved")},
+    {"withdrawal.rejected", N_("Withdrawal rejected")},
+    {"withdrawal.paid", N_("Withdrawal paid (PayPal)")},
+    {"withdrawal.exported", N_("Withdrawal exported to the bank")},
+    {"credit_transfer.export", N_("Credit-transfer file created")},
 };
 
 static const char *action_label(http_request *r, const char *action)

@@ -503,8 +503,16 @@ static void test_provider_iban(void **state)
     assert_string_equal(c.provider.bic, "DEUTDEFF");
     set_fails("provider.bic", "deutdeff",
               "--provider-bic: bad value 'deutdeff': expected a BIC: 8 or 11 upper-case letters and digits like BPPIITRRXXX");
-    set_fails("provider.bic", "DEUTDEFF5",
-              "--provider-bic: bad value 'DEUTDEFF5': expected a BIC: 8 or 11 upper-case letters and digits like BPPIITRRXXX");
+    set_ok(&c, "provider.bic", "BPMOIT22XXX");
+    assert_string_equal(c.provider.bic, "BPMOIT22XXX");
+    const char *bad[] = {"deutdeff", "DEUTDEFF5", "BPMOIT2", "BPM0IT22", "BPMOIT22XXXX", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "--provider-bic: bad value '%s': expected a BIC: 8 or 11 upper-case letters and digits like BPPIITRRXXX",
+                 bad[i]);
+        set_fails("provider.bic", bad[i], msg);
+    }
 }
 
 static void test_set_unknown_key_and_origin(void **state)
