@@ -17,6 +17,7 @@ static const struct {
     {"ledger", cmd_ledger, "ledger verify: recompute every balance from the transfers"},
     {"import-rates", cmd_import_rates, "import ECB euro reference rates from an XML file"},
     {"billing-run", cmd_billing_run, "renew due services, send reminders, suspend and terminate expired ones"},
+    {"gateway-sandbox", cmd_gateway_sandbox, "a sandbox payment gateway (hosted pages, test cards, webhooks)"},
     {"staff", cmd_staff, "staff add --email E: create a staff account (password on stdin)"},
 };
 
@@ -24,7 +25,7 @@ static int usage(FILE *out)
 {
     fputs("usage: saldo <command> [options]\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].summary);
     fputs("\nrun 'saldo <command> --help' for the options of one command\n", out);
     return out == stdout ? 0 : 2;
 }
