@@ -43,6 +43,10 @@ static bool read_create(http_request *r, create_in *in)
         http_error(r, 422, "invalid_method", "a saved payment_method is charged with method \"card\"", "method");
         return false;
     }
+    if (in->save_method && (!strcmp(in->method, "paypal") || !strcmp(in->method, "crypto"))) {
+        http_error(r, 422, "invalid_save_method", "only cards and wallets can be saved", "save_method");
+        return false;
+    }
     if (!in->return_url)
         in->return_url = "";
     return true;

@@ -60,6 +60,7 @@ test('creating a payment validates its input and changes nothing when refused', 
     [{ return_url: undefined }, 'return_url'],
     [{ method: 'paypal', payment_method: 'pm_x' }, 'method'],
     [{ payment_method: 'pm_nope' }, 'payment_method'],
+    [{ method: 'crypto', save_method: true }, 'save_method'],
   ];
   for (const [over, field] of cases) {
     const r = await newPayment(over);
