@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/currency.h"
+#include "core/money.h"
 #include "http/form.h"
 #include "lib/embedded.h"
 #include "lib/log.h"
@@ -73,8 +75,11 @@ static void today(int *year, int *month)
 
 static json_t *page_data(const gw_payment *p)
 {
-    char amount[64];
-    snprintf(amount, sizeof amount, "%lld minor units", (long long)p->amount_minor);
+    char amount[MONEY_FORMAT_BYTES_MAX];
+    money m = money_make(p->amount_minor, currency_find(p->currency));
+    assert(m.cur);
+    if (money_format(m, "en", amount, sizeof amount) != MONEY_OK)
+        snprintf(amount, sizeof amount, "%s %lld (minor units)", p->currency, (long long)p->amount_minor);
     json_t *d = json_pack("{s:s, s:s, s:I, s:s, s:b, s:b}", "id", p->id, "currency", p->currency, "minor",
                           (json_int_t)p->amount_minor, "amount", amount, "wallet_only", !strcmp(p->method, "wallet"),
                           "save_method", p->save_method);
