@@ -5,7 +5,6 @@
 #include "gateway/gw_card.h"
 
 #include <assert.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "http/json_in.h"
@@ -69,6 +68,7 @@ static bool saved_behavior(db *d, const char *token, const char *customer, gw_ca
 
 static bool insert_payment(db *d, const char *id, const create_in *in)
 {
+    assert(db_in_tx(d) && in->amount.cur && in->amount.minor > 0 && in->amount.minor <= GW_AMOUNT_MINOR_MAX);
     db_stmt *s = db_prepare(d, "INSERT INTO gw_payments (id, method, customer, return_url, currency, amount_minor,"
                                " status, save_method, payment_method, created, updated)"
                                " VALUES ($1, $2, $3, $4, $5, $6, 'requires_action', $7, $8, $9, $9)");
@@ -89,6 +89,7 @@ static bool insert_payment(db *d, const char *id, const create_in *in)
 /* Off-session charge of a saved card: decided at once. */
 static bool charge_saved(db *d, arena *a, const char *id, gw_card_behavior b)
 {
+    assert(db_in_tx(d) && b < GW_CARD_BEHAVIOR_COUNT);
     if (b == GW_CARD_SUCCEEDS)
         return gw_payment_set_status(d, a, id, "succeeded", NULL);
     return gw_payment_set_status(d, a, id, "failed",

@@ -7,11 +7,9 @@
 #include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "http/json_in.h"
-#include "http/json_out.h"
 
 gw_config gw_cfg;
 
