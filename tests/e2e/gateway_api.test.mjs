@@ -81,6 +81,9 @@ test('Idempotency-Key: a retry gets the same payment, another body with the key 
   assert.equal(b.status, 201);
   assert.equal(b.body.id, a.body.id);
   assert.equal(b.headers.get('idempotent-replayed'), 'true');
+  const racing = await Promise.all(Array.from({ length: 8 }, () => gw.api('POST', '/v1/payments', { body, idem: 'race-key' })));
+  assert.deepEqual(racing.map((r) => r.status), Array(8).fill(201));
+  assert.equal(new Set(racing.map((r) => r.body.id)).size, 1, 'concurrent retries create one payment');
   const c = await gw.api('POST', '/v1/payments', { body: { ...body, amount: eur(701) }, idem: 'same-key' });
   assert.equal(c.status, 422);
   assert.equal(c.body.error.code, 'idempotency_key_reused');
@@ -282,4 +285,23 @@ test('events: listed in order, paged with after; webhooks signed, retried after 
   await hook.waitFor((rs) => rs.length > n, 're-sent event');
   assert.equal(JSON.parse(hook.received[n].body).id, ev.id);
   assert.equal((await gw.api('POST', '/v1/sandbox/events/evt_nope/resend')).status, 404);
+});
+
+test('undelivered webhooks survive a restart of the gateway', async () => {
+  const down = await startReceiver({ fail: 1000 });
+  let g = await startGateway({ webhookUrl: down.url });
+  const p = (await g.api('POST', '/v1/payments', { body: { amount: eur(42), method: 'paypal', customer: 'c', return_url: 'http://x/' } })).body;
+  await down.waitFor((rs) => rs.length >= 2, 'failed attempts');
+  await g.stop({ keep: true });
+  down.setFailures(0);
+  g = await startGateway({ webhookUrl: down.url, dir: g.dir });
+  try {
+    const rs = await down.waitFor((all) => all.some((r) => r.answered === 200), 'delivery after the restart');
+    const ok = rs.find((r) => r.answered === 200);
+    assert.equal(JSON.parse(ok.body).data.id, p.id);
+    assert.ok(verifySignature(ok.headers['saldo-signature'], ok.body));
+  } finally {
+    await g.stop();
+    await down.close();
+  }
 });

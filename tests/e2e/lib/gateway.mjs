@@ -40,6 +40,8 @@ export async function startReceiver({ fail = 0, failStatus = 500 } = {}) {
       }
       throw new Error(`timed out waiting for ${what}: ${JSON.stringify(received.map((r) => r.body))}`);
     },
+    /** From now on, answer the next n requests with failStatus. */
+    setFailures(n) { failures = n; },
     close: () => new Promise((r) => srv.close(r)),
   };
 }
@@ -52,9 +54,10 @@ export function verifySignature(header, body, secret = WEBHOOK_SECRET) {
   return crypto.timingSafeEqual(Buffer.from(want), Buffer.from(m[2]));
 }
 
-export async function startGateway({ webhookUrl, args = [] } = {}) {
+/** The gateway on a free port; `dir` reuses the store of a gateway stopped with {keep: true}. */
+export async function startGateway({ webhookUrl, args = [], dir: reuse } = {}) {
   const port = await freePort();
-  const dir = tempDir('saldo-gw-');
+  const dir = reuse || tempDir('saldo-gw-');
   const url = `http://127.0.0.1:${port}`;
   const db = `sqlite:${path.join(dir, 'gateway.db')}`;
   const proc = spawn(SALDO_BIN, ['gateway-sandbox', '--listen', `127.0.0.1:${port}`, '--database', db,
@@ -99,11 +102,11 @@ export async function startGateway({ webhookUrl, args = [] } = {}) {
       const res = await fetch(url + p, { redirect: 'manual' });
       return { status: res.status, location: res.headers.get('location'), text: await res.text() };
     },
-    /** SIGTERM: it must exit 0. */
-    async stop() {
+    /** SIGTERM: it must exit 0. {keep: true} keeps the store for a restart. */
+    async stop({ keep = false } = {}) {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const { code, signal } = await exited;
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
       if (code !== 0) throw new Error(`gateway exited ${code ?? signal} on SIGTERM:\n${log.slice(-4000)}`);
       if (/ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:/.test(log)) {
         throw new Error(`sanitizer report:\n${log.slice(-8000)}`);
