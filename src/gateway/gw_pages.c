@@ -21,6 +21,7 @@
 #include "render/template.h"
 
 extern const embedded_file gateway_templates[];
+extern const embedded_file gateway_static[];
 
 /* Compiled once at startup, read-only afterwards (like configuration). */
 static tmpl_set *pages;
@@ -320,8 +321,17 @@ static void challenge_post(http_request *r)
     http_redirect(r, again ? arena_printf(r->a, "/pay/%s/3ds?wrong=1", p.id) : arena_printf(r->a, "/pay/%s", p.id));
 }
 
+static void stylesheet(http_request *r)
+{
+    const embedded_file *f = &gateway_static[0];
+    assert(f->name && !strcmp(f->name, "gateway.css"));
+    http_add_header(r, "Cache-Control", "public, max-age=3600");
+    http_text(r, 200, "text/css; charset=utf-8", f->data, f->len);
+}
+
 void gw_page_routes(router *rt)
 {
+    router_add(rt, "GET", "/gateway.css", stylesheet, ROUTE_PUBLIC);
     router_add(rt, "GET", "/pay/{id}", pay_show, ROUTE_PAGE);
     router_add(rt, "POST", "/pay/{id}", pay_post, ROUTE_PAGE);
     router_add(rt, "GET", "/pay/{id}/3ds", challenge_show, ROUTE_PAGE);
