@@ -13,7 +13,10 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const ecbSample = path.resolve(repo, 'tests/unit/feature/data/eurofxref-daily.sample.xml');
 
 test('every command has --help; unknown commands and options exit 2 with one line', () => {
-  for (const c of ['serve', 'migrate', 'demo', 'ledger', 'import-rates', 'staff']) {
+  const listed = saldoRun(['--help']).stdout.split('\n').filter((l) => /^  [a-z]/.test(l)).map((l) => l.trim().split(' ')[0]);
+  assert.deepEqual(listed, ['serve', 'migrate', 'demo', 'ledger', 'import-rates', 'import-statement', 'billing-run',
+    'gateway-sandbox', 'staff']);
+  for (const c of listed) {
     const r = saldoRun([c, '--help']);
     assert.equal(r.status, 0, c);
     assert.match(r.stdout, new RegExp(`usage: saldo ${c}`));
