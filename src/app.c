@@ -15,6 +15,7 @@
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
 #include "feature/bank/bank.h"
+#include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
 #include "feature/orders/orders.h"
@@ -81,6 +82,7 @@ void app_routes(app *a)
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
     bank_routes(&a->routes);
+    payments_routes(&a->routes);
     orgs_routes(&a->routes);
     addresses_routes(&a->routes);
     renewals_routes(&a->routes);

@@ -523,6 +523,45 @@ static const char *config_set_terms_version(saldo_config *c, const char *v, cons
     return NULL;
 }
 
+/* gateway.url: the gateway's API base, http(s), or nothing (top-ups through
+ * the gateway switched off). */
+static const char *config_set_gateway_url(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_URL_MAX + 1);
+    if (len > 0 && (len > CONFIG_URL_MAX || !config_http_url_ok(v)))
+        return "expected an http:// or https:// URL, or nothing";
+    while (len > 0 && v[len - 1] == '/')
+        len--;
+    config_store(c->gateway.url, sizeof c->gateway.url, v, len);
+    return NULL;
+}
+
+/* The gateway's secrets: 8-255 printable ASCII characters without spaces, or nothing. */
+static const char *config_gateway_secret(char *field, size_t size, const char *v)
+{
+    size_t len = strnlen(v, CONFIG_GATEWAY_SECRET_MAX + 1);
+    bool ok = len == 0 || (len >= CONFIG_GATEWAY_SECRET_MIN && len <= CONFIG_GATEWAY_SECRET_MAX);
+    for (size_t i = 0; ok && i < len; i++)
+        ok = v[i] > 0x20 && v[i] <= 0x7e;
+    if (!ok)
+        return "expected 8 to 255 printable ASCII characters without spaces, or nothing";
+    config_store(field, size, v, len);
+    return NULL;
+}
+
+static const char *config_set_gateway_api_key(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    return config_gateway_secret(c->gateway.api_key, sizeof c->gateway.api_key, v);
+}
+
+static const char *config_set_gateway_webhook_secret(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    return config_gateway_secret(c->gateway.webhook_secret, sizeof c->gateway.webhook_secret, v);
+}
+
 /* ---- the key table ---- */
 
 #define CONFIG_FIELD(f) CONFIG_TEXT, offsetof(saldo_config, f), sizeof(((saldo_config *)0)->f)
@@ -565,6 +604,13 @@ static const config_key_def config_keys[] = {
      CONFIG_FIELD(provider.support_phone)},
     {"terms_version", "SALDO_TERMS_VERSION", "--terms-version", "2026-01", config_set_terms_version, false,
      CONFIG_FIELD(terms_version)},
+    /* The payment gateway (src/feature/payments). */
+    {"gateway.url", "SALDO_GATEWAY_URL", "--gateway-url", "", config_set_gateway_url, false,
+     CONFIG_FIELD(gateway.url)},
+    {"gateway.api_key", "SALDO_GATEWAY_API_KEY", "--gateway-api-key", "", config_set_gateway_api_key, true,
+     CONFIG_FIELD(gateway.api_key)},
+    {"gateway.webhook_secret", "SALDO_GATEWAY_WEBHOOK_SECRET", "--gateway-webhook-secret", "",
+     config_set_gateway_webhook_secret, true, CONFIG_FIELD(gateway.webhook_secret)},
     /* The billing run (src/jobs/billing_run.c). */
     {"renewal_window_days", "SALDO_RENEWAL_WINDOW_DAYS", "--renewal-window-days", "14",
      config_set_renewal_window_days, false, CONFIG_INT, offsetof(saldo_config, renewal_window_days), sizeof(int)},
@@ -728,7 +774,7 @@ typedef struct config_ini {
     size_t err_size;
 } config_ini;
 
-static const char *const config_sections[] = {"provider", "provisioner"};
+static const char *const config_sections[] = {"provider", "provisioner", "gateway"};
 
 static void config_trim(const char **s, size_t *len)
 {

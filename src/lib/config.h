@@ -45,6 +45,8 @@ typedef struct config_provisioner {
     char target[CONFIG_PROVISIONER_TARGET_MAX + 1]; /* absolute path, or http(s) URL */
 } config_provisioner;
 #define CONFIG_TERMS_VERSION_MAX 32     /* "2026-01" and the like */
+#define CONFIG_GATEWAY_SECRET_MIN 8     /* gateway.api_key, gateway.webhook_secret */
+#define CONFIG_GATEWAY_SECRET_MAX 255
 
 typedef struct saldo_config {
     char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
@@ -74,6 +76,11 @@ typedef struct saldo_config {
     config_provisioner provisioners[CONFIG_PROVISIONERS_MAX]; /* provisioner.<name> keys */
     int provisioner_count;
     char terms_version[CONFIG_TERMS_VERSION_MAX + 1]; /* the terms of contract in force */
+    struct {                                    /* the payment gateway (feature/payments) */
+        char url[CONFIG_URL_MAX + 1];           /* "" = card, wallet, PayPal, crypto top-ups off */
+        char api_key[CONFIG_GATEWAY_SECRET_MAX + 1];
+        char webhook_secret[CONFIG_GATEWAY_SECRET_MAX + 1];
+    } gateway;
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;
 

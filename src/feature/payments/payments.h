@@ -1,0 +1,94 @@
+/* payments.h - top-ups of a wallet through the payment gateway (gateway.h).
+ *
+ * A top-up is a row of `payments` (one per organization and Idempotency-Key)
+ * and a payment at the gateway. The wallet is credited only by
+ * payment_sync(): it asks the gateway for the payment (never trusting a
+ * return URL or a webhook's body) and, when the gateway says succeeded for
+ * exactly the amount recorded, posts "gateway:<name>" -> wallet (kind
+ * "topup", idempotency key "payment:<id>") with the status change, the
+ * organization's audit entry "payment.received", the mail to the billing
+ * address and an in-app notification, all in one transaction. The return
+ * page and the webhook (payments_webhook.c) both call it. */
+#ifndef SALDO_PAYMENTS_H
+#define SALDO_PAYMENTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/money.h"
+#include "feature/payments/gateway.h"
+#include "http/router.h"
+
+struct app;
+
+/* ---- methods (payments_methods.c) ---- */
+
+typedef struct payment_method {
+    const char *code;        /* card, wallet, paypal, crypto, bank_transfer */
+    const char *label;       /* English; pages translate */
+    const char *settlement;  /* English: "immediate", "1-3 business days", ... */
+    bool gateway;            /* paid through the gateway (else bank_transfer) */
+} payment_method;
+
+#define PAYMENT_METHOD_COUNT 5
+extern const payment_method payment_methods[PAYMENT_METHOD_COUNT];
+const payment_method *payment_method_find(const char *code);
+/* Whether m may top up in currency for an organization in country (ISO alpha-2). */
+bool payment_method_enabled(const payment_method *m, const char *code, const char *country);
+/* NULL when amount is a top-up amount, else the problem ("amount: ..."). */
+const char *payment_amount_problem(money amount);
+/* The organization's country: its default billing address's, else the provider's. */
+void payment_org_country(db *d, const struct app *ap, int64_t org_id, char out[3]);
+
+/* ---- the stored payment (payments.c) ---- */
+
+#define PAYMENT_STATUS_MAX 15
+
+typedef struct payment {
+    int64_t id, org_id, user_id, transfer_id, created_at, settled_at;
+    char method[16];
+    char status[PAYMENT_STATUS_MAX + 1];
+    money amount;
+    char idem_key[256];
+    char gateway_id[GATEWAY_ID_MAX + 1];        /* "" until the gateway created it */
+    char redirect_url[GATEWAY_URL_MAX + 1];     /* "" when none */
+    char failure_code[GATEWAY_CODE_MAX + 1];
+} payment;
+
+/* 1 found, 0 not, -1 store error. */
+int payment_get(db *d, int64_t id, payment *out);
+int payment_by_gateway_id(db *d, const char *gateway_id, payment *out);
+/* The payment of org under idem_key, created pending when new (*created set).
+ * Inside the caller's write transaction. False on a store error. */
+bool payment_open(db *d, const payment *in, payment *out, bool *created);
+/* Records the gateway's id and redirect URL (once). Own transaction. */
+bool payment_set_gateway(db *d, int64_t id, const gateway_payment *gp);
+/* {"id", "status", "method", "amount", "redirect_url"?, "instructions"?, ...}. */
+json_t *payment_json(db *d, const struct app *ap, const payment *p, const char *lang);
+
+/* 1 when the webhook event was processed before, 0 not, -1 store error. */
+int payment_event_seen(db *d, const char *event_id);
+
+/* Opens the top-up in (org, user, method, amount, idem_key) as *out and, for a
+ * gateway method, creates it at the gateway once. False with the HTTP
+ * *status and error *code (409 the key was used for another top-up, 502
+ * gateway unreachable, 500 store). */
+bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code);
+
+typedef enum { SYNC_OK, SYNC_UNAVAILABLE, SYNC_STORE_ERROR } payment_sync_result;
+/* Asks the gateway for p's state and applies it (crediting once); event_id
+ * and event_type, when not NULL, record a webhook event in the same
+ * transaction. Re-reads p afterwards. */
+payment_sync_result payment_sync(db *d, const struct app *ap, payment *p, const char *event_id,
+                                 const char *event_type);
+
+/* ---- notifications (payments_notify.c) ---- */
+
+/* Queues the mail and the in-app notification of p, succeeded (caller's tx). */
+bool payment_notify(db *d, const struct app *ap, const payment *p);
+
+void payments_routes(router *rt);
+void payments_webhook(http_request *r);
+
+#endif

@@ -1,0 +1,198 @@
+/* payments_api.c - the customer's API of top-ups (members with the billing
+ * right; anyone else gets 404):
+ *   POST /api/v1/orgs/{org_id}/topups            {amount, method} + Idempotency-Key
+ *   GET  /api/v1/orgs/{org_id}/payments
+ *   GET  /api/v1/orgs/{org_id}/payments/{payment_id}
+ * A top-up's row is committed before the gateway is called (no lock is held
+ * over the network); the gateway's own Idempotency-Key "saldo-payment-<id>"
+ * makes a retried or double-clicked request find the same gateway payment. */
+#include "feature/payments/payments.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "feature/bank/bank.h"
+#include "feature/orgs/orgs.h"
+#include "http/idempotency.h"
+#include "http/json_in.h"
+
+#define PAYMENTS_LIST_MAX 100
+
+static bool org_or_404(http_request *r, int64_t *org_id)
+{
+    if (http_param_id(r, "org_id", org_id) && org_user_may(r->db, r->user_id, *org_id, ORG_NEED_BILLING))
+        return true;
+    http_error(r, 404, "not_found", "no such organization", NULL);
+    return false;
+}
+
+static json_t *instructions_json(const app *ap, const payment *p)
+{
+    bank_instructions in;
+    buf epc;
+    buf_init(&epc, 0);
+    bool ok = bank_instructions_get(ap->cfg, p->org_id, p->amount.cur, p->amount.minor, &in, &epc);
+    json_t *j = ok ? json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "beneficiary", in.beneficiary, "iban", in.iban,
+                               "bic", in.bic, "reference", in.reference, "settlement", in.settlement,
+                               "epc_qr_payload", in.sepa ? json_string(buf_cstr(&epc)) : json_null())
+                   : NULL;
+    buf_free(&epc);
+    return j;
+}
+
+json_t *payment_json(db *d, const app *ap, const payment *p, const char *lang)
+{
+    (void)d;
+    const payment_method *m = payment_method_find(p->method);
+    json_t *j = json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)p->id, "status", p->status,
+                          "method", p->method, "amount", jout_money(p->amount, lang), "settlement", m->settlement,
+                          "failure_code", p->failure_code[0] ? json_string(p->failure_code) : json_null(),
+                          "created_at", jout_time(p->created_at),
+                          "settled_at", p->settled_at ? jout_time(p->settled_at) : json_null());
+    if (p->redirect_url[0] && !strcmp(p->status, "pending"))
+        json_object_set_new(j, "redirect_url", json_string(p->redirect_url));
+    if (!m->gateway) {
+        json_t *in = instructions_json(ap, p);
+        if (!in)
+            return json_decref(j), NULL;
+        json_object_set_new(j, "instructions", in);
+    }
+    return j;
+}
+
+/* The body's amount and method, checked against the limits and the table. */
+static bool read_topup(http_request *r, int64_t org_id, payment *in)
+{
+    static const char *const codes[] = {"card", "wallet", "paypal", "crypto", "bank_transfer", NULL};
+    json_t *b;
+    const char *method, *problem;
+    if (!jin_body(r, &b) || !jin_money(r, b, "amount", &in->amount) ||
+        !jin_enum(r, b, "method", JIN_REQUIRED, codes, &method))
+        return false;
+    if ((problem = payment_amount_problem(in->amount)))
+        return http_error(r, 422, "invalid_field", problem, "amount"), false;
+    char country[3];
+    payment_org_country(r->db, r->app, org_id, country);
+    const payment_method *m = payment_method_find(method);
+    if (!payment_method_enabled(m, in->amount.cur->code, country) || (m->gateway && !gateway_get(r->app->cfg)))
+        return http_error(r, 422, "method_not_available",
+                          arena_printf(r->a, "method: %s is not available for %s in %s", method,
+                                       in->amount.cur->code, country), "method"), false;
+    snprintf(in->method, sizeof in->method, "%s", method);
+    return true;
+}
+
+/* Creates the gateway's payment of p (the same one on every retry). */
+static gateway_result start_at_gateway(http_request *r, payment *p)
+{
+    const app *ap = r->app;
+    const gateway *g = gateway_get(ap->cfg);
+    gateway_payment gp;
+    gateway_create c = {
+        .method = p->method,
+        .currency = p->amount.cur->code,
+        .amount_minor = p->amount.minor,
+        .customer = arena_printf(r->a, "org_%" PRId64, p->org_id),
+        .return_url = arena_printf(r->a, "%s/billing/topups/%" PRId64 "/return", ap->cfg->base_url, p->id),
+        .idempotency_key = arena_printf(r->a, "saldo-payment-%" PRId64, p->id),
+    };
+    gateway_result gr = g->create_payment(ap->cfg, &c, &gp);
+    if (gr == GATEWAY_OK && (!payment_set_gateway(r->db, p->id, &gp) || payment_get(r->db, p->id, p) != 1))
+        return GATEWAY_UNAVAILABLE;
+    return gr;
+}
+
+bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code)
+{
+    bool created;
+    *status = 201;
+    *code = NULL;
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK || !payment_open(r->db, in, out, &created) ||
+        db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return *status = 500, *code = "store_error", false;
+    }
+    if (!created && (strcmp(out->method, in->method) || out->amount.cur != in->amount.cur ||
+                     out->amount.minor != in->amount.minor))
+        return *status = 409, *code = "idempotency_conflict", false;
+    if (!payment_method_find(out->method)->gateway || out->gateway_id[0] || strcmp(out->status, "pending"))
+        return true;
+    if (start_at_gateway(r, out) != GATEWAY_OK)
+        return *status = 502, *code = "gateway_unavailable", false;
+    return true;
+}
+
+static void create(http_request *r)
+{
+    payment in = {0}, p;
+    idem k;
+    if (!org_or_404(r, &in.org_id) || !read_topup(r, in.org_id, &in) ||
+        !idem_start(r, arena_printf(r->a, "user:%" PRId64, r->user_id), &k))
+        return;
+    in.user_id = r->user_id;
+    snprintf(in.idem_key, sizeof in.idem_key, "%s", k.key);
+    int status;
+    const char *code;
+    if (!payment_start(r, &in, &p, &status, &code)) {
+        const char *msg = status == 409   ? "the Idempotency-Key was used for another top-up"
+                          : status == 502 ? "the payment gateway cannot be reached; try again with the same key"
+                                          : "the top-up could not be saved";
+        return http_error(r, status, code, msg, NULL);
+    }
+    json_t *j = payment_json(r->db, r->app, &p, r->lang);
+    if (!j)
+        return http_error(r, 500, "configuration_error", "the provider's bank details are incomplete", NULL);
+    http_json(r, 201, json_pack("{s:o}", "payment", j));
+}
+
+static void list(http_request *r)
+{
+    int64_t org_id;
+    if (!org_or_404(r, &org_id))
+        return;
+    db_stmt *s = db_prepare(r->db, "SELECT id FROM payments WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
+    if (!s)
+        return http_error(r, 500, "store_error", "cannot read the payments", NULL);
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, PAYMENTS_LIST_MAX);
+    int64_t ids[PAYMENTS_LIST_MAX];
+    size_t n = 0;
+    while (n < PAYMENTS_LIST_MAX && db_step(s) == DB_ROW)
+        ids[n++] = db_col_int64(s, 0);
+    db_done(s);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        payment p;
+        json_t *j = payment_get(r->db, ids[i], &p) == 1 ? payment_json(r->db, r->app, &p, r->lang) : NULL;
+        if (!j) {
+            json_decref(arr);
+            return http_error(r, 500, "store_error", "cannot read the payments", NULL);
+        }
+        json_array_append_new(arr, j);
+    }
+    http_json(r, 200, json_pack("{s:o}", "payments", arr));
+}
+
+static void get_one(http_request *r)
+{
+    int64_t org_id, id;
+    payment p;
+    if (!org_or_404(r, &org_id))
+        return;
+    if (!http_param_id(r, "payment_id", &id) || payment_get(r->db, id, &p) != 1 || p.org_id != org_id)
+        return http_error(r, 404, "not_found", "no such payment", NULL);
+    json_t *j = payment_json(r->db, r->app, &p, r->lang);
+    if (!j)
+        return http_error(r, 500, "configuration_error", "the provider's bank details are incomplete", NULL);
+    http_json(r, 200, json_pack("{s:o}", "payment", j));
+}
+
+void payments_routes(router *rt)
+{
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/topups", create, ROUTE_USER);
+    router_add(rt, "GET", "/api/v1/orgs/{org_id}/payments", list, ROUTE_USER);
+    router_add(rt, "GET", "/api/v1/orgs/{org_id}/payments/{payment_id}", get_one, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/webhooks/gateway", payments_webhook, ROUTE_PUBLIC);
+}

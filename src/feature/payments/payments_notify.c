@@ -1,0 +1,66 @@
+/* payments_notify.c - telling an organization its top-up arrived: a mail to
+ * the billing notification address (in the first administrator's language)
+ * and an in-app notification, queued in the crediting transaction. */
+#include "feature/payments/payments.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "app.h"
+#include "feature/addresses/addresses.h"
+#include "feature/auth/auth.h"
+#include "feature/orgs/orgs.h"
+#include "lib/arena.h"
+#include "mail/mail_render.h"
+#include "mail/outbox.h"
+
+static bool mail_received(db *d, const app *ap, const payment *p)
+{
+    char to[FIELD_EMAIL_MAX + 1], lang[3] = "en", name[ORG_NAME_MAX + 1], amount[MONEY_FORMAT_BYTES_MAX];
+    int found = notify_address(d, p->org_id, NOTIFY_BILLING, to);
+    if (found <= 0)
+        return found == 0; /* nobody to tell */
+    int64_t admin = org_first_admin(d, p->org_id);
+    if (admin < 0 || (admin > 0 && !auth_user_language(d, admin, lang)) ||
+        !org_name(d, p->org_id, name, sizeof name) ||
+        money_format(p->amount, lang, amount, sizeof amount) != MONEY_OK)
+        return false;
+    arena *a = arena_new();
+    json_t *data = json_pack("{s:s, s:s, s:I, s:s, s:s}", "amount", amount, "org", name,
+                             "payment_id", (json_int_t)p->id, "billing_link",
+                             arena_printf(a, "%s/billing", ap->cfg->base_url), "provider", ap->cfg->provider.name);
+    const char *subject, *body;
+    bool ok = data && mail_render(ap, a, "payment_received", lang, data, &subject, &body) &&
+              outbox_enqueue(d, to, subject, body);
+    json_decref(data);
+    arena_free(a);
+    return ok;
+}
+
+static bool notification_add(db *d, const payment *p)
+{
+    json_t *detail = json_pack("{s:I, s:{s:s, s:I}, s:s}", "payment_id", (json_int_t)p->id, "amount", "currency",
+                               p->amount.cur->code, "minor", (json_int_t)p->amount.minor, "method", p->method);
+    char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+    json_decref(detail);
+    db_stmt *s = text ? db_prepare(d, "INSERT INTO notifications (org_id, kind, detail, created_at)"
+                                      " VALUES ($1, 'payment.received', $2, $3)") : NULL;
+    bool ok = false;
+    if (s) {
+        db_bind_int64(s, 1, p->org_id);
+        db_bind_text(s, 2, text);
+        db_bind_int64(s, 3, (int64_t)time(NULL));
+        ok = db_exec1(s) == DB_DONE;
+    }
+    free(text);
+    return ok;
+}
+
+bool payment_notify(db *d, const app *ap, const payment *p)
+{
+    assert(db_in_tx(d));
+    return notification_add(d, p) && mail_received(d, ap, p);
+}

@@ -1,0 +1,90 @@
+/* payments_webhook.c - POST /api/v1/webhooks/gateway, the gateway's events.
+ *
+ * The Saldo-Signature header (t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>)
+ * is checked in constant time with a tolerance of 5 minutes on t; anything
+ * else is 400 and changes nothing. An event seen before is a no-op 200. The
+ * event's body is never trusted: the payment it names is re-read from the
+ * gateway by payment_sync(), which records the event id in the transaction
+ * that applies the payment's state; the answer is 2xx only after that commit
+ * (a 5xx makes the gateway retry). */
+#include "feature/payments/payments.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+
+#define WEBHOOK_TOLERANCE_S 300
+#define EVENT_ID_MAX 64
+
+/* True when header signs body with secret at a time within the tolerance. */
+static bool signature_ok(const char *header, const char *body, size_t body_len, const char *secret)
+{
+    if (!header || strncmp(header, "t=", 2))
+        return false;
+    char *end;
+    long long t = strtoll(header + 2, &end, 10);
+    if (end == header + 2 || end - header > 14 || strncmp(end, ",v1=", 4) || strlen(end + 4) != 64)
+        return false;
+    long long now = (long long)time(NULL);
+    if (t < now - WEBHOOK_TOLERANCE_S || t > now + WEBHOOK_TOLERANCE_S)
+        return false;
+    unsigned char sent[crypto_auth_hmacsha256_BYTES], want[crypto_auth_hmacsha256_BYTES];
+    size_t n;
+    if (sodium_hex2bin(sent, sizeof sent, end + 4, 64, NULL, &n, NULL) || n != sizeof sent)
+        return false;
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)header + 2, (size_t)(end - header - 2));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, body_len);
+    crypto_auth_hmacsha256_final(&st, want);
+    return sodium_memcmp(sent, want, sizeof want) == 0;
+}
+
+static bool event_id_ok(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '_'))
+            return false;
+    return n >= 1 && n <= EVENT_ID_MAX;
+}
+
+static void answer_sync(http_request *r, payment_sync_result res)
+{
+    if (res == SYNC_UNAVAILABLE)
+        return http_error(r, 503, "gateway_unavailable", "the payment could not be checked with the gateway", NULL);
+    if (res != SYNC_OK)
+        return http_error(r, 500, "store_error", "the event could not be recorded", NULL);
+    http_json(r, 200, json_pack("{s:b}", "received", 1));
+}
+
+void payments_webhook(http_request *r)
+{
+    const char *secret = r->app->cfg->gateway.webhook_secret;
+    if (!secret[0] || !signature_ok(http_header(r, "Saldo-Signature"), r->body, r->body_len, secret))
+        return http_error(r, 400, "bad_signature", "Saldo-Signature is missing, wrong or too old", NULL);
+    json_t *ev = json_loadb(r->body, r->body_len, 0, NULL);
+    const char *id = json_string_value(json_object_get(ev, "id"));
+    const char *type = json_string_value(json_object_get(ev, "type"));
+    const char *object = json_string_value(json_object_get(json_object_get(ev, "data"), "id"));
+    if (!event_id_ok(id) || !type || strlen(type) > EVENT_ID_MAX) {
+        json_decref(ev);
+        return http_error(r, 400, "bad_event", "the body is not an event", NULL);
+    }
+    id = arena_strdup(r->a, id);
+    type = arena_strdup(r->a, type);
+    object = object ? arena_strdup(r->a, object) : NULL;
+    json_decref(ev);
+    int seen = payment_event_seen(r->db, id);
+    payment p;
+    int found = seen == 0 && object && !strncmp(type, "payment.", 8) ? payment_by_gateway_id(r->db, object, &p) : 0;
+    if (seen < 0 || found < 0)
+        return http_error(r, 500, "store_error", "the event could not be read", NULL);
+    if (seen || !found)
+        return http_json(r, 200, json_pack("{s:b}", "received", 1)); /* done before, or not a top-up of ours */
+    answer_sync(r, payment_sync(r->db, r->app, &p, id, type));
+}
