@@ -531,8 +531,6 @@ static const char *config_set_gateway_url(saldo_config *c, const char *v, const 
     size_t len = strnlen(v, CONFIG_URL_MAX + 1);
     if (len > 0 && (len > CONFIG_URL_MAX || !config_http_url_ok(v)))
         return "expected an http:// or https:// URL, or nothing";
-    while (len > 0 && v[len - 1] == '/')
-        len--;
     config_store(c->gateway.url, sizeof c->gateway.url, v, len);
     return NULL;
 }

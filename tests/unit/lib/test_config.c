@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 20);
+    assert_int_equal(n, 23);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -452,6 +452,27 @@ static void test_terms_version(void **state)
                  bad[i]);
         set_fails("terms_version", bad[i], msg);
     }
+}
+
+/* The payment gateway's keys: a URL or nothing, secrets never echoed. */
+static void test_gateway(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.gateway.url, "");
+    set_ok(&c, "gateway.url", "http://127.0.0.1:8091");
+    assert_string_equal(c.gateway.url, "http://127.0.0.1:8091");
+    set_ok(&c, "gateway.api_key", "sk_test_local_key");
+    set_ok(&c, "gateway.webhook_secret", "whsec_local_secret");
+    assert_string_equal(c.gateway.webhook_secret, "whsec_local_secret");
+    set_fails("gateway.url", "ftp://gw.example", "--gateway-url: bad value 'ftp://gw.example': expected an http:// or "
+                                                 "https:// URL, or nothing");
+    set_fails("gateway.api_key", "short", "--gateway-api-key: bad value (not shown, 5 bytes): expected 8 to 255 "
+                                          "printable ASCII characters without spaces, or nothing");
+    set_fails("gateway.webhook_secret", "with a space", "--gateway-webhook-secret: bad value (not shown, 12 bytes): "
+                                                        "expected 8 to 255 printable ASCII characters without "
+                                                        "spaces, or nothing");
 }
 
 static void test_provider_codes(void **state)
@@ -1022,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_provider_text),
         cmocka_unit_test(test_provider_codes),
         cmocka_unit_test(test_terms_version),
+        cmocka_unit_test(test_gateway),
         cmocka_unit_test(test_provider_iban),
         cmocka_unit_test(test_set_unknown_key_and_origin),
         cmocka_unit_test(test_ini_full_file),
