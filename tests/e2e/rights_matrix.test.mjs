@@ -74,9 +74,16 @@ before(async () => {
     body: { amount: { currency: 'EUR', minor: 100 }, destination: { method: 'paypal', email: 'matrix@example.test' } },
   });
   assert.equal(withdrawal.status, 201, withdrawal.text);
+  // A top-up (by bank transfer: no gateway needed) for .../payments/{payment_id}.
+  const topup = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/topups`, {
+    token: admin.token, headers: { 'Idempotency-Key': 'matrix-topup' },
+    body: { amount: { currency: 'EUR', minor: 1000 }, method: 'bank_transfer' },
+  });
+  assert.equal(topup.status, 201, topup.text);
   who = {
     admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id,
     orderId: order.body.order.id, serviceId, withdrawalId: withdrawal.body.id,
+    paymentId: topup.body.payment.id,
   };
 });
 after(async () => {
@@ -97,7 +104,7 @@ function orgOperations() {
 }
 
 /** The template with real values: the organization, its administrator as the
- * member acted on, its pending invitation, its billing address, its service, its order, its withdrawal,
+ * member acted on, its pending invitation, its billing address, its service, its order, its withdrawal, its top-up,
  * and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
@@ -108,6 +115,7 @@ function url(template) {
     if (name === 'service_id') return who.serviceId;
     if (name === 'order_id') return who.orderId;
     if (name === 'withdrawal_id') return who.withdrawalId;
+    if (name === 'payment_id') return who.paymentId;
     return '1';
   });
 }
