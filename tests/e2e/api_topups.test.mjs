@@ -181,6 +181,15 @@ test('the return page credits when the gateway says paid, and the late webhook t
     assert.ok(succeeded, 'the gateway sent payment.succeeded');
     assert.equal((await relay.send(succeeded)).status, 200);
     assert.equal(await balance(u), 4200);
+    // One in-app notification: counted in the layout, listed, marked read by the button.
+    const billing = await u.web.get('/billing');
+    assert.match(billing.text, /data-testid="notifications-count">1</);
+    const list = await u.web.get('/notifications');
+    assert.equal((list.text.match(/data-testid="notification"/g) || []).length, 1);
+    assert.match(list.text, /42\.00/);
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(list.text)[1];
+    assert.equal((await u.web.post('/notifications/read', { _csrf })).status, 303);
+    assert.doesNotMatch((await u.web.get('/billing')).text, /notifications-count/);
   } finally {
     relay.hold = false;
   }

@@ -88,6 +88,14 @@ payment_sync_result payment_sync(db *d, const struct app *ap, payment *p, const 
 /* Queues the mail and the in-app notification of p, succeeded (caller's tx). */
 bool payment_notify(db *d, const struct app *ap, const payment *p);
 
+#define NOTIFICATIONS_PAGE_MAX 50
+/* Unread notifications of org (its billing members see them), -1 on a store error. */
+int payment_notifications_unread(db *d, int64_t org_id);
+/* The newest NOTIFICATIONS_PAGE_MAX: [{"id", "kind", "method", "amount", "created_at", "unread"}], NULL on error. */
+json_t *payment_notifications_json(db *d, int64_t org_id, const char *lang);
+/* Marks every notification of org read (own statement; no transaction needed). */
+bool payment_notifications_read(db *d, int64_t org_id);
+
 void payments_routes(router *rt);
 void payments_webhook(http_request *r);
 

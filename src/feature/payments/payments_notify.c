@@ -1,6 +1,7 @@
 /* payments_notify.c - telling an organization its top-up arrived: a mail to
  * the billing notification address (in the first administrator's language)
- * and an in-app notification, queued in the crediting transaction. */
+ * and an in-app notification, queued in the crediting transaction; and the
+ * notifications as the layout's count and the /notifications page read them. */
 #include "feature/payments/payments.h"
 
 #include <assert.h>
@@ -13,6 +14,7 @@
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
+#include "http/json_in.h"
 #include "lib/arena.h"
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
@@ -63,4 +65,52 @@ bool payment_notify(db *d, const app *ap, const payment *p)
 {
     assert(db_in_tx(d));
     return notification_add(d, p) && mail_received(d, ap, p);
+}
+
+int payment_notifications_unread(db *d, int64_t org_id)
+{
+    db_stmt *s = db_prepare(d, "SELECT count(*) FROM notifications WHERE org_id = $1 AND read_at IS NULL");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, org_id);
+    int n = db_step(s) == DB_ROW ? (int)db_col_int64(s, 0) : -1;
+    db_done(s);
+    return n;
+}
+
+json_t *payment_notifications_json(db *d, int64_t org_id, const char *lang)
+{
+    db_stmt *s = db_prepare(d, "SELECT id, kind, detail, created_at, read_at IS NULL FROM notifications"
+                               " WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
+    if (!s)
+        return NULL;
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, NOTIFICATIONS_PAGE_MAX);
+    json_t *list = json_array();
+    while (db_step(s) == DB_ROW) {
+        json_t *detail = json_loads(db_col_text(s, 2), 0, NULL);
+        json_t *amount = json_object_get(detail, "amount");
+        const currency *cur = currency_find(json_string_value(json_object_get(amount, "currency")));
+        if (!cur) {
+            json_decref(detail);
+            continue; /* not a payment notification this version knows */
+        }
+        json_array_append_new(list, json_pack("{s:I, s:s, s:O, s:o, s:o, s:b}", "id", (json_int_t)db_col_int64(s, 0),
+            "kind", db_col_text(s, 1), "method", json_object_get(detail, "method"), "amount",
+            jout_money(money_make(json_integer_value(json_object_get(amount, "minor")), cur), lang),
+            "created_at", jout_time(db_col_int64(s, 3)), "unread", db_col_int64(s, 4) != 0));
+        json_decref(detail);
+    }
+    db_done(s);
+    return list;
+}
+
+bool payment_notifications_read(db *d, int64_t org_id)
+{
+    db_stmt *s = db_prepare(d, "UPDATE notifications SET read_at = $1 WHERE org_id = $2 AND read_at IS NULL");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, (int64_t)time(NULL));
+    db_bind_int64(s, 2, org_id);
+    return db_exec1(s) == DB_DONE;
 }

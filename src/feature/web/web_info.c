@@ -89,5 +89,6 @@ void web_routes(router *rt)
     web_staff_discounts_routes(rt);
     web_withdrawals_routes(rt);
     web_topup_routes(rt);
+    web_notifications_routes(rt);
     web_staff_withdrawals_routes(rt);
 }

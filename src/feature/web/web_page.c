@@ -12,6 +12,7 @@
 #include "app.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
+#include "feature/payments/payments.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "http/static_files.h"
@@ -150,6 +151,8 @@ static void add_user(http_request *r, json_t *ctx)
         json_object_set_new(ctx, "billing", json_true());
         json_decref(w);
     }
+    int unread = payment_notifications_unread(r->db, org);
+    json_object_set_new(ctx, "unread_notifications", unread > 0 ? json_integer(unread) : json_false());
 }
 
 /* What both layouts show: language, title, provider, CSRF token, static files,
