@@ -6,43 +6,15 @@
 // harness runs `saldo ledger verify` at the end.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import http from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
 import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
+import { startRelay } from './lib/relay.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Relays the gateway's webhooks to saldo; with hold, keeps them (answering 200) for the test to deliver. */
-async function startRelay() {
-  const relay = { target: null, hold: false, held: [], delivered: [] };
-  const srv = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', async () => {
-      const ev = { body, signature: req.headers['saldo-signature'], id: req.headers['saldo-event-id'] };
-      if (relay.hold || !relay.target) {
-        relay.held.push(ev);
-        return res.writeHead(200).end('held');
-      }
-      const r = await relay.send(ev);
-      relay.delivered.push({ ...ev, status: r.status });
-      res.writeHead(r.status).end(r.text);
-    });
-  });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  relay.url = `http://127.0.0.1:${srv.address().port}/hook`;
-  relay.send = async ({ body, signature }) => {
-    const res = await fetch(relay.target, { method: 'POST', body,
-      headers: { 'Content-Type': 'application/json', ...(signature ? { 'Saldo-Signature': signature } : {}) } });
-    return { status: res.status, text: await res.text() };
-  };
-  relay.close = () => new Promise((r) => srv.close(r));
-  return relay;
-}
 
 const sign = (body, t = Math.floor(Date.now() / 1000), secret = WEBHOOK_SECRET) =>
   `t=${t},v1=${crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
