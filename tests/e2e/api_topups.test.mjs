@@ -34,8 +34,8 @@ before(async () => {
   doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
 });
 after(async () => {
-  await saldo.stop();
   await gw.stop();
+  await saldo.stop();
   await smtp.stop();
   await relay.close();
 });

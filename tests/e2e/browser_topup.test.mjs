@@ -24,8 +24,8 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  await saldo.stop();
   await gw.stop();
+  await saldo.stop();
   await relay.close();
 });
 

@@ -185,14 +185,30 @@ static bool same_payment(const payment *p, const gateway_payment *gp)
            !strcmp(gp->currency, p->amount.cur->code) && gp->amount_minor == p->amount.minor;
 }
 
+/* Locks the row while it is pending: 1 when it is (and now ours until the
+ * commit), 0 when it was decided before, -1 on a store error. A concurrent
+ * sync of the same payment waits here and then finds it decided (PostgreSQL
+ * re-checks the WHERE after the lock; SQLite has one writer at a time). */
+static int claim(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "UPDATE payments SET status = status WHERE id = $1 AND status = 'pending'");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, id);
+    if (db_exec1(s) != DB_DONE)
+        return -1;
+    return db_changes(d) == 1;
+}
+
 /* Applies the gateway's state to the row as it is now (inside the transaction). */
 static bool apply(db *d, const app *ap, const gateway *g, int64_t id, const gateway_payment *gp)
 {
     payment p;
+    int claimed = claim(d, id);
+    if (claimed <= 0)
+        return claimed == 0; /* decided before: a late or repeated event */
     if (payment_get(d, id, &p) != 1)
         return false;
-    if (strcmp(p.status, "pending"))
-        return true; /* decided before: a late or repeated event */
     if (!same_payment(&p, gp)) {
         log_warn("payment_mismatch", "payment=%" PRId64 " gateway_id=%s", p.id, gp->id);
         return true; /* never credit what does not match */

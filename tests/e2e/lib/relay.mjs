@@ -17,7 +17,12 @@ export async function startRelay() {
         relay.held.push(ev);
         return res.writeHead(200).end('held');
       }
-      const r = await relay.send(ev);
+      let r;
+      try {
+        r = await relay.send(ev);
+      } catch (e) { /* saldo stopping: the gateway retries or gives up */
+        r = { status: 502, text: String(e) };
+      }
       relay.delivered.push({ ...ev, status: r.status });
       res.writeHead(r.status).end(r.text);
     });
