@@ -174,7 +174,7 @@ test('forged webhooks are 400 and change nothing; a correctly signed but false e
     created: Math.floor(Date.now() / 1000), data: { id: gatewayId(p), status: 'succeeded', amount: money(3000) } });
   const now = Math.floor(Date.now() / 1000);
   for (const signature of [undefined, 'garbage', sign(body, now, 'whsec_wrong_secret'), sign(body, now - 600),
-    sign(body, now + 600), sign(`${body} `, now), sign(body, now).replace(/v1=./, 'v1=0')]) {
+    sign(body, now + 600), sign(`${body} `, now), sign(body, now).replace(/v1=(.)/, (_, c) => `v1=${c === '0' ? '1' : '0'}`)]) {
     const r = await relay.send({ body, signature });
     assert.equal(r.status, 400, `${signature}: ${r.text}`);
     conforms('POST', '/api/v1/webhooks/gateway', { status: r.status, body: JSON.parse(r.text) });
