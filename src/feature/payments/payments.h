@@ -65,7 +65,7 @@ bool payment_open(db *d, const payment *in, payment *out, bool *created);
 /* Records the gateway's id and redirect URL (once). Own transaction. */
 bool payment_set_gateway(db *d, int64_t id, const gateway_payment *gp);
 /* {"id", "status", "method", "amount", "redirect_url"?, "instructions"?, ...}. */
-json_t *payment_json(db *d, const struct app *ap, const payment *p, const char *lang);
+json_t *payment_json(const struct app *ap, const payment *p, const char *lang);
 
 /* 1 when the webhook event was processed before, 0 not, -1 store error. */
 int payment_event_seen(db *d, const char *event_id);
@@ -96,7 +96,15 @@ json_t *payment_notifications_json(db *d, int64_t org_id, const char *lang);
 /* Marks every notification of org read (own statement; no transaction needed). */
 bool payment_notifications_read(db *d, int64_t org_id);
 
-void payments_routes(router *rt);
+/* ---- the webhook (payments_webhook.c) ---- */
+
+#define WEBHOOK_TOLERANCE_S 300
+/* True when header ("t=<unix>,v1=<64 hex>") is the HMAC-SHA256 with secret of
+ * "<t>.<body>" (compared in constant time) and t is within
+ * WEBHOOK_TOLERANCE_S of now. */
+bool payment_signature_ok(const char *header, const char *body, size_t body_len, const char *secret, int64_t now);
 void payments_webhook(http_request *r);
+
+void payments_routes(router *rt);
 
 #endif

@@ -42,9 +42,8 @@ static json_t *instructions_json(const app *ap, const payment *p)
     return j;
 }
 
-json_t *payment_json(db *d, const app *ap, const payment *p, const char *lang)
+json_t *payment_json(const app *ap, const payment *p, const char *lang)
 {
-    (void)d;
     const payment_method *m = payment_method_find(p->method);
     json_t *j = json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)p->id, "status", p->status,
                           "method", p->method, "amount", jout_money(p->amount, lang), "settlement", m->settlement,
@@ -141,7 +140,7 @@ static void create(http_request *r)
                                           : "the top-up could not be saved";
         return http_error(r, status, code, msg, NULL);
     }
-    json_t *j = payment_json(r->db, r->app, &p, r->lang);
+    json_t *j = payment_json(r->app, &p, r->lang);
     if (!j)
         return http_error(r, 500, "configuration_error", "the provider's bank details are incomplete", NULL);
     http_json(r, 201, json_pack("{s:o}", "payment", j));
@@ -165,7 +164,7 @@ static void list(http_request *r)
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         payment p;
-        json_t *j = payment_get(r->db, ids[i], &p) == 1 ? payment_json(r->db, r->app, &p, r->lang) : NULL;
+        json_t *j = payment_get(r->db, ids[i], &p) == 1 ? payment_json(r->app, &p, r->lang) : NULL;
         if (!j) {
             json_decref(arr);
             return http_error(r, 500, "store_error", "cannot read the payments", NULL);
@@ -183,7 +182,7 @@ static void get_one(http_request *r)
         return;
     if (!http_param_id(r, "payment_id", &id) || payment_get(r->db, id, &p) != 1 || p.org_id != org_id)
         return http_error(r, 404, "not_found", "no such payment", NULL);
-    json_t *j = payment_json(r->db, r->app, &p, r->lang);
+    json_t *j = payment_json(r->app, &p, r->lang);
     if (!j)
         return http_error(r, 500, "configuration_error", "the provider's bank details are incomplete", NULL);
     http_json(r, 200, json_pack("{s:o}", "payment", j));

@@ -16,19 +16,16 @@
 
 #include "app.h"
 
-#define WEBHOOK_TOLERANCE_S 300
 #define EVENT_ID_MAX 64
 
-/* True when header signs body with secret at a time within the tolerance. */
-static bool signature_ok(const char *header, const char *body, size_t body_len, const char *secret)
+bool payment_signature_ok(const char *header, const char *body, size_t body_len, const char *secret, int64_t now)
 {
-    if (!header || strncmp(header, "t=", 2))
+    if (!header || strncmp(header, "t=", 2) || header[2] < '0' || header[2] > '9')
         return false;
     char *end;
     long long t = strtoll(header + 2, &end, 10);
     if (end == header + 2 || end - header > 14 || strncmp(end, ",v1=", 4) || strlen(end + 4) != 64)
         return false;
-    long long now = (long long)time(NULL);
     if (t < now - WEBHOOK_TOLERANCE_S || t > now + WEBHOOK_TOLERANCE_S)
         return false;
     unsigned char sent[crypto_auth_hmacsha256_BYTES], want[crypto_auth_hmacsha256_BYTES];
@@ -65,7 +62,7 @@ static void answer_sync(http_request *r, payment_sync_result res)
 void payments_webhook(http_request *r)
 {
     const char *secret = r->app->cfg->gateway.webhook_secret;
-    if (!secret[0] || !signature_ok(http_header(r, "Saldo-Signature"), r->body, r->body_len, secret))
+    if (!secret[0] || !payment_signature_ok(http_header(r, "Saldo-Signature"), r->body, r->body_len, secret, (int64_t)time(NULL)))
         return http_error(r, 400, "bad_signature", "Saldo-Signature is missing, wrong or too old", NULL);
     json_t *ev = json_loadb(r->body, r->body_len, 0, NULL);
     const char *id = json_string_value(json_object_get(ev, "id"));
