@@ -116,6 +116,27 @@ test('a declined card fails and credits nothing; PayPal approve credits, PayPal 
   assert.equal(await balance(u), 1200);
 });
 
+test('Apple Pay / Google Pay is immediate; Bitcoin is credited only after the network confirmations', async () => {
+  const u = await signUp(saldo);
+  const w = (await topup(u, { amount: money(900), method: 'wallet' })).body.payment;
+  assert.equal(w.settlement, 'immediate');
+  await gw.form(`/pay/${gatewayId(w)}`, { action: 'google_pay' });
+  await waitStatus(u, w.id, 'succeeded');
+  const c = (await topup(u, { amount: money(1500, 'USD'), method: 'crypto' })).body.payment;
+  assert.equal(c.settlement, 'after network confirmation');
+  await gw.form(`/pay/${gatewayId(c)}`, { action: 'send' });
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await gw.api('POST', `/v1/sandbox/payments/${gatewayId(c)}/confirm`)).status, 200);
+  }
+  await sleep(300);
+  assert.equal((await getPayment(u, c.id)).body.payment.status, 'pending');
+  assert.equal(await balance(u, 'USD'), 0);
+  assert.equal((await gw.api('POST', `/v1/sandbox/payments/${gatewayId(c)}/confirm`)).status, 200);
+  await waitStatus(u, c.id, 'succeeded');
+  assert.equal(await balance(u, 'USD'), 1500);
+  assert.equal(await balance(u), 900);
+});
+
 test('the return page asks the gateway: a forged payment id or a changed amount in its URL credits nothing', async () => {
   const u = await webUser();
   const other = await webUser();
