@@ -64,6 +64,14 @@ static void read_line(db_stmt *s, ledger_line *l)
     l->balance_after = 0;
 }
 
+/* Index use: each side is a range of ledger_transfers_credit/_debit
+ * (account_id, id) below the cursor, newest first; the other filters are
+ * checked on the org's own lines only (see docs/ARCHITECTURE.md). */
+const char ledger_lines_sql[] =
+    "SELECT id, created_at, currency, amount, kind, reference FROM ("
+    SIDE_SQL("", "credit") " UNION ALL" SIDE_SQL("-", "debit")
+    ") AS lines ORDER BY id DESC LIMIT $15";
+
 int ledger_org_lines(db *d, int64_t org_id, int64_t before_id, size_t limit, ledger_line *rows)
 {
     return ledger_org_lines_filtered(d, org_id, NULL, before_id, limit, rows);
@@ -73,10 +81,7 @@ int ledger_org_lines_filtered(db *d, int64_t org_id, const ledger_filter *f, int
                               ledger_line *rows)
 {
     assert(limit <= LEDGER_PAGE_MAX);
-    db_stmt *s = db_prepare(d,
-        "SELECT id, created_at, currency, amount, kind, reference FROM ("
-        SIDE_SQL("", "credit") " UNION ALL" SIDE_SQL("-", "debit")
-        ") AS lines ORDER BY id DESC LIMIT $15");
+    db_stmt *s = db_prepare(d, ledger_lines_sql);
     if (!s)
         return -1;
     db_bind_int64(s, 1, before_id > 0 ? before_id : INT64_MAX);
