@@ -138,7 +138,7 @@ test('the CSV: header, plain decimals, running balance, the filters, formulas de
   assert.ok(r.text.includes('"2020-03-01T00:00:00Z","withdrawal","Prelievo","withdrawal:1",-1.25,"EUR",64.25,"completed"\r\n'), r.text);
   assert.ok(r.text.includes('"2020-02-01T23:59:59Z","renewal","Rinnovo","service:1",-5.50,"EUR",65.50,"completed"\r\n'), r.text);
   assert.ok(r.text.includes('"2020-01-20T00:00:00Z","purchase","Acquisto","order:1",-30.00,"EUR",71.00,"completed"\r\n'), r.text);
-  assert.ok(r.text.includes('"2020-01-10T01:00:00Z","topup","Ricarica","bank_entry:1",100.00,"EUR",101.00,"completed"\r\n'), r.text);
+  assert.ok(r.text.includes('"2020-01-10T01:00:00Z","topup","Bonifico","bank_entry:1",100.00,"EUR",101.00,"completed"\r\n'), r.text);
   assert.ok(!r.text.includes('USD'), 'the currency filter holds');
   assert.ok(!r.text.includes('adjustment'), 'the date filter holds');
   const typed = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/transactions.csv?type=renewal`, { token: u.token });

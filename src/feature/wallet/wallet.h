@@ -13,6 +13,9 @@ enum { WALLET_KINDS_COUNT = 8, WALLET_CSV_ROWS_MAX = 10000 };
 /* The transfer kinds customers may filter by, and their names in lang. */
 extern const char *const wallet_kinds[WALLET_KINDS_COUNT];
 const char *wallet_kind_label(const char *lang, const char *kind);
+/* What a line is, in lang: its kind's name, or "Bank transfer" for a top-up
+ * credited from a bank statement (reference "bank_entry:<id>"). */
+const char *wallet_line_label(const char *lang, const char *kind, const char *reference);
 
 /* The filters of the history as given in a query string (NULL or "" = none):
  * from, to (YYYY-MM-DD, inclusive, UTC), type and status (comma-separated

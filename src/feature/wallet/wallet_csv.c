@@ -7,7 +7,6 @@
 #include "feature/wallet/wallet.h"
 
 #include <assert.h>
-#include <string.h>
 
 #include "core/currency.h"
 #include "core/money.h"
@@ -42,7 +41,7 @@ static bool csv_line(const ledger_line *l, void *ctx_)
     buf_putc(ctx->out, ',');
     org_audit_csv_cell(ctx->out, l->kind);
     buf_putc(ctx->out, ',');
-    org_audit_csv_cell(ctx->out, wallet_kind_label(ctx->r->lang, l->kind));
+    org_audit_csv_cell(ctx->out, wallet_line_label(ctx->r->lang, l->kind, l->reference));
     buf_putc(ctx->out, ',');
     org_audit_csv_cell(ctx->out, l->reference);
     buf_putc(ctx->out, ',');

@@ -35,6 +35,13 @@ const char *wallet_kind_label(const char *lang, const char *kind)
     return kind;
 }
 
+const char *wallet_line_label(const char *lang, const char *kind, const char *reference)
+{
+    if (!strcmp(kind, "topup") && !strncmp(reference, "bank_entry:", 11)) /* feature/bank */
+        return i18n_text(lang, N_("Bank transfer"));
+    return wallet_kind_label(lang, kind);
+}
+
 static const char *known(const char *const *list, size_t n, const char *text, size_t len)
 {
     for (size_t i = 0; i < n; i++)
@@ -76,15 +83,16 @@ bool wallet_parse_filter(const wallet_query *q, wallet_filter *f, const char **b
     memset(f, 0, sizeof *f);
     f->completed = true;
     int64_t from = 0, to = 0;
-    if (q->from && *q->from && !period_parse_date(q->from, &from))
+    bool has_from = q->from && *q->from, has_to = q->to && *q->to;
+    if (has_from && !period_parse_date(q->from, &from))
         return fail(bad_field, message, "from", N_("Enter a date as YYYY-MM-DD."));
-    if (q->to && *q->to && !period_parse_date(q->to, &to))
+    if (has_to && !period_parse_date(q->to, &to))
         return fail(bad_field, message, "to", N_("Enter a date as YYYY-MM-DD."));
-    if (from && to && from > to)
+    if (has_from && has_to && from > to)
         return fail(bad_field, message, "from", N_("The start date is after the end date."));
-    if (from)
+    if (has_from) /* 1970-01-01 is 0, the same as no bound: the ledger starts later */
         snprintf(f->from, sizeof f->from, "%s", q->from), f->ledger.from = from;
-    if (to)
+    if (has_to)
         snprintf(f->to, sizeof f->to, "%s", q->to), f->ledger.to = to + DAY_SECONDS;
     if (q->type && *q->type) {
         if (!parse_list(q->type, wallet_kinds, WALLET_KINDS_COUNT, f->ledger.kinds, &f->ledger.nkinds))

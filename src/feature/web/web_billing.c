@@ -48,8 +48,7 @@ void web_decorate_lines(http_request *r, json_t *lines)
         json_object_set_new(line, "date", json_string(web_datetime(r, json_string_value(json_object_get(line, "created_at")))));
         const char *kind = json_string_value(json_object_get(line, "kind"));
         const char *ref = json_string_value(json_object_get(line, "reference"));
-        bool by_bank = !strcmp(kind, "topup") && ref && !strncmp(ref, "bank_entry:", 11); /* feature/bank */
-        json_object_set_new(line, "label", json_string(by_bank ? _("Bank transfer") : web_kind_label(r, kind)));
+        json_object_set_new(line, "label", json_string(wallet_line_label(r->lang, kind, ref)));
         json_object_set_new(line, "credit", json_boolean(!strcmp(json_string_value(json_object_get(line, "direction")), "credit")));
     }
 }
