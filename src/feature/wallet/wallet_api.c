@@ -37,7 +37,9 @@ json_t *wallet_lines_filtered_json(http_request *r, int64_t org_id, const wallet
                                    size_t limit)
 {
     ledger_line *rows = arena_alloc(r->a, sizeof *rows * (limit + 1));
-    int n = f && !f->completed ? 0 : ledger_org_lines_filtered(r->db, org_id, f ? &f->ledger : NULL, before_id, limit + 1, rows);
+    int n = 0; /* a status filter without "completed" leaves out every ledger line */
+    if (!f || f->completed)
+        n = ledger_org_lines_filtered(r->db, org_id, f ? &f->ledger : NULL, before_id, limit + 1, rows);
     if (n < 0)
         return NULL;
     json_t *list = json_array();
