@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "core/period.h"
 #include "feature/catalog/catalog.h"
 #include "feature/services/services.h"
 
@@ -20,7 +21,7 @@ typedef struct demo_service {
 } demo_service;
 
 static const demo_service services[] = {
-    {0, "pec-standard", "mario.rossi@pec.example.it", 12, 10, true, true},
+    {0, "pec-standard", "mario.rossi@pec.example.it", 12, 10, true, true}, /* renewed by the first billing run */
     {0, "domain-com", "rossi-impianti.com", 12, 240, true, true},
     {0, "vps-s", "vps1.rossi-impianti.com", 1, 12, false, true},
     {0, "vps-m", "vps2.rossi-impianti.com", 1, 30, false, false},
@@ -36,8 +37,9 @@ static bool add_service(db *d, const demo_service *ds, int64_t org_id, int64_t n
     if (product_id <= 0 || catalog_product_get(d, product_id, &p) != 1 ||
         catalog_price_for(d, org_id, &p, "EUR", ds->months, &price) != 1)
         return false;
-    /* Started about one period before: it expires about days_left from now. */
-    int64_t starts = now + ((int64_t)ds->days_left - 30 * ds->months) * 86400;
+    /* Started one period (as long as one from 1970) before: it expires
+     * days_left from now, give or take the day a leap year adds. */
+    int64_t starts = now + (int64_t)ds->days_left * 86400 - period_add(0, ds->months);
     service_new n = {.org_id = org_id, .product_id = product_id, .label = ds->label, .currency = "EUR",
                      .period_months = ds->months, .price_minor = price.price_minor,
                      .auto_renew = ds->auto_renew && p.auto_renew, .active = ds->active,

@@ -25,35 +25,113 @@ int ledger_org_wallets(db *d, int64_t org_id, ledger_wallet_row *rows, size_t ma
     return (int)n;
 }
 
+/* The conditions of a ledger_filter on transfer t, parameters $2..$13. */
+#define FILTER_SQL                                                                          \
+    " AND t.created_at >= $2 AND t.created_at < $3 AND (CAST($4 AS TEXT) = '' OR t.currency = $4)" \
+    " AND (CAST($5 AS BIGINT) = 0 OR t.kind IN ($6, $7, $8, $9, $10, $11, $12, $13))"
+
+/* One side of a wallet's lines: the transfers crediting (sign "") or debiting
+ * (sign "-") the org's wallets, id < $1, org $14. */
+#define SIDE_SQL(sign, side)                                                                     \
+    " SELECT t.id, t.created_at, t.currency, " sign "t.amount_minor AS amount, t.kind, t.reference" \
+    "  FROM ledger_transfers t WHERE t.id < $1" FILTER_SQL " AND t." side "_account_id IN"          \
+    "  (SELECT id FROM ledger_accounts WHERE org_id = $14 AND code = 'wallet')"
+
+/* Binds f (NULL = no filter) to $first..$first+11 in the order of FILTER_SQL. */
+static void bind_filter(db_stmt *s, int first, const ledger_filter *f)
+{
+    static const ledger_filter none;
+    if (!f)
+        f = &none;
+    assert(f->nkinds <= LEDGER_FILTER_KINDS_MAX);
+    db_bind_int64(s, first, f->from);
+    db_bind_int64(s, first + 1, f->to > 0 ? f->to : INT64_MAX);
+    db_bind_text(s, first + 2, f->currency);
+    db_bind_int64(s, first + 3, (int64_t)f->nkinds);
+    for (size_t i = 0; i < LEDGER_FILTER_KINDS_MAX; i++)
+        db_bind_text(s, first + 4 + (int)i, i < f->nkinds ? f->kinds[i] : "");
+}
+
+/* Fills one line from columns id, created_at, currency, amount, kind, reference. */
+static void read_line(db_stmt *s, ledger_line *l)
+{
+    l->transfer_id = db_col_int64(s, 0);
+    l->created_at = db_col_int64(s, 1);
+    snprintf(l->currency, sizeof l->currency, "%s", db_col_text(s, 2));
+    l->amount_minor = db_col_int64(s, 3);
+    snprintf(l->kind, sizeof l->kind, "%s", db_col_text(s, 4));
+    snprintf(l->reference, sizeof l->reference, "%s", db_col_text(s, 5));
+    l->balance_after = 0;
+}
+
+/* Index use: each side is a range of ledger_transfers_credit/_debit
+ * (account_id, id) below the cursor, newest first; the other filters are
+ * checked on the org's own lines only (see docs/ARCHITECTURE.md). */
+const char ledger_lines_sql[] =
+    "SELECT id, created_at, currency, amount, kind, reference FROM ("
+    SIDE_SQL("", "credit") " UNION ALL" SIDE_SQL("-", "debit")
+    ") AS lines ORDER BY id DESC LIMIT $15";
+
 int ledger_org_lines(db *d, int64_t org_id, int64_t before_id, size_t limit, ledger_line *rows)
 {
+    return ledger_org_lines_filtered(d, org_id, NULL, before_id, limit, rows);
+}
+
+int ledger_org_lines_filtered(db *d, int64_t org_id, const ledger_filter *f, int64_t before_id, size_t limit,
+                              ledger_line *rows)
+{
     assert(limit <= LEDGER_PAGE_MAX);
-    db_stmt *s = db_prepare(d,
-        "SELECT id, created_at, currency, amount, kind, reference FROM ("
-        " SELECT t.id, t.created_at, t.currency, t.amount_minor AS amount, t.kind, t.reference"
-        "  FROM ledger_transfers t WHERE t.id < $1 AND t.credit_account_id IN"
-        "  (SELECT id FROM ledger_accounts WHERE org_id = $2 AND code = 'wallet')"
-        " UNION ALL"
-        " SELECT t.id, t.created_at, t.currency, -t.amount_minor, t.kind, t.reference"
-        "  FROM ledger_transfers t WHERE t.id < $1 AND t.debit_account_id IN"
-        "  (SELECT id FROM ledger_accounts WHERE org_id = $2 AND code = 'wallet')"
-        ") AS lines ORDER BY id DESC LIMIT $3");
+    db_stmt *s = db_prepare(d, ledger_lines_sql);
     if (!s)
         return -1;
     db_bind_int64(s, 1, before_id > 0 ? before_id : INT64_MAX);
-    db_bind_int64(s, 2, org_id);
-    db_bind_int64(s, 3, (int64_t)limit);
+    bind_filter(s, 2, f);
+    db_bind_int64(s, 14, org_id);
+    db_bind_int64(s, 15, (int64_t)limit);
     size_t n = 0;
-    db_status st;
-    while (n < limit && (st = db_step(s)) == DB_ROW) {
-        ledger_line *l = &rows[n++];
-        l->transfer_id = db_col_int64(s, 0);
-        l->created_at = db_col_int64(s, 1);
-        snprintf(l->currency, sizeof l->currency, "%s", db_col_text(s, 2));
-        l->amount_minor = db_col_int64(s, 3);
-        snprintf(l->kind, sizeof l->kind, "%s", db_col_text(s, 4));
-        snprintf(l->reference, sizeof l->reference, "%s", db_col_text(s, 5));
-    }
+    while (n < limit && db_step(s) == DB_ROW)
+        read_line(s, &rows[n++]);
     db_done(s);
     return (int)n;
+}
+
+int ledger_org_lines_csv(db *d, int64_t org_id, const ledger_filter *f, size_t max,
+                         bool (*row)(const ledger_line *line, void *ctx), void *ctx)
+{
+    /* The running balance needs every line of the wallet, so the filter applies
+     * outside the window. */
+    db_stmt *s = db_prepare(d,
+        "SELECT id, created_at, currency, amount, kind, reference, balance FROM ("
+        " SELECT l.id, l.created_at, l.currency, l.amount, l.kind, l.reference,"
+        "  CAST(SUM(l.amount) OVER (PARTITION BY l.currency ORDER BY l.id ROWS UNBOUNDED PRECEDING) AS BIGINT)"
+        "  AS balance FROM ("
+        "   SELECT t.id, t.created_at, t.currency, t.amount_minor AS amount, t.kind, t.reference"
+        "   FROM ledger_transfers t WHERE t.credit_account_id IN"
+        "   (SELECT id FROM ledger_accounts WHERE org_id = $1 AND code = 'wallet')"
+        "   UNION ALL"
+        "   SELECT t.id, t.created_at, t.currency, -t.amount_minor, t.kind, t.reference"
+        "   FROM ledger_transfers t WHERE t.debit_account_id IN"
+        "   (SELECT id FROM ledger_accounts WHERE org_id = $1 AND code = 'wallet')"
+        "  ) AS l"
+        ") AS t WHERE t.id > 0" FILTER_SQL " ORDER BY t.id DESC LIMIT $14");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, org_id);
+    bind_filter(s, 2, f);
+    db_bind_int64(s, 14, (int64_t)max);
+    size_t n = 0;
+    db_status st;
+    ledger_line l;
+    while ((st = db_step(s)) == DB_ROW) {
+        read_line(s, &l);
+        l.balance_after = db_col_int64(s, 6);
+        assert(l.balance_after >= 0);
+        if (!row(&l, ctx)) {
+            db_done(s);
+            return -1;
+        }
+        n++;
+    }
+    db_done(s);
+    return st == DB_DONE ? (int)n : -1;
 }

@@ -1,4 +1,5 @@
-/* wallet_api.c - GET /api/v1/orgs/{org_id}/wallets and .../transactions.
+/* wallet_api.c - GET /api/v1/orgs/{org_id}/wallets and .../transactions
+ * (filtered by date, type, currency and status; a page at a time).
  * Only members with the billing right see them; anyone else gets 404. */
 #include "feature/wallet/wallet.h"
 
@@ -29,8 +30,16 @@ json_t *wallet_list_json(http_request *r, int64_t org_id)
 
 json_t *wallet_lines_json(http_request *r, int64_t org_id, int64_t before_id, size_t limit)
 {
+    return wallet_lines_filtered_json(r, org_id, NULL, before_id, limit);
+}
+
+json_t *wallet_lines_filtered_json(http_request *r, int64_t org_id, const wallet_filter *f, int64_t before_id,
+                                   size_t limit)
+{
     ledger_line *rows = arena_alloc(r->a, sizeof *rows * (limit + 1));
-    int n = ledger_org_lines(r->db, org_id, before_id, limit + 1, rows);
+    int n = 0; /* a status filter without "completed" leaves out every ledger line */
+    if (!f || f->completed)
+        n = ledger_org_lines_filtered(r->db, org_id, f ? &f->ledger : NULL, before_id, limit + 1, rows);
     if (n < 0)
         return NULL;
     json_t *list = json_array();
@@ -38,9 +47,9 @@ json_t *wallet_lines_json(http_request *r, int64_t org_id, int64_t before_id, si
         const currency *c = currency_find(rows[i].currency);
         if (!c)
             continue;
-        json_array_append_new(list, json_pack("{s:I, s:o, s:s, s:s, s:s, s:o}",
+        json_array_append_new(list, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o}",
             "id", (json_int_t)rows[i].transfer_id, "created_at", jout_time(rows[i].created_at),
-            "kind", rows[i].kind, "reference", rows[i].reference,
+            "kind", rows[i].kind, "reference", rows[i].reference, "status", "completed",
             "direction", rows[i].amount_minor >= 0 ? "credit" : "debit",
             "amount", jout_money(money_make(rows[i].amount_minor, c), r->lang)));
     }
@@ -49,8 +58,7 @@ json_t *wallet_lines_json(http_request *r, int64_t org_id, int64_t before_id, si
     return json_pack("{s:o, s:o}", "transactions", list, "next_cursor", next);
 }
 
-/* The org of the path, if the caller may see its money; else answers 404. */
-static bool billing_org(http_request *r, int64_t *org_id)
+bool wallet_api_org(http_request *r, int64_t *org_id)
 {
     if (http_param_id(r, "org_id", org_id) && org_user_may(r->db, r->user_id, *org_id, ORG_NEED_BILLING))
         return true;
@@ -61,7 +69,7 @@ static bool billing_org(http_request *r, int64_t *org_id)
 static void get_wallets(http_request *r)
 {
     int64_t org_id;
-    if (!billing_org(r, &org_id))
+    if (!wallet_api_org(r, &org_id))
         return;
     json_t *j = wallet_list_json(r, org_id);
     if (!j)
@@ -102,13 +110,25 @@ bool wallet_page_args(http_request *r, int64_t *before_id, size_t *limit)
     return false;
 }
 
+bool wallet_filter_args(http_request *r, wallet_filter *f)
+{
+    wallet_query q = {http_query(r, "from"), http_query(r, "to"), http_query(r, "type"), http_query(r, "currency"),
+                      http_query(r, "status")};
+    const char *field, *message;
+    if (wallet_parse_filter(&q, f, &field, &message))
+        return true;
+    http_error(r, 422, "invalid_field", arena_printf(r->a, "%s: %s", field, message), field);
+    return false;
+}
+
 static void get_transactions(http_request *r)
 {
     int64_t org_id, before_id;
     size_t limit;
-    if (!billing_org(r, &org_id) || !wallet_page_args(r, &before_id, &limit))
+    wallet_filter f;
+    if (!wallet_api_org(r, &org_id) || !wallet_page_args(r, &before_id, &limit) || !wallet_filter_args(r, &f))
         return;
-    json_t *j = wallet_lines_json(r, org_id, before_id, limit);
+    json_t *j = wallet_lines_filtered_json(r, org_id, &f, before_id, limit);
     if (!j)
         return (void)http_error(r, 500, "store_error", "cannot read the transactions", NULL);
     http_json(r, 200, j);
@@ -118,4 +138,5 @@ void wallet_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/wallets", get_wallets, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/transactions", get_transactions, ROUTE_USER);
+    wallet_csv_routes(rt);
 }
