@@ -262,6 +262,29 @@ test('a double-clicked pay button makes one payment; the same key for another to
   assert.equal(await balance(u), 2000);
 });
 
+test('the Top up page: the same form posted twice makes one payment; a bad amount is shown next to the field', async () => {
+  const u = await webUser();
+  const form = await u.web.get('/billing/topup?currency=USD');
+  assert.equal(form.status, 200);
+  assert.doesNotMatch(form.text, /value="bank_transfer"/);
+  assert.match(form.text, /data-testid="method-crypto"/);
+  const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)[1];
+  const key = /name="key" value="([0-9a-f]{32})"/.exec(form.text)[1];
+  const fields = { _csrf, key, currency: 'USD', amount: '12.34', method: 'card' };
+  const [a, b] = await Promise.all([u.web.post('/billing/topup', fields), u.web.post('/billing/topup', fields)]);
+  assert.equal(a.status, 303);
+  assert.equal(a.headers.get('location'), b.headers.get('location'));
+  const list = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/payments`, { token: u.token });
+  assert.equal(list.body.payments.length, 1);
+  assert.deepEqual(list.body.payments[0].amount.minor, 1234);
+  const page = await u.web.get(a.headers.get('location'));
+  assert.match(page.text, /data-testid="topup-continue"/);
+  const bad = await u.web.post('/billing/topup', { ...fields, key: 'f'.repeat(32), amount: '1' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /id="amount-error"/);
+  assert.equal((await saldo.api('GET', `/api/v1/orgs/${u.org.id}/payments`, { token: u.token })).body.payments.length, 1);
+});
+
 test('bad input: limits, methods per currency, missing key, other organizations; nothing recorded', async () => {
   const u = await signUp(saldo);
   const other = await signUp(saldo);
