@@ -6,10 +6,13 @@
 // harness runs `saldo ledger verify` at the end.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { statement } from './lib/camt053.mjs';
 import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
-import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
+import { signUp, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
 import { startRelay } from './lib/relay.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
@@ -323,4 +326,15 @@ test('bank transfer answers the instructions instead of a redirect', async () =>
   assert.equal(r.body.payment.settlement, '1-3 business days');
   assert.match(r.body.payment.instructions.reference, /^RF\d{2}/);
   assert.match(r.body.payment.instructions.epc_qr_payload, /^BCD\n/);
+  assert.equal(r.body.payment.status, 'pending');
+
+  // The statement bringing the transfer settles the pending top-up it answers.
+  const file = path.join(tempDir('saldo-topup-'), 'statement.xml');
+  fs.writeFileSync(file, statement({ id: `TOPUP-${process.pid}-${u.org.id}`, entries: [
+    { ref: `TOPUP-${u.org.id}`, amount: '100.00', structured: r.body.payment.instructions.reference }] }));
+  const imported = saldo.run(['import-statement', file]);
+  assert.equal(imported.status, 0, imported.stderr);
+  const settled = await getPayment(u, r.body.payment.id);
+  assert.equal(settled.body.payment.status, 'succeeded', settled.text);
+  assert.equal(await balance(u), 10000);
 });

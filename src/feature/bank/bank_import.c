@@ -19,6 +19,7 @@
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
 #include "feature/orgs/orgs.h"
+#include "feature/payments/payments.h"
 #include "feature/staff/staff.h"
 #include "lib/arena.h"
 #include "mail/mail_render.h"
@@ -78,7 +79,8 @@ static bool credit(db *d, const app *ap, arena *a, const bank_row *e, int64_t or
         .reference = arena_printf(a, "bank_entry:%" PRId64, e->id),
         .idempotency_key = arena_printf(a, "bank:%s", e->entry_key),
     };
-    if (ledger_post(d, &t, &transfer) != LEDGER_OK)
+    if (ledger_post(d, &t, &transfer) != LEDGER_OK ||
+        !payment_settle_bank(d, org_id, e->currency, e->amount_minor, transfer, (int64_t)time(NULL)))
         return false;
     db_stmt *s = db_prepare(d, "UPDATE bank_entries SET status = 'credited', org_id = $1, transfer_id = $2,"
                                " staff_id = $3, resolved_at = $4 WHERE id = $5");

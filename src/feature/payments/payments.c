@@ -252,3 +252,22 @@ int payment_event_seen(db *d, const char *event_id)
     db_done(s);
     return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
+
+bool payment_settle_bank(db *d, int64_t org_id, const char *currency_code, int64_t amount_minor,
+                         int64_t transfer_id, int64_t now)
+{
+    assert(db_in_tx(d) && transfer_id > 0);
+    db_stmt *s = db_prepare(d,
+        "UPDATE payments SET status = 'succeeded', transfer_id = $1, settled_at = $2"
+        " WHERE status = 'pending' AND id = (SELECT p.id FROM payments p WHERE p.org_id = $3"
+        " AND p.method = 'bank_transfer' AND p.status = 'pending' AND p.currency = $4 AND p.amount_minor = $5"
+        " ORDER BY p.id LIMIT 1)");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, transfer_id);
+    db_bind_int64(s, 2, now);
+    db_bind_int64(s, 3, org_id);
+    db_bind_text(s, 4, currency_code);
+    db_bind_int64(s, 5, amount_minor);
+    return db_exec1(s) == DB_DONE;
+}
