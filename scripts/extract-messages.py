@@ -171,6 +171,8 @@ def check(found, pot_text):
             msgstr, fuzzy = entries.get(msgid, ('', False))
             if not msgstr or fuzzy:
                 problems.append('%s: no translation of %r (used at %s)' % (rel, msgid, refs[0]))
+        for msgid in sorted(set(entries) - set(found) - {''}):
+            problems.append('%s: %r is no longer used: remove it' % (rel, msgid))
     return problems
 
 
