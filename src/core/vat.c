@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/checked.h"
@@ -112,6 +113,42 @@ const char *vat_status_name(vat_status status)
     static const char *const names[] = {"ok", "unknown_country", "seller_not_eu", "no_rate"};
     _Static_assert(sizeof names / sizeof names[0] == VAT_STATUS_COUNT, "one name per status");
     return status < VAT_STATUS_COUNT ? names[status] : "?";
+}
+
+bool vat_rate_parse(const char *text, int *rate_bp)
+{
+    if (!text)
+        return false;
+    int whole = 0, frac = 0, i = 0, decimals = 0;
+    for (; text[i] >= '0' && text[i] <= '9' && i < 3; i++)
+        whole = whole * 10 + (text[i] - '0');
+    if (i == 0)
+        return false;
+    if (text[i] == '.') {
+        for (i++; text[i] >= '0' && text[i] <= '9' && decimals < 2; i++, decimals++)
+            frac = frac * 10 + (text[i] - '0');
+        if (decimals == 0)
+            return false;
+        if (decimals == 1)
+            frac *= 10;
+    }
+    int bp = whole * 100 + frac;
+    if (text[i] || bp > VAT_RATE_BP_MAX)
+        return false;
+    *rate_bp = bp;
+    return true;
+}
+
+void vat_rate_text(int rate_bp, char out[8])
+{
+    assert(rate_bp >= 0 && rate_bp <= VAT_RATE_BP_MAX);
+    int whole = rate_bp / 100, frac = rate_bp % 100;
+    if (frac == 0)
+        snprintf(out, 8, "%d", whole);
+    else if (frac % 10 == 0)
+        snprintf(out, 8, "%d.%d", whole, frac / 10);
+    else
+        snprintf(out, 8, "%d.%02d", whole, frac);
 }
 
 bool vat_amount(int64_t net_minor, int rate_bp, int64_t *vat_minor)

@@ -82,6 +82,14 @@ const char *vat_scheme_name(vat_scheme scheme);
 const char *vat_mention_name(vat_mention mention);
 const char *vat_status_name(vat_status status);
 
+/* Parses a percentage of 0..30 with at most two decimals ("22", "25.5",
+ * "19.60") into basis points. False for anything else (signs, spaces,
+ * exponents, a third decimal, over VAT_RATE_BP_MAX). */
+bool vat_rate_parse(const char *text, int *rate_bp);
+/* Writes rate_bp as a percentage with its needed decimals ("22", "25.5",
+ * "19.6") into out; rate_bp must be 0..VAT_RATE_BP_MAX. */
+void vat_rate_text(int rate_bp, char out[8]);
+
 /* The VAT of a net amount at rate_bp, rounded VAT_ROUNDING. False on
  * overflow or a rate out of 0..VAT_RATE_BP_MAX. */
 bool vat_amount(int64_t net_minor, int rate_bp, int64_t *vat_minor);

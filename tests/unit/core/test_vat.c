@@ -205,6 +205,32 @@ static void test_totals_refusals(void **state)
         assert_true(t[i - 1].rate_bp > t[i].rate_bp);
 }
 
+static void test_rate_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int bp;
+        const char *shown;
+    } ok[] = {{"22", 2200, "22"}, {"25.5", 2550, "25.5"}, {"19.60", 1960, "19.6"}, {"0", 0, "0"},
+              {"30", 3000, "30"}, {"8.25", 825, "8.25"}, {"007", 700, "7"}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        int bp = -1;
+        char shown[8];
+        assert_true(vat_rate_parse(ok[i].text, &bp));
+        assert_int_equal(bp, ok[i].bp);
+        vat_rate_text(bp, shown);
+        assert_string_equal(shown, ok[i].shown);
+    }
+    static const char *const bad[] = {"", "30.01", "31", "-1", "+5", "2.", ".5", "2.555", "22%", " 22", "1e1",
+                                      "1000", "abc", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int bp = -7;
+        assert_false(vat_rate_parse(bad[i], &bp));
+        assert_int_equal(bp, -7);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_eu_consumer_at_buyer_rate), cmocka_unit_test(test_outside_eu),
         cmocka_unit_test(test_refusals),         cmocka_unit_test(test_amount_half_up),
         cmocka_unit_test(test_totals_per_rate),  cmocka_unit_test(test_totals_refusals),
+        cmocka_unit_test(test_rate_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
