@@ -156,6 +156,7 @@ void web_withdrawals_routes(router *rt);
 void web_topup_routes(router *rt);
 void web_notifications_routes(router *rt);
 void web_staff_withdrawals_routes(router *rt);
+void web_staff_vat_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */
