@@ -24,8 +24,10 @@ vat_preview_result vat_preview(db *d, int64_t org_id, const char *seller_country
     ev->vat_id_valid = ev->vat_id[0] && vat_id_check(ev->vat_id) == VAT_ID_OK;
     ev->business = ev->vat_id_valid;
     address a;
-    if (!address_default(d, org_id, &a))
-        return VAT_PREVIEW_NO_ADDRESS; /* (a store error reads as no address: nothing is decided either way) */
+    int n = address_list(d, org_id, &a, 1); /* the default comes first */
+    if (n <= 0)
+        return n < 0 ? VAT_PREVIEW_STORE_ERROR : VAT_PREVIEW_NO_ADDRESS;
+    assert(a.is_default);
     memcpy(ev->billing_country, a.f.country, sizeof ev->billing_country);
     vat_sale sale = {seller_country, ev->billing_country, ev->business, true, ev->date};
     vat_rates_ctx ctx = {d, false};

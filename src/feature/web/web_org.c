@@ -121,8 +121,9 @@ static json_t *blocker_list(http_request *r, int64_t org_id, bool *failed)
 
 /* The VAT the organization's purchases get today, for members with the
  * billing right: {"summary", "mention", "basis"} or {"no_address": true};
- * NULL for others, or when it cannot be decided. */
-static json_t *vat_section(http_request *r, int64_t org_id)
+ * NULL for others, or when there is no decision (no rate that day), or with
+ * *failed set on a store error. */
+static json_t *vat_section(http_request *r, int64_t org_id, bool *failed)
 {
     char today[11];
     vat_evidence ev;
@@ -133,6 +134,7 @@ static json_t *vat_section(http_request *r, int64_t org_id)
     vat_preview_result res = vat_preview(r->db, org_id, r->app->cfg->provider.country, today, &ev, &st, &d);
     if (res == VAT_PREVIEW_NO_ADDRESS)
         return json_pack("{s:b}", "no_address", 1);
+    *failed = res != VAT_PREVIEW_DECIDED;
     if (res != VAT_PREVIEW_DECIDED || st != VAT_OK)
         return NULL;
     char rate[8];
@@ -174,7 +176,12 @@ static void profile_page(http_request *r, int status, const org_profile *p, json
     json_array_foreach(kinds, i, k)
         if (json_is_true(json_object_get(k, "checked")))
             json_object_set(data, "kind_label", json_object_get(k, "label"));
-    json_t *vat = vat_section(r, p->id);
+    bool vat_failed = false;
+    json_t *vat = vat_section(r, p->id, &vat_failed);
+    if (vat_failed) {
+        json_decref(data);
+        return web_fail(r);
+    }
     if (vat)
         json_object_set_new(data, "vat", vat);
     if (p->has_logo)
