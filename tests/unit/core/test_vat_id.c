@@ -1,8 +1,8 @@
 /* test_vat_id.c - VAT ID validation for every member state and XI: a valid
- * number of each kind a country issues (the examples of the national
- * specifications), the same number with one digit changed (the check fails),
- * a number of the wrong shape (the country's format is the reason), and
- * prefixes that are no member state's. */
+ * number of each kind a country issues (real registered numbers and the
+ * published examples of each algorithm), the same number with one character
+ * changed (the check fails), a number of the wrong shape (the country's format
+ * is the reason), and prefixes that are no member state's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
