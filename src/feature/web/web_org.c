@@ -137,8 +137,7 @@ static json_t *vat_section(http_request *r, int64_t org_id, bool *failed)
     *failed = res != VAT_PREVIEW_DECIDED;
     if (res != VAT_PREVIEW_DECIDED || st != VAT_OK)
         return NULL;
-    char rate[8];
-    vat_rate_text(d.rate_bp, rate);
+    const char *rate = web_vat_rate(r, d.rate_bp);
     const char *summary = d.scheme == VAT_SCHEME_REVERSE_CHARGE ? _("Reverse charge (0%)")
                           : d.scheme == VAT_SCHEME_NOT_SUBJECT  ? _("Not subject to VAT (0%)")
                                                                 : arena_printf(r->a, "%s%% (%s)", rate, d.rate_country);

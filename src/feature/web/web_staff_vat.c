@@ -14,14 +14,17 @@
 #include "feature/vat/vat_rates.h"
 #include "feature/web/web.h"
 
-/* Adds "initial" (the seeded first rate, effective "since always") and
- * "added" (when staff added it) to each rate of each country. */
+/* Adds "shown" (the rate in the page's language), "initial" (the seeded
+ * first rate, effective "since always") and "added" (when staff added it) to
+ * each rate of each country. */
 static void decorate(http_request *r, json_t *countries)
 {
     size_t i, j;
     json_t *c, *rate;
     json_array_foreach(countries, i, c) {
         json_array_foreach(json_object_get(c, "rates"), j, rate) {
+            json_object_set_new(rate, "shown",
+                                json_string(web_vat_rate(r, (int)json_integer_value(json_object_get(rate, "rate_bp")))));
             json_object_set_new(rate, "initial",
                                 json_boolean(!strcmp(json_string_value(json_object_get(rate, "effective_from")),
                                                      "0000-01-01")));
