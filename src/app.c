@@ -24,6 +24,7 @@
 #include "feature/services/services.h"
 #include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
+#include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
 #include "feature/withdrawals/withdrawals.h"
@@ -94,6 +95,7 @@ void app_routes(app *a)
     catalog_routes(&a->routes);
     services_routes(&a->routes);
     services_staff_routes(&a->routes);
+    vat_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

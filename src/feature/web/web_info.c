@@ -91,4 +91,5 @@ void web_routes(router *rt)
     web_topup_routes(rt);
     web_notifications_routes(rt);
     web_staff_withdrawals_routes(rt);
+    web_staff_vat_routes(rt);
 }

@@ -70,6 +70,7 @@ static const struct {
     {"withdrawal_cancelled", N_("The withdrawal has been cancelled. The amount is back in your balance.")},
     {"withdrawal_not_pending", N_("This withdrawal is no longer waiting for approval: nothing was changed.")},
     {"withdrawal_approved", N_("The withdrawal has been approved.")},
+    {"vat_rate_added", N_("The VAT rate has been added.")},
     {"withdrawal_rejected", N_("The withdrawal has been rejected. The amount is back in the customer's balance.")},
     {"withdrawal_paid", N_("The withdrawal has been marked paid.")},
     {"withdrawals_exported", N_("The credit-transfer file has been created. Download it below and upload it to the bank.")},
