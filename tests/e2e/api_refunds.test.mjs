@@ -4,12 +4,14 @@
 // up to what is left unused and the gateway shows the refund; partial refunds
 // never exceed the payment, even when requested concurrently; cancel,
 // rejection and a gateway refusal give the money back; a gateway that does
-// not answer leaves the refund approved and a retry finishes it once; a bank
+// not answer leaves the refund approved and a retry finishes it once, and a
+// refund made at the gateway whose answer was lost is recorded, not repeated; a bank
 // transfer is refunded through the pain.001 export to the account it came
 // from; crypto, other organizations' payments, members without the billing
 // right and bad input are refused and change nothing. The harness runs
 // `saldo ledger verify` at the end.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -232,6 +234,7 @@ test('cancel (customer) and reject (staff) give the money back; decided requests
   conforms('POST', '/api/v1/orgs/{org_id}/refund-requests/{refund_id}/cancel', cancelled);
   assert.equal(cancelled.body.status, 'cancelled');
   assert.equal(await balance(u), 4000);
+  await smtp.waitFor(u.email, (m) => /cancelled/.test(m.subject) && m.subject.includes(a.reference));
   const twice = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/refund-requests/${a.id}/cancel`, { token: u.token });
   assert.equal(twice.status, 409);
   assert.equal((await staffPost(`refund-requests/${a.id}/approve`)).status, 409);
@@ -283,6 +286,22 @@ test('a gateway that does not answer leaves the refund approved; the retry finis
   assert.equal((await staffPost(`refund-requests/${r.id}/retry`)).status, 409);
   assert.deepEqual((await gw.api('GET', `/v1/payments/${p.gid}`)).body.amount_refunded, money(1500));
   assert.equal(await balance(u), 1000);
+});
+
+test('a refund the gateway made but whose answer was lost is recorded once, not made twice', async () => {
+  const u = await signUp(saldo);
+  const p = await paidTopup(u, 4000);
+  const r = (await refund(u, { payment: ofPayment(p.id), amount: money(1500) })).body;
+  // What saldo sends, made at the gateway already (as if its answer had been lost on the way back).
+  const first = await gw.api('POST', '/v1/refunds', { idem: `refund:${r.id}`,
+    body: { payment_id: p.gid, amount: money(1500) } });
+  assert.equal(first.status, 201);
+  const ok = await staffPost(`refund-requests/${r.id}/approve`);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.status, 'paid');
+  assert.equal(ok.body.gateway_refund_id, first.body.id);
+  assert.deepEqual((await gw.api('GET', `/v1/payments/${p.gid}`)).body.amount_refunded, money(1500));
+  assert.equal(await balance(u), 2500);
 });
 
 test('a gateway refusal marks the refund failed and gives the money back', async () => {
@@ -343,6 +362,10 @@ test('a bank transfer is refunded through the pain.001 export, to the account it
   assert.equal(e.body.export.total.minor, 3050);
   const dl = await saldo.api('GET', `/api/v1/staff/credit-transfer-exports/${e.body.export.id}/pain001.xml`, { token: staff.token });
   assert.equal(dl.status, 200);
+  const xmlFile = path.join(saldo.dir, 'refunds-pain001.xml');
+  fs.writeFileSync(xmlFile, dl.text);
+  const lint = spawnSync('xmllint', ['--noout', xmlFile], { encoding: 'utf8' });
+  assert.equal(lint.status, 0, lint.stderr);
   const txs = [...dl.text.matchAll(/<CdtTrfTxInf>([\s\S]*?)<\/CdtTrfTxInf>/g)].map((m) => ({
     id: /<EndToEndId>([^<]+)</.exec(m[1])[1], amount: /<InstdAmt Ccy="EUR">([^<]+)</.exec(m[1])[1],
     name: /<Cdtr><Nm>([^<]+)</.exec(m[1])[1], iban: /<CdtrAcct><Id><IBAN>([^<]+)</.exec(m[1])[1] }));
@@ -422,4 +445,20 @@ test('another organization\'s payment is 404, a member without the billing right
   assert.equal((await saldo.api('GET', '/api/v1/staff/refund-requests?status=nope', { token: staff.token })).status, 422);
   assert.equal(count(`SELECT COUNT(*) FROM refund_requests WHERE org_id = ${u.org.id}`), 0);
   assert.equal(await balance(u), 2000);
+});
+
+test('the mails go to the billing notification address, in the administrator\'s language', async () => {
+  const u = await signUp(saldo, { language: 'it' });
+  const billingTo = `rimborsi${Date.now()}@example.test`;
+  const put = await saldo.api('PUT', `/api/v1/orgs/${u.org.id}/notification-addresses`,
+    { token: u.token, body: { billing: billingTo, support: null, abuse: null, status: null } });
+  assert.equal(put.status, 200, put.text);
+  const p = await paidTopup(u, 1234);
+  const r = (await refund(u, { payment: ofPayment(p.id), amount: money(1234) })).body;
+  const asked = await smtp.waitFor(billingTo, (m) => m.subject.includes(r.reference));
+  assert.match(asked.subject, /^Rimborso SALDO-R-\d+ richiesto: 12,34 €$/);
+  assert.match(asked.text, /la carta usata per il pagamento/);
+  assert.equal((await staffPost(`refund-requests/${r.id}/approve`)).body.status, 'paid');
+  const sent = await smtp.waitFor(billingTo, (m) => /inviato/.test(m.subject) && m.subject.includes(r.reference));
+  assert.match(sent.text, /\/billing\/refunds/);
 });

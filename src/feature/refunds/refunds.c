@@ -169,7 +169,9 @@ rf_result rf_cancel(http_request *r, int64_t org_id, int64_t id)
         return res;
     if ((res = rf_set_status(r, &f, "requested", "cancelled")) != RF_OK)
         return res;
-    return rf_release(r, &f) && rf_audit(r, &f, "refund.cancelled", NULL, NULL) ? RF_OK : RF_STORE_ERROR;
+    return rf_release(r, &f) && rf_audit(r, &f, "refund.cancelled", NULL, NULL) && rf_mail(r, &f, "refund_cancelled")
+               ? RF_OK
+               : RF_STORE_ERROR;
 }
 
 rf_result rf_reject(http_request *r, int64_t id, const char *reason)

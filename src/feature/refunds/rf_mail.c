@@ -1,5 +1,5 @@
-/* rf_mail.c - the mails about a refund (requested, approved, rejected, paid,
- * failed) to the organization's billing notification address, queued in the
+/* rf_mail.c - the mails about a refund (requested, cancelled, approved,
+ * rejected, paid, failed) to the organization's billing notification address, queued in the
  * outbox in the caller's transaction, in the first administrator's language
  * as the other mails about an organization. */
 #include "feature/refunds/rf_internal.h"
