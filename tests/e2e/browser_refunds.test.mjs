@@ -109,6 +109,7 @@ test('ask for a refund of the unused balance; staff approve it and the gateway r
   await page.reload();
   assert.match(await page.textContent('[data-testid="refunds"] tbody'), /Refunded/);
   assert.match(await page.textContent('[data-testid="refundable"]'), /€30\.00/);
+  assert.match(await page.textContent('[data-testid="nothing-open"]'), /Nothing is refundable now/);
   await shot(page, 'refunds-06-refunded');
   await context.close();
 });

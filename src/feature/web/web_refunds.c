@@ -63,18 +63,24 @@ static const char *payment_value(http_request *r, json_t *ref)
                         json_integer_value(json_object_get(ref, "id")));
 }
 
-/* Adds "value", "method_label", "date", "selected" to each refundable payment. */
-static void decorate_payments(http_request *r, json_t *list, const char *chosen)
+/* Adds "value", "method_label", "date", "selected" and "open" (something is
+ * refundable now) to each refundable payment; true when one is open. */
+static bool decorate_payments(http_request *r, json_t *list, const char *chosen)
 {
     size_t i;
     json_t *p;
+    bool any = false;
     json_array_foreach(list, i, p) {
+        bool open = json_integer_value(json_object_get(json_object_get(p, "refundable"), "minor")) > 0;
+        any = any || open;
+        json_object_set_new(p, "open", json_boolean(open));
         const char *value = payment_value(r, json_object_get(p, "payment"));
         json_object_set_new(p, "value", json_string(value));
         json_object_set_new(p, "selected", json_boolean(chosen && !strcmp(chosen, value)));
         json_object_set_new(p, "method_label", json_string(method_label(r, json_string_value(json_object_get(p, "method")))));
         json_object_set_new(p, "date", json_string(web_datetime(r, json_string_value(json_object_get(p, "created_at")))));
     }
+    return any;
 }
 
 /* Adds "status_label", "method_label", "date" and "waiting" to each refund of list. */
@@ -112,10 +118,11 @@ static void page(http_request *r, int64_t org, int status, json_t *form_values, 
         return web_fail(r);
     }
     json_t *ps = json_object_get(payments, "payments"), *items = json_object_get(list, "refund_requests");
-    decorate_payments(r, ps, json_string_value(json_object_get(form_values, "payment")));
+    bool open = decorate_payments(r, ps, json_string_value(json_object_get(form_values, "payment")));
     decorate_refunds(r, items);
     web_page(r, status, "pages/refunds", _("Refunds"), "billing",
-             json_pack("{s:O, s:b, s:O, s:b, s:o, s:o, s:s}", "payments", ps, "has_payments", json_array_size(ps) > 0,
+             json_pack("{s:O, s:b, s:b, s:O, s:b, s:o, s:o, s:s}", "payments", ps, "has_payments",
+                       json_array_size(ps) > 0, "has_open", open,
                        "refunds", items, "has_refunds", json_array_size(items) > 0, "form",
                        form_values ? form_values : json_object(), "errors", errors ? errors : json_object(), "key",
                        new_key(r)));
