@@ -27,6 +27,7 @@
 #include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
+#include "feature/refunds/refunds.h"
 #include "feature/withdrawals/withdrawals.h"
 #include "render/i18n.h"
 
@@ -92,6 +93,7 @@ void app_routes(app *a)
     orders_routes(&a->routes);
     staff_routes(&a->routes);
     withdrawals_routes(&a->routes);
+    refunds_routes(&a->routes);
     catalog_routes(&a->routes);
     services_routes(&a->routes);
     services_staff_routes(&a->routes);
