@@ -7,7 +7,9 @@
 // allows it and the mail says so; PayPal does not. A declined card places
 // nothing; a replayed webhook or a forged return URL places one order; an
 // order that became impossible meanwhile leaves the money as balance and the
-// customer is told. The harness runs `saldo ledger verify` at the end.
+// customer is told (a code used up, a product retired, a service
+// terminated). The cart page posted twice makes one payment. The harness
+// runs `saldo ledger verify` at the end.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -312,5 +314,53 @@ test('bad pay_with, refusals as from the balance, and a member without the billi
   assert.equal((await order(u, { items: [{ product_id: id, period: 12 }] }, { token: m.token })).status, 404);
   assert.equal((await renew(u, { pay_with: 'card', items: [{ service_id: 1, period: 12 }] }, { token: m.token })).status, 404);
   assert.equal(Number(sql(`SELECT count(*) FROM payments WHERE org_id = ${u.org.id}`)), 0);
+  assert.equal(orders(u), 0);
+});
+
+test('a product retired once paid: the money stays as balance, the notification says so', async () => {
+  const u = await signUp(saldo);
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  const id = product({ price: 1000, setup: 0 });
+  const p = (await order(u, { pay_with: 'paypal', items: [{ product_id: id, period: 12 }] })).body.payment;
+  sql(`UPDATE catalog_products SET retired_at = ${now()} WHERE id = ${id}`);
+  await gw.form(`/pay/${gatewayId(p)}`, { action: 'approve' });
+  const done = await waitDecided(u, p.id);
+  assert.equal(done.body.payment.purpose_status, 'refused');
+  assert.equal(done.body.payment.purpose_error, 'product_retired');
+  assert.equal(await balance(u), 1000);
+  assert.equal(orders(u), 0);
+  const page = await web.get(`/billing/topups/${p.id}/return?payment_id=${gatewayId(p)}`);
+  assert.match(page.text, /data-testid="purpose-refused"/);
+  assert.match(page.text, /the order could no longer be placed: the amount is in your balance/);
+  const list = await web.get('/notifications');
+  assert.match(list.text, /Payment received and kept as balance/);
+});
+
+test('the cart page: Card posted twice makes one payment; the return page before paying says pending', async () => {
+  const u = await signUp(saldo);
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  const id = product();
+  const _csrf = await web.csrf('/cart');
+  assert.equal((await web.post('/cart/items', { _csrf, product_id: String(id), period: '12', currency: 'EUR' })).status, 303);
+  const cart = await web.get('/cart');
+  assert.match(cart.text, /data-testid="pay-with-card"/);
+  assert.match(cart.text, /data-testid="pay-with-paypal"/);
+  const key = /name="key" value="([^"]+)"/.exec(cart.text)[1];
+  const noTerms = await web.post('/cart/checkout', { _csrf, key, pay_with: 'card', wallet_currency: 'EUR' });
+  assert.equal(noTerms.status, 422);
+  assert.match(noTerms.text, /value="card" data-testid="pay-with-card" checked/, 'the choice is kept');
+  const form = { _csrf, key, pay_with: 'card', accept_terms: '1', wallet_currency: 'EUR' };
+  const first = await web.post('/cart/checkout', form);
+  assert.equal(first.status, 303);
+  const location = first.headers.get('location');
+  assert.match(location, /^\/billing\/topups\/\d+$/);
+  const second = await web.post('/cart/checkout', form);
+  assert.equal(second.headers.get('location'), location);
+  assert.equal(Number(sql(`SELECT count(*) FROM payments WHERE org_id = ${u.org.id}`)), 1);
+  const page = await web.get(location);
+  assert.match(page.text, /your order is placed as soon as it is/);
+  assert.match(page.text, /data-testid="topup-continue"/);
   assert.equal(orders(u), 0);
 });

@@ -1,4 +1,6 @@
-/* payments.h - top-ups of a wallet through the payment gateway (gateway.h).
+/* payments.h - payments through the payment gateway (gateway.h): top-ups of
+ * a wallet, and orders and renewals paid by card or PayPal (their purpose:
+ * the wallet is credited, then the order or renewals paid from it, below).
  *
  * A top-up is a row of `payments` (one per organization and Idempotency-Key)
  * and a payment at the gateway. The wallet is credited only by
@@ -76,9 +78,10 @@ json_t *payment_json(const struct app *ap, const payment *p, const char *lang);
 /* 1 when the webhook event was processed before, 0 not, -1 store error. */
 int payment_event_seen(db *d, const char *event_id);
 
-/* Opens the top-up in (org, user, method, amount, idem_key) as *out and, for a
- * gateway method, creates it at the gateway once. False with the HTTP
- * *status and error *code (409 the key was used for another top-up, 502
+/* Opens the payment in (org, user, method, amount, idem_key; purpose and
+ * purpose_data, "" = a top-up) as *out and, for a gateway method, creates it
+ * at the gateway once. False with the HTTP *status and error *code (409 the
+ * key was used for another payment: amount, method or purpose differ; 502
  * gateway unreachable, 500 store). */
 bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code);
 
