@@ -38,9 +38,10 @@ static json_t *kept_json(http_request *r, const order_in *in)
 
 static bool gateway_refuse(order_fail *fail, int status, const char *code)
 {
-    const char *message = status == 409   ? N_("This request was already used for another payment.")
-                          : status == 502 ? N_("The payment service cannot be reached right now: please try again in a few minutes.")
-                                          : N_("The order could not be saved; nothing was charged.");
+    const char *message =
+        status == 409   ? N_("This request was already used for another payment.")
+        : status == 502 ? N_("The payment service cannot be reached right now: please try again in a few minutes.")
+                        : N_("The order could not be saved; nothing was charged.");
     return order_refuse(fail, status, code, message, NULL);
 }
 

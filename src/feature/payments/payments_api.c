@@ -134,8 +134,9 @@ bool payment_start(http_request *r, payment *in, payment *out, int *status, cons
         db_rollback(r->db);
         return *status = 500, *code = "store_error", false;
     }
+    const char *purpose = in->purpose[0] ? in->purpose : "topup";
     if (!created && (strcmp(out->method, in->method) || out->amount.cur != in->amount.cur ||
-                     out->amount.minor != in->amount.minor || strcmp(out->purpose, in->purpose[0] ? in->purpose : "topup")))
+                     out->amount.minor != in->amount.minor || strcmp(out->purpose, purpose)))
         return *status = 409, *code = "idempotency_conflict", false;
     if (!payment_method_find(out->method)->gateway || out->gateway_id[0] || strcmp(out->status, "pending"))
         return true;

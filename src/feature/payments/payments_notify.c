@@ -40,7 +40,8 @@ static bool mail_received(db *d, const app *ap, const payment *p, bool refused)
                              arena_printf(a, "%s/billing", ap->cfg->base_url), "provider", ap->cfg->provider.name,
                              "order", !strcmp(p->purpose, "order"), "renewals", !strcmp(p->purpose, "renewals"));
     const char *subject, *body;
-    bool ok = data && mail_render(ap, a, refused ? "payment_refused" : "payment_received", lang, data, &subject, &body) &&
+    const char *template = refused ? "payment_refused" : "payment_received";
+    bool ok = data && mail_render(ap, a, template, lang, data, &subject, &body) &&
               outbox_enqueue(d, to, subject, body);
     json_decref(data);
     arena_free(a);

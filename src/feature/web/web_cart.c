@@ -355,8 +355,9 @@ static void post_checkout(http_request *r)
     if (pay && strcmp(pay, "balance") && strcmp(pay, "card") && strcmp(pay, "paypal"))
         pay = NULL;
     if (!in.accept_terms)
-        return cart_page_with(r, org, 422, json_pack("{s:s}", "accept_terms", _("Accept the terms of contract to order.")),
-                              NULL, wc, pay);
+        return cart_page_with(r, org, 422,
+                              json_pack("{s:s}", "accept_terms", _("Accept the terms of contract to order.")), NULL,
+                              wc, pay);
     if (pay && strcmp(pay, "balance"))
         return checkout_gateway(r, org, &in, idem_key, pay);
     if (in.wallet_cur && in.wallet_cur != in.cur && !in.quote_id)
