@@ -1,11 +1,14 @@
 /* gateway.h - what saldo needs of a payment gateway, as a vtable, so the
  * sandbox adapter (gateway_sandbox.c, over HTTP with libcurl) and a real
  * gateway's adapter are interchangeable. Only what is used today is declared:
- * creating a payment on the customer's session and reading one back. */
+ * creating a payment (on the customer's session, or off-session with a saved
+ * method), reading one back, and listing or deleting a customer's saved
+ * methods (the gateway keeps the card; saldo keeps its token). */
 #ifndef SALDO_GATEWAY_H
 #define SALDO_GATEWAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/config.h"
@@ -24,6 +27,16 @@ typedef enum {
  * both still pending for saldo. */
 typedef enum { GW_PENDING, GW_SUCCEEDED, GW_FAILED, GW_CANCELED } gateway_status;
 
+/* A saved method as the gateway describes it: never a card number. */
+typedef struct gateway_card {
+    char token[GATEWAY_ID_MAX + 1]; /* "pm_..."; "" when unknown */
+    char brand[16];                 /* visa, mastercard, amex, unknown */
+    char last4[5];
+    int exp_month, exp_year;
+} gateway_card;
+
+#define GATEWAY_METHODS_MAX 100
+
 typedef struct gateway_payment {
     char id[GATEWAY_ID_MAX + 1];
     gateway_status status;
@@ -32,6 +45,7 @@ typedef struct gateway_payment {
     char customer[GATEWAY_ID_MAX + 1];
     char redirect_url[GATEWAY_URL_MAX + 1];   /* "" when none */
     char failure_code[GATEWAY_CODE_MAX + 1];  /* "" when none */
+    gateway_card card;  /* the card used (brand "" when none); token: the method saved or charged, else "" */
 } gateway_payment;
 
 typedef struct gateway_create {
@@ -41,12 +55,19 @@ typedef struct gateway_create {
     const char *customer;        /* saldo's opaque customer id: "org_<id>" */
     const char *return_url;
     const char *idempotency_key; /* the same key for the same payment, always */
+    bool save_method;            /* save the card (or wallet card) for customer (card, wallet only) */
+    const char *payment_method;  /* a saved token: charged off-session, decided at once; NULL = on session */
 } gateway_create;
 
 typedef struct gateway {
     const char *name;            /* "sandbox": the ledger account is "gateway:<name>" */
     gateway_result (*create_payment)(const saldo_config *cfg, const gateway_create *in, gateway_payment *out);
     gateway_result (*get_payment)(const saldo_config *cfg, const char *id, gateway_payment *out);
+    /* customer's saved methods, oldest first, at most max (*n of them). */
+    gateway_result (*list_methods)(const saldo_config *cfg, const char *customer, gateway_card *out, size_t max,
+                                   size_t *n);
+    /* Deletes a saved method: GATEWAY_REFUSED when the gateway does not know it (or it was deleted). */
+    gateway_result (*delete_method)(const saldo_config *cfg, const char *token);
 } gateway;
 
 /* The configured gateway, NULL when gateway.url is not set. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/cards/cards.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
 #include "lib/log.h"
@@ -176,6 +177,15 @@ static bool credit(db *d, const app *ap, const gateway *g, const payment *p)
            payment_notify(d, ap, p);
 }
 
+/* The card the gateway saved with p, if any (an off-session charge names its
+ * token without a card: nothing new). */
+static bool record_card(db *d, const payment *p, const gateway_payment *gp)
+{
+    if (!gp->card.token[0] || !gp->card.brand[0])
+        return true;
+    return cards_record(d, p->org_id, p->user_id, &gp->card, (int64_t)time(NULL));
+}
+
 /* Whether the gateway's object is the payment saldo recorded, to the cent. */
 static bool same_payment(const payment *p, const gateway_payment *gp)
 {
@@ -215,7 +225,7 @@ static bool apply(db *d, const app *ap, const gateway *g, int64_t id, const gate
     }
     switch (gp->status) {
     case GW_SUCCEEDED:
-        return credit(d, ap, g, &p);
+        return record_card(d, &p, gp) && credit(d, ap, g, &p);
     case GW_FAILED:
         return close_payment(d, &p, "failed", gp->failure_code);
     case GW_CANCELED:

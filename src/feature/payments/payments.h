@@ -8,7 +8,8 @@
  * "topup", idempotency key "payment:<id>") with the status change, the
  * organization's audit entry "payment.received", the mail to the billing
  * address and an in-app notification, all in one transaction. The return
- * page and the webhook (payments_webhook.c) both call it. */
+ * page and the webhook (payments_webhook.c) both call it. A card the gateway
+ * saved with the payment is recorded in that transaction too (cards.h). */
 #ifndef SALDO_PAYMENTS_H
 #define SALDO_PAYMENTS_H
 
@@ -54,6 +55,10 @@ typedef struct payment {
     char gateway_id[GATEWAY_ID_MAX + 1];        /* "" until the gateway created it */
     char redirect_url[GATEWAY_URL_MAX + 1];     /* "" when none */
     char failure_code[GATEWAY_CODE_MAX + 1];
+    /* Asked of payment_start only (not stored): save the card used (card,
+     * wallet), or charge this saved card's token off-session (card). */
+    bool save_method;
+    char card_token[GATEWAY_ID_MAX + 1];
 } payment;
 
 /* 1 found, 0 not, -1 store error. */
@@ -71,7 +76,9 @@ json_t *payment_json(const struct app *ap, const payment *p, const char *lang);
 int payment_event_seen(db *d, const char *event_id);
 
 /* Opens the top-up in (org, user, method, amount, idem_key) as *out and, for a
- * gateway method, creates it at the gateway once. False with the HTTP
+ * gateway method, creates it at the gateway once (saving the card when
+ * in->save_method; charging in->card_token off-session when set, which the
+ * gateway decides at once: call payment_sync next to apply it). False with the HTTP
  * *status and error *code (409 the key was used for another top-up, 502
  * gateway unreachable, 500 store). */
 bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code);

@@ -1,0 +1,71 @@
+/* cards.h - an organization's saved payment methods: cards (and wallet
+ * cards) kept at the payment gateway, of which saldo stores only the token,
+ * the brand, the last four digits and the expiry (table payment_methods).
+ *
+ * A card is recorded when a payment that asked to save it succeeds
+ * (payment_sync, in its transaction), chosen for a top-up or charged by the
+ * billing run off-session, made the default, or removed (at the gateway
+ * first, then here; a removal at the gateway arrives as the webhook event
+ * payment_method.deleted). Exactly one card of an organization is the
+ * default while it has any: the first one saved becomes it, and removing the
+ * default makes the newest remaining card the default. */
+#ifndef SALDO_CARDS_H
+#define SALDO_CARDS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "feature/payments/gateway.h"
+#include "http/router.h"
+#include "store/db.h"
+
+enum { CARDS_MAX = 50 }; /* saved cards listed (and offered) per organization */
+
+typedef struct saved_card {
+    int64_t id, org_id, user_id, created_at;
+    char token[GATEWAY_ID_MAX + 1];
+    char brand[16];
+    char last4[5];
+    int exp_month, exp_year;
+    bool is_default;
+} saved_card;
+
+/* Records card c (token, brand, last4, expiry) saved at the gateway for
+ * org_id by user_id, once per token; the organization's first becomes its
+ * default. Inside the caller's write transaction. False on a store error. */
+bool cards_record(db *d, int64_t org_id, int64_t user_id, const gateway_card *c, int64_t now);
+
+/* The card id of org_id, not removed: 1 found, 0 not, -1 store error. */
+int cards_get(db *d, int64_t org_id, int64_t id, saved_card *out);
+/* The card with this gateway token, not removed: 1, 0, -1. */
+int cards_by_token(db *d, const char *token, saved_card *out);
+/* org_id's default card: 1, 0 (none), -1. */
+int cards_default(db *d, int64_t org_id, saved_card *out);
+/* org_id's cards (not removed), oldest first, at most max; -1 on a store error. */
+int cards_list(db *d, int64_t org_id, saved_card *out, int max);
+
+/* Whether c's expiry month has passed at now (a card works through its month). */
+bool cards_expired(const saved_card *c, int64_t now);
+
+/* Makes id org_id's default (inside the caller's write transaction): 1 done,
+ * 0 no such card, -1 store error. */
+int cards_set_default(db *d, int64_t org_id, int64_t id);
+/* Marks c removed (inside the caller's write transaction); when it was the
+ * default the newest remaining card becomes the default. 1 done, 0 it was
+ * removed before, -1 store error. */
+int cards_mark_removed(db *d, const saved_card *c, int64_t now);
+
+/* {"id", "brand", "last4", "exp_month", "exp_year", "default", "expired"}. */
+json_t *cards_json(const saved_card *c, int64_t now);
+
+typedef enum { CARDS_SYNC_OK, CARDS_SYNC_UNAVAILABLE, CARDS_SYNC_STORE_ERROR } cards_sync_result;
+/* A payment_method.deleted event named token (the webhook, signature checked;
+ * its body is not trusted): the gateway is asked for the card's customer's
+ * methods and, when token is not among them, the card is marked removed (its
+ * own transaction). Idempotent: an unknown or removed token is CARDS_SYNC_OK. */
+cards_sync_result cards_gateway_deleted(db *d, const saldo_config *cfg, const char *token);
+
+void cards_routes(router *rt);
+
+#endif

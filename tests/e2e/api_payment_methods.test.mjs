@@ -1,0 +1,234 @@
+// api_payment_methods.test.mjs - saved cards through a real `saldo
+// gateway-sandbox`: a card saved while topping up, listed, charged
+// off-session for a top-up, made the default, removed (here and at the
+// gateway, and when removed at the gateway the webhook removes it here);
+// rights (another organization's card, a member without billing) and bad
+// input change nothing; the billing run charges the default card for a short
+// balance once, and a declined card fails the renewal with its mail.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
+import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
+import { startRelay } from './lib/relay.mjs';
+import { checkAnswer } from './lib/schema.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let saldo;
+let smtp;
+let gw;
+let relay;
+let doc;
+before(async () => {
+  relay = await startRelay();
+  gw = await startGateway({ webhookUrl: relay.url });
+  smtp = await startSmtp();
+  saldo = await startSaldo({ smtp, args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
+    '--gateway-webhook-secret', WEBHOOK_SECRET] });
+  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
+});
+after(async () => {
+  await gw.stop();
+  await saldo.stop();
+  await smtp.stop();
+  await relay.close();
+});
+
+let keyNo = 0;
+const money = (minor, currency = 'EUR') => ({ currency, minor });
+const topup = (u, body, key = `pm-${process.pid}-${++keyNo}`) =>
+  saldo.api('POST', `/api/v1/orgs/${u.org.id}/topups`, { token: u.token, body, headers: { 'Idempotency-Key': key } });
+const methods = (u, org = u.org) => saldo.api('GET', `/api/v1/orgs/${org.id}/payment-methods`, { token: u.token });
+const balance = async (u, currency = 'EUR') => {
+  const w = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/wallets`, { token: u.token });
+  return w.body.wallets.find((x) => x.currency === currency)?.balance.minor ?? 0;
+};
+const gatewayId = (p) => /\/pay\/(pay_[0-9a-f]{24})$/.exec(p.redirect_url)[1];
+const conforms = (method, template, answer) =>
+  assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
+
+async function waitFor(what, fn) {
+  for (let i = 0; i < 200; i++) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(50);
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
+/** Tops up amount by typing number on the gateway's card page with "save this card". */
+async function saveCard(u, number = '4242424242424242', expiry = '12/39', amount = 1000) {
+  const r = await topup(u, { amount: money(amount), method: 'card', save_method: true });
+  assert.equal(r.status, 201, r.text);
+  const p = r.body.payment;
+  const atGateway = await gw.api('GET', `/v1/payments/${gatewayId(p)}`);
+  assert.equal(atGateway.body.save_method, true);
+  const paid = await gw.form(`/pay/${gatewayId(p)}`, { action: 'card', number, expiry, cvc: '123', name: 'Ada' });
+  assert.equal(paid.status, 303);
+  if (number === '4000000000003220') {
+    const page = await gw.page(`/pay/${gatewayId(p)}/3ds`);
+    const otp = /id="otp">(\d{6})</.exec(page.text)[1];
+    await gw.form(`/pay/${gatewayId(p)}/3ds`, { code: otp });
+  }
+  // The return page settles it as the webhook would.
+  return waitFor(`payment ${p.id} succeeded`, async () => {
+    const g = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/payments/${p.id}`, { token: u.token });
+    return g.body.payment.status === 'succeeded' ? g.body.payment : null;
+  });
+}
+
+async function memberWithoutBilling(owner) {
+  const inv = await saldo.api('POST', `/api/v1/orgs/${owner.org.id}/invitations`,
+    { token: owner.token, body: { email: `nobill${Date.now()}@example.test`, role: 'member', billing: false } });
+  assert.equal(inv.status, 201, inv.text);
+  const mail = await smtp.waitFor(inv.body.invitation.email, (m) => /invitations\//.test(m.text));
+  const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(mail.text)[1];
+  const acc = await saldo.api('POST', `/api/v1/invitations/${token}/accept`,
+    { body: { name: 'No Billing', password: 'a long password', country: 'IT', language: 'en' } });
+  assert.equal(acc.status, 201, acc.text);
+  const s = await saldo.api('POST', '/api/v1/sessions', { body: { email: inv.body.invitation.email, password: 'a long password' } });
+  return { token: s.body.token, org: owner.org };
+}
+
+test('a card saved while topping up is listed (token kept, never the number) and becomes the default', async () => {
+  const u = await signUp(saldo);
+  const empty = await methods(u);
+  assert.equal(empty.status, 200, empty.text);
+  conforms('GET', '/api/v1/orgs/{org_id}/payment-methods', empty);
+  assert.deepEqual(empty.body.payment_methods, []);
+  await saveCard(u, '5555555555554444', '03/38');
+  const list = await methods(u);
+  conforms('GET', '/api/v1/orgs/{org_id}/payment-methods', list);
+  assert.equal(list.body.payment_methods.length, 1);
+  const [c] = list.body.payment_methods;
+  assert.deepEqual({ ...c, id: 0 }, { id: 0, brand: 'mastercard', last4: '4444', exp_month: 3, exp_year: 2038,
+    default: true, expired: false });
+  const token = saldo.sql(`SELECT token FROM payment_methods WHERE id = ${c.id}`);
+  assert.match(token, /^pm_[0-9a-f]{24}$/);
+  const atGateway = await gw.api('GET', `/v1/customers/org_${u.org.id}/payment-methods`);
+  assert.deepEqual(atGateway.body.data.map((m) => m.id), [token]);
+  assert.equal(saldo.sql(`SELECT count(*) FROM payment_methods WHERE org_id = ${u.org.id}`), '1', 'recorded once');
+  assert.equal(await balance(u), 1000);
+});
+
+test('a top-up with a saved card is charged off-session and credited in the same request; a declined one credits nothing', async () => {
+  const u = await signUp(saldo);
+  await saveCard(u);
+  const [c] = (await methods(u)).body.payment_methods;
+  const r = await topup(u, { amount: money(2500), method: 'card', payment_method_id: c.id });
+  assert.equal(r.status, 201, r.text);
+  conforms('POST', '/api/v1/orgs/{org_id}/topups', r);
+  assert.equal(r.body.payment.status, 'succeeded');
+  assert.equal(r.body.payment.redirect_url, undefined);
+  assert.equal(await balance(u), 3500);
+  // A 3-D Secure card cannot be charged off-session: the failure is shown, nothing credited.
+  await saveCard(u, '4000000000003220');
+  const cards = (await methods(u)).body.payment_methods;
+  assert.equal(cards.length, 2);
+  const secure = cards.find((x) => x.last4 === '3220');
+  assert.equal(secure.default, false, 'the first card stays the default');
+  const before3ds = await balance(u);
+  const f = await topup(u, { amount: money(700), method: 'card', payment_method_id: secure.id });
+  assert.equal(f.status, 201, f.text);
+  assert.equal(f.body.payment.status, 'failed');
+  assert.equal(f.body.payment.failure_code, 'authentication_required');
+  assert.equal(await balance(u), before3ds);
+  assert.equal(saldo.sql(`SELECT count(*) FROM payment_methods WHERE org_id = ${u.org.id}`), '2',
+    'an off-session charge records no new card');
+});
+
+test('the default moves; removing the default makes the newest remaining card the default; removed at the gateway too', async () => {
+  const u = await signUp(saldo);
+  await saveCard(u, '4242424242424242');
+  await saveCard(u, '5555555555554444');
+  await saveCard(u, '378282246310005');
+  let cards = (await methods(u)).body.payment_methods;
+  assert.deepEqual(cards.map((c) => [c.brand, c.default]), [['visa', true], ['mastercard', false], ['amex', false]]);
+  const [visa, mc, amex] = cards;
+  const p = await saldo.api('PATCH', `/api/v1/orgs/${u.org.id}/payment-methods/${mc.id}`, { token: u.token, body: { default: true } });
+  assert.equal(p.status, 200, p.text);
+  conforms('PATCH', '/api/v1/orgs/{org_id}/payment-methods/{method_id}', p);
+  assert.equal(p.body.payment_method.default, true);
+  cards = (await methods(u)).body.payment_methods;
+  assert.deepEqual(cards.map((c) => c.default), [false, true, false]);
+  const tokenOf = (id) => saldo.sql(`SELECT token FROM payment_methods WHERE id = ${id}`);
+  const mcToken = tokenOf(mc.id);
+  const d = await saldo.api('DELETE', `/api/v1/orgs/${u.org.id}/payment-methods/${mc.id}`, { token: u.token });
+  assert.equal(d.status, 204, d.text);
+  cards = (await methods(u)).body.payment_methods;
+  assert.deepEqual(cards.map((c) => [c.id, c.default]), [[visa.id, false], [amex.id, true]], 'the newest remaining');
+  const atGateway = await gw.api('GET', `/v1/customers/org_${u.org.id}/payment-methods`);
+  assert.ok(!atGateway.body.data.some((m) => m.id === mcToken), 'deleted at the gateway');
+  assert.equal((await saldo.api('DELETE', `/api/v1/orgs/${u.org.id}/payment-methods/${mc.id}`, { token: u.token })).status, 404);
+  assert.equal(saldo.sql(`SELECT count(*) FROM org_audit WHERE org_id = ${u.org.id} AND action LIKE 'payment_method.%'`), '2');
+  // Removed at the gateway (another channel): the webhook payment_method.deleted removes it here.
+  const amexToken = tokenOf(amex.id);
+  assert.equal((await gw.api('DELETE', `/v1/payment-methods/${amexToken}`)).status, 200);
+  await waitFor('the webhook removal', async () => (await methods(u)).body.payment_methods.length === 1);
+  cards = (await methods(u)).body.payment_methods;
+  assert.deepEqual(cards.map((c) => [c.id, c.default]), [[visa.id, true]]);
+  // The last one removed: none is left, none is default.
+  assert.equal((await saldo.api('DELETE', `/api/v1/orgs/${u.org.id}/payment-methods/${visa.id}`, { token: u.token })).status, 204);
+  assert.deepEqual((await methods(u)).body.payment_methods, []);
+  assert.equal(saldo.sql(`SELECT count(*) FROM payment_methods WHERE org_id = ${u.org.id} AND is_default = 1`), '0');
+});
+
+test('rights: another organization\'s card is 404; a member without billing gets 404; nothing changes', async () => {
+  const owner = await signUp(saldo);
+  await saveCard(owner);
+  const [c] = (await methods(owner)).body.payment_methods;
+  const other = await signUp(saldo);
+  const member = await memberWithoutBilling(owner);
+  for (const who of [other, member]) {
+    assert.equal((await methods(who, owner.org)).status, 404);
+    assert.equal((await saldo.api('PATCH', `/api/v1/orgs/${owner.org.id}/payment-methods/${c.id}`,
+      { token: who.token, body: { default: true } })).status, 404);
+    assert.equal((await saldo.api('DELETE', `/api/v1/orgs/${owner.org.id}/payment-methods/${c.id}`, { token: who.token })).status, 404);
+  }
+  // An id of another organization under one's own organization.
+  assert.equal((await saldo.api('DELETE', `/api/v1/orgs/${other.org.id}/payment-methods/${c.id}`, { token: other.token })).status, 404);
+  assert.equal((await saldo.api('PATCH', `/api/v1/orgs/${other.org.id}/payment-methods/${c.id}`,
+    { token: other.token, body: { default: true } })).status, 404);
+  const cross = await topup(other, { amount: money(1000), method: 'card', payment_method_id: c.id });
+  assert.equal(cross.status, 422);
+  assert.equal(cross.body.error.field, 'payment_method_id');
+  assert.equal((await methods(owner)).body.payment_methods.length, 1);
+  assert.equal(await balance(other), 0);
+});
+
+test('bad input is a 422 naming the field and changes nothing', async () => {
+  const u = await signUp(saldo);
+  await saveCard(u);
+  const [c] = (await methods(u)).body.payment_methods;
+  const payments = saldo.sql(`SELECT count(*) FROM payments WHERE org_id = ${u.org.id}`);
+  const cases = [
+    [{ amount: money(1000), method: 'paypal', save_method: true }, 'save_method'],
+    [{ amount: money(1000), method: 'crypto', save_method: true }, 'save_method'],
+    [{ amount: money(1000), method: 'card', save_method: 'yes' }, 'save_method'],
+    [{ amount: money(1000), method: 'paypal', payment_method_id: c.id }, 'method'],
+    [{ amount: money(1000), method: 'card', payment_method_id: c.id, save_method: true }, 'save_method'],
+    [{ amount: money(1000), method: 'card', payment_method_id: 999999 }, 'payment_method_id'],
+    [{ amount: money(1000), method: 'card', payment_method_id: 'x' }, 'payment_method_id'],
+  ];
+  for (const [body, field] of cases) {
+    const r = await topup(u, body);
+    assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
+    assert.equal(r.body.error.field, field, JSON.stringify(body));
+  }
+  for (const body of [{ default: false }, { default: 'yes' }, {}]) {
+    const r = await saldo.api('PATCH', `/api/v1/orgs/${u.org.id}/payment-methods/${c.id}`, { token: u.token, body });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.body.error.field, 'default');
+  }
+  // An expired card cannot be charged.
+  saldo.sql(`UPDATE payment_methods SET exp_year = 2020 WHERE id = ${c.id}`);
+  const listed = (await methods(u)).body.payment_methods[0];
+  assert.equal(listed.expired, true);
+  const exp = await topup(u, { amount: money(1000), method: 'card', payment_method_id: c.id });
+  assert.equal(exp.status, 422);
+  assert.equal(exp.body.error.field, 'payment_method_id');
+  assert.equal(saldo.sql(`SELECT count(*) FROM payments WHERE org_id = ${u.org.id}`), payments);
+  assert.equal((await saldo.api('PATCH', `/api/v1/orgs/${u.org.id}/payment-methods/abc`, { token: u.token, body: { default: true } })).status, 404);
+});
