@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
+import { dayOf, product, service } from './lib/billing.mjs';
 import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
 import { startRelay } from './lib/relay.mjs';
 import { checkAnswer } from './lib/schema.mjs';
@@ -231,4 +232,60 @@ test('bad input is a 422 naming the field and changes nothing', async () => {
   assert.equal(exp.body.error.field, 'payment_method_id');
   assert.equal(saldo.sql(`SELECT count(*) FROM payments WHERE org_id = ${u.org.id}`), payments);
   assert.equal((await saldo.api('PATCH', `/api/v1/orgs/${u.org.id}/payment-methods/abc`, { token: u.token, body: { default: true } })).status, 404);
+});
+
+const billingRun = (date) => saldo.run(['billing-run', '--at', date, '--log-level', 'warn', '--base-url', saldo.url,
+  '--gateway-url', gw.url, '--gateway-api-key', API_KEY, '--gateway-webhook-secret', WEBHOOK_SECRET]);
+
+test('billing run: a short balance is charged to the default card for exactly the shortfall, once however often it runs', async () => {
+  const u = await signUp(saldo);
+  await saveCard(u, '4242424242424242', '12/39', 600); // the balance is 6.00
+  const p = product(saldo, { prices: { 12: 1000 } });
+  const a = service(saldo, u.org.id, p, dayOf('2031-02-10'), { autoRenew: true, label: 'a.example' });
+  const b = service(saldo, u.org.id, p, dayOf('2031-02-11'), { autoRenew: true, label: 'b.example' });
+  const first = billingRun('2031-02-01');
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /billing run: 2 renewed, 0 failed/);
+  for (let i = 0; i < 2; i++) {
+    const again = billingRun('2031-02-01');
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /billing run: 0 renewed, 0 failed/);
+  }
+  // 6.00 + 4.00 renew a; b needs all of its 10.00 from the card.
+  const charges = saldo.sql(`SELECT idem_key || ' ' || amount_minor || ' ' || status FROM payments
+    WHERE org_id = ${u.org.id} AND idem_key LIKE 'renewal-card:%' ORDER BY id`).split('\n');
+  assert.deepEqual(charges, [`renewal-card:${a}:${dayOf('2031-02-10')} 400 succeeded`,
+    `renewal-card:${b}:${dayOf('2031-02-11')} 1000 succeeded`]);
+  assert.equal(await balance(u), 0);
+  assert.equal(Number(saldo.sql(`SELECT expires_at FROM services WHERE id = ${a}`)), dayOf('2032-02-10'));
+  assert.equal(Number(saldo.sql(`SELECT expires_at FROM services WHERE id = ${b}`)), dayOf('2032-02-11'));
+  const events = await gw.api('GET', '/v1/events?limit=100');
+  const offSession = [];
+  for (let page = events.body; ; ) {
+    offSession.push(...page.data.filter((e) => e.type === 'payment.succeeded' && e.data.customer === `org_${u.org.id}`
+      && e.data.payment_method && !e.data.save_method));
+    if (!page.has_more) break;
+    page = (await gw.api('GET', `/v1/events?limit=100&after=${page.data.at(-1).id}`)).body;
+  }
+  assert.deepEqual(offSession.map((e) => e.data.amount.minor).sort(), [1000, 400], 'charged at the gateway once each');
+  saldo.sql(`UPDATE services SET status = 'terminated' WHERE org_id = ${u.org.id}`);
+});
+
+test('billing run: a declined saved card fails the renewal, and the mail says the card was declined', async () => {
+  const u = await signUp(saldo);
+  await saveCard(u, '4000000000003220'); // off-session: authentication_required
+  const p = product(saldo, { prices: { 12: 5000 } });
+  const s = service(saldo, u.org.id, p, dayOf('2032-03-10'), { autoRenew: true, label: 'declined.example' });
+  const r = billingRun('2032-03-01');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /billing run: 0 renewed, 1 failed/);
+  assert.match(billingRun('2032-03-01').stdout, /0 renewed, 0 failed/);
+  assert.equal(saldo.sql(`SELECT status || ' ' || failure_code || ' ' || amount_minor FROM payments
+    WHERE idem_key = 'renewal-card:${s}:${dayOf('2032-03-10')}'`), 'failed authentication_required 4000');
+  assert.equal(await balance(u), 1000);
+  const mail = await smtp.waitFor(u.email, (m) => /declined\.example/.test(m.subject) && /(Renewal failed|Rinnovo non riuscito)/.test(m.subject));
+  assert.match(mail.text, /(card was declined|carta salvata è stata rifiutata)/);
+  assert.match(mail.text, /\/billing\/payment-methods/);
+  assert.equal(Number(saldo.sql(`SELECT expires_at FROM services WHERE id = ${s}`)), dayOf('2032-03-10'));
+  saldo.sql(`UPDATE services SET status = 'terminated' WHERE org_id = ${u.org.id}`);
 });

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/money.h"
 #include "feature/payments/gateway.h"
 #include "http/router.h"
 #include "store/db.h"
@@ -65,6 +66,29 @@ typedef enum { CARDS_SYNC_OK, CARDS_SYNC_UNAVAILABLE, CARDS_SYNC_STORE_ERROR } c
  * methods and, when token is not among them, the card is marked removed (its
  * own transaction). Idempotent: an unknown or removed token is CARDS_SYNC_OK. */
 cards_sync_result cards_gateway_deleted(db *d, const saldo_config *cfg, const char *token);
+
+/* ---- off-session charges (cards_charge.c) ---- */
+
+struct app;
+struct payment;
+
+typedef enum {
+    CARD_CHARGE_PAID,        /* succeeded: the wallet was credited (payment_sync) */
+    CARD_CHARGE_DECLINED,    /* the gateway failed it (declined, 3-D Secure required, ...) */
+    CARD_CHARGE_PENDING,     /* the gateway could not be reached: the same key retries it later */
+    CARD_CHARGE_NO_CARD,     /* no default card, or it has expired */
+    CARD_CHARGE_STORE_ERROR,
+} card_charge_result;
+
+/* Charges org_id's default card (not expired) off-session for amount, once
+ * per idem_key: a top-up row of `payments` (method card, in the name of the
+ * member who saved the card), the gateway's charge, then payment_sync, which
+ * credits the wallet when it succeeded. Called again with the same key it
+ * charges nothing new and reports that payment's outcome. Outside any
+ * transaction (the gateway is called between transactions); *out is the
+ * payment when there is one. */
+card_charge_result cards_charge_default(db *d, const struct app *ap, int64_t org_id, money amount,
+                                        const char *idem_key, struct payment *out);
 
 void cards_routes(router *rt);
 

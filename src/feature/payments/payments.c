@@ -65,7 +65,7 @@ int payment_by_gateway_id(db *d, const char *gateway_id, payment *out)
     return read_one(s, out);
 }
 
-static int payment_by_key(db *d, int64_t org_id, const char *key, payment *out)
+int payment_by_key(db *d, int64_t org_id, const char *key, payment *out)
 {
     db_stmt *s = db_prepare(d, PAYMENT_COLUMNS " WHERE org_id = $1 AND idem_key = $2");
     if (s) {

@@ -64,6 +64,8 @@ typedef struct payment {
 /* 1 found, 0 not, -1 store error. */
 int payment_get(db *d, int64_t id, payment *out);
 int payment_by_gateway_id(db *d, const char *gateway_id, payment *out);
+/* The payment of org_id under idem_key (its Idempotency-Key): 1, 0, -1. */
+int payment_by_key(db *d, int64_t org_id, const char *key, payment *out);
 /* The payment of org under idem_key, created pending when new (*created set).
  * Inside the caller's write transaction. False on a store error. */
 bool payment_open(db *d, const payment *in, payment *out, bool *created);
