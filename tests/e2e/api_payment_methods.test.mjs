@@ -13,6 +13,7 @@ import { dayOf, product, service } from './lib/billing.mjs';
 import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
 import { startRelay } from './lib/relay.mjs';
 import { checkAnswer } from './lib/schema.mjs';
+import { WebClient } from './lib/web.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -232,6 +233,80 @@ test('bad input is a 422 naming the field and changes nothing', async () => {
   assert.equal(exp.body.error.field, 'payment_method_id');
   assert.equal(saldo.sql(`SELECT count(*) FROM payments WHERE org_id = ${u.org.id}`), payments);
   assert.equal((await saldo.api('PATCH', `/api/v1/orgs/${u.org.id}/payment-methods/abc`, { token: u.token, body: { default: true } })).status, 404);
+});
+
+const setupId = (url) => /\/setup\/(set_[0-9a-f]{24})$/.exec(url)[1];
+
+/** Starts "add a card" through the API and types number on the gateway's verification page. */
+async function addCard(u, number, expiry = '11/37') {
+  const r = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/payment-methods`, { token: u.token, body: {} });
+  assert.equal(r.status, 201, r.text);
+  conforms('POST', '/api/v1/orgs/{org_id}/payment-methods', r);
+  assert.ok(r.body.redirect_url.startsWith(`${gw.url}/setup/set_`), r.body.redirect_url);
+  const id = setupId(r.body.redirect_url);
+  const typed = await gw.form(`/setup/${id}`, { action: 'card', number, expiry, cvc: '123', name: 'Ada' });
+  assert.equal(typed.status, 303);
+  if (number === '4000000000003220') {
+    const page = await gw.page(`/setup/${id}/3ds`);
+    await gw.form(`/setup/${id}/3ds`, { code: 'wrong!' });
+    const again = await gw.page(`/setup/${id}/3ds?wrong=1`);
+    assert.match(again.text, /Tries left: 2/);
+    await gw.form(`/setup/${id}/3ds`, { code: /id="otp">(\d{6})</.exec(page.text)[1] });
+  }
+  return id;
+}
+
+test('add another card without a payment: a verification at the gateway (3-D Secure included) records it, nothing is charged', async () => {
+  const u = await signUp(saldo);
+  await saveCard(u, '4242424242424242');
+  const id = await addCard(u, '4000000000003220');
+  const atGateway = await gw.api('GET', `/v1/setups/${id}`);
+  assert.equal(atGateway.body.status, 'succeeded');
+  assert.match(atGateway.body.payment_method, /^pm_/);
+  // The webhook setup.succeeded records it (the API client has no return page).
+  const cards = await waitFor('the verified card', async () => {
+    const l = (await methods(u)).body.payment_methods;
+    return l.length === 2 ? l : null;
+  });
+  assert.deepEqual(cards.map((c) => [c.last4, c.exp_month, c.exp_year, c.default]),
+    [['4242', 12, 2039, true], ['3220', 11, 2037, false]]);
+  assert.equal(await balance(u), 1000, 'nothing charged');
+  assert.equal(saldo.sql(`SELECT count(*) FROM org_audit WHERE org_id = ${u.org.id} AND action = 'payment_method.added'`), '1');
+  // A declined card is not saved; the first card of an organization becomes its default.
+  const v = await signUp(saldo);
+  const declined = await addCard(v, '4000000000000002');
+  assert.equal((await gw.api('GET', `/v1/setups/${declined}`)).body.failure_code, 'card_declined');
+  await addCard(v, '5555555555554444');
+  const vs = await waitFor('v\'s card', async () => {
+    const l = (await methods(v)).body.payment_methods;
+    return l.length ? l : null;
+  });
+  assert.deepEqual(vs.map((c) => [c.last4, c.default]), [['4444', true]]);
+  assert.equal(await balance(v), 0);
+  // The return page asks the gateway: another organization's verification is 404, its own is recorded once.
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(v.email, v.password)).status, 303);
+  const mine = await web.get(`/billing/payment-methods/return?setup_id=${declined}`);
+  assert.equal(mine.status, 303);
+  assert.equal(mine.headers.get('location'), '/billing/payment-methods');
+  const shown = await web.get('/billing/payment-methods');
+  assert.match(shown.text, /could not be verified/);
+  assert.equal((await web.get(`/billing/payment-methods/return?setup_id=${id}`)).status, 404);
+  assert.equal((await web.get('/billing/payment-methods/return?setup_id=set_000000000000000000000000')).status, 404);
+  assert.equal((await methods(v)).body.payment_methods.length, 1);
+  assert.equal((await methods(u)).body.payment_methods.length, 2);
+});
+
+test('add a card: bad input is a 422, other organizations and members without billing 404, nothing started', async () => {
+  const u = await signUp(saldo);
+  const bad = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/payment-methods`, { token: u.token, body: { number: '4242' } });
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.body.error.field, 'number');
+  const other = await signUp(saldo);
+  assert.equal((await saldo.api('POST', `/api/v1/orgs/${u.org.id}/payment-methods`, { token: other.token, body: {} })).status, 404);
+  const member = await memberWithoutBilling(u);
+  assert.equal((await saldo.api('POST', `/api/v1/orgs/${u.org.id}/payment-methods`, { token: member.token, body: {} })).status, 404);
+  assert.equal(saldo.sql(`SELECT count(*) FROM payment_method_setups WHERE org_id = ${u.org.id}`), '0');
 });
 
 const billingRun = (date) => saldo.run(['billing-run', '--at', date, '--log-level', 'warn', '--base-url', saldo.url,

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "feature/orgs/org_audit.h"
+
 
 #define CARD_COLUMNS                                                                                   \
     "SELECT id, org_id, user_id, token, brand, last4, exp_month, exp_year, is_default, created_at" \
@@ -150,6 +152,35 @@ int cards_mark_removed(db *d, const saved_card *c, int64_t now)
         return -1;
     db_bind_int64(s, 1, c->org_id);
     return db_exec1(s) == DB_DONE ? 1 : -1;
+}
+
+static json_t *audit_detail(const saved_card *c)
+{
+    return json_pack("{s:I, s:s, s:s}", "payment_method_id", (json_int_t)c->id, "brand", c->brand, "last4", c->last4);
+}
+
+bool cards_make_default(db *d, const saved_card *c, int64_t user_id)
+{
+    bool ok = db_begin(d, DB_TX_WRITE) == DB_OK && cards_set_default(d, c->org_id, c->id) == 1 &&
+              org_audit_record_json(d, c->org_id, user_id, "payment_method.default", audit_detail(c), NULL) &&
+              db_commit(d) == DB_OK;
+    if (!ok)
+        db_rollback(d);
+    return ok;
+}
+
+cards_remove_result cards_remove(db *d, const saldo_config *cfg, const saved_card *c, int64_t user_id)
+{
+    assert(!db_in_tx(d));
+    const gateway *g = gateway_get(cfg);
+    if (!g || g->delete_method(cfg, c->token) == GATEWAY_UNAVAILABLE)
+        return CARDS_REMOVE_UNAVAILABLE; /* REFUSED: the gateway does not know it (any more) */
+    bool ok = db_begin(d, DB_TX_WRITE) == DB_OK && cards_mark_removed(d, c, (int64_t)time(NULL)) >= 0 &&
+              org_audit_record_json(d, c->org_id, user_id, "payment_method.removed", audit_detail(c), NULL) &&
+              db_commit(d) == DB_OK;
+    if (!ok)
+        db_rollback(d);
+    return ok ? CARDS_REMOVED : CARDS_REMOVE_STORE_ERROR;
 }
 
 json_t *cards_json(const saved_card *c, int64_t now)

@@ -57,6 +57,13 @@ int cards_set_default(db *d, int64_t org_id, int64_t id);
  * removed before, -1 store error. */
 int cards_mark_removed(db *d, const saved_card *c, int64_t now);
 
+/* What a member does (own transactions, with the organization's audit entry):
+ * make c the default; remove c, at the gateway first (no transaction open
+ * meanwhile; a card the gateway no longer knows is removed here too). */
+bool cards_make_default(db *d, const saved_card *c, int64_t user_id);
+typedef enum { CARDS_REMOVED, CARDS_REMOVE_UNAVAILABLE, CARDS_REMOVE_STORE_ERROR } cards_remove_result;
+cards_remove_result cards_remove(db *d, const saldo_config *cfg, const saved_card *c, int64_t user_id);
+
 /* {"id", "brand", "last4", "exp_month", "exp_year", "default", "expired"}. */
 json_t *cards_json(const saved_card *c, int64_t now);
 
@@ -89,6 +96,37 @@ typedef enum {
  * payment when there is one. */
 card_charge_result cards_charge_default(db *d, const struct app *ap, int64_t org_id, money amount,
                                         const char *idem_key, struct payment *out);
+
+/* ---- adding a card without a payment (cards_setup.c) ---- */
+
+typedef struct card_setup {
+    int64_t id, org_id, user_id;
+    char gateway_id[GATEWAY_ID_MAX + 1];
+    char redirect_url[GATEWAY_URL_MAX + 1]; /* the gateway's page where the card is typed */
+} card_setup;
+
+typedef enum {
+    CARD_SETUP_STARTED,     /* waiting for the customer on the gateway's page */
+    CARD_SETUP_ADDED,       /* verified and recorded (now or before) */
+    CARD_SETUP_FAILED,      /* the gateway failed the verification (*failure_code) */
+    CARD_SETUP_NOT_FOUND,   /* no such verification of this organization */
+    CARD_SETUP_UNAVAILABLE, /* the gateway could not be reached */
+    CARD_SETUP_STORE_ERROR,
+} card_setup_result;
+
+/* Starts a card verification for org_id by user_id at the gateway (back to
+ * /billing/payment-methods/return) and records it as *out: CARD_SETUP_STARTED,
+ * UNAVAILABLE or STORE_ERROR. Outside any transaction. */
+card_setup_result cards_setup_start(db *d, const struct app *ap, int64_t org_id, int64_t user_id, card_setup *out);
+/* The verification id of org_id: 1, 0, -1. */
+int cards_setup_get(db *d, int64_t org_id, int64_t id, card_setup *out);
+/* Asks the gateway about the verification gateway_id (recorded by
+ * cards_setup_start; org_id > 0 limits it to that organization, 0 = any: the
+ * webhook) and, when it succeeded, records the card once in the name of who
+ * started it (own transaction, with the audit entry). *failure_code (size
+ * GATEWAY_CODE_MAX + 1) says why it failed; *card is the card when added. */
+card_setup_result cards_setup_finish(db *d, const saldo_config *cfg, const char *gateway_id, int64_t org_id,
+                                     saved_card *card, char *failure_code);
 
 void cards_routes(router *rt);
 

@@ -1,11 +1,14 @@
 /* cards_api.c - the API of an organization's saved cards (members with the
  * billing right; anyone else gets 404, as does another organization's card):
  *   GET    /api/v1/orgs/{org_id}/payment-methods
+ *   POST   /api/v1/orgs/{org_id}/payment-methods                no body or {} -> {"redirect_url"}: add a card
  *   PATCH  /api/v1/orgs/{org_id}/payment-methods/{method_id}   {"default": true}
  *   DELETE /api/v1/orgs/{org_id}/payment-methods/{method_id}
  * A removal deletes the card at the gateway first (no transaction is open
  * during the call), then marks it removed here; a card the gateway no longer
- * knows is removed here all the same. */
+ * knows is removed here all the same. Adding a card starts a verification at
+ * the gateway (cards_setup.c); the card appears once the customer completed
+ * it and saldo heard of it (the return page or the webhook). */
 #include "feature/cards/cards.h"
 
 #include <inttypes.h>
@@ -13,7 +16,6 @@
 #include <time.h>
 
 #include "app.h"
-#include "feature/orgs/org_audit.h"
 #include "feature/orgs/orgs.h"
 #include "http/json_in.h"
 
@@ -54,9 +56,25 @@ static void list(http_request *r)
     http_json(r, 200, json_pack("{s:o}", "payment_methods", arr));
 }
 
-static json_t *audit_detail(const saved_card *c)
+static void add(http_request *r)
 {
-    return json_pack("{s:I, s:s, s:s}", "payment_method_id", (json_int_t)c->id, "brand", c->brand, "last4", c->last4);
+    int64_t org_id;
+    json_t *b;
+    card_setup s;
+    if (!org_or_404(r, &org_id) || (r->body_len && !jin_body(r, &b)))
+        return;
+    if (r->body_len && json_object_size(b))
+        return http_error(r, 422, "invalid_field", arena_printf(r->a, "%s: is not a field of this request",
+                                                                json_object_iter_key(json_object_iter(b))),
+                          json_object_iter_key(json_object_iter(b)));
+    switch (cards_setup_start(r->db, r->app, org_id, r->user_id, &s)) {
+    case CARD_SETUP_STARTED:
+        return http_json(r, 201, json_pack("{s:s}", "redirect_url", s.redirect_url));
+    case CARD_SETUP_UNAVAILABLE:
+        return http_error(r, 502, "gateway_unavailable", "the payment gateway cannot be reached; try again", NULL);
+    default:
+        return http_error(r, 500, "store_error", "the card verification could not be saved", NULL);
+    }
 }
 
 static void patch(http_request *r)
@@ -69,13 +87,8 @@ static void patch(http_request *r)
     if (!make_default)
         return http_error(r, 422, "invalid_field",
                           "default: only true is accepted; make another card the default instead", "default");
-    bool ok = db_begin(r->db, DB_TX_WRITE) == DB_OK && cards_set_default(r->db, c.org_id, c.id) == 1 &&
-              org_audit_record_json(r->db, c.org_id, r->user_id, "payment_method.default", audit_detail(&c),
-                                    NULL) && db_commit(r->db) == DB_OK;
-    if (!ok || cards_get(r->db, c.org_id, c.id, &c) != 1) {
-        db_rollback(r->db);
+    if (!cards_make_default(r->db, &c, r->user_id) || cards_get(r->db, c.org_id, c.id, &c) != 1)
         return http_error(r, 500, "store_error", "the default could not be changed", NULL);
-    }
     http_json(r, 200, json_pack("{s:o}", "payment_method", cards_json(&c, (int64_t)time(NULL))));
 }
 
@@ -84,24 +97,21 @@ static void delete_one(http_request *r)
     saved_card c;
     if (!card_or_404(r, &c))
         return;
-    const gateway *g = gateway_get(r->app->cfg);
-    gateway_result gr = g ? g->delete_method(r->app->cfg, c.token) : GATEWAY_UNAVAILABLE;
-    if (gr == GATEWAY_UNAVAILABLE)
+    switch (cards_remove(r->db, r->app->cfg, &c, r->user_id)) {
+    case CARDS_REMOVED:
+        return http_text(r, 204, NULL, "", 0);
+    case CARDS_REMOVE_UNAVAILABLE:
         return http_error(r, 502, "gateway_unavailable",
                           "the payment gateway cannot be reached; the card was not removed, try again", NULL);
-    bool ok = db_begin(r->db, DB_TX_WRITE) == DB_OK && cards_mark_removed(r->db, &c, (int64_t)time(NULL)) >= 0 &&
-              org_audit_record_json(r->db, c.org_id, r->user_id, "payment_method.removed", audit_detail(&c),
-                                    NULL) && db_commit(r->db) == DB_OK;
-    if (!ok) {
-        db_rollback(r->db);
+    default:
         return http_error(r, 500, "store_error", "the card was removed at the gateway but not recorded here", NULL);
     }
-    http_text(r, 204, NULL, "", 0);
 }
 
 void cards_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/payment-methods", list, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/payment-methods", add, ROUTE_USER);
     router_add(rt, "PATCH", "/api/v1/orgs/{org_id}/payment-methods/{method_id}", patch, ROUTE_USER);
     router_add(rt, "DELETE", "/api/v1/orgs/{org_id}/payment-methods/{method_id}", delete_one, ROUTE_USER);
 }

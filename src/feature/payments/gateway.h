@@ -2,8 +2,9 @@
  * sandbox adapter (gateway_sandbox.c, over HTTP with libcurl) and a real
  * gateway's adapter are interchangeable. Only what is used today is declared:
  * creating a payment (on the customer's session, or off-session with a saved
- * method), reading one back, and listing or deleting a customer's saved
- * methods (the gateway keeps the card; saldo keeps its token). */
+ * method), reading one back, listing or deleting a customer's saved
+ * methods (the gateway keeps the card; saldo keeps its token), and verifying a
+ * card to save it without a payment. */
 #ifndef SALDO_GATEWAY_H
 #define SALDO_GATEWAY_H
 
@@ -59,6 +60,17 @@ typedef struct gateway_create {
     const char *payment_method;  /* a saved token: charged off-session, decided at once; NULL = on session */
 } gateway_create;
 
+/* A card verification (a setup): the customer types a card on the gateway's
+ * page, it is checked (3-D Secure included) and saved; no money moves. */
+typedef struct gateway_setup {
+    char id[GATEWAY_ID_MAX + 1];
+    gateway_status status;                    /* GW_PENDING, GW_SUCCEEDED or GW_FAILED */
+    char customer[GATEWAY_ID_MAX + 1];
+    char redirect_url[GATEWAY_URL_MAX + 1];   /* "" when none */
+    char failure_code[GATEWAY_CODE_MAX + 1];  /* "" when none */
+    gateway_card card;                        /* once succeeded: the card saved, with its token */
+} gateway_setup;
+
 typedef struct gateway {
     const char *name;            /* "sandbox": the ledger account is "gateway:<name>" */
     gateway_result (*create_payment)(const saldo_config *cfg, const gateway_create *in, gateway_payment *out);
@@ -68,6 +80,10 @@ typedef struct gateway {
                                    size_t *n);
     /* Deletes a saved method: GATEWAY_REFUSED when the gateway does not know it (or it was deleted). */
     gateway_result (*delete_method)(const saldo_config *cfg, const char *token);
+    /* Starts a card verification for customer, back to return_url afterwards. */
+    gateway_result (*create_setup)(const saldo_config *cfg, const char *customer, const char *return_url,
+                                   const char *idempotency_key, gateway_setup *out);
+    gateway_result (*get_setup)(const saldo_config *cfg, const char *id, gateway_setup *out);
 } gateway;
 
 /* The configured gateway, NULL when gateway.url is not set. */

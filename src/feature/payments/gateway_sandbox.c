@@ -3,7 +3,8 @@
  * an Idempotency-Key on creation, connect and total timeouts, no redirects,
  * answers of at most GW_ANSWER_MAX bytes. Saved methods are listed with
  * GET /v1/customers/{customer}/payment-methods and deleted with
- * DELETE /v1/payment-methods/{token}. */
+ * DELETE /v1/payment-methods/{token}; card verifications with POST /v1/setups
+ * and GET /v1/setups/{id}. */
 #include "feature/payments/gateway.h"
 
 #include <curl/curl.h>
@@ -231,7 +232,61 @@ static gateway_result sandbox_delete_method(const saldo_config *cfg, const char 
            : status >= 400 && status <= 499 ? GATEWAY_REFUSED : GATEWAY_UNAVAILABLE;
 }
 
-static const gateway sandbox = {"sandbox", sandbox_create, sandbox_get, sandbox_list_methods, sandbox_delete_method};
+/* The setup object into out; false when it is not one. */
+static bool parse_setup(json_t *j, gateway_setup *out)
+{
+    *out = (gateway_setup){0};
+    const char *status = json_string_value(json_object_get(j, "status"));
+    if (!status || !parse_status(status, &out->status) || out->status == GW_CANCELED)
+        return false;
+    return copy(out->id, sizeof out->id, json_object_get(j, "id")) && out->id[0] &&
+           copy(out->customer, sizeof out->customer, json_object_get(j, "customer")) &&
+           copy(out->redirect_url, sizeof out->redirect_url, json_object_get(j, "redirect_url")) &&
+           copy(out->failure_code, sizeof out->failure_code, json_object_get(j, "failure_code")) &&
+           copy(out->card.token, sizeof out->card.token, json_object_get(j, "payment_method")) &&
+           parse_card(json_object_get(j, "card"), &out->card);
+}
+
+static gateway_result setup_result(long status, json_t *body, gateway_setup *out)
+{
+    gateway_result r = GATEWAY_UNAVAILABLE;
+    if (status >= 200 && status <= 299 && parse_setup(body, out))
+        r = GATEWAY_OK;
+    else if (status >= 400 && status <= 499)
+        r = GATEWAY_REFUSED;
+    json_decref(body);
+    return r;
+}
+
+static gateway_result sandbox_create_setup(const saldo_config *cfg, const char *customer, const char *return_url,
+                                           const char *idempotency_key, gateway_setup *out)
+{
+    json_t *req = json_pack("{s:s, s:s}", "customer", customer, "return_url", return_url);
+    char *text = req ? json_dumps(req, JSON_COMPACT) : NULL;
+    json_decref(req);
+    if (!text)
+        abort(); /* out of memory */
+    long status;
+    json_t *body;
+    call(cfg, "/v1/setups", text, idempotency_key, &status, &body);
+    free(text);
+    return setup_result(status, body, out);
+}
+
+static gateway_result sandbox_get_setup(const saldo_config *cfg, const char *id, gateway_setup *out)
+{
+    if (!id_ok(id))
+        return GATEWAY_REFUSED;
+    char path[GATEWAY_ID_MAX + 32];
+    snprintf(path, sizeof path, "/v1/setups/%s", id);
+    long status;
+    json_t *body;
+    call(cfg, path, NULL, NULL, &status, &body);
+    return setup_result(status, body, out);
+}
+
+static const gateway sandbox = {"sandbox", sandbox_create, sandbox_get, sandbox_list_methods, sandbox_delete_method,
+                                sandbox_create_setup, sandbox_get_setup};
 
 const gateway *gateway_get(const saldo_config *cfg)
 {

@@ -23,3 +23,16 @@ CREATE TABLE payment_methods (
 ) STRICT;
 CREATE INDEX payment_methods_org ON payment_methods(org_id, id);
 CREATE UNIQUE INDEX payment_methods_default ON payment_methods(org_id) WHERE is_default = 1;
+
+-- A card verification started at the gateway ("Add a card"): the gateway's
+-- setup id, who started it (the card is recorded in their name) and the
+-- hosted page to send them to. The return page and the webhook find the
+-- organization here, never in what the gateway's redirect or event claims.
+CREATE TABLE payment_method_setups (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES orgs(id),
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    gateway_id   TEXT NOT NULL UNIQUE,
+    redirect_url TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+) STRICT;
