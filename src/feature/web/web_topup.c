@@ -71,14 +71,14 @@ static const char *settlement_label(http_request *r, const payment_method *m)
     return _("1-3 business days");
 }
 
-static const char *brand_label(const char *brand)
+static const char *brand_label(http_request *r, const char *brand)
 {
     static const struct { const char *code, *label; } t[] = {
         {"visa", "Visa"}, {"mastercard", "Mastercard"}, {"amex", "American Express"}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(t[i].code, brand))
             return t[i].label;
-    return "Card";
+    return _("Card");
 }
 
 /* The saved cards (not expired) as choices "saved:<id>" appended to list;
@@ -92,7 +92,7 @@ static size_t saved_options(http_request *r, int64_t org, const char *chosen, js
         if (cards_expired(&cards[i], (int64_t)time(NULL)))
             continue;
         const char *code = arena_printf(r->a, "saved:%lld", (long long)cards[i].id);
-        const char *label = arena_printf(r->a, "%s •••• %s (%02d/%d)", brand_label(cards[i].brand), cards[i].last4,
+        const char *label = arena_printf(r->a, "%s •••• %s (%02d/%d)", brand_label(r, cards[i].brand), cards[i].last4,
                                          cards[i].exp_month, cards[i].exp_year);
         json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", code, "label", label,
                                               "settlement", _("immediate"), "checked",
