@@ -139,6 +139,23 @@ test('a top-up with a saved card is charged off-session and credited in the same
   assert.equal(await balance(u), before3ds);
   assert.equal(saldo.sql(`SELECT count(*) FROM payment_methods WHERE org_id = ${u.org.id}`), '2',
     'an off-session charge records no new card');
+  // The Top up page: the saved card is charged at once and the failure is shown with its reason.
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  const form = await web.get('/billing/topup');
+  assert.match(form.text, new RegExp(`value="saved:${c.id}" data-testid="method-saved:${c.id}" checked`), 'the default is preselected');
+  const key = /name="key" value="([0-9a-f]{32})"/.exec(form.text)[1];
+  const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)[1];
+  const posted = await web.post('/billing/topup', { _csrf, key, currency: 'EUR', amount: '8.00', method: `saved:${secure.id}` });
+  assert.equal(posted.status, 303, posted.text);
+  const shown = await web.get(posted.headers.get('location'));
+  assert.match(shown.text, /data-testid="topup-failed"/);
+  assert.match(shown.text, /The bank asks you to confirm this payment|La banca chiede di confermare/);
+  assert.equal(await balance(u), before3ds);
+  const otherCard = await web.post('/billing/topup', { _csrf, key: 'a'.repeat(32), currency: 'EUR', amount: '8.00',
+    method: `saved:${secure.id + 1000}` });
+  assert.equal(otherCard.status, 422);
+  assert.match(otherCard.text, /This card cannot be used|Questa carta non può essere usata/);
 });
 
 test('the default moves; removing the default makes the newest remaining card the default; removed at the gateway too', async () => {
@@ -307,6 +324,35 @@ test('add a card: bad input is a 422, other organizations and members without bi
   const member = await memberWithoutBilling(u);
   assert.equal((await saldo.api('POST', `/api/v1/orgs/${u.org.id}/payment-methods`, { token: member.token, body: {} })).status, 404);
   assert.equal(saldo.sql(`SELECT count(*) FROM payment_method_setups WHERE org_id = ${u.org.id}`), '0');
+});
+
+test('gateway sandbox: a setup needs its key, validates, replays, refuses a wrong card on the page and a second action', async () => {
+  const body = { customer: 'org_gwtest', return_url: 'http://127.0.0.1:9/back?x=1' };
+  assert.equal((await gw.api('POST', '/v1/setups', { body, idem: null })).status, 400);
+  const bad = await gw.api('POST', '/v1/setups', { body: { ...body, return_url: 'ftp://x' } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.error.field, 'return_url');
+  assert.equal((await gw.api('POST', '/v1/setups', { body: { return_url: body.return_url } })).body.error.field, 'customer');
+  const a = await gw.api('POST', '/v1/setups', { body, idem: 'setup-key-1' });
+  assert.equal(a.status, 201);
+  assert.equal(a.body.status, 'requires_action');
+  const again = await gw.api('POST', '/v1/setups', { body, idem: 'setup-key-1' });
+  assert.equal(again.body.id, a.body.id);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  const typo = await gw.form(`/setup/${a.body.id}`, { action: 'card', number: '4242424242424241', expiry: '12/39', cvc: '123' });
+  assert.equal(typo.status, 422);
+  assert.match(typo.text, /id="error-number"/);
+  assert.equal((await gw.api('GET', `/v1/setups/${a.body.id}`)).body.status, 'requires_action');
+  await gw.form(`/setup/${a.body.id}`, { action: 'card', number: '4000000000000069', expiry: '12/39', cvc: '123' });
+  const failed = (await gw.api('GET', `/v1/setups/${a.body.id}`)).body;
+  assert.deepEqual([failed.status, failed.failure_code, failed.payment_method, failed.redirect_url],
+    ['failed', 'expired_card', null, null]);
+  assert.equal((await gw.form(`/setup/${a.body.id}`, { action: 'card', number: '4242424242424242', expiry: '12/39', cvc: '123' })).status, 409);
+  const done = await gw.page(`/setup/${a.body.id}`);
+  assert.match(done.text, new RegExp(`back\\?x=1&amp;setup_id=${a.body.id}|back\\?x=1&setup_id=${a.body.id}`));
+  assert.deepEqual((await gw.api('GET', '/v1/customers/org_gwtest/payment-methods')).body.data, []);
+  assert.equal((await gw.api('GET', '/v1/setups/set_000000000000000000000000')).status, 404);
+  assert.equal((await gw.page('/setup/set_000000000000000000000000')).status, 404);
 });
 
 const billingRun = (date) => saldo.run(['billing-run', '--at', date, '--log-level', 'warn', '--base-url', saldo.url,
