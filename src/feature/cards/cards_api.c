@@ -11,8 +11,6 @@
  * it and saldo heard of it (the return page or the webhook). */
 #include "feature/cards/cards.h"
 
-#include <inttypes.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "app.h"
