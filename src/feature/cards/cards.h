@@ -83,11 +83,12 @@ typedef enum {
     CARD_CHARGE_PAID,        /* succeeded: the wallet was credited (payment_sync) */
     CARD_CHARGE_DECLINED,    /* the gateway failed it (declined, 3-D Secure required, ...) */
     CARD_CHARGE_PENDING,     /* the gateway could not be reached: the same key retries it later */
-    CARD_CHARGE_NO_CARD,     /* no default card, or it has expired */
+    CARD_CHARGE_NO_CARD,     /* no default card, it has expired, or cards do not pay in that currency */
     CARD_CHARGE_STORE_ERROR,
 } card_charge_result;
 
-/* Charges org_id's default card (not expired) off-session for amount, once
+/* Charges org_id's default card (not expired; card payments offered in
+ * amount's currency) off-session for amount, once
  * per idem_key: a top-up row of `payments` (method card, in the name of the
  * member who saved the card), the gateway's charge, then payment_sync, which
  * credits the wallet when it succeeded. Called again with the same key it

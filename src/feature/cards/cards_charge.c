@@ -68,8 +68,11 @@ card_charge_result cards_charge_default(db *d, const app *ap, int64_t org_id, mo
     found = cards_default(d, org_id, &c);
     if (found < 0)
         return CARD_CHARGE_STORE_ERROR;
-    if (!found || cards_expired(&c, (int64_t)time(NULL)))
-        return CARD_CHARGE_NO_CARD;
+    char country[3];
+    payment_org_country(d, ap, org_id, country);
+    if (!found || cards_expired(&c, (int64_t)time(NULL)) ||
+        !payment_method_enabled(payment_method_find("card"), amount.cur->code, country))
+        return CARD_CHARGE_NO_CARD; /* none, expired, or cards do not pay in this currency */
     if (!open_row(d, &c, amount, idem_key, out))
         return CARD_CHARGE_STORE_ERROR;
     if (!out->gateway_id[0] && charge_at_gateway(d, ap, &c, out) != GATEWAY_OK) {
