@@ -285,8 +285,15 @@ static gateway_result sandbox_get_setup(const saldo_config *cfg, const char *id,
     return setup_result(status, body, out);
 }
 
-static const gateway sandbox = {"sandbox", sandbox_create, sandbox_get, sandbox_list_methods, sandbox_delete_method,
-                                sandbox_create_setup, sandbox_get_setup};
+static const gateway sandbox = {
+    .name = "sandbox",
+    .create_payment = sandbox_create,
+    .get_payment = sandbox_get,
+    .list_methods = sandbox_list_methods,
+    .delete_method = sandbox_delete_method,
+    .create_setup = sandbox_create_setup,
+    .get_setup = sandbox_get_setup,
+};
 
 const gateway *gateway_get(const saldo_config *cfg)
 {
