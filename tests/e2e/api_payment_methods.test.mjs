@@ -91,7 +91,7 @@ async function memberWithoutBilling(owner) {
     { body: { name: 'No Billing', password: 'a long password', country: 'IT', language: 'en' } });
   assert.equal(acc.status, 201, acc.text);
   const s = await saldo.api('POST', '/api/v1/sessions', { body: { email: inv.body.invitation.email, password: 'a long password' } });
-  return { token: s.body.token, org: owner.org };
+  return { token: s.body.token, org: owner.org, email: inv.body.invitation.email, password: 'a long password' };
 }
 
 test('a card saved while topping up is listed (token kept, never the number) and becomes the default', async () => {
@@ -215,6 +215,22 @@ test('rights: another organization\'s card is 404; a member without billing gets
   assert.equal(cross.body.error.field, 'payment_method_id');
   assert.equal((await methods(owner)).body.payment_methods.length, 1);
   assert.equal(await balance(other), 0);
+  // The pages likewise: 404 pages for the member without billing and for another organization's card.
+  const memberWeb = new WebClient(saldo.url);
+  assert.equal((await memberWeb.login(member.email, member.password)).status, 303);
+  assert.equal((await memberWeb.get('/billing/payment-methods')).status, 404);
+  assert.equal((await memberWeb.get(`/billing/payment-methods/${c.id}/remove`)).status, 404);
+  const otherWeb = new WebClient(saldo.url);
+  assert.equal((await otherWeb.login(other.email, other.password)).status, 303);
+  assert.equal((await otherWeb.get('/billing/payment-methods')).status, 200);
+  assert.equal((await otherWeb.get(`/billing/payment-methods/${c.id}/remove`)).status, 404);
+  const _csrf = await otherWeb.csrf('/billing/payment-methods');
+  assert.equal((await otherWeb.post(`/billing/payment-methods/${c.id}/remove`, { _csrf })).status, 404);
+  assert.equal((await otherWeb.post(`/billing/payment-methods/${c.id}/default`, { _csrf })).status, 404);
+  const ownerWeb = new WebClient(saldo.url);
+  assert.equal((await ownerWeb.login(owner.email, owner.password)).status, 303);
+  assert.equal((await ownerWeb.post(`/billing/payment-methods/${c.id}/remove`, { _csrf: 'wrong' })).status, 403);
+  assert.equal((await methods(owner)).body.payment_methods.length, 1, 'nothing removed');
 });
 
 test('bad input is a 422 naming the field and changes nothing', async () => {
