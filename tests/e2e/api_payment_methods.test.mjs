@@ -261,6 +261,10 @@ test('bad input is a 422 naming the field and changes nothing', async () => {
   saldo.sql(`UPDATE payment_methods SET exp_year = 2020 WHERE id = ${c.id}`);
   const listed = (await methods(u)).body.payment_methods[0];
   assert.equal(listed.expired, true);
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  assert.match((await web.get('/billing/payment-methods')).text, /data-testid="card-expired"/);
+  assert.doesNotMatch((await web.get('/billing/topup')).text, /method-saved:/, 'an expired card is not offered');
   const exp = await topup(u, { amount: money(1000), method: 'card', payment_method_id: c.id });
   assert.equal(exp.status, 422);
   assert.equal(exp.body.error.field, 'payment_method_id');
