@@ -25,8 +25,10 @@
 #include "feature/services/services.h"
 #include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
+#include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
+#include "feature/refunds/refunds.h"
 #include "feature/withdrawals/withdrawals.h"
 #include "render/i18n.h"
 
@@ -93,9 +95,11 @@ void app_routes(app *a)
     orders_routes(&a->routes);
     staff_routes(&a->routes);
     withdrawals_routes(&a->routes);
+    refunds_routes(&a->routes);
     catalog_routes(&a->routes);
     services_routes(&a->routes);
     services_staff_routes(&a->routes);
+    vat_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

@@ -134,7 +134,7 @@ static int run(const gw_args *a)
     http_server_opts opts = {.listen = a->listen, .db_url = a->database, .threads = GW_THREADS,
                              .body_max_bytes = GW_BODY_MAX_BYTES, .idle_timeout_s = 30, .dispatch = gw_dispatch};
     http_server *srv = http_server_start(&opts, err, sizeof err);
-    gw_worker *w = srv ? gw_worker_start(a->database) : NULL;
+    worker *w = srv ? gw_worker_start(a->database) : NULL;
     int rc = 1;
     if (!srv || !w) {
         fprintf(stderr, "saldo gateway-sandbox: %s\n", srv ? "cannot start the webhook worker" : err);
@@ -148,7 +148,7 @@ static int run(const gw_args *a)
     }
     if (srv)
         http_server_stop(srv, GW_GRACE_MS);
-    gw_worker_stop(w);
+    worker_stop(w);
     gw_pages_free();
     curl_global_cleanup();
     return rc;

@@ -5,7 +5,6 @@
 #include <assert.h>
 #include <string.h>
 
-#include "core/country.h"
 
 static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -108,23 +107,6 @@ bool sdi_code_ok(const char *code, bool pa)
         return false;
     for (size_t i = 0; i < want; i++)
         if (!is_upper(code[i]) && !is_digit(code[i]))
-            return false;
-    return true;
-}
-
-bool vat_id_syntax_ok(const char *vat_id)
-{
-    if (!vat_id)
-        return false;
-    size_t n = strlen(vat_id);
-    if (n < 2 + VAT_ID_BODY_MIN || n > VAT_ID_LEN_MAX)
-        return false;
-    char prefix[3] = {vat_id[0], vat_id[1], '\0'};
-    bool known = !strcmp(prefix, "EL") || !strcmp(prefix, "XI") || (strcmp(prefix, "GR") && country_valid(prefix));
-    if (!known)
-        return false;
-    for (size_t i = 2; i < n; i++)
-        if (!is_upper(vat_id[i]) && !is_digit(vat_id[i]))
             return false;
     return true;
 }

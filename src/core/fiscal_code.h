@@ -1,10 +1,7 @@
 /* fiscal_code.h - Italian tax identifiers an organization's profile carries:
  * the codice fiscale (16 characters for a person, 11 digits for a company or a
- * public body), the SDI recipient code of e-invoicing, and the syntax of an EU
- * VAT ID. Typed by people, checked before they are stored. Pure: no I/O.
- *
- * The VAT ID is checked for its shape only (country prefix and length); the
- * per-country check digits belong to the invoicing issue. */
+ * public body) and the SDI recipient code of e-invoicing. Typed by people,
+ * checked before they are stored (EU VAT IDs: core/vat_id.h). Pure: no I/O. */
 #ifndef SALDO_FISCAL_CODE_H
 #define SALDO_FISCAL_CODE_H
 
@@ -17,9 +14,6 @@ enum {
     FISCAL_INPUT_LEN_MAX = 40, /* typed text, spaces included, scanned at most */
     SDI_CODE_BUSINESS_LEN = 7,
     SDI_CODE_PA_LEN = 6,
-    VAT_ID_BODY_MIN = 2,
-    VAT_ID_BODY_MAX = 13,
-    VAT_ID_LEN_MAX = 2 + VAT_ID_BODY_MAX,
 };
 
 /* Upper-cases s into out without ASCII spaces (size >= FISCAL_INPUT_LEN_MAX + 1).
@@ -45,10 +39,5 @@ bool fiscal_code_company_ok(const char *code);
  * public administration (pa true). "0000000" is the code of a business that
  * receives e-invoices by PEC: callers require a PEC address with it. */
 bool sdi_code_ok(const char *code, bool pa);
-
-/* True for the syntax of an EU VAT ID (normalized): a two-letter prefix (an
- * ISO 3166 code, EL for Greece, XI for Northern Ireland; GR is not a VAT
- * prefix) and 2-13 letters or digits. */
-bool vat_id_syntax_ok(const char *vat_id);
 
 #endif

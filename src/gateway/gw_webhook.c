@@ -5,7 +5,6 @@
 
 #include <assert.h>
 #include <curl/curl.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +18,6 @@ enum {
     GW_DELIVERIES_PER_POLL = 20,       /* a limit per pass, so stop stays prompt */
     GW_ATTEMPTS_MAX = 30,              /* then the delivery is given up (logged) */
     GW_RETRY_MAX_MS = 60 * 60 * 1000,  /* backoff stops doubling at one hour */
-};
-
-struct gw_worker {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool stop;
-    char db_url[1024];
 };
 
 void gw_signature(const char *secret, int64_t t, const char *body, char *out, size_t out_size)
@@ -141,60 +132,16 @@ static int deliver_due(db *d)
     return n;
 }
 
-static void *worker_main(void *arg)
+/* Advances crypto payments and delivers one pass of due events. */
+static bool deliver_round(worker *wk, db *d, void *ctx)
 {
-    gw_worker *w = arg;
-    char err[256];
-    db *d = db_open(w->db_url, err, sizeof err);
-    if (!d) {
-        log_error("gateway_worker", "error=\"%s\"", err);
-        return NULL;
-    }
-    pthread_mutex_lock(&w->lock);
-    while (!w->stop) {
-        pthread_mutex_unlock(&w->lock);
-        gw_crypto_tick(d);
-        deliver_due(d);
-        pthread_mutex_lock(&w->lock);
-        if (w->stop)
-            break;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += GW_POLL_MS * 1000000L;
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
-        pthread_cond_timedwait(&w->wake, &w->lock, &until);
-    }
-    pthread_mutex_unlock(&w->lock);
-    db_close(d);
-    return NULL;
+    (void)wk, (void)ctx;
+    gw_crypto_tick(d);
+    deliver_due(d);
+    return false;
 }
 
-gw_worker *gw_worker_start(const char *db_url)
+worker *gw_worker_start(const char *db_url)
 {
-    gw_worker *w = calloc(1, sizeof *w);
-    if (!w)
-        return NULL;
-    snprintf(w->db_url, sizeof w->db_url, "%s", db_url);
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->wake, NULL);
-    if (pthread_create(&w->thread, NULL, worker_main, w)) {
-        free(w);
-        return NULL;
-    }
-    return w;
-}
-
-void gw_worker_stop(gw_worker *w)
-{
-    if (!w)
-        return;
-    pthread_mutex_lock(&w->lock);
-    w->stop = true;
-    pthread_cond_signal(&w->wake);
-    pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->lock);
-    pthread_cond_destroy(&w->wake);
-    free(w);
+    return worker_start("gateway_worker", db_url, GW_POLL_MS, deliver_round, NULL);
 }

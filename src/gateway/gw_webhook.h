@@ -7,13 +7,11 @@
 #include <stdint.h>
 
 #include "gateway/gw.h"
+#include "jobs/worker.h"
 
-typedef struct gw_worker gw_worker;
-
-/* Starts the worker with its own connection to db_url; NULL on failure. */
-gw_worker *gw_worker_start(const char *db_url);
-/* Stops it after the delivery in progress (if any). NULL is allowed. */
-void gw_worker_stop(gw_worker *w);
+/* Starts the worker with its own connection to db_url; NULL on failure.
+ * worker_stop stops it after the delivery in progress (if any). */
+worker *gw_worker_start(const char *db_url);
 /* "t=<t>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>" into out (>= 80 bytes). */
 void gw_signature(const char *secret, int64_t t, const char *body, char *out, size_t out_size);
 

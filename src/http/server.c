@@ -172,6 +172,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         answer_plain_error(r, 503, "unavailable", "the database is unavailable");
         return send_response(s, r);
     }
+    db_read_scope(r->db);
     s->opts.dispatch(r);
     size_t left = db_release_all(r->db);
     if (left)

@@ -6,23 +6,20 @@
  * exponential backoff until OUTBOX_ATTEMPTS_MAX, after which it is failed. */
 #include "mail/outbox.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "jobs/worker.h"
 #include "lib/log.h"
 #include "mail/smtp.h"
 
 enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000 };
 
 struct outbox_worker {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop, poked;
-    char db_url[1024], smtp_url[512], mail_from[256];
+    worker *w;
+    char smtp_url[512], mail_from[256];
 };
 
 typedef struct claimed {
@@ -77,8 +74,11 @@ static void record_outcome(db *d, const claimed *m, bool sent, const char *error
     db_exec1(s);
 }
 
-static void send_round(outbox_worker *w, db *d)
+/* Sends one batch; true when it was full (more may be due). */
+static bool send_round(worker *wk, db *d, void *ctx)
 {
+    (void)wk;
+    outbox_worker *w = ctx;
     claimed batch[OUTBOX_BATCH_MAX];
     int n = claim_batch(d, batch, OUTBOX_BATCH_MAX);
     for (int i = 0; i < n; i++) {
@@ -93,35 +93,7 @@ static void send_round(outbox_worker *w, db *d)
         record_outcome(d, &batch[i], ok, err);
         free(batch[i].recipient), free(batch[i].subject), free(batch[i].body);
     }
-}
-
-static void *worker_main(void *arg)
-{
-    outbox_worker *w = arg;
-    char err[256];
-    db *d = db_open(w->db_url, err, sizeof err);
-    if (!d) {
-        log_error("outbox", "error=\"%s\"", err);
-        return NULL;
-    }
-    pthread_mutex_lock(&w->mu);
-    while (!w->stop) {
-        pthread_mutex_unlock(&w->mu);
-        send_round(w, d);
-        pthread_mutex_lock(&w->mu);
-        if (w->stop)
-            break;
-        if (!w->poked) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += OUTBOX_TICK_MS / 1000;
-            pthread_cond_timedwait(&w->cv, &w->mu, &until);
-        }
-        w->poked = false;
-    }
-    pthread_mutex_unlock(&w->mu);
-    db_close(d);
-    return NULL;
+    return n == OUTBOX_BATCH_MAX;
 }
 
 outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from)
@@ -133,12 +105,10 @@ outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, con
     outbox_worker *w = calloc(1, sizeof *w);
     if (!w)
         abort();
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    snprintf(w->db_url, sizeof w->db_url, "%s", db_url);
     snprintf(w->smtp_url, sizeof w->smtp_url, "%s", smtp_url);
     snprintf(w->mail_from, sizeof w->mail_from, "%s", mail_from);
-    if (pthread_create(&w->thread, NULL, worker_main, w)) {
+    w->w = worker_start("outbox", db_url, OUTBOX_TICK_MS, send_round, w);
+    if (!w->w) {
         free(w);
         return NULL;
     }
@@ -147,24 +117,14 @@ outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, con
 
 void outbox_worker_poke(outbox_worker *w)
 {
-    if (!w)
-        return;
-    pthread_mutex_lock(&w->mu);
-    w->poked = true;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    if (w)
+        worker_poke(w->w);
 }
 
 void outbox_worker_stop(outbox_worker *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
+    worker_stop(w->w);
     free(w);
 }

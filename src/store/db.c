@@ -22,6 +22,7 @@ struct db {
     const db_driver *drv;
     void *conn;
     bool in_tx;
+    bool scope, implicit; /* db_read_scope on; its read transaction open */
     int fail_countdown; /* fault injection: 0 = off */
     size_t in_use;      /* statements handed out and not yet done */
     size_t stmt_count;
@@ -119,10 +120,44 @@ void db_fail_after(db *d, int calls)
     d->fail_countdown = calls;
 }
 
+/* Ends the read scope's transaction, if open. A read transaction commits
+ * even while a statement is still stepping (it keeps its own snapshot). */
+static db_status end_implicit(db *d)
+{
+    if (!d->implicit)
+        return DB_OK;
+    d->implicit = false;
+    db_status st = d->drv->exec_script(d->conn, "COMMIT");
+    if (st != DB_OK)
+        d->drv->exec_script(d->conn, "ROLLBACK");
+    return st;
+}
+
+void db_read_scope(db *d)
+{
+    assert(!d->in_tx && !d->implicit);
+    d->scope = d->drv->readonly != NULL;
+}
+
+/* In a read scope outside a transaction: a read joins the scope's read
+ * transaction (opening it), a write ends it first and runs on its own. */
+static db_status follow_scope(db *d, db_stmt *s)
+{
+    if (!d->scope || d->in_tx)
+        return DB_OK;
+    if (!d->drv->readonly(s->impl))
+        return end_implicit(d);
+    if (d->implicit)
+        return DB_OK;
+    db_status st = d->drv->exec_script(d->conn, d->drv->begin_read_sql);
+    d->implicit = st == DB_OK;
+    return st;
+}
+
 db_status db_step(db_stmt *s)
 {
     assert(s->in_use);
-    if (injected_fault(s->owner))
+    if (injected_fault(s->owner) || follow_scope(s->owner, s) != DB_OK)
         return DB_ERROR;
     return s->owner->drv->step(s->owner->conn, s->impl);
 }
@@ -156,12 +191,14 @@ db_status db_exec_script(db *d, const char *sql)
 {
     if (strcmp(sql, "ROLLBACK") && injected_fault(d))
         return DB_ERROR;
+    if (!d->in_tx && end_implicit(d) != DB_OK)
+        return DB_ERROR;
     return d->drv->exec_script(d->conn, sql);
 }
 
 db_status db_begin(db *d, db_tx_mode mode)
 {
-    assert(!d->in_tx);
+    assert(!d->in_tx); /* db_exec_script ends the read scope's transaction */
     db_status st = db_exec_script(d, mode == DB_TX_WRITE ? d->drv->begin_write_sql : d->drv->begin_read_sql);
     d->in_tx = st == DB_OK;
     return st;
@@ -209,6 +246,8 @@ size_t db_release_all(db *d)
     size_t released = done_all(d);
     if (d->in_tx)
         db_rollback(d);
+    end_implicit(d);
+    d->scope = false;
     return released;
 }
 

@@ -69,9 +69,16 @@ int64_t db_last_id(db *d);
  * (a ROLLBACK excepted) fails with DB_ERROR without reaching the database.
  * 0 turns it off. Per connection, so it never touches other threads. */
 void db_fail_after(db *d, int calls);
-/* Resets every statement still in use and rolls back an open transaction; called
- * at the end of each request so nothing holds a snapshot or a lock. Returns how
- * many statements were left in use (a bug worth logging). */
+/* From now until db_release_all, statements run outside a transaction share
+ * one read transaction, opened by the first read and ended before anything
+ * else: a write statement, db_begin or db_exec_script. A request's reads then
+ * see one snapshot and, on SQLite, take the WAL read lock once instead of once
+ * per statement. A no-op on stores without that cost (PostgreSQL). */
+void db_read_scope(db *d);
+/* Resets every statement still in use, rolls back an open transaction and ends
+ * the read scope; called at the end of each request so nothing holds a
+ * snapshot or a lock. Returns how many statements were left in use (a bug
+ * worth logging). */
 size_t db_release_all(db *d);
 int64_t db_changes(db *d);
 

@@ -24,6 +24,9 @@ typedef struct db_driver {
     db_status (*exec_script)(void *conn, const char *sql);
     int64_t (*last_id)(void *conn);
     int64_t (*changes)(void *conn);
+    /* Whether stmt only reads; NULL when the store gains nothing from a
+     * request's reads sharing one transaction (see db_read_scope). */
+    bool (*readonly)(void *stmt);
 } db_driver;
 
 extern const db_driver db_driver_sqlite;

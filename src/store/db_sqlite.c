@@ -128,6 +128,7 @@ static db_status sq_exec_script(void *conn, const char *sql)
 
 static int64_t sq_last_id(void *conn) { return sqlite3_last_insert_rowid(conn); }
 static int64_t sq_changes(void *conn) { return sqlite3_changes64(conn); }
+static bool sq_readonly(void *stmt) { return sqlite3_stmt_readonly(stmt); }
 
 const db_driver db_driver_sqlite = {
     .name = "sqlite",
@@ -149,4 +150,5 @@ const db_driver db_driver_sqlite = {
     .exec_script = sq_exec_script,
     .last_id = sq_last_id,
     .changes = sq_changes,
+    .readonly = sq_readonly,
 };

@@ -100,6 +100,7 @@ test('the profile: identifiers normalized and checked, each error naming its fie
   const bad = [
     [{ name: null }, 'name'], [{ name: '' }, 'name'], [{ kind: 'ngo' }, 'kind'], [{ kind: null }, 'kind'],
     [{ vat_id: 'GR123456789' }, 'vat_id'], [{ vat_id: 'IT1' }, 'vat_id'], [{ vat_id: 'IT-123456' }, 'vat_id'],
+    [{ vat_id: 'DE136695978' }, 'vat_id'], [{ vat_id: 'ATU1358562' }, 'vat_id'], // a wrong check digit, a digit short
     [{ fiscal_code: '12345678901' }, 'fiscal_code'], [{ fiscal_code: 'RSSMRA85T10A562T' }, 'fiscal_code'],
     [{ kind: 'person' }, 'fiscal_code'], // an 11-digit code does not fit a person
     [{ kind: 'public_administration' }, 'sdi_code'], // 11 digits fit, the 7-character code does not
@@ -124,7 +125,7 @@ test('the profile: identifiers normalized and checked, each error naming its fie
   assert.deepEqual(same.body, ok.body, 'no refused change was saved');
   // A person: 16-character code with its check letter; public body: 6-character office code.
   const person = (await createOrg(u, { name: 'Mario Rossi', kind: 'person' })).body;
-  const p = await patch(u, person.id, { fiscal_code: 'rssmra85t10a562s', vat_id: 'EL123456789' });
+  const p = await patch(u, person.id, { fiscal_code: 'rssmra85t10a562s', vat_id: 'EL094259216' });
   assert.equal(p.status, 200, p.text);
   assert.equal(p.body.fiscal_code, 'RSSMRA85T10A562S');
   const pa = await patch(u, org.id, { kind: 'public_administration', fiscal_code: '80001990219', sdi_code: 'UFXXYZ' });

@@ -92,4 +92,20 @@ typedef struct bank_queued {
  * their number, or -1 on a store error. */
 int bank_queue(db *d, arena *a, bank_queued *out, size_t max);
 
+/* A booked credit of a statement that went to an organization's wallet (for
+ * refunds: the debtor is where the money goes back). Strings in the arena. */
+typedef struct bank_credit {
+    int64_t id, org_id, imported_at, amount_minor;
+    const char *currency, *booking_date, *debtor_name, *debtor_iban;
+} bank_credit;
+
+#define BANK_CREDITS_MAX 100
+
+/* Credited entry entry_id of org_id: 1 found, 0 not (or another
+ * organization's, or not a credit), -1 store error (bank_credits.c). */
+int bank_credit_get(db *d, arena *a, int64_t org_id, int64_t entry_id, bank_credit *out);
+/* The newest max (<= BANK_CREDITS_MAX) credited entries of org_id into out:
+ * their number, -1 on a store error. */
+int bank_credits_of(db *d, arena *a, int64_t org_id, bank_credit *out, size_t max);
+
 #endif

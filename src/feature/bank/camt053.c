@@ -11,13 +11,10 @@
 #include <libxml/tree.h>
 
 #include "core/money.h"
+#include "lib/xml_read.h"
 
 #define CAMT_NS_V2 "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 #define CAMT_NS_V8 "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
-#define CAMT_QUOTE_MAX 24
-
-/* No network, no entity substitution, no stderr noise. */
-static const int camt_xml_options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
 typedef struct walk {
     const xmlChar *ns;
@@ -33,59 +30,6 @@ static bool fail(walk *w, const char *fmt, ...)
     vsnprintf(w->err, w->err_size, fmt, ap);
     va_end(ap);
     return false;
-}
-
-/* Outside text for a message: printable ASCII, others '?', cut with "...". */
-static const char *quote(const char *in, char out[CAMT_QUOTE_MAX + 4])
-{
-    size_t n = 0;
-    for (; in[n] && n < CAMT_QUOTE_MAX; n++)
-        out[n] = (in[n] >= 0x20 && in[n] < 0x7f) ? in[n] : '?';
-    if (in[n]) {
-        memcpy(out + n, "...", 3);
-        n += 3;
-    }
-    out[n] = '\0';
-    return out;
-}
-
-static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
-{
-    (void)name;
-    (void)ext;
-    (void)sys;
-    xmlStopParser((xmlParserCtxtPtr)ctx);
-}
-
-static xmlDocPtr read_xml(const char *data, size_t len, walk *w)
-{
-    if (len > CAMT_INPUT_BYTES_MAX) {
-        fail(w, "input larger than %d bytes", CAMT_INPUT_BYTES_MAX);
-        return NULL;
-    }
-    xmlInitParser();
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        fail(w, "out of memory");
-        return NULL;
-    }
-    ctxt->sax->internalSubset = on_doctype;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, "statement.xml", NULL, camt_xml_options);
-    if (ctxt->errNo == XML_ERR_USER_STOP || (doc && (doc->intSubset || doc->extSubset))) {
-        fail(w, "DOCTYPE not allowed");
-        xmlFreeDoc(doc);
-        doc = NULL;
-    } else if (!doc || !ctxt->wellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[128];
-        snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "unknown error");
-        msg[strcspn(msg, "\r\n")] = '\0';
-        fail(w, "malformed XML at line %d: %s", e ? e->line : 0, msg);
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(ctxt);
-    return doc;
 }
 
 static bool is(const walk *w, const xmlNode *n, const char *name)
@@ -146,7 +90,7 @@ static bool text(const xmlNode *n, char *out, size_t size)
  * decimals dropped; never floats. */
 static bool amount(walk *w, const xmlNode *amt, camt_entry *e, const char *where)
 {
-    char raw[MONEY_TEXT_BYTES_MAX + 1], q[CAMT_QUOTE_MAX + 4];
+    char raw[MONEY_TEXT_BYTES_MAX + 1], q[XML_QUOTE_SIZE];
     xmlChar *ccy = amt ? xmlGetProp(amt, BAD_CAST "Ccy") : NULL;
     snprintf(e->currency, sizeof e->currency, "%s", ccy ? (const char *)ccy : "");
     bool ccy_fits = ccy && strlen((const char *)ccy) == 3;
@@ -155,7 +99,7 @@ static bool amount(walk *w, const xmlNode *amt, camt_entry *e, const char *where
         return fail(w, "%s: no amount", where);
     const currency *cur = ccy_fits ? currency_find(e->currency) : NULL;
     if (!cur)
-        return fail(w, "%s: unknown currency '%s'", where, quote(e->currency, q));
+        return fail(w, "%s: unknown currency '%s'", where, xml_quote(e->currency, q));
     if (!text(amt, raw, sizeof raw))
         return fail(w, "%s: amount too long", where);
     char *dot = strchr(raw, '.');
@@ -169,9 +113,9 @@ static bool amount(walk *w, const xmlNode *amt, camt_entry *e, const char *where
     money m;
     money_err me = money_parse_plain(raw, cur, &m);
     if (me == MONEY_TOO_PRECISE)
-        return fail(w, "%s: amount '%s' has too many decimals for %s", where, quote(raw, q), cur->code);
+        return fail(w, "%s: amount '%s' has too many decimals for %s", where, xml_quote(raw, q), cur->code);
     if (me != MONEY_OK || m.minor <= 0)
-        return fail(w, "%s: amount '%s' is not a positive decimal", where, quote(raw, q));
+        return fail(w, "%s: amount '%s' is not a positive decimal", where, xml_quote(raw, q));
     e->amount_minor = m.minor;
     return true;
 }
@@ -228,12 +172,12 @@ static bool details(walk *w, const xmlNode *ntry, camt_entry *e, const char *whe
 
 static bool entry(walk *w, const xmlNode *ntry, camt_entry *e, const char *where)
 {
-    char ind[8], sts[8], rvsl[8], q[CAMT_QUOTE_MAX + 4];
+    char ind[8], sts[8], rvsl[8], q[XML_QUOTE_SIZE];
     *e = (camt_entry){0};
     if (!amount(w, child(w, ntry, "Amt"), e, where))
         return false;
     if (!text(child(w, ntry, "CdtDbtInd"), ind, sizeof ind) || (strcmp(ind, "CRDT") && strcmp(ind, "DBIT")))
-        return fail(w, "%s: credit/debit indicator '%s' is neither CRDT nor DBIT", where, quote(ind, q));
+        return fail(w, "%s: credit/debit indicator '%s' is neither CRDT nor DBIT", where, xml_quote(ind, q));
     e->credit = !strcmp(ind, "CRDT");
     const xmlNode *st = child(w, ntry, "Sts");
     if (child(w, st, "Cd"))
@@ -266,21 +210,21 @@ static bool entry(walk *w, const xmlNode *ntry, camt_entry *e, const char *where
 static bool statement(walk *w, const xmlNode *stmt, camt_doc *out)
 {
     camt_statement *s = &out->statements[out->statement_count];
-    char where[96], q[CAMT_QUOTE_MAX + 4], iban[IBAN_INPUT_LEN_MAX + 1];
+    char where[96], q[XML_QUOTE_SIZE], iban[IBAN_INPUT_LEN_MAX + 1];
     const char *why;
     *s = (camt_statement){.first_entry = out->entry_count};
     if (!text(child(w, stmt, "Id"), s->id, sizeof s->id) || !s->id[0])
         return fail(w, "statement %zu: missing or too long Id", out->statement_count + 1);
     if (!text(path(w, stmt, "Acct/Id/IBAN"), iban, sizeof iban) || !iban[0])
-        return fail(w, "statement '%s': no account IBAN", quote(s->id, q));
+        return fail(w, "statement '%s': no account IBAN", xml_quote(s->id, q));
     if (!iban_validate(iban, s->iban, sizeof s->iban, &why))
-        return fail(w, "statement '%s': account IBAN: %s", quote(s->id, q), why);
+        return fail(w, "statement '%s': account IBAN: %s", xml_quote(s->id, q), why);
     for (const xmlNode *n = stmt->children; n; n = n->next) {
         if (!is(w, n, "Ntry"))
             continue;
         if (out->entry_count == CAMT_ENTRIES_MAX)
             return fail(w, "more than %d entries", CAMT_ENTRIES_MAX);
-        snprintf(where, sizeof where, "entry %zu of statement '%s'", s->entry_count + 1, quote(s->id, q));
+        snprintf(where, sizeof where, "entry %zu of statement '%s'", s->entry_count + 1, xml_quote(s->id, q));
         if (!entry(w, n, &out->entries[out->entry_count], where))
             return false;
         out->entry_count++;
@@ -293,7 +237,7 @@ static bool statement(walk *w, const xmlNode *stmt, camt_doc *out)
 bool camt053_parse(const char *data, size_t len, camt_doc *out, char *err, size_t err_size)
 {
     walk w = {.err = err, .err_size = err_size};
-    xmlDocPtr doc = read_xml(data, len, &w);
+    xmlDocPtr doc = xml_read_untrusted(data, len, CAMT_INPUT_BYTES_MAX, "statement.xml", err, err_size);
     if (!doc)
         return false;
     const xmlNode *root = xmlDocGetRootElement(doc);

@@ -10,16 +10,12 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "lib/xml_read.h"
+
 #define ECB_NS_GESMES "http://www.gesmes.org/xml/2002-08-01"
 #define ECB_NS_REF "http://www.ecb.int/vocabulary/2002-08-01/eurofxref"
 /* Longest attribute value read; longer ones are errors. */
 #define ECB_ATTR_BYTES_MAX 48
-/* Longest outside text quoted in an error message. */
-#define ECB_QUOTE_BYTES_MAX 24
-
-/* No network, no entity substitution, no DTD loading, no stderr noise
- * (errors are collected from the context instead). */
-static const int ecb_xml_options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
 __attribute__((format(printf, 3, 4)))
 static bool ecb_fail(char *err, size_t err_size, const char *fmt, ...)
@@ -31,66 +27,6 @@ static bool ecb_fail(char *err, size_t err_size, const char *fmt, ...)
     vsnprintf(err, err_size, fmt, ap);
     va_end(ap);
     return false;
-}
-
-/* Copies outside text for an error message: printable ASCII only, others as
- * '?', cut at ECB_QUOTE_BYTES_MAX with "...". out holds
- * ECB_QUOTE_BYTES_MAX + 4 bytes. */
-static const char *ecb_quote(const char *in, char *out)
-{
-    size_t n = 0;
-    for (; in[n] && n < ECB_QUOTE_BYTES_MAX; n++)
-        out[n] = (in[n] >= 0x20 && in[n] < 0x7f) ? in[n] : '?';
-    if (in[n]) {
-        memcpy(out + n, "...", 3);
-        n += 3;
-    }
-    out[n] = '\0';
-    return out;
-}
-
-/* SAX hook run when a DOCTYPE starts, before its internal subset is read:
- * stopping here means no declaration of the document is ever processed. */
-static void ecb_on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
-                           const xmlChar *system_id)
-{
-    (void)name;
-    (void)external_id;
-    (void)system_id;
-    xmlStopParser((xmlParserCtxtPtr)ctx);
-}
-
-/* Parses the bytes into a tree, or returns NULL with err written. */
-static xmlDocPtr ecb_read_xml(const char *data, size_t len, char *err, size_t err_size)
-{
-    if (len > ECB_INPUT_BYTES_MAX) {
-        ecb_fail(err, err_size, "input larger than %d bytes", ECB_INPUT_BYTES_MAX);
-        return NULL;
-    }
-    xmlInitParser();
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        ecb_fail(err, err_size, "out of memory");
-        return NULL;
-    }
-    ctxt->sax->internalSubset = ecb_on_doctype;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, "eurofxref.xml", NULL,
-                                      ecb_xml_options);
-    if (ctxt->errNo == XML_ERR_USER_STOP || (doc && (doc->intSubset || doc->extSubset))) {
-        ecb_fail(err, err_size, "DOCTYPE not allowed");
-        xmlFreeDoc(doc);
-        doc = NULL;
-    } else if (!doc || !ctxt->wellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[128];
-        snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "unknown error");
-        msg[strcspn(msg, "\r\n")] = '\0';
-        ecb_fail(err, err_size, "malformed XML at line %d: %s", e ? e->line : 0, msg);
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(ctxt);
-    return doc;
 }
 
 /* Whether n is the element `name` in namespace `ns`. */
@@ -113,9 +49,9 @@ static const xmlNode *ecb_only_cube(const xmlNode *parent, bool others_ok, const
         if (!ecb_is(n, "Cube", ECB_NS_REF)) {
             if (others_ok)
                 continue;
-            char quoted[ECB_QUOTE_BYTES_MAX + 4];
+            char quoted[XML_QUOTE_SIZE];
             ecb_fail(err, err_size, "unexpected element <%s> in %s (line %d)",
-                     ecb_quote((const char *)n->name, quoted), where, (int)xmlGetLineNo(n));
+                     xml_quote((const char *)n->name, quoted), where, (int)xmlGetLineNo(n));
             return NULL;
         }
         if (found) {
@@ -177,7 +113,7 @@ static bool ecb_date_valid(const char *s)
 static bool ecb_read_rate(const xmlNode *n, ecb_rates *out, char *err, size_t err_size)
 {
     char code[ECB_ATTR_BYTES_MAX + 1], text[ECB_ATTR_BYTES_MAX + 1];
-    char quoted[ECB_QUOTE_BYTES_MAX + 4];
+    char quoted[XML_QUOTE_SIZE];
     int line = (int)xmlGetLineNo(n);
     if (!ecb_attr(n, "currency", code, err, err_size) ||
         !ecb_attr(n, "rate", text, err, err_size))
@@ -189,7 +125,7 @@ static bool ecb_read_rate(const xmlNode *n, ecb_rates *out, char *err, size_t er
     const currency *cur = currency_find(code);
     if (!cur)
         return ecb_fail(err, err_size, "unknown currency code '%s' (line %d)",
-                        ecb_quote(code, quoted), line);
+                        xml_quote(code, quoted), line);
     if (strcmp(cur->code, "EUR") == 0)
         return ecb_fail(err, err_size, "EUR quoted against itself (line %d)", line);
     if (ecb_rates_find(out, cur))
@@ -200,7 +136,7 @@ static bool ecb_read_rate(const xmlNode *n, ecb_rates *out, char *err, size_t er
     money_err e = fx_rate_parse(text, &rate);
     if (e != MONEY_OK)
         return ecb_fail(err, err_size, "invalid rate '%s' for %s (line %d): %s",
-                        ecb_quote(text, quoted), cur->code, line, money_err_str(e));
+                        xml_quote(text, quoted), cur->code, line, money_err_str(e));
     out->rates[out->count++] = (ecb_rate){.cur = cur, .rate = rate};
     assert(rate.units > 0 && out->count <= ECB_RATES_MAX);
     return true;
@@ -218,11 +154,11 @@ static bool ecb_read_tree(const xmlDoc *doc, ecb_rates *out, char *err, size_t e
     const xmlNode *day = ecb_only_cube(outer, false, "the outer Cube", err, err_size);
     if (!day)
         return false;
-    char date[ECB_ATTR_BYTES_MAX + 1], quoted[ECB_QUOTE_BYTES_MAX + 4];
+    char date[ECB_ATTR_BYTES_MAX + 1], quoted[XML_QUOTE_SIZE];
     if (!ecb_attr(day, "time", date, err, err_size))
         return false;
     if (!ecb_date_valid(date))
-        return ecb_fail(err, err_size, "invalid date '%s' (line %d)", ecb_quote(date, quoted),
+        return ecb_fail(err, err_size, "invalid date '%s' (line %d)", xml_quote(date, quoted),
                         (int)xmlGetLineNo(day));
     memcpy(out->date, date, sizeof out->date);
     for (const xmlNode *n = day->children; n; n = n->next) {
@@ -230,7 +166,7 @@ static bool ecb_read_tree(const xmlDoc *doc, ecb_rates *out, char *err, size_t e
             continue;
         if (!ecb_is(n, "Cube", ECB_NS_REF))
             return ecb_fail(err, err_size, "unexpected element <%s> in dated Cube (line %d)",
-                            ecb_quote((const char *)n->name, quoted), (int)xmlGetLineNo(n));
+                            xml_quote((const char *)n->name, quoted), (int)xmlGetLineNo(n));
         if (!ecb_read_rate(n, out, err, err_size))
             return false;
     }
@@ -245,7 +181,7 @@ bool ecb_parse(const char *data, size_t len, ecb_rates *out, char *err, size_t e
     memset(out, 0, sizeof *out);
     if (err_size > 0)
         err[0] = '\0';
-    xmlDocPtr doc = ecb_read_xml(data ? data : "", len, err, err_size);
+    xmlDocPtr doc = xml_read_untrusted(data ? data : "", len, ECB_INPUT_BYTES_MAX, "eurofxref.xml", err, err_size);
     if (!doc)
         return false;
     bool ok = ecb_read_tree(doc, out, err, err_size);

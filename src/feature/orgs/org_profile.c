@@ -4,6 +4,7 @@
  * a user's organizations; and who may leave one. */
 #include "feature/orgs/orgs.h"
 
+#include "core/vat_id.h"
 #include "feature/orgs/org_audit.h"
 
 #include <assert.h>
@@ -93,9 +94,12 @@ static bool fiscal_code_fits(org_kind kind, const char *code)
 static const char *check_ids(org_profile *p, const char **why)
 {
     bool pa = p->kind == ORG_KIND_PUBLIC;
-    if (!normalize_id(p->vat_id, sizeof p->vat_id) || (p->vat_id[0] && !vat_id_syntax_ok(p->vat_id)))
+    if (!normalize_id(p->vat_id, sizeof p->vat_id))
         return *why = N_("Enter the VAT ID as its country prefix and 2 to 13 letters or digits, like IT12345678903."),
                "vat_id";
+    vat_id_status vat = p->vat_id[0] ? vat_id_check(p->vat_id) : VAT_ID_OK;
+    if (vat != VAT_ID_OK)
+        return *why = vat_id_reason(p->vat_id, vat), "vat_id";
     if (!normalize_id(p->fiscal_code, sizeof p->fiscal_code) ||
         (p->fiscal_code[0] && !fiscal_code_fits(p->kind, p->fiscal_code))) {
         *why = p->kind == ORG_KIND_PERSON ? N_("This is not a valid fiscal code: a person's has 16 characters.")

@@ -2,9 +2,10 @@
  * sandbox adapter (gateway_sandbox.c, over HTTP with libcurl) and a real
  * gateway's adapter are interchangeable. Only what is used today is declared:
  * creating a payment (on the customer's session, or off-session with a saved
- * method), reading one back, listing or deleting a customer's saved
- * methods (the gateway keeps the card; saldo keeps its token), and verifying a
- * card to save it without a payment. */
+ * method), reading one back, refunding part of a succeeded one
+ * (src/feature/refunds), listing or deleting a customer's saved methods (the
+ * gateway keeps the card; saldo keeps its token), and verifying a card to
+ * save it without a payment (src/feature/cards). */
 #ifndef SALDO_GATEWAY_H
 #define SALDO_GATEWAY_H
 
@@ -60,6 +61,13 @@ typedef struct gateway_create {
     const char *payment_method;  /* a saved token: charged off-session, decided at once; NULL = on session */
 } gateway_create;
 
+/* A refund the gateway made. */
+typedef struct gateway_refund {
+    char id[GATEWAY_ID_MAX + 1];
+    char payment_id[GATEWAY_ID_MAX + 1];
+    char currency[4];
+    int64_t amount_minor;
+} gateway_refund;
 /* A card verification (a setup): the customer types a card on the gateway's
  * page, it is checked (3-D Secure included) and saved; no money moves. */
 typedef struct gateway_setup {
@@ -75,6 +83,12 @@ typedef struct gateway {
     const char *name;            /* "sandbox": the ledger account is "gateway:<name>" */
     gateway_result (*create_payment)(const saldo_config *cfg, const gateway_create *in, gateway_payment *out);
     gateway_result (*get_payment)(const saldo_config *cfg, const char *id, gateway_payment *out);
+    /* Refunds amount_minor of currency of payment_id; the same idempotency_key
+     * for the same refund, always (a retry then gets the first answer). On
+     * GATEWAY_REFUSED, refused holds the gateway's error code. */
+    gateway_result (*refund)(const saldo_config *cfg, const char *payment_id, const char *currency,
+                             int64_t amount_minor, const char *idempotency_key, gateway_refund *out,
+                             char refused[GATEWAY_CODE_MAX + 1]);
     /* customer's saved methods, oldest first, at most max (*n of them). */
     gateway_result (*list_methods)(const saldo_config *cfg, const char *customer, gateway_card *out, size_t max,
                                    size_t *n);

@@ -188,6 +188,41 @@ static gateway_result sandbox_get(const saldo_config *cfg, const char *id, gatew
     return result_of(status, body, out);
 }
 
+/* POST /v1/refunds {payment_id, amount}: 201 with the refund object. */
+static gateway_result sandbox_refund(const saldo_config *cfg, const char *payment_id, const char *currency,
+                                     int64_t amount_minor, const char *idempotency_key, gateway_refund *out,
+                                     char refused[GATEWAY_CODE_MAX + 1])
+{
+    json_t *req = json_pack("{s:s, s:{s:s, s:I}}", "payment_id", payment_id, "amount", "currency", currency, "minor",
+                            (json_int_t)amount_minor);
+    char *text = req ? json_dumps(req, JSON_COMPACT) : NULL;
+    json_decref(req);
+    if (!text)
+        abort(); /* out of memory */
+    long status;
+    json_t *body;
+    call(cfg, "/v1/refunds", text, idempotency_key, &status, &body);
+    free(text);
+    json_t *amount = json_object_get(body, "amount");
+    *out = (gateway_refund){0};
+    refused[0] = '\0';
+    gateway_result r = GATEWAY_UNAVAILABLE;
+    if (status >= 200 && status <= 299 && copy(out->id, sizeof out->id, json_object_get(body, "id")) && out->id[0] &&
+        copy(out->payment_id, sizeof out->payment_id, json_object_get(body, "payment_id")) &&
+        copy(out->currency, sizeof out->currency, json_object_get(amount, "currency")) &&
+        json_is_integer(json_object_get(amount, "minor"))) {
+        out->amount_minor = json_integer_value(json_object_get(amount, "minor"));
+        r = GATEWAY_OK;
+    } else if (status >= 400 && status <= 499) {
+        if (!copy(refused, GATEWAY_CODE_MAX + 1, json_object_get(json_object_get(body, "error"), "code")) ||
+            !refused[0])
+            snprintf(refused, GATEWAY_CODE_MAX + 1, "http_%ld", status);
+        r = GATEWAY_REFUSED;
+    }
+    json_decref(body);
+    return r;
+}
+
 static gateway_result sandbox_list_methods(const saldo_config *cfg, const char *customer, gateway_card *out,
                                            size_t max, size_t *n)
 {
@@ -289,6 +324,7 @@ static const gateway sandbox = {
     .name = "sandbox",
     .create_payment = sandbox_create,
     .get_payment = sandbox_get,
+    .refund = sandbox_refund,
     .list_methods = sandbox_list_methods,
     .delete_method = sandbox_delete_method,
     .create_setup = sandbox_create_setup,

@@ -66,6 +66,9 @@ int payment_get(db *d, int64_t id, payment *out);
 int payment_by_gateway_id(db *d, const char *gateway_id, payment *out);
 /* The payment of org_id under idem_key (its Idempotency-Key): 1, 0, -1. */
 int payment_by_key(db *d, int64_t org_id, const char *key, payment *out);
+/* The newest max succeeded gateway payments of org_id (not bank transfers)
+ * into out: their number, -1 on a store error (payments_succeeded.c). */
+int payments_succeeded(db *d, int64_t org_id, payment *out, size_t max);
 /* The payment of org under idem_key, created pending when new (*created set).
  * Inside the caller's write transaction. False on a store error. */
 bool payment_open(db *d, const payment *in, payment *out, bool *created);

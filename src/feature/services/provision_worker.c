@@ -10,7 +10,6 @@
  * PROVISION_ATTEMPTS_MAX; a manual product stops being looked at. */
 #include "feature/services/services.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +18,14 @@
 #include "app.h"
 #include "feature/catalog/catalog.h"
 #include "feature/services/provision.h"
+#include "jobs/worker.h"
 #include "lib/log.h"
 
 enum { PROVISION_BATCH_MAX = 8, PROVISION_TICK_MS = 1000 };
 
 struct provision_worker {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
+    worker *w;
     const app *ap;
-    char db_url[1024];
 };
 
 typedef struct claimed {
@@ -153,33 +149,15 @@ static void run_one(provision_worker *w, db *d, const claimed *c)
     record(d, c, st == PROVISION_DONE ? PROVISION_FAILED : st, st == PROVISION_DONE ? "activation failed" : message);
 }
 
-static void *worker_main(void *arg)
+/* Provisions one batch; true when it was full (more may be due). */
+static bool provision_round(worker *wk, db *d, void *ctx)
 {
-    provision_worker *w = arg;
-    char err[256];
-    db *d = db_open(w->db_url, err, sizeof err);
-    if (!d) {
-        log_error("provision", "error=\"%s\"", err);
-        return NULL;
-    }
-    pthread_mutex_lock(&w->mu);
-    while (!w->stop) {
-        pthread_mutex_unlock(&w->mu);
-        claimed batch[PROVISION_BATCH_MAX];
-        int n = claim_batch(d, batch, PROVISION_BATCH_MAX);
-        for (int i = 0; i < n; i++)
-            run_one(w, d, &batch[i]);
-        pthread_mutex_lock(&w->mu);
-        if (w->stop || n == PROVISION_BATCH_MAX)
-            continue;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += PROVISION_TICK_MS / 1000;
-        pthread_cond_timedwait(&w->cv, &w->mu, &until);
-    }
-    pthread_mutex_unlock(&w->mu);
-    db_close(d);
-    return NULL;
+    (void)wk;
+    claimed batch[PROVISION_BATCH_MAX];
+    int n = claim_batch(d, batch, PROVISION_BATCH_MAX);
+    for (int i = 0; i < n; i++)
+        run_one(ctx, d, &batch[i]);
+    return n == PROVISION_BATCH_MAX;
 }
 
 provision_worker *provision_worker_start(const app *ap, const char *db_url)
@@ -187,11 +165,9 @@ provision_worker *provision_worker_start(const app *ap, const char *db_url)
     provision_worker *w = calloc(1, sizeof *w);
     if (!w)
         abort();
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
     w->ap = ap;
-    snprintf(w->db_url, sizeof w->db_url, "%s", db_url);
-    if (pthread_create(&w->thread, NULL, worker_main, w)) {
+    w->w = worker_start("provision", db_url, PROVISION_TICK_MS, provision_round, w);
+    if (!w->w) {
         free(w);
         return NULL;
     }
@@ -202,12 +178,6 @@ void provision_worker_stop(provision_worker *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
+    worker_stop(w->w);
     free(w);
 }

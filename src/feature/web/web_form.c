@@ -1,6 +1,7 @@
 /* web_form.c - the plumbing of HTML forms: cookies, CSRF tokens (the web
  * session's, or a double-submit cookie for anonymous visitors), reading and
- * validating fields with translated messages, and safe redirect targets. */
+ * validating fields with translated messages, safe redirect targets, and
+ * dates and VAT rates shown in the page's language. */
 #include "feature/web/web_internal.h"
 
 #include <assert.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "core/vat.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
 #include "feature/orgs/orgs.h"
@@ -171,6 +173,16 @@ int64_t web_current_org(http_request *r)
     if (r->current_org && org_user_may(r->db, r->user_id, r->current_org, ORG_NEED_MEMBER))
         return r->current_org;
     return org_first_for_user(r->db, r->user_id);
+}
+
+const char *web_vat_rate(http_request *r, int rate_bp)
+{
+    char text[8];
+    vat_rate_text(rate_bp, text);
+    char *shown = arena_strdup(r->a, text), *dot = strchr(shown, '.');
+    if (dot && !strcmp(r->lang, "it"))
+        *dot = ',';
+    return shown;
 }
 
 const char *web_datetime(http_request *r, const char *iso)

@@ -92,4 +92,7 @@ void web_routes(router *rt)
     web_payment_methods_routes(rt);
     web_notifications_routes(rt);
     web_staff_withdrawals_routes(rt);
+    web_staff_vat_routes(rt);
+    web_refunds_routes(rt);
+    web_staff_refunds_routes(rt);
 }

@@ -106,6 +106,9 @@ int64_t web_current_org(http_request *r);
  * timestamp as jout_time writes it; the input itself when malformed. */
 const char *web_datetime(http_request *r, const char *iso);
 
+/* A VAT rate in basis points as a percentage in the page's language, without
+ * the % sign: "25.5" (en), "25,5" (it); in the arena. */
+const char *web_vat_rate(http_request *r, int rate_bp);
 /* The label of a ledger transfer kind ("topup", "adjustment", ...) in the
  * request's language; the kind itself when unknown. */
 const char *web_kind_label(http_request *r, const char *kind);
@@ -157,6 +160,9 @@ void web_topup_routes(router *rt);
 void web_payment_methods_routes(router *rt);
 void web_notifications_routes(router *rt);
 void web_staff_withdrawals_routes(router *rt);
+void web_staff_vat_routes(router *rt);
+void web_refunds_routes(router *rt);
+void web_staff_refunds_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

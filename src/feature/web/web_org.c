@@ -11,8 +11,13 @@
 
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
+#include "app.h"
+#include "core/vat.h"
 #include "feature/orgs/orgs.h"
+#include "feature/vat/vat.h"
+#include "feature/vat/vat_preview.h"
 #include "feature/web/web.h"
+#include "lib/config.h"
 #include "http/multipart.h"
 
 /* Kinds in the order the forms show them, with their labels. */
@@ -114,6 +119,36 @@ static json_t *blocker_list(http_request *r, int64_t org_id, bool *failed)
     return list;
 }
 
+/* The VAT the organization's purchases get today, for members with the
+ * billing right: {"summary", "mention", "basis"} or {"no_address": true};
+ * NULL for others, or when there is no decision (no rate that day), or with
+ * *failed set on a store error. */
+static json_t *vat_section(http_request *r, int64_t org_id, bool *failed)
+{
+    char today[11];
+    vat_evidence ev;
+    vat_status st = VAT_OK;
+    vat_decision d;
+    if (!org_user_may(r->db, r->user_id, org_id, ORG_NEED_BILLING) || !vat_today(today))
+        return NULL;
+    vat_preview_result res = vat_preview(r->db, org_id, r->app->cfg->provider.country, today, &ev, &st, &d);
+    if (res == VAT_PREVIEW_NO_ADDRESS)
+        return json_pack("{s:b}", "no_address", 1);
+    *failed = res != VAT_PREVIEW_DECIDED;
+    if (res != VAT_PREVIEW_DECIDED || st != VAT_OK)
+        return NULL;
+    const char *rate = web_vat_rate(r, d.rate_bp);
+    const char *summary = d.scheme == VAT_SCHEME_REVERSE_CHARGE ? _("Reverse charge (0%)")
+                          : d.scheme == VAT_SCHEME_NOT_SUBJECT  ? _("Not subject to VAT (0%)")
+                                                                : arena_printf(r->a, "%s%% (%s)", rate, d.rate_country);
+    const char *basis = ev.business ? arena_printf(r->a, _("Billing country %s, VAT ID %s: a business."),
+                                                   ev.billing_country, ev.vat_id)
+                                    : arena_printf(r->a, _("Billing country %s, no valid VAT ID: a consumer."),
+                                                   ev.billing_country);
+    return json_pack("{s:s, s:s?, s:s}", "summary", summary, "mention",
+                     d.mention_text ? i18n_text(r->lang, d.mention_text) : NULL, "basis", basis);
+}
+
 /* The profile page: the stored profile, or the form as posted (p changed,
  * errors next to the fields). */
 static void profile_page(http_request *r, int status, const org_profile *p, json_t *errors)
@@ -140,6 +175,14 @@ static void profile_page(http_request *r, int status, const org_profile *p, json
     json_array_foreach(kinds, i, k)
         if (json_is_true(json_object_get(k, "checked")))
             json_object_set(data, "kind_label", json_object_get(k, "label"));
+    bool vat_failed = false;
+    json_t *vat = vat_section(r, p->id, &vat_failed);
+    if (vat_failed) {
+        json_decref(data);
+        return web_fail(r);
+    }
+    if (vat)
+        json_object_set_new(data, "vat", vat);
     if (p->has_logo)
         json_object_set_new(data, "logo_src", json_sprintf("/orgs/%lld/logo?v=%s", (long long)p->id, p->logo_etag));
     web_page(r, status, "pages/org_profile", p->name, "organization", data);

@@ -1,9 +1,9 @@
 /* wd_export.c - the credit-transfer export: one pain.001 file for every
- * approved, not yet exported bank withdrawal of a currency. The rows are
- * marked exported, their money moves from "withdrawals_payable" to
- * "bank:<provider IBAN>" and the file is kept, all in one transaction, so a
- * second export never repeats a transfer and an earlier file can be
- * downloaded again. */
+ * approved, not yet exported bank withdrawal and bank refund (refunds.h) of a
+ * currency. The rows are marked exported (refunds: paid), their money moves
+ * from "withdrawals_payable" (refunds: "refunds_payable") to "bank:<provider
+ * IBAN>" and the file is kept, all in one transaction, so a second export
+ * never repeats a transfer and an earlier file can be downloaded again. */
 #include "feature/withdrawals/withdrawals.h"
 #include "feature/withdrawals/wd_internal.h"
 
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/refunds/refunds.h"
 #include "feature/staff/staff.h"
 #include "feature/withdrawals/pain001.h"
 
@@ -92,10 +93,11 @@ static bool export_one(http_request *r, const wd_row *w, int64_t export_id)
     return db_exec1(s) == DB_DONE && wd_audit(r, w, "withdrawal.exported", NULL, NULL);
 }
 
-/* Writes the file and stores it with its final MsgId. */
-static bool store_xml(http_request *r, const wd_row *w, int n, int64_t export_id, int64_t now)
+/* Writes the file (n withdrawals w, then nr refunds rf) and stores it with its final MsgId. */
+static bool store_xml(http_request *r, const wd_row *w, int n, const rf_credit_transfer *rf, int nr,
+                      int64_t export_id, int64_t now)
 {
-    pain001_tx *tx = arena_alloc(r->a, sizeof *tx * (size_t)n);
+    pain001_tx *tx = arena_alloc(r->a, sizeof *tx * (size_t)(n + nr));
     for (int i = 0; i < n; i++)
         tx[i] = (pain001_tx){
             .end_to_end_id = arena_printf(r->a, "SALDO-W-%" PRId64, w[i].id),
@@ -105,6 +107,9 @@ static bool store_xml(http_request *r, const wd_row *w, int n, int64_t export_id
             .remittance = *w[i].note ? arena_printf(r->a, "SALDO-W-%" PRId64 " %s", w[i].id, w[i].note)
                                      : arena_printf(r->a, "SALDO-W-%" PRId64, w[i].id),
         };
+    for (int i = 0; i < nr; i++)
+        tx[n + i] = (pain001_tx){rf[i].end_to_end_id, rf[i].amount_minor, rf[i].creditor_name, rf[i].creditor_iban,
+                                 rf[i].remittance};
     const struct saldo_config *c = r->app->cfg;
     pain001_head h = {
         .msg_id = arena_printf(r->a, "SALDO-CT-%" PRId64 "-%" PRId64, export_id, now),
@@ -115,7 +120,7 @@ static bool store_xml(http_request *r, const wd_row *w, int n, int64_t export_id
     };
     buf xml;
     buf_init(&xml, WD_EXPORT_XML_MAX);
-    bool ok = pain001_write(&xml, &h, tx, (size_t)n);
+    bool ok = pain001_write(&xml, &h, tx, (size_t)(n + nr));
     db_stmt *s = ok ? db_prepare(r->db, "UPDATE credit_transfer_exports SET msg_id = $1, xml = $2 WHERE id = $3") : NULL;
     if (s) {
         db_bind_text(s, 1, h.msg_id);
@@ -131,21 +136,30 @@ wd_result wd_export(http_request *r, const char *code, int64_t *export_id)
 {
     assert(db_in_tx(r->db) && r->staff_id > 0 && strcmp(code, "EUR") == 0);
     wd_row *w = arena_alloc(r->a, sizeof *w * WD_EXPORT_MAX);
+    rf_credit_transfer *rf = arena_alloc(r->a, sizeof *rf * RF_EXPORT_MAX);
     int n = waiting(r, code, w);
-    if (n <= 0)
-        return n == 0 ? WD_NOTHING_TO_EXPORT : WD_STORE_ERROR;
+    int nr = n < 0 ? -1 : rf_export_waiting(r, code, rf, RF_EXPORT_MAX);
+    if (nr < 0)
+        return WD_STORE_ERROR;
+    if (n + nr == 0)
+        return WD_NOTHING_TO_EXPORT;
     int64_t total = 0, now = (int64_t)time(NULL);
     for (int i = 0; i < n; i++)
         total += w[i].amount_minor;
-    if (!insert_export(r, code, n, total, now, export_id))
+    for (int i = 0; i < nr; i++)
+        total += rf[i].amount_minor;
+    if (!insert_export(r, code, n + nr, total, now, export_id))
         return WD_STORE_ERROR;
     for (int i = 0; i < n; i++)
         if (!export_one(r, &w[i], *export_id))
             return WD_STORE_ERROR;
-    if (!store_xml(r, w, n, *export_id, now))
+    for (int i = 0; i < nr; i++)
+        if (!rf_export_done(r, &rf[i], *export_id))
+            return WD_STORE_ERROR;
+    if (!store_xml(r, w, n, rf, nr, *export_id, now))
         return WD_STORE_ERROR;
     const char *detail = arena_printf(r->a, "{\"export_id\":%" PRId64 ",\"count\":%d,\"currency\":\"%s\"}",
-                                      *export_id, n, code);
+                                      *export_id, n + nr, code);
     return staff_audit(r->db, r->staff_id, "credit_transfer.export", "export", *export_id, detail, r->client_ip)
                ? WD_OK
                : WD_STORE_ERROR;

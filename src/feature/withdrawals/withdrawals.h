@@ -65,7 +65,8 @@ wd_result wd_reject(http_request *r, int64_t id, const char *reason);
 /* Staff: an approved PayPal withdrawal was paid with PayPal transaction txn. */
 wd_result wd_paid(http_request *r, int64_t id, const char *txn);
 /* Staff: one pain.001 file for every approved, not yet exported bank
- * withdrawal in currency code (EUR); marks them exported and moves their money to
+ * withdrawal in currency code (EUR), and every approved bank refund
+ * (refunds.h); marks them exported (refunds: paid) and moves their money to
  * "bank:<provider IBAN>". */
 wd_result wd_export(http_request *r, const char *code, int64_t *export_id);
 

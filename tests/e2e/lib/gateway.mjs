@@ -54,9 +54,10 @@ export function verifySignature(header, body, secret = WEBHOOK_SECRET) {
   return crypto.timingSafeEqual(Buffer.from(want), Buffer.from(m[2]));
 }
 
-/** The gateway on a free port; `dir` reuses the store of a gateway stopped with {keep: true}. */
-export async function startGateway({ webhookUrl, args = [], dir: reuse } = {}) {
-  const port = await freePort();
+/** The gateway on a free port (or `port`, to restart it where saldo expects it); `dir` reuses the store of a
+ * gateway stopped with {keep: true}. */
+export async function startGateway({ webhookUrl, args = [], dir: reuse, port: at } = {}) {
+  const port = at || await freePort();
   const dir = reuse || tempDir('saldo-gw-');
   const url = `http://127.0.0.1:${port}`;
   const db = `sqlite:${path.join(dir, 'gateway.db')}`;

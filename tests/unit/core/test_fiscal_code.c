@@ -1,7 +1,7 @@
 /* test_fiscal_code.c - Italian codici fiscali of persons and companies (check
  * characters computed independently with the ministerial tables, omocodia
- * included), every way one can be wrong, SDI recipient codes and the syntax of
- * EU VAT IDs. */
+ * included), every way one can be wrong, and SDI recipient codes (EU VAT IDs:
+ * test_vat_id.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -93,29 +93,11 @@ static void test_sdi_codes(void **state)
     assert_false(sdi_code_ok(NULL, false));
 }
 
-static void test_vat_ids(void **state)
-{
-    (void)state;
-    static const char *const good[] = {"IT12345678903", "DE123456789", "EL123456789", "FRXX123456789",
-                                       "NL123456789B01", "XI123456789", "AT12", "ES1234567890123"};
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-        assert_true(vat_id_syntax_ok(good[i]));
-    static const char *const bad[] = {"GR123456789",      /* Greece uses EL */
-                                      "QQ123456789",      /* no such country */
-                                      "IT1",              /* 1 character after the prefix */
-                                      "IT12345678901234", /* 14 */
-                                      "IT 1234567",       /* not normalized */
-                                      "it12345678903", "12345678903", ""};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_false(vat_id_syntax_ok(bad[i]));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_person_codes), cmocka_unit_test(test_company_codes),
         cmocka_unit_test(test_normalize),    cmocka_unit_test(test_sdi_codes),
-        cmocka_unit_test(test_vat_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
