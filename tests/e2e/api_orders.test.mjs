@@ -189,7 +189,8 @@ test('bad input names the field and changes nothing', async () => {
     [{ items: [{ period: 12 }] }, 422, 'invalid_field', 'items[0].product_id'],
     [{ items: [{ product_id: p.id }] }, 422, 'invalid_field', 'items[0].period'],
     [{ items: [{ product_id: p.id, period: 12 }], currency: 'XXX' }, 422, 'invalid_field', 'currency'],
-    [{ items: [{ product_id: p.id, period: 12 }], pay_with: 'card' }, 422, 'invalid_field', 'pay_with'],
+    [{ items: [{ product_id: p.id, period: 12 }], pay_with: 'cheque' }, 422, 'invalid_field', 'pay_with'],
+    [{ items: [{ product_id: p.id, period: 12 }], pay_with: 'card' }, 422, 'method_not_available', 'pay_with'], // no gateway configured
     [{ items: [{ product_id: 999999, period: 12 }] }, 422, 'unknown_product', 'items[0].product_id'],
     [{ items: [{ product_id: retired.id, period: 12 }] }, 422, 'product_retired', 'items[0].product_id'],
     [{ items: [{ product_id: p.id, period: 5 }] }, 422, 'invalid_period', 'items[0].period'],

@@ -25,7 +25,7 @@
 
 #define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
 
-const char *const order_pay_with_names[] = {"balance", NULL};
+const char *const order_pay_with_names[] = {"balance", "card", "paypal", NULL};
 
 bool order_refuse(order_fail *f, int status, const char *code, const char *message, const char *field)
 {
@@ -82,7 +82,7 @@ static bool price_item(http_request *r, const order_in *in, size_t i, order_pric
         return false;
     out->period_months = it->period_months;
     out->credit_id = it->credit_id;
-    out->auto_renew = out->product.auto_renew && it->auto_renew != 0;
+    out->auto_renew = out->product.auto_renew && (in->auto_renew_all || it->auto_renew != 0);
     return true;
 }
 
@@ -141,14 +141,14 @@ bool order_prepare(http_request *r, const order_in *in, order_priced *out, order
 /* ---- checkout ---- */
 
 /* The payment: which wallet, how much leaves it, and the quote used. */
-typedef struct payment {
+typedef struct wallet_plan {
     const currency *wallet_cur;
     int64_t wallet_id;      /* 0 when nothing is paid from a wallet */
     int64_t paid_minor;
     fx_quote quote;         /* quote.id 0 = none */
-} payment;
+} wallet_plan;
 
-static bool check_quote(http_request *r, const order_in *in, const order_priced *pr, payment *pay,
+static bool check_quote(http_request *r, const order_in *in, const order_priced *pr, wallet_plan *pay,
                         order_fail *fail)
 {
     if (!in->quote_id)
@@ -181,11 +181,11 @@ static bool insufficient(order_fail *fail, int64_t shortfall, const currency *cu
 }
 
 /* Decides what leaves which wallet and checks the balance covers it. */
-static bool plan_payment(http_request *r, const order_in *in, const order_priced *pr, payment *pay,
+static bool plan_payment(http_request *r, const order_in *in, const order_priced *pr, wallet_plan *pay,
                          order_fail *fail)
 {
     assert(in->pay_with == ORDER_PAY_BALANCE);
-    *pay = (payment){.wallet_cur = in->wallet_cur ? in->wallet_cur : in->cur};
+    *pay = (wallet_plan){.wallet_cur = in->wallet_cur ? in->wallet_cur : in->cur};
     if (pr->totals.total_minor == 0)
         return true; /* everything paid by codes and credits */
     pay->paid_minor = pr->totals.total_minor;
@@ -205,6 +205,7 @@ static bool plan_payment(http_request *r, const order_in *in, const order_priced
 static bool resolve_address(http_request *r, const order_in *in, int64_t *out, order_fail *fail)
 {
     address a;
+    *out = 0;
     if (!in->billing_address_id) {
         *out = address_default(r->db, in->org_id, &a) ? a.id : 0;
         return true;
@@ -215,7 +216,7 @@ static bool resolve_address(http_request *r, const order_in *in, int64_t *out, o
     return true;
 }
 
-static int64_t insert_order(http_request *r, const order_in *in, const order_priced *pr, const payment *pay,
+static int64_t insert_order(http_request *r, const order_in *in, const order_priced *pr, const wallet_plan *pay,
                             int64_t address_id, const char *idem_key, int64_t now)
 {
     db_stmt *s = db_prepare(r->db,
@@ -318,7 +319,7 @@ static ledger_result post(http_request *r, const char *debit_code, int64_t debit
 /* The order's transfers; LEDGER_INSUFFICIENT_FUNDS when another request spent
  * the wallet since plan_payment read it. */
 static ledger_result post_transfers(http_request *r, const order_in *in, const order_result *res,
-                                   const payment *pay)
+                                   const wallet_plan *pay)
 {
     const order_totals *t = &res->priced.totals;
     const char *k = arena_printf(r->a, "order:%" PRId64, res->order_id); /* order ids are unique */
@@ -350,7 +351,7 @@ static bool order_audit(http_request *r, const order_in *in, const order_result 
 }
 
 /* Services, items, transfers and redemptions of the inserted order. */
-static bool write_rest(http_request *r, const order_in *in, order_result *out, const payment *pay,
+static bool write_rest(http_request *r, const order_in *in, order_result *out, const wallet_plan *pay,
                        int64_t address_id, int64_t now, order_fail *fail)
 {
     const order_priced *pr = &out->priced;
@@ -371,22 +372,27 @@ static bool write_rest(http_request *r, const order_in *in, order_result *out, c
     return true;
 }
 
+bool order_validate(http_request *r, const order_in *in, order_priced *out, int64_t *address_id, order_fail *fail)
+{
+    if (!order_prepare(r, in, out, fail))
+        return false;
+    if (out->verdict != ORDER_CODE_OK)
+        return order_refuse(fail, 422, arena_printf(r->a, "discount_code_%s", order_code_verdict_name(out->verdict)),
+                            order_code_verdict_message(out->verdict), "discount_code");
+    if (!in->accept_terms)
+        return order_refuse(fail, 422, "terms_not_accepted", N_("Accept the terms of contract to order."), "accept_terms");
+    return resolve_address(r, in, address_id, fail);
+}
+
 bool order_checkout(http_request *r, const order_in *in, const char *idem_key, order_result *out,
                     order_fail *fail)
 {
-    assert(db_in_tx(r->db) && in->pay_with < ORDER_PAY_COUNT && idem_key && *idem_key);
+    assert(db_in_tx(r->db) && in->pay_with == ORDER_PAY_BALANCE && idem_key && *idem_key);
     memset(out, 0, sizeof *out);
-    if (!order_prepare(r, in, &out->priced, fail))
-        return false;
     const order_priced *pr = &out->priced;
-    if (pr->verdict != ORDER_CODE_OK)
-        return order_refuse(fail, 422, arena_printf(r->a, "discount_code_%s", order_code_verdict_name(pr->verdict)),
-                            order_code_verdict_message(pr->verdict), "discount_code");
-    if (!in->accept_terms)
-        return order_refuse(fail, 422, "terms_not_accepted", N_("Accept the terms of contract to order."), "accept_terms");
     int64_t address_id = 0, now = (int64_t)time(NULL);
-    payment pay;
-    if (!resolve_address(r, in, &address_id, fail) || !plan_payment(r, in, pr, &pay, fail))
+    wallet_plan pay;
+    if (!order_validate(r, in, &out->priced, &address_id, fail) || !plan_payment(r, in, pr, &pay, fail))
         return false;
     out->order_id = insert_order(r, in, pr, &pay, address_id, idem_key, now);
     out->paid_minor = pay.paid_minor;

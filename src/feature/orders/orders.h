@@ -17,6 +17,7 @@
 #include "core/money.h"
 #include "feature/catalog/catalog.h"
 #include "feature/orders/order_price.h"
+#include "feature/payments/payments.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "store/db.h"
@@ -32,10 +33,11 @@ enum {
     ORDER_REASON_MAX = 500,
 };
 
-/* How an order is paid. Gateways come later; each will be a value here and a
- * branch of checkout that hands the order over instead of debiting a wallet. */
-typedef enum { ORDER_PAY_BALANCE, ORDER_PAY_COUNT } order_pay_with;
-/* "balance", then NULL (for jin_enum). */
+/* How an order is paid. Card and PayPal go through the gateway's hosted page
+ * (order_payment.c): the order is placed from the balance by checkout when
+ * the payment succeeded, so checkout itself only ever pays from a wallet. */
+typedef enum { ORDER_PAY_BALANCE, ORDER_PAY_CARD, ORDER_PAY_PAYPAL, ORDER_PAY_COUNT } order_pay_with;
+/* "balance", "card", "paypal", then NULL (for jin_enum). */
 extern const char *const order_pay_with_names[];
 
 /* Why something was refused; all strings static or in the request arena. */
@@ -67,6 +69,7 @@ typedef struct order_in {
     int64_t quote_id;           /* 0 = none; required when wallet_cur differs */
     int64_t billing_address_id; /* 0 = the organization's default */
     bool clear_cart;            /* the order came from the cart: empty it */
+    bool auto_renew_all;        /* paid by card: auto-renew on wherever the product allows it */
 } order_in;
 
 /* One priced item. */
@@ -94,6 +97,12 @@ typedef struct order_priced {
  * a credit or the code is refused. */
 bool order_prepare(http_request *r, const order_in *in, order_priced *out, order_fail *fail);
 
+/* What checkout checks before the payment: order_prepare, the code's
+ * verdict, the terms and the billing address (*address_id, 0 = none); writes
+ * nothing. The card and PayPal path calls it before going to the gateway, so
+ * it refuses exactly what paying from the balance refuses. */
+bool order_validate(http_request *r, const order_in *in, order_priced *out, int64_t *address_id, order_fail *fail);
+
 typedef struct order_result {
     int64_t order_id;
     order_priced priced;
@@ -109,6 +118,18 @@ typedef struct order_result {
  * mail. idem_key makes the ledger transfers' keys. */
 bool order_checkout(http_request *r, const order_in *in, const char *idem_key, order_result *out,
                     order_fail *fail);
+
+/* Starts paying in (pay_with card or paypal) at the gateway: validates and
+ * prices it as checkout does, then opens the payment of its total with
+ * purpose "order" under idem_key (payment_start: one per key) and the
+ * order's input kept with it. False with *fail (the same 422s as checkout;
+ * 409 the key was used for another payment; 502 the gateway is down). */
+bool order_pay_start(http_request *r, const order_in *in, const char *idem_key, payment *out, order_fail *fail);
+/* The "order" purpose of a payment that succeeded (payment_purpose_settle):
+ * places the kept order from the balance just credited, through
+ * order_checkout, inside the caller's transaction. */
+payment_purpose_result order_settle_payment(db *d, const struct app *ap, arena *a, const payment_purpose_in *in,
+                                            int64_t *order_id, const char **why);
 
 /* The order as the API shows it ({"id", "status", "currency", "subtotal",
  * ..., "items": [...]}) or NULL when org_id has no such order (*found false)

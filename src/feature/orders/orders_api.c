@@ -1,6 +1,7 @@
 /* orders_api.c - the customer API of buying; every route needs the billing
  * right (money is shown or spent), anyone else gets 404:
  *   POST/GET /api/v1/orgs/{org_id}/orders, GET .../orders/{order_id}
+ *     (POST with pay_with "card" or "paypal": 201 {"order": null, "payment"}) 
  *   GET/POST .../cart/items, DELETE .../cart/items/{item_id}, POST .../cart/preview
  *   POST .../quotes, GET .../credits */
 #include "feature/orders/orders_internal.h"
@@ -128,7 +129,10 @@ static bool read_order(http_request *r, json_t *b, order_in *in)
         !jin_int(r, b, "billing_address_id", "billing_address_id", 1, INT64_MAX, &address))
         return false;
     in->accept_terms = accept;
-    in->pay_with = ORDER_PAY_BALANCE; /* the only value jin_enum lets through today */
+    for (int i = 0; i < ORDER_PAY_COUNT; i++)
+        if (!strcmp(pay, order_pay_with_names[i]))
+            in->pay_with = (order_pay_with)i;
+    in->auto_renew_all = in->pay_with == ORDER_PAY_CARD;
     in->quote_id = quote;
     in->billing_address_id = address;
     return true;
@@ -155,6 +159,20 @@ static void fail_rollback(http_request *r, const order_fail *f)
     orders_answer_fail(r, f);
 }
 
+/* Card or PayPal: {"order": null, "payment": {...redirect_url}}; the order is
+ * placed when the gateway confirms the payment. One payment per key. */
+static void post_order_gateway(http_request *r, const order_in *in, const idem *k)
+{
+    payment p;
+    order_fail fail;
+    if (!order_pay_start(r, in, k->key, &p, &fail))
+        return orders_answer_fail(r, &fail);
+    json_t *j = payment_json(r->app, &p, r->lang);
+    if (!j)
+        return http_error(r, 500, "store_error", "cannot read the payment", NULL);
+    http_json(r, 201, json_pack("{s:n, s:o}", "order", "payment", j));
+}
+
 static void post_order(http_request *r)
 {
     order_in in = {.user_id = r->user_id};
@@ -165,6 +183,8 @@ static void post_order(http_request *r)
     if (!org_or_reply(r, &in.org_id) || !jin_body(r, &b) || !read_order(r, b, &in) ||
         !idem_start(r, arena_printf(r->a, "user:%" PRId64 ":org:%" PRId64, r->user_id, in.org_id), &k))
         return;
+    if (in.pay_with != ORDER_PAY_BALANCE)
+        return post_order_gateway(r, &in, &k);
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return fail_rollback(r, &(order_fail){500, "store_error", "cannot start the transaction", NULL, 0, NULL});
     if (!idem_check(r, &k))

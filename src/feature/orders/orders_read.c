@@ -145,18 +145,21 @@ static json_t *mail_data(http_request *r, const order_in *in, const order_result
     if (!org_name(r->db, in->org_id, org, sizeof org))
         org[0] = '\0';
     json_t *lines = json_array();
+    bool renewing = false; /* paid by card and some service renews by itself */
     for (size_t i = 0; i < pr->n; i++) {
         char line_total[MONEY_FORMAT_BYTES_MAX];
+        bool renews = in->auto_renew_all && pr->items[i].auto_renew;
+        renewing = renewing || renews;
         money_format(money_make(pr->items[i].total_minor, in->cur), lang, line_total, sizeof line_total);
-        json_array_append_new(lines, json_pack("{s:s, s:i, s:s, s:b}", "name",
+        json_array_append_new(lines, json_pack("{s:s, s:i, s:s, s:b, s:b}", "name",
             catalog_product_name(&pr->items[i].product, lang), "period", pr->items[i].period_months,
-            "total", line_total, "credited", pr->items[i].credit_id != 0));
+            "total", line_total, "credited", pr->items[i].credit_id != 0, "auto_renew", renews));
     }
     money_format(money_make(pr->totals.total_minor, in->cur), lang, total, sizeof total);
     money_format(money_make(res->paid_minor, res->wallet_cur), lang, paid, sizeof paid);
-    return json_pack("{s:s, s:I, s:o, s:s, s:s, s:b, s:s, s:s, s:s}", "organization", org,
+    return json_pack("{s:s, s:I, s:o, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "organization", org,
         "order_id", (json_int_t)res->order_id, "lines", lines, "total", total, "paid", paid,
-        "converted", res->wallet_cur != in->cur, "terms_version", order_terms_version(r),
+        "converted", res->wallet_cur != in->cur, "card_auto_renew", renewing, "terms_version", order_terms_version(r),
         "link", arena_printf(r->a, "%s/orders/%" PRId64, r->app->cfg->base_url, res->order_id),
         "provider", r->app->cfg->provider.name);
 }

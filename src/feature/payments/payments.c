@@ -1,5 +1,6 @@
 /* payments.c - the payments table and payment_sync(), the one path that
- * settles a top-up (see payments.h). */
+ * settles a payment: credits the wallet and, for an order or renewals, spends
+ * it on them in the same transaction (see payments.h). */
 #include "feature/payments/payments.h"
 
 #include <assert.h>
@@ -12,12 +13,14 @@
 #include "feature/cards/cards.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
+#include "lib/arena.h"
 #include "lib/log.h"
 
 #define PAYMENT_COLUMNS                                                                                        \
     "SELECT id, org_id, user_id, method, currency, amount_minor, status, idem_key, COALESCE(gateway_id, ''),"  \
     " COALESCE(redirect_url, ''), COALESCE(failure_code, ''), COALESCE(transfer_id, 0), created_at,"           \
-    " COALESCE(settled_at, 0) FROM payments"
+    " COALESCE(settled_at, 0), purpose, COALESCE(purpose_status, ''), COALESCE(purpose_ref, 0),"           \
+    " COALESCE(purpose_error, '') FROM payments"
 
 static void text_col(db_stmt *s, int col, char *out, size_t size)
 {
@@ -43,6 +46,10 @@ static int read_one(db_stmt *s, payment *out)
         out->transfer_id = db_col_int64(s, 11);
         out->created_at = db_col_int64(s, 12);
         out->settled_at = db_col_int64(s, 13);
+        text_col(s, 14, out->purpose, sizeof out->purpose);
+        text_col(s, 15, out->purpose_status, sizeof out->purpose_status);
+        out->purpose_ref = db_col_int64(s, 16);
+        text_col(s, 17, out->purpose_error, sizeof out->purpose_error);
         assert(out->amount.cur);
     }
     db_done(s);
@@ -144,8 +151,8 @@ static bool close_payment(db *d, const payment *p, const char *status, const cha
     return db_exec1(s) == DB_DONE;
 }
 
-/* The transfer gateway:<name> -> wallet, the row, the audit entry, the notices. */
-static bool credit(db *d, const app *ap, const gateway *g, const payment *p)
+/* The transfer gateway:<name> -> wallet, the row, the audit entry. */
+static bool credit(db *d, const gateway *g, const payment *p)
 {
     int64_t from, wallet, transfer;
     char account[64], ref[40], key[40];
@@ -173,8 +180,58 @@ static bool credit(db *d, const app *ap, const gateway *g, const payment *p)
     json_t *detail = json_pack("{s:{s:s, s:I}, s:s, s:I, s:I}", "amount", "currency", p->amount.cur->code, "minor",
                                (json_int_t)p->amount.minor, "method", p->method, "payment_id", (json_int_t)p->id,
                                "transfer_id", (json_int_t)transfer);
-    return org_audit_record_json(d, p->org_id, p->user_id, "payment.received", detail, NULL) &&
-           payment_notify(d, ap, p);
+    return org_audit_record_json(d, p->org_id, p->user_id, "payment.received", detail, NULL);
+}
+
+/* The outcome of the purpose, recorded on the row. */
+static bool set_purpose_status(db *d, int64_t id, const char *status, int64_t ref, const char *why)
+{
+    db_stmt *s = db_prepare(d, "UPDATE payments SET purpose_status = $1, purpose_ref = $2, purpose_error = $3"
+                               " WHERE id = $4");
+    if (!s)
+        return false;
+    db_bind_text(s, 1, status);
+    if (ref)
+        db_bind_int64(s, 2, ref);
+    else
+        db_bind_null(s, 2);
+    db_bind_text(s, 3, why);
+    db_bind_int64(s, 4, id);
+    return db_exec1(s) == DB_DONE;
+}
+
+typedef enum { APPLY_OK, APPLY_ERROR, APPLY_REFUSED } apply_result;
+
+/* After the credit: a top-up tells the customer; an order or renewals are
+ * paid from that balance (settle), or, on the second run after a refusal
+ * (why[0] set), recorded refused and the customer told. */
+static apply_result spend(db *d, const app *ap, const payment *p, char why[GATEWAY_CODE_MAX + 1])
+{
+    if (!strcmp(p->purpose, "topup"))
+        return payment_notify(d, ap, p) ? APPLY_OK : APPLY_ERROR;
+    if (why[0]) {
+        payment refused = *p;
+        snprintf(refused.purpose_error, sizeof refused.purpose_error, "%s", why);
+        return set_purpose_status(d, p->id, "refused", 0, why) && payment_notify_refused(d, ap, &refused)
+                   ? APPLY_OK : APPLY_ERROR;
+    }
+    arena *a = arena_new();
+    int64_t ref = 0;
+    const char *reason = NULL;
+    apply_result res = APPLY_ERROR;
+    switch (payment_purpose_settle(d, ap, a, p, &ref, &reason)) {
+    case PURPOSE_DONE:
+        res = set_purpose_status(d, p->id, "done", ref, NULL) ? APPLY_OK : APPLY_ERROR;
+        break;
+    case PURPOSE_REFUSED:
+        snprintf(why, GATEWAY_CODE_MAX + 1, "%s", reason && *reason ? reason : "refused");
+        res = APPLY_REFUSED;
+        break;
+    case PURPOSE_ERROR:
+        break;
+    }
+    arena_free(a);
+    return res;
 }
 
 /* The card the gateway saved with p, if any (an off-session charge names its
@@ -211,28 +268,45 @@ static int claim(db *d, int64_t id)
 }
 
 /* Applies the gateway's state to the row as it is now (inside the transaction). */
-static bool apply(db *d, const app *ap, const gateway *g, int64_t id, const gateway_payment *gp)
+static apply_result apply(db *d, const app *ap, const gateway *g, int64_t id, const gateway_payment *gp,
+                          char why[GATEWAY_CODE_MAX + 1])
 {
     payment p;
     int claimed = claim(d, id);
     if (claimed <= 0)
-        return claimed == 0; /* decided before: a late or repeated event */
+        return claimed == 0 ? APPLY_OK : APPLY_ERROR; /* decided before: a late or repeated event */
     if (payment_get(d, id, &p) != 1)
-        return false;
+        return APPLY_ERROR;
     if (!same_payment(&p, gp)) {
         log_warn("payment_mismatch", "payment=%" PRId64 " gateway_id=%s", p.id, gp->id);
-        return true; /* never credit what does not match */
+        return APPLY_OK; /* never credit what does not match */
     }
     switch (gp->status) {
     case GW_SUCCEEDED:
-        return record_card(d, &p, gp) && credit(d, ap, g, &p);
+        return record_card(d, &p, gp) && credit(d, g, &p) ? spend(d, ap, &p, why) : APPLY_ERROR;
     case GW_FAILED:
-        return close_payment(d, &p, "failed", gp->failure_code);
+        return close_payment(d, &p, "failed", gp->failure_code) ? APPLY_OK : APPLY_ERROR;
     case GW_CANCELED:
-        return close_payment(d, &p, "canceled", gp->failure_code);
+        return close_payment(d, &p, "canceled", gp->failure_code) ? APPLY_OK : APPLY_ERROR;
     default:
-        return true;
+        return APPLY_OK;
     }
+}
+
+/* One transaction: the event, the gateway's state, the purpose. */
+static apply_result run(db *d, const app *ap, const gateway *g, const payment *p, const gateway_payment *gp,
+                        bool ask, const char *event_id, const char *event_type, char why[GATEWAY_CODE_MAX + 1])
+{
+    if (db_begin(d, DB_TX_WRITE) != DB_OK)
+        return APPLY_ERROR;
+    apply_result res = !event_id || record_event(d, event_id, event_type, p->id) ? APPLY_OK : APPLY_ERROR;
+    if (res == APPLY_OK && ask)
+        res = apply(d, ap, g, p->id, gp, why);
+    if (res != APPLY_OK || db_commit(d) != DB_OK) {
+        db_rollback(d);
+        return res == APPLY_REFUSED ? res : APPLY_ERROR;
+    }
+    return APPLY_OK;
 }
 
 payment_sync_result payment_sync(db *d, const app *ap, payment *p, const char *event_id, const char *event_type)
@@ -242,14 +316,24 @@ payment_sync_result payment_sync(db *d, const app *ap, payment *p, const char *e
     bool ask = g && p->gateway_id[0] && !strcmp(p->status, "pending");
     if (ask && g->get_payment(ap->cfg, p->gateway_id, &gp) != GATEWAY_OK)
         return SYNC_UNAVAILABLE;
-    if (db_begin(d, DB_TX_WRITE) != DB_OK)
+    char why[GATEWAY_CODE_MAX + 1] = "";
+    apply_result res = run(d, ap, g, p, &gp, ask, event_id, event_type, why);
+    if (res == APPLY_REFUSED) /* the purpose's writes are undone: credit alone, and say why */
+        res = run(d, ap, g, p, &gp, ask, event_id, event_type, why);
+    if (res != APPLY_OK)
         return SYNC_STORE_ERROR;
-    bool ok = (!event_id || record_event(d, event_id, event_type, p->id)) && (!ask || apply(d, ap, g, p->id, &gp));
-    if (!ok || db_commit(d) != DB_OK) {
-        db_rollback(d);
-        return SYNC_STORE_ERROR;
-    }
     return payment_get(d, p->id, p) == 1 ? SYNC_OK : SYNC_STORE_ERROR;
+}
+
+json_t *payment_purpose_data(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT purpose_data FROM payments WHERE id = $1");
+    if (!s)
+        return NULL;
+    db_bind_int64(s, 1, id);
+    json_t *j = db_step(s) == DB_ROW && db_col_text(s, 0) ? json_loads(db_col_text(s, 0), 0, NULL) : NULL;
+    db_done(s);
+    return j;
 }
 
 int payment_event_seen(db *d, const char *event_id)

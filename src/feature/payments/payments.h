@@ -1,4 +1,6 @@
-/* payments.h - top-ups of a wallet through the payment gateway (gateway.h).
+/* payments.h - payments through the payment gateway (gateway.h): top-ups of
+ * a wallet, and orders and renewals paid by card or PayPal (their purpose:
+ * the wallet is credited, then the order or renewals paid from it, below).
  *
  * A top-up is a row of `payments` (one per organization and Idempotency-Key)
  * and a payment at the gateway. The wallet is credited only by
@@ -55,6 +57,12 @@ typedef struct payment {
     char gateway_id[GATEWAY_ID_MAX + 1];        /* "" until the gateway created it */
     char redirect_url[GATEWAY_URL_MAX + 1];     /* "" when none */
     char failure_code[GATEWAY_CODE_MAX + 1];
+    /* What it is for (migration 0014; payments_purpose.c). */
+    char purpose[16];                           /* "topup", "order", "renewals" */
+    char purpose_status[16];                    /* "" until it succeeded, then "done" or "refused" */
+    int64_t purpose_ref;                        /* the order placed, else 0 */
+    char purpose_error[GATEWAY_CODE_MAX + 1];   /* why it was refused, else "" */
+    const char *purpose_data;                   /* payment_start's input only: the JSON kept with it */
     /* Asked of payment_start only (not stored): save the card used (card,
      * wallet), or charge this saved card's token off-session (card). */
     bool save_method;
@@ -80,12 +88,13 @@ json_t *payment_json(const struct app *ap, const payment *p, const char *lang);
 /* 1 when the webhook event was processed before, 0 not, -1 store error. */
 int payment_event_seen(db *d, const char *event_id);
 
-/* Opens the top-up in (org, user, method, amount, idem_key) as *out and, for a
- * gateway method, creates it at the gateway once (saving the card when
- * in->save_method; charging in->card_token off-session when set, which the
- * gateway decides at once: call payment_sync next to apply it). False with the HTTP
- * *status and error *code (409 the key was used for another top-up, 502
- * gateway unreachable, 500 store). */
+/* Opens the payment in (org, user, method, amount, idem_key; purpose and
+ * purpose_data, "" = a top-up) as *out and, for a gateway method, creates it
+ * at the gateway once (saving the card when in->save_method; charging
+ * in->card_token off-session when set, which the gateway decides at once:
+ * call payment_sync next to apply it). False with the HTTP *status and error
+ * *code (409 the key was used for another payment: amount, method or purpose
+ * differ; 502 gateway unreachable, 500 store). */
 bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code);
 
 typedef enum { SYNC_OK, SYNC_UNAVAILABLE, SYNC_STORE_ERROR } payment_sync_result;
@@ -95,10 +104,38 @@ typedef enum { SYNC_OK, SYNC_UNAVAILABLE, SYNC_STORE_ERROR } payment_sync_result
 payment_sync_result payment_sync(db *d, const struct app *ap, payment *p, const char *event_id,
                                  const char *event_type);
 
+/* ---- purposes (payments_purpose.c) ----
+ *
+ * A payment for an order or for renewals is credited to the wallet like a
+ * top-up and then, in the same transaction, spent on its purpose from that
+ * balance by the feature that owns it (orders, renewals). When the purpose can
+ * no longer be done (a code used up meanwhile, a product retired, a service
+ * renewed), payment_sync rolls that back, credits the wallet alone, records
+ * purpose_status "refused" and tells the customer: the money is never lost. */
+
+typedef enum { PURPOSE_DONE, PURPOSE_REFUSED, PURPOSE_ERROR } payment_purpose_result;
+
+/* What a purpose's settle function gets: the payment and its kept JSON. */
+typedef struct payment_purpose_in {
+    const payment *p;
+    json_t *data;
+} payment_purpose_in;
+
+/* The kept JSON of payment id (NULL when none or on a store error). */
+json_t *payment_purpose_data(db *d, int64_t id);
+/* Spends p's amount (just credited) on its purpose inside payment_sync's
+ * transaction: DONE with *ref (an order id, or 0), REFUSED with *why (a
+ * stable code, static or in arena a), ERROR on a store error. */
+payment_purpose_result payment_purpose_settle(db *d, const struct app *ap, arena *a, const payment *p, int64_t *ref,
+                                              const char **why);
+
 /* ---- notifications (payments_notify.c) ---- */
 
 /* Queues the mail and the in-app notification of p, succeeded (caller's tx). */
 bool payment_notify(db *d, const struct app *ap, const payment *p);
+/* Queues the mail and the notification of p, succeeded but its purpose refused
+ * (the money stays as balance) (caller's tx). */
+bool payment_notify_refused(db *d, const struct app *ap, const payment *p);
 
 #define NOTIFICATIONS_PAGE_MAX 50
 /* Unread notifications of org (its billing members see them), -1 on a store error. */

@@ -55,6 +55,10 @@ json_t *payment_json(const app *ap, const payment *p, const char *lang)
                           "failure_code", p->failure_code[0] ? json_string(p->failure_code) : json_null(),
                           "created_at", jout_time(p->created_at),
                           "settled_at", p->settled_at ? jout_time(p->settled_at) : json_null());
+    json_object_set_new(j, "purpose", json_string(p->purpose));
+    json_object_set_new(j, "purpose_status", p->purpose_status[0] ? json_string(p->purpose_status) : json_null());
+    json_object_set_new(j, "purpose_error", p->purpose_error[0] ? json_string(p->purpose_error) : json_null());
+    json_object_set_new(j, "order_id", p->purpose_ref ? json_integer(p->purpose_ref) : json_null());
     if (p->redirect_url[0] && !strcmp(p->status, "pending"))
         json_object_set_new(j, "redirect_url", json_string(p->redirect_url));
     if (!m->gateway) {
@@ -140,18 +144,36 @@ static gateway_result start_at_gateway(http_request *r, payment *p, const paymen
     return gr;
 }
 
+/* Records what a new payment is for (inside payment_start's transaction). */
+static bool set_purpose(db *d, const payment *in, payment *out)
+{
+    if (!in->purpose[0])
+        return true; /* a top-up: the column's default */
+    db_stmt *s = db_prepare(d, "UPDATE payments SET purpose = $1, purpose_data = $2 WHERE id = $3");
+    if (!s)
+        return false;
+    db_bind_text(s, 1, in->purpose);
+    db_bind_text(s, 2, in->purpose_data);
+    db_bind_int64(s, 3, out->id);
+    if (db_exec1(s) != DB_DONE)
+        return false;
+    snprintf(out->purpose, sizeof out->purpose, "%s", in->purpose);
+    return true;
+}
+
 bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code)
 {
     bool created;
     *status = 201;
     *code = NULL;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK || !payment_open(r->db, in, out, &created) ||
-        db_commit(r->db) != DB_OK) {
+        (created && !set_purpose(r->db, in, out)) || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return *status = 500, *code = "store_error", false;
     }
+    const char *purpose = in->purpose[0] ? in->purpose : "topup";
     if (!created && (strcmp(out->method, in->method) || out->amount.cur != in->amount.cur ||
-                     out->amount.minor != in->amount.minor))
+                     out->amount.minor != in->amount.minor || strcmp(out->purpose, purpose)))
         return *status = 409, *code = "idempotency_conflict", false;
     if (!payment_method_find(out->method)->gateway || out->gateway_id[0] || strcmp(out->status, "pending"))
         return true;

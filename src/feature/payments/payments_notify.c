@@ -1,4 +1,6 @@
-/* payments_notify.c - telling an organization its top-up arrived: a mail to
+/* payments_notify.c - telling an organization its top-up arrived, or that a
+ * payment for an order or renewals arrived but they could no longer be done
+ * (the money stays as balance): a mail to
  * the billing notification address (in the first administrator's language)
  * and an in-app notification, queued in the crediting transaction; and the
  * notifications as the layout's count and the /notifications page read them. */
@@ -8,6 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "app.h"
@@ -19,7 +22,8 @@
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
 
-static bool mail_received(db *d, const app *ap, const payment *p)
+/* The received mail, or with refused the one saying the purpose could not be done. */
+static bool mail_received(db *d, const app *ap, const payment *p, bool refused)
 {
     char to[FIELD_EMAIL_MAX + 1], lang[3] = "en", name[ORG_NAME_MAX + 1], amount[MONEY_FORMAT_BYTES_MAX];
     int found = notify_address(d, p->org_id, NOTIFY_BILLING, to);
@@ -31,30 +35,37 @@ static bool mail_received(db *d, const app *ap, const payment *p)
         money_format(p->amount, lang, amount, sizeof amount) != MONEY_OK)
         return false;
     arena *a = arena_new();
-    json_t *data = json_pack("{s:s, s:s, s:I, s:s, s:s}", "amount", amount, "org", name,
+    json_t *data = json_pack("{s:s, s:s, s:I, s:s, s:s, s:b, s:b}", "amount", amount, "org", name,
                              "payment_id", (json_int_t)p->id, "billing_link",
-                             arena_printf(a, "%s/billing", ap->cfg->base_url), "provider", ap->cfg->provider.name);
+                             arena_printf(a, "%s/billing", ap->cfg->base_url), "provider", ap->cfg->provider.name,
+                             "order", !strcmp(p->purpose, "order"), "renewals", !strcmp(p->purpose, "renewals"));
     const char *subject, *body;
-    bool ok = data && mail_render(ap, a, "payment_received", lang, data, &subject, &body) &&
+    const char *template = refused ? "payment_refused" : "payment_received";
+    bool ok = data && mail_render(ap, a, template, lang, data, &subject, &body) &&
               outbox_enqueue(d, to, subject, body);
     json_decref(data);
     arena_free(a);
     return ok;
 }
 
-static bool notification_add(db *d, const payment *p)
+/* kind: "payment.received", or "payment.purpose_refused" (with purpose and reason). */
+static bool notification_add(db *d, const payment *p, const char *kind)
 {
-    json_t *detail = json_pack("{s:I, s:{s:s, s:I}, s:s}", "payment_id", (json_int_t)p->id, "amount", "currency",
-                               p->amount.cur->code, "minor", (json_int_t)p->amount.minor, "method", p->method);
+    json_t *detail = json_pack("{s:I, s:{s:s, s:I}, s:s, s:s}", "payment_id", (json_int_t)p->id, "amount", "currency",
+                               p->amount.cur->code, "minor", (json_int_t)p->amount.minor, "method", p->method,
+                               "purpose", p->purpose);
+    if (detail && p->purpose_error[0])
+        json_object_set_new(detail, "reason", json_string(p->purpose_error));
     char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
     json_decref(detail);
     db_stmt *s = text ? db_prepare(d, "INSERT INTO notifications (org_id, kind, detail, created_at)"
-                                      " VALUES ($1, 'payment.received', $2, $3)") : NULL;
+                                      " VALUES ($1, $2, $3, $4)") : NULL;
     bool ok = false;
     if (s) {
         db_bind_int64(s, 1, p->org_id);
-        db_bind_text(s, 2, text);
-        db_bind_int64(s, 3, (int64_t)time(NULL));
+        db_bind_text(s, 2, kind);
+        db_bind_text(s, 3, text);
+        db_bind_int64(s, 4, (int64_t)time(NULL));
         ok = db_exec1(s) == DB_DONE;
     }
     free(text);
@@ -64,7 +75,13 @@ static bool notification_add(db *d, const payment *p)
 bool payment_notify(db *d, const app *ap, const payment *p)
 {
     assert(db_in_tx(d));
-    return notification_add(d, p) && mail_received(d, ap, p);
+    return notification_add(d, p, "payment.received") && mail_received(d, ap, p, false);
+}
+
+bool payment_notify_refused(db *d, const app *ap, const payment *p)
+{
+    assert(db_in_tx(d) && strcmp(p->purpose, "topup"));
+    return notification_add(d, p, "payment.purpose_refused") && mail_received(d, ap, p, true);
 }
 
 int payment_notifications_unread(db *d, int64_t org_id)

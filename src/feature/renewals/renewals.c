@@ -168,6 +168,35 @@ static renewals_result renew_all(db *d, service_renew_cache *c, const service *l
     return RENEWALS_OK;
 }
 
+/* Reads and checks every item into list, the total into out. */
+static renewals_result check_all(db *d, service_renew_cache *c, int64_t org_id, int64_t user_id,
+                                 const renewal_item *items, int n, service *list, renewals_outcome *out)
+{
+    renewals_result r = RENEWALS_OK;
+    for (int i = 0; i < n && r == RENEWALS_OK; i++) {
+        out->bad_item = i;
+        r = check_item(d, c, org_id, user_id, items, i, &list[i], out);
+    }
+    if (r == RENEWALS_OK)
+        out->bad_item = -1;
+    return r;
+}
+
+renewals_result renewals_check(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
+                               renewals_outcome *out)
+{
+    assert(d && org_id > 0 && n >= 1 && n <= RENEWALS_ITEMS_MAX);
+    memset(out, 0, sizeof *out);
+    service *list = calloc((size_t)n, sizeof *list);
+    service_renew_cache *c = cache_new();
+    if (!list)
+        abort();
+    renewals_result r = check_all(d, c, org_id, user_id, items, n, list, out);
+    free(list);
+    free(c);
+    return r;
+}
+
 renewals_result renewals_pay(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
                              int64_t now, renewals_outcome *out)
 {
@@ -177,14 +206,9 @@ renewals_result renewals_pay(db *d, int64_t org_id, int64_t user_id, const renew
     service_renew_cache *c = cache_new();
     if (!list)
         abort();
-    renewals_result r = RENEWALS_OK;
-    for (int i = 0; i < n && r == RENEWALS_OK; i++) {
-        out->bad_item = i;
-        r = check_item(d, c, org_id, user_id, items, i, &list[i], out);
-    }
+    renewals_result r = check_all(d, c, org_id, user_id, items, n, list, out);
     int64_t balance = 0;
     if (r == RENEWALS_OK) {
-        out->bad_item = -1;
         if (!renewals_balance(d, org_id, out->currency, &balance))
             r = RENEWALS_STORE_ERROR;
         else if (balance < out->total_minor) {

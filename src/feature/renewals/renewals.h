@@ -1,6 +1,8 @@
 /* renewals.h - what an organization has to pay for: its services due for
  * renewal with the price of each period they may be renewed for, and paying
- * several renewals together from the balance, all or none.
+ * several renewals together from the balance, all or none, or by card or
+ * PayPal (the payment succeeds, then they are paid from the balance it
+ * credited).
  *
  * Shared by the API (renewals_api.c) and the To pay page
  * (feature/web/web_renewals.c). A member sees and renews only the services
@@ -13,6 +15,7 @@
 
 #include "core/period.h"
 #include "feature/catalog/catalog.h"
+#include "feature/payments/payments.h"
 #include "feature/services/service_renew.h"
 #include "http/router.h"
 #include "store/db.h"
@@ -80,6 +83,25 @@ typedef struct renewals_outcome {
  * written). */
 renewals_result renewals_pay(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
                              int64_t now, renewals_outcome *out);
+
+/* Checks items as renewals_pay does (services, periods, currencies) without
+ * the balance and without writing; the total and currency in out. */
+renewals_result renewals_check(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
+                               renewals_outcome *out);
+
+/* Starts paying items by card or PayPal (method) at the gateway
+ * (renewals_payment.c): checks them (renewals_check; *res and out tell what
+ * is wrong), then opens the payment of their total with purpose "renewals"
+ * under idem_key (payment_start). *status and *code are payment_start's when
+ * it fails (409, 502, 500); 422 method_not_available when the method cannot
+ * pay in that currency. */
+bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *items, int n, const char *method,
+                        const char *idem_key, renewals_result *res, renewals_outcome *out, payment *p, int *status,
+                        const char **code);
+/* The "renewals" purpose of a payment that succeeded (payment_purpose_settle):
+ * pays the kept selection from the balance just credited, all or none. */
+payment_purpose_result renewals_settle_payment(db *d, const struct app *ap, arena *a, const payment_purpose_in *in,
+                                               const char **why);
 
 /* The balance of org_id's wallet in currency (0 without a wallet); false on
  * a store error. */

@@ -1,7 +1,9 @@
 /* renewals_api.c - the API of the To pay page (billing right; anyone else
  * gets 404):
  *   GET  /api/v1/orgs/{org_id}/renewals/due
- *   POST /api/v1/orgs/{org_id}/renewals   {items: [{service_id, period}]} + Idempotency-Key */
+ *   POST /api/v1/orgs/{org_id}/renewals   {items: [{service_id, period}], pay_with?} + Idempotency-Key
+ *     (pay_with "balance" by default; "card" or "paypal" answer 201 with the
+ *     gateway's payment, and the renewals are paid when it succeeds) */
 #include "feature/renewals/renewals.h"
 
 #include <inttypes.h>
@@ -167,16 +169,47 @@ static json_t *renewal_json(const service_renewal *rn, const char *lang)
                      rn->transfer_id ? json_integer(rn->transfer_id) : json_null());
 }
 
+/* Card or PayPal: 201 {"renewals": [], "total", "payment"}; the selection is
+ * renewed when the gateway confirms the payment. One payment per key. */
+static void post_renewals_gateway(http_request *r, int64_t org_id, const renewal_item *items, int n,
+                                  const char *method, const idem *k)
+{
+    renewals_outcome *out = arena_alloc(r->a, sizeof *out);
+    renewals_result res;
+    payment p;
+    int status;
+    const char *code;
+    if (!renewals_pay_start(r, org_id, items, n, method, k->key, &res, out, &p, &status, &code)) {
+        if (res != RENEWALS_OK)
+            return answer_failure(r, res, out);
+        const char *msg = status == 422   ? "pay_with: this payment method is not available for this currency"
+                          : status == 409 ? "the Idempotency-Key was used for another payment"
+                          : status == 502 ? "the payment gateway cannot be reached; try again with the same key"
+                                          : "the payment could not be saved";
+        return http_error(r, status, code, msg, status == 422 ? "pay_with" : NULL);
+    }
+    json_t *j = payment_json(r->app, &p, r->lang);
+    if (!j)
+        return http_error(r, 500, "store_error", "cannot read the payment", NULL);
+    http_json(r, 201, json_pack("{s:[], s:o, s:o}", "renewals", "total",
+                                money_json(out->total_minor, out->currency, r->lang), "payment", j));
+}
+
 static void post_renewals(http_request *r)
 {
+    static const char *const pay_with[] = {"balance", "card", "paypal", NULL};
     int64_t org_id;
     json_t *b;
     int n = 0;
     idem k;
+    const char *pay = NULL;
     renewal_item *items = arena_alloc(r->a, sizeof *items * RENEWALS_ITEMS_MAX);
     if (!org_or_reply(r, &org_id) || !jin_body(r, &b) || !read_items(r, b, items, &n) ||
+        !jin_enum(r, b, "pay_with", JIN_OPTIONAL, pay_with, &pay) ||
         !idem_start(r, arena_printf(r->a, "user:%" PRId64 ":org:%" PRId64, r->user_id, org_id), &k))
         return;
+    if (pay && strcmp(pay, "balance"))
+        return post_renewals_gateway(r, org_id, items, n, pay, &k);
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return fail(r, 500, "store_error", "cannot start the transaction", NULL);
     if (!idem_check(r, &k))

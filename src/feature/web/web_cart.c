@@ -4,7 +4,8 @@
  * matching free credits per product, the terms checkbox, the wallet's balance
  * with the shortfall and a link to top up, and, when paying from a wallet in
  * another currency, a confirmation step with the quote's rate, converted
- * amount, source, date and expiry before "Order and pay". Members with the
+ * amount, source, date and expiry before "Order and pay"; or card or PayPal
+ * through the gateway (checkout_gateway). Members with the
  * billing right only (the 404 page for anyone else), as in the API. */
 #include "feature/web/web_internal.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/secret.h"
 #include "feature/orders/orders.h"
@@ -125,10 +127,32 @@ static json_t *raw_items(http_request *r, const cart *c)
     return items;
 }
 
+/* The ways to pay the order: the balance, and card and PayPal when the
+ * gateway is configured and takes the cart's currency in the organization's
+ * country. [{"code", "label", "checked"}]. */
+static json_t *pay_choices(http_request *r, int64_t org, const char *cur, const char *chosen)
+{
+    static const struct { const char *code, *label; } t[] = {
+        {"balance", N_("Pay from balance")}, {"card", N_("Card")}, {"paypal", N_("PayPal")},
+    };
+    char country[3];
+    payment_org_country(r->db, r->app, org, country);
+    json_t *list = json_array();
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        const payment_method *m = payment_method_find(t[i].code);
+        if (m && (!gateway_get(r->app->cfg) || !payment_method_enabled(m, cur, country)))
+            continue;
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "code", t[i].code, "label",
+                                              i18n_text(r->lang, t[i].label), "checked",
+                                              chosen ? !strcmp(chosen, t[i].code) : i == 0));
+    }
+    return list;
+}
+
 /* The cart page; errors: {"field": message} next to fields, error: for the
  * whole page (NULL = none). */
-static void cart_page(http_request *r, int64_t org, int status, json_t *errors, const char *error,
-                      const char *wallet_cur)
+static void cart_page_with(http_request *r, int64_t org, int status, json_t *errors, const char *error,
+                           const char *wallet_cur, const char *pay_with)
 {
     cart *c = arena_alloc(r->a, sizeof *c);
     order_in in;
@@ -150,6 +174,7 @@ static void cart_page(http_request *r, int64_t org, int status, json_t *errors, 
             json_object_set_new(p, "code_refused", json_boolean(pr->verdict != ORDER_CODE_OK));
             json_object_set_new(p, "code_message", json_string(i18n_text(r->lang, order_code_verdict_message(pr->verdict))));
             json_object_set_new(p, "other_wallets", wallet_choices(r, org, in.cur->code, wallet_cur));
+            json_object_set_new(p, "pay_with", pay_choices(r, org, in.cur->code, pay_with));
             json_t *addresses = address_choices(r, org);
             json_object_set_new(p, "has_addresses", json_boolean(json_array_size(addresses) > 0));
             json_object_set_new(p, "addresses", addresses);
@@ -162,6 +187,12 @@ static void cart_page(http_request *r, int64_t org, int status, json_t *errors, 
     if (c->n)
         json_object_set_new(ctx, "currencies", currency_choices(c->currency));
     web_page(r, status, "pages/cart", _("Cart"), "cart", ctx);
+}
+
+static void cart_page(http_request *r, int64_t org, int status, json_t *errors, const char *error,
+                      const char *wallet_cur)
+{
+    cart_page_with(r, org, status, errors, error, wallet_cur, NULL);
 }
 
 static void get_cart(http_request *r)
@@ -272,8 +303,29 @@ static void confirm_page(http_request *r, int64_t org, const char *key, const cu
              json_pack("{s:o, s:s, s:s}", "quote", quote, "key", key, "terms_version", order_terms_version(r)));
 }
 
-/* POST /cart/checkout: accept_terms, wallet_currency, key (and quote_id
- * after the confirmation step). */
+/* Card or PayPal: the gateway's payment of the order (placed when it is
+ * paid), then its page, which links to the gateway's (the CSP's form-action
+ * 'self' forbids redirecting a form there). The same form twice finds the
+ * same payment. */
+static void checkout_gateway(http_request *r, int64_t org, order_in *in, const char *idem_key, const char *pay)
+{
+    payment p;
+    order_fail fail;
+    in->pay_with = !strcmp(pay, "card") ? ORDER_PAY_CARD : ORDER_PAY_PAYPAL;
+    in->auto_renew_all = in->pay_with == ORDER_PAY_CARD;
+    in->wallet_cur = NULL;
+    in->quote_id = 0;
+    if (!order_pay_start(r, in, idem_key, &p, &fail)) {
+        if (fail.status == 500)
+            return web_fail(r);
+        return cart_page_with(r, org, fail.status == 502 ? 502 : 422,
+                              json_pack("{s:s}", "checkout", fail_text(r, &fail)), NULL, NULL, pay);
+    }
+    http_redirect(r, arena_printf(r->a, "/billing/topups/%" PRId64, p.id));
+}
+
+/* POST /cart/checkout: pay_with, accept_terms, wallet_currency, key (and
+ * quote_id after the confirmation step). */
 static void post_checkout(http_request *r)
 {
     form f;
@@ -299,9 +351,15 @@ static void post_checkout(http_request *r)
     in.wallet_cur = wc ? currency_find(wc) : NULL;
     in.quote_id = form_id(&f, "quote_id");
     in.billing_address_id = form_id(&f, "billing_address_id");
+    const char *pay = form_get(&f, "pay_with");
+    if (pay && strcmp(pay, "balance") && strcmp(pay, "card") && strcmp(pay, "paypal"))
+        pay = NULL;
     if (!in.accept_terms)
-        return cart_page(r, org, 422, json_pack("{s:s}", "accept_terms", _("Accept the terms of contract to order.")),
-                         NULL, wc);
+        return cart_page_with(r, org, 422,
+                              json_pack("{s:s}", "accept_terms", _("Accept the terms of contract to order.")), NULL,
+                              wc, pay);
+    if (pay && strcmp(pay, "balance"))
+        return checkout_gateway(r, org, &in, idem_key, pay);
     if (in.wallet_cur && in.wallet_cur != in.cur && !in.quote_id)
         return confirm_page(r, org, key, in.wallet_cur);
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)

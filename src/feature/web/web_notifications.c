@@ -1,5 +1,6 @@
 /* web_notifications.c - /notifications: the current organization's in-app
- * notifications (payments received), newest first, and a button that marks
+ * notifications (payments received, and those kept as balance because the
+ * order or renewals they were for could no longer be done), newest first, and a button that marks
  * them read (the layout shows how many are unread). Members with the billing
  * right only (404 page otherwise): the notifications are about money. */
 #include "feature/web/web_internal.h"
@@ -43,6 +44,8 @@ static void get_notifications(http_request *r)
     json_array_foreach(list, i, n) {
         json_object_set_new(n, "date", json_string(web_datetime(r, json_string_value(json_object_get(n, "created_at")))));
         json_object_set_new(n, "method_label", json_string(method_text(r, json_string_value(json_object_get(n, "method")))));
+        json_object_set_new(n, "refused", json_boolean(!strcmp(json_string_value(json_object_get(n, "kind")),
+                                                                "payment.purpose_refused")));
     }
     web_page(r, 200, "pages/notification_list", _("Notifications"), NULL,
              json_pack("{s:b, s:o}", "has_notifications", json_array_size(list) > 0, "notifications", list));

@@ -1,8 +1,10 @@
 /* web_renewals.c - the To pay page: the current organization's services due
  * for renewal (expiring within the renewal window, or expired and not
  * terminated), each with a checkbox and a period select showing the price of
- * each period, the total of the selection against the balance, and "Pay from
- * balance", which renews every chosen service in one transaction or none.
+ * each period, the total of the selection against the balance, and "Pay":
+ * from the balance, which renews every chosen service in one transaction or
+ * none, or by card or PayPal through the gateway's page (pay_gateway), the
+ * services being renewed when the payment is confirmed.
  * Without JavaScript, "Update total" posts the selection back and the page
  * shows its total. Members with the billing right only (404 page otherwise),
  * and limited members see only their services, as in the API. */
@@ -16,13 +18,14 @@
 #include "app.h"
 #include "core/currency.h"
 #include "core/money.h"
+#include "feature/auth/secret.h"
 #include "feature/orgs/orgs.h"
 #include "feature/renewals/renewals.h"
 #include "feature/web/web.h"
 
 /* A form holds FORM_FIELDS_MAX fields: three per service (checkbox, period,
- * the expiry shown), plus _csrf and action. */
-enum { WEB_RENEWALS_MAX = (FORM_FIELDS_MAX - 2) / 3, WEB_CURRENCIES_MAX = 4 };
+ * the expiry shown), plus _csrf, action, pay_with and key. */
+enum { WEB_RENEWALS_MAX = (FORM_FIELDS_MAX - 4) / 3, WEB_CURRENCIES_MAX = 4 };
 
 typedef struct selection {
     bool chosen;
@@ -136,6 +139,22 @@ static json_t *totals_json(http_request *r, int64_t org, const total *t, int n)
     return list;
 }
 
+/* The ways to pay: the balance, and card and PayPal when the gateway is
+ * configured (the currency is checked when paying). */
+static json_t *pay_choices(http_request *r, const form *f)
+{
+    static const struct { const char *code, *label; } t[] = {
+        {"balance", N_("Pay from balance")}, {"card", N_("Card")}, {"paypal", N_("PayPal")},
+    };
+    const char *chosen = f ? form_get(f, "pay_with") : NULL;
+    json_t *list = json_array();
+    for (size_t i = 0; i < sizeof t / sizeof t[0] && (i == 0 || gateway_get(r->app->cfg)); i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "code", t[i].code, "label",
+                                              i18n_text(r->lang, t[i].label), "checked",
+                                              chosen ? !strcmp(chosen, t[i].code) : i == 0));
+    return list;
+}
+
 /* The page for the selection posted in f (NULL: the default one), with a
  * message for the whole form when error is not NULL. */
 static void renewals_page(http_request *r, int64_t org, int status, const form *f, const char *error)
@@ -162,9 +181,12 @@ static void renewals_page(http_request *r, int64_t org, int status, const form *
     json_t *totals = fits ? totals_json(r, org, t, currencies) : json_array();
     if (!totals)
         return (void)json_decref(list), web_fail(r);
+    char key[SECRET_TOKEN_CHARS + 1];
+    secret_token_new(key);
     web_page(r, status, "pages/renewals", _("To pay"), "renewals",
-             json_pack("{s:o, s:b, s:o, s:b, s:s?, s:b}", "services", list, "has_services", n > 0, "totals", totals,
-                       "has_chosen", chosen > 0, "error", error, "full", n == WEB_RENEWALS_MAX));
+             json_pack("{s:o, s:b, s:o, s:b, s:s?, s:b, s:o, s:s}", "services", list, "has_services", n > 0, "totals",
+                       totals, "has_chosen", chosen > 0, "error", error, "full", n == WEB_RENEWALS_MAX, "pay_with",
+                       pay_choices(r, f), "key", key));
 }
 
 static void get_renewals(http_request *r)
@@ -208,6 +230,41 @@ static int chosen_items(http_request *r, int64_t org, const form *f, renewal_ite
     return n < 0 ? -1 : count;
 }
 
+/* Card or PayPal: the gateway's payment of the selection (renewed when it is
+ * paid), then its page, which links to the gateway's. The form's key makes a
+ * double submit find the same payment. */
+static void pay_gateway(http_request *r, int64_t org, const form *f, const char *method)
+{
+    const char *key = form_get(f, "key");
+    if (!key || !web_token_ok(key))
+        return web_error_page(r, 400);
+    renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
+    bool stale = false;
+    int n = chosen_items(r, org, f, items, &stale);
+    if (n < 0)
+        return web_fail(r);
+    if (n == 0 || stale)
+        return renewals_page(r, org, n ? 409 : 422, f,
+                             n ? failure_message(r, RENEWALS_CONFLICT) : _("Choose at least one service to renew."));
+    renewals_outcome *out = arena_alloc(r->a, sizeof *out);
+    renewals_result res;
+    payment p;
+    int status;
+    const char *code;
+    if (!renewals_pay_start(r, org, items, n, method, arena_printf(r->a, "web-%s", key), &res, out, &p, &status,
+                            &code)) {
+        if (res == RENEWALS_STORE_ERROR || status == 500)
+            return web_fail(r);
+        if (res != RENEWALS_OK)
+            return renewals_page(r, org, 422, f, failure_message(r, res));
+        return renewals_page(r, org, status == 502 ? 502 : 422, f, status == 502
+            ? _("The payment service cannot be reached right now: please try again in a few minutes.")
+            : status == 409 ? _("The form has expired: please fill it in again.")
+                            : _("This payment method is not available for this currency."));
+    }
+    http_redirect(r, arena_printf(r->a, "/billing/topups/%lld", (long long)p.id));
+}
+
 static void post_renewals(http_request *r)
 {
     form f;
@@ -217,6 +274,9 @@ static void post_renewals(http_request *r)
     const char *action = form_get(&f, "action");
     if (!action || strcmp(action, "pay"))
         return renewals_page(r, org, 200, &f, NULL); /* "Update total" */
+    const char *pay = form_get(&f, "pay_with");
+    if (pay && (!strcmp(pay, "card") || !strcmp(pay, "paypal")))
+        return pay_gateway(r, org, &f, pay);
     renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
     bool stale = false;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)

@@ -4,7 +4,10 @@
  * country with their settlement times, bank transfer as a link to its own
  * page), the redirect to the gateway's page, and the return page, which
  * trusts nothing in its URL: it asks the gateway (payment_sync) and shows
- * done, pending or failed. Each form carries a fresh random key used as the
+ * done, pending or failed; an order or To pay selection paid by card or
+ * PayPal (web_cart.c, web_renewals.c) comes back to the same page, which then
+ * says "order placed" with the order's link, "services renewed", or that the
+ * money stayed as balance. Each form carries a fresh random key used as the
  * Idempotency-Key, so a double submit makes one payment. Members with the
  * billing right only (404 page otherwise), as in the API.
  * The organization's saved cards (not expired) are offered first, the default
@@ -263,7 +266,24 @@ static const char *failure_reason(http_request *r, const char *code)
     return "";
 }
 
-/* GET /billing/topups/{id} and its /return: the same page, after asking the gateway. */
+/* What the page says of p's purpose once decided: for an order, placed (with
+ * its link) or refused; for renewals, paid or refused. */
+static const char *page_title(http_request *r, const payment *p, bool done, bool pending)
+{
+    bool placed = !strcmp(p->purpose_status, "done");
+    if (pending)
+        return _("Payment pending");
+    if (!done)
+        return _("Payment not completed");
+    if (!strcmp(p->purpose, "order") && placed)
+        return _("Order placed");
+    if (!strcmp(p->purpose, "renewals") && placed)
+        return _("Services renewed");
+    return _("Payment received");
+}
+
+/* GET /billing/topups/{id} and its /return: the same page, after asking the
+ * gateway; for an order or renewals paid by card or PayPal as well. */
 static void get_payment_page(http_request *r)
 {
     int64_t id;
@@ -278,12 +298,20 @@ static void get_payment_page(http_request *r)
     if (money_format(p.amount, r->lang, amount, sizeof amount) != MONEY_OK)
         return web_fail(r);
     bool done = !strcmp(p.status, "succeeded"), pending = !strcmp(p.status, "pending");
-    const char *title = done ? _("Payment received") : pending ? _("Payment pending") : _("Payment not completed");
-    web_page(r, 200, "pages/topup_return", title, "billing",
-             json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:b, s:s}", "id", (json_int_t)p.id, "title", title,
-                       "amount", amount, "method", method_label(r, p.method), "done", done, "pending", pending,
-                       "failed", !done && !pending, "redirect_url", p.redirect_url, "can_continue",
-                       pending && p.redirect_url[0] && res == SYNC_OK, "reason", failure_reason(r, p.failure_code)));
+    bool topup = !strcmp(p.purpose, "topup"), order = !strcmp(p.purpose, "order");
+    const char *title = page_title(r, &p, done, pending);
+    json_t *ctx = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:b}", "id", (json_int_t)p.id, "title", title,
+                            "amount", amount, "method", method_label(r, p.method), "done", done && topup, "pending",
+                            pending, "failed", !done && !pending, "redirect_url", p.redirect_url, "can_continue",
+                            pending && p.redirect_url[0] && res == SYNC_OK);
+    json_object_set_new(ctx, "topup", json_boolean(topup));
+    json_object_set_new(ctx, "order", json_boolean(order));
+    json_object_set_new(ctx, "renewals", json_boolean(!topup && !order));
+    json_object_set_new(ctx, "placed", json_boolean(done && !strcmp(p.purpose_status, "done")));
+    json_object_set_new(ctx, "refused", json_boolean(done && !strcmp(p.purpose_status, "refused")));
+    json_object_set_new(ctx, "order_id", json_integer(p.purpose_ref));
+    json_object_set_new(ctx, "reason", json_string(failure_reason(r, p.failure_code)));
+    web_page(r, 200, "pages/topup_return", title, "billing", ctx);
 }
 
 void web_topup_routes(router *rt)
