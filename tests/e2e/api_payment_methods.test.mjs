@@ -412,6 +412,34 @@ test('billing run: a short balance is charged to the default card for exactly th
   saldo.sql(`UPDATE services SET status = 'terminated' WHERE org_id = ${u.org.id}`);
 });
 
+test('billing run: a charge the gateway did not answer is retried on the same card, even after the default changed', async () => {
+  const u = await signUp(saldo);
+  await saveCard(u, '4242424242424242', '12/39', 500);
+  await saveCard(u, '5555555555554444', '12/39', 500); // the balance is 10.00
+  const [visa, mc] = (await methods(u)).body.payment_methods;
+  const p = product(saldo, { prices: { 12: 2500 } });
+  const s = service(saldo, u.org.id, p, dayOf('2033-04-10'), { autoRenew: true, label: 'retry.example' });
+  const down = saldo.run(['billing-run', '--at', '2033-04-01', '--log-level', 'error', '--base-url', saldo.url,
+    '--gateway-url', 'http://127.0.0.1:9', '--gateway-api-key', API_KEY, '--gateway-webhook-secret', WEBHOOK_SECRET]);
+  assert.equal(down.status, 0, down.stderr);
+  assert.match(down.stdout, /0 renewed, 1 failed/);
+  const key = `renewal-card:${s}:${dayOf('2033-04-10')}`;
+  assert.equal(saldo.sql(`SELECT status || ' ' || amount_minor || ' ' || COALESCE(gateway_id, '-') FROM payments
+    WHERE idem_key = '${key}'`), 'pending 1500 -');
+  // The default moves to the Mastercard; the retry still charges the Visa the row was opened for.
+  assert.equal((await saldo.api('PATCH', `/api/v1/orgs/${u.org.id}/payment-methods/${mc.id}`,
+    { token: u.token, body: { default: true } })).status, 200);
+  const r = billingRun('2033-04-01');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 renewed, 0 failed/);
+  const gid = saldo.sql(`SELECT gateway_id FROM payments WHERE idem_key = '${key}' AND status = 'succeeded'`);
+  const charged = (await gw.api('GET', `/v1/payments/${gid}`)).body;
+  assert.equal(charged.payment_method, saldo.sql(`SELECT token FROM payment_methods WHERE id = ${visa.id}`));
+  assert.equal(saldo.sql(`SELECT count(*) FROM payments WHERE org_id = ${u.org.id} AND idem_key LIKE 'renewal-card:%'`), '1');
+  assert.equal(await balance(u), 0);
+  saldo.sql(`UPDATE services SET status = 'terminated' WHERE org_id = ${u.org.id}`);
+});
+
 test('billing run: a declined saved card fails the renewal, and the mail says the card was declined', async () => {
   const u = await signUp(saldo);
   await saveCard(u, '4000000000003220'); // off-session: authentication_required

@@ -74,6 +74,14 @@ int cards_get(db *d, int64_t org_id, int64_t id, saved_card *out)
     return read_one(s, out);
 }
 
+int cards_get_any(db *d, int64_t id, saved_card *out)
+{
+    db_stmt *s = db_prepare(d, CARD_COLUMNS " WHERE id = $1");
+    if (s)
+        db_bind_int64(s, 1, id);
+    return read_one(s, out);
+}
+
 int cards_by_token(db *d, const char *token, saved_card *out)
 {
     db_stmt *s = db_prepare(d, CARD_COLUMNS " WHERE token = $1 AND deleted_at IS NULL");

@@ -39,6 +39,8 @@ bool cards_record(db *d, int64_t org_id, int64_t user_id, const gateway_card *c,
 
 /* The card id of org_id, not removed: 1 found, 0 not, -1 store error. */
 int cards_get(db *d, int64_t org_id, int64_t id, saved_card *out);
+/* The card id, removed or not, of any organization: 1, 0, -1. */
+int cards_get_any(db *d, int64_t id, saved_card *out);
 /* The card with this gateway token, not removed: 1, 0, -1. */
 int cards_by_token(db *d, const char *token, saved_card *out);
 /* org_id's default card: 1, 0 (none), -1. */
@@ -88,13 +90,14 @@ typedef enum {
 } card_charge_result;
 
 /* Charges org_id's default card (not expired; card payments offered in
- * amount's currency) off-session for amount, once
- * per idem_key: a top-up row of `payments` (method card, in the name of the
- * member who saved the card), the gateway's charge, then payment_sync, which
- * credits the wallet when it succeeded. Called again with the same key it
- * charges nothing new and reports that payment's outcome. Outside any
- * transaction (the gateway is called between transactions); *out is the
- * payment when there is one. */
+ * amount's currency) off-session for amount, once per idem_key: a top-up row
+ * of `payments` (method card, in the name of the member who saved the card)
+ * with the card it charges (payment_method_charges), the gateway's charge,
+ * then payment_sync, which credits the wallet when it succeeded. Called again
+ * with the same key it charges nothing new and reports that payment's
+ * outcome, or retries a charge the gateway did not answer, with the same card
+ * and key. Outside any transaction (the gateway is called between
+ * transactions); *out is the payment when there is one. */
 card_charge_result cards_charge_default(db *d, const struct app *ap, int64_t org_id, money amount,
                                         const char *idem_key, struct payment *out);
 

@@ -37,3 +37,12 @@ CREATE TABLE payment_method_setups (
     redirect_url TEXT NOT NULL,
     created_at   BIGINT NOT NULL
 );
+
+-- The saved card an off-session charge of the billing run was made to, in
+-- the transaction that opened its payment: a retry (the gateway did not
+-- answer) charges the same card with the same key, whatever the default is
+-- by then, so a card is never charged twice for one renewal.
+CREATE TABLE payment_method_charges (
+    payment_id        BIGINT PRIMARY KEY REFERENCES payments(id),
+    payment_method_id BIGINT NOT NULL REFERENCES payment_methods(id)
+);

@@ -36,3 +36,12 @@ CREATE TABLE payment_method_setups (
     redirect_url TEXT NOT NULL,
     created_at   INTEGER NOT NULL
 ) STRICT;
+
+-- The saved card an off-session charge of the billing run was made to, in
+-- the transaction that opened its payment: a retry (the gateway did not
+-- answer) charges the same card with the same key, whatever the default is
+-- by then, so a card is never charged twice for one renewal.
+CREATE TABLE payment_method_charges (
+    payment_id        INTEGER PRIMARY KEY REFERENCES payments(id),
+    payment_method_id INTEGER NOT NULL REFERENCES payment_methods(id)
+) STRICT;
