@@ -18,6 +18,7 @@ static const struct {
     {"import-rates", cmd_import_rates, "import ECB euro reference rates from an XML file"},
     {"import-statement", cmd_import_statement, "import a camt.053 bank statement: credit matched transfers"},
     {"billing-run", cmd_billing_run, "renew due services, send reminders, suspend and terminate expired ones"},
+    {"sync-payments", cmd_sync_payments, "ask the payment gateway about pending payments and apply its answers"},
     {"gateway-sandbox", cmd_gateway_sandbox, "a sandbox payment gateway (hosted pages, test cards, webhooks)"},
     {"staff", cmd_staff, "staff add --email E: create a staff account (password on stdin)"},
 };

@@ -15,6 +15,7 @@ int cmd_ledger(int argc, char **argv);
 int cmd_import_rates(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_billing_run(int argc, char **argv);
+int cmd_sync_payments(int argc, char **argv);
 int cmd_import_statement(int argc, char **argv);
 int cmd_gateway_sandbox(int argc, char **argv);
 

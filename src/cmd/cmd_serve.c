@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "feature/auth/secret.h"
+#include "feature/payments/payments.h"
 #include "feature/services/services.h"
 #include "http/server.h"
 #include "jobs/billing_run.h"
@@ -73,11 +74,13 @@ static int serve(saldo_config *cfg, db *d)
         return 1;
     }
     billing_scheduler *billing = billing_scheduler_start(&a, cfg);
+    payments_catchup *catchup = payments_catchup_start(&a, cfg->database);
     printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("shutdown", "signal=%d", sig);
+    payments_catchup_stop(catchup);
     billing_scheduler_stop(billing);
     http_server_stop(srv, SERVE_GRACE_MS);
     provision_worker_stop(provisioner);

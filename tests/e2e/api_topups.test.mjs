@@ -338,3 +338,37 @@ test('bank transfer answers the instructions instead of a redirect', async () =>
   assert.equal(settled.body.payment.status, 'succeeded', settled.text);
   assert.equal(await balance(u), 10000);
 });
+
+test('a payment whose webhook never came is settled by `saldo sync-payments`, once', async () => {
+  const u = await signUp(saldo);
+  relay.hold = true;
+  relay.held.length = 0;
+  try {
+    const p = (await topup(u, { amount: money(3100), method: 'card' })).body.payment;
+    await payCard(p);
+    const isSucceeded = (e) => JSON.parse(e.body).type === 'payment.succeeded' && JSON.parse(e.body).data.id === gatewayId(p);
+    for (let i = 0; i < 100 && !relay.held.some(isSucceeded); i++) await sleep(50);
+    assert.ok(relay.held.some(isSucceeded), 'the gateway sent payment.succeeded (held back)');
+    assert.equal((await getPayment(u, p.id)).body.payment.status, 'pending');
+    assert.equal(await balance(u), 0);
+    const sync = (age) => saldo.run(['sync-payments', '--min-age', age, '--log-level', 'warn', '--gateway-url', gw.url,
+      '--gateway-api-key', API_KEY, '--gateway-webhook-secret', WEBHOOK_SECRET]);
+    const young = sync('3600'); // the payment is younger than an hour: left to the webhook
+    assert.equal(young.status, 0, young.stderr);
+    assert.equal(await balance(u), 0);
+    const r = sync('0');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /sync-payments: [1-9]\d* checked, [1-9]\d* settled, 0 not answered/);
+    assert.equal((await getPayment(u, p.id)).body.payment.status, 'succeeded');
+    assert.equal(await balance(u), 3100);
+    assert.equal(sync('0').status, 0);
+    relay.hold = false;
+    assert.equal((await relay.send(relay.held.find(isSucceeded))).status, 200);
+    assert.equal(await balance(u), 3100, 'credited once whatever comes after');
+  } finally {
+    relay.hold = false;
+  }
+  const bad = saldo.run(['sync-payments', '--min-age', 'soon', '--gateway-url', gw.url]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--min-age: bad value 'soon'/);
+});

@@ -161,6 +161,24 @@ void payments_webhook(http_request *r);
 bool payment_settle_bank(db *d, int64_t org_id, const char *currency_code, int64_t amount_minor,
                          int64_t transfer_id, int64_t now);
 
+/* ---- catching up with the gateway (payments_catchup.c) ---- */
+
+enum { PAYMENTS_CATCHUP_MAX = 100 };
+typedef struct payments_catchup_counts {
+    int checked, settled, unavailable;
+} payments_catchup_counts;
+/* Syncs (payment_sync) up to max pending gateway payments started at least
+ * min_age_s before now (and within the last 7 days), after id *after, oldest
+ * first; *after moves on, back to 0 once none are left. Adds to *c. Returns
+ * how many were looked at, -1 on a store error. */
+int payments_catch_up(db *d, const struct app *ap, int64_t now, int64_t min_age_s, int64_t *after, int max,
+                      payments_catchup_counts *c);
+/* The serve worker doing that a minute, 25 at a time, for payments older
+ * than two minutes; NULL when no gateway is configured. */
+typedef struct payments_catchup payments_catchup;
+payments_catchup *payments_catchup_start(const struct app *ap, const char *db_url);
+void payments_catchup_stop(payments_catchup *pc);
+
 void payments_routes(router *rt);
 
 #endif
