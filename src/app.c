@@ -15,6 +15,7 @@
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
 #include "feature/bank/bank.h"
+#include "feature/cards/cards.h"
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
@@ -85,6 +86,7 @@ void app_routes(app *a)
     wallet_routes(&a->routes);
     bank_routes(&a->routes);
     payments_routes(&a->routes);
+    cards_routes(&a->routes);
     orgs_routes(&a->routes);
     addresses_routes(&a->routes);
     renewals_routes(&a->routes);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/cards/cards.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
 #include "lib/arena.h"
@@ -71,7 +72,7 @@ int payment_by_gateway_id(db *d, const char *gateway_id, payment *out)
     return read_one(s, out);
 }
 
-static int payment_by_key(db *d, int64_t org_id, const char *key, payment *out)
+int payment_by_key(db *d, int64_t org_id, const char *key, payment *out)
 {
     db_stmt *s = db_prepare(d, PAYMENT_COLUMNS " WHERE org_id = $1 AND idem_key = $2");
     if (s) {
@@ -233,6 +234,15 @@ static apply_result spend(db *d, const app *ap, const payment *p, char why[GATEW
     return res;
 }
 
+/* The card the gateway saved with p, if any (an off-session charge names its
+ * token without a card: nothing new). */
+static bool record_card(db *d, const payment *p, const gateway_payment *gp)
+{
+    if (!gp->card.token[0] || !gp->card.brand[0])
+        return true;
+    return cards_record(d, p->org_id, p->user_id, &gp->card, (int64_t)time(NULL));
+}
+
 /* Whether the gateway's object is the payment saldo recorded, to the cent. */
 static bool same_payment(const payment *p, const gateway_payment *gp)
 {
@@ -273,7 +283,7 @@ static apply_result apply(db *d, const app *ap, const gateway *g, int64_t id, co
     }
     switch (gp->status) {
     case GW_SUCCEEDED:
-        return credit(d, g, &p) ? spend(d, ap, &p, why) : APPLY_ERROR;
+        return record_card(d, &p, gp) && credit(d, g, &p) ? spend(d, ap, &p, why) : APPLY_ERROR;
     case GW_FAILED:
         return close_payment(d, &p, "failed", gp->failure_code) ? APPLY_OK : APPLY_ERROR;
     case GW_CANCELED:

@@ -10,7 +10,8 @@
  * "topup", idempotency key "payment:<id>") with the status change, the
  * organization's audit entry "payment.received", the mail to the billing
  * address and an in-app notification, all in one transaction. The return
- * page and the webhook (payments_webhook.c) both call it. */
+ * page and the webhook (payments_webhook.c) both call it. A card the gateway
+ * saved with the payment is recorded in that transaction too (cards.h). */
 #ifndef SALDO_PAYMENTS_H
 #define SALDO_PAYMENTS_H
 
@@ -62,11 +63,17 @@ typedef struct payment {
     int64_t purpose_ref;                        /* the order placed, else 0 */
     char purpose_error[GATEWAY_CODE_MAX + 1];   /* why it was refused, else "" */
     const char *purpose_data;                   /* payment_start's input only: the JSON kept with it */
+    /* Asked of payment_start only (not stored): save the card used (card,
+     * wallet), or charge this saved card's token off-session (card). */
+    bool save_method;
+    char card_token[GATEWAY_ID_MAX + 1];
 } payment;
 
 /* 1 found, 0 not, -1 store error. */
 int payment_get(db *d, int64_t id, payment *out);
 int payment_by_gateway_id(db *d, const char *gateway_id, payment *out);
+/* The payment of org_id under idem_key (its Idempotency-Key): 1, 0, -1. */
+int payment_by_key(db *d, int64_t org_id, const char *key, payment *out);
 /* The newest max succeeded gateway payments of org_id (not bank transfers)
  * into out: their number, -1 on a store error (payments_succeeded.c). */
 int payments_succeeded(db *d, int64_t org_id, payment *out, size_t max);
@@ -83,9 +90,11 @@ int payment_event_seen(db *d, const char *event_id);
 
 /* Opens the payment in (org, user, method, amount, idem_key; purpose and
  * purpose_data, "" = a top-up) as *out and, for a gateway method, creates it
- * at the gateway once. False with the HTTP *status and error *code (409 the
- * key was used for another payment: amount, method or purpose differ; 502
- * gateway unreachable, 500 store). */
+ * at the gateway once (saving the card when in->save_method; charging
+ * in->card_token off-session when set, which the gateway decides at once:
+ * call payment_sync next to apply it). False with the HTTP *status and error
+ * *code (409 the key was used for another payment: amount, method or purpose
+ * differ; 502 gateway unreachable, 500 store). */
 bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code);
 
 typedef enum { SYNC_OK, SYNC_UNAVAILABLE, SYNC_STORE_ERROR } payment_sync_result;

@@ -89,6 +89,7 @@ void web_routes(router *rt)
     web_staff_discounts_routes(rt);
     web_withdrawals_routes(rt);
     web_topup_routes(rt);
+    web_payment_methods_routes(rt);
     web_notifications_routes(rt);
     web_staff_withdrawals_routes(rt);
     web_staff_vat_routes(rt);

@@ -157,6 +157,7 @@ json_t *web_staff_credits(http_request *r, int64_t org_id);
 void web_renewals_routes(router *rt);
 void web_withdrawals_routes(router *rt);
 void web_topup_routes(router *rt);
+void web_payment_methods_routes(router *rt);
 void web_notifications_routes(router *rt);
 void web_staff_withdrawals_routes(router *rt);
 void web_staff_vat_routes(router *rt);
