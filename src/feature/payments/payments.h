@@ -96,6 +96,12 @@ int payment_event_seen(db *d, const char *event_id);
  * *code (409 the key was used for another payment: amount, method or purpose
  * differ; 502 gateway unreachable, 500 store). */
 bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code);
+/* The card part of a gateway payment's JSON body b, for in->method (set):
+ * `save_method` (cards and wallets: save the card used) or
+ * `payment_method_id` (a saved card of org_id, not expired, charged
+ * off-session: method card only), into in->save_method and in->card_token.
+ * Answers 422 naming the field itself and returns false. */
+bool payment_card_choice(http_request *r, json_t *b, int64_t org_id, payment *in);
 
 typedef enum { SYNC_OK, SYNC_UNAVAILABLE, SYNC_STORE_ERROR } payment_sync_result;
 /* Asks the gateway for p's state and applies it (crediting once); event_id

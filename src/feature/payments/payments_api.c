@@ -70,9 +70,7 @@ json_t *payment_json(const app *ap, const payment *p, const char *lang)
     return j;
 }
 
-/* save_method (cards and wallets) or payment_method_id (a saved card of the
- * organization, not expired, charged off-session; method card), into in. */
-static bool read_card_choice(http_request *r, json_t *b, int64_t org_id, payment *in)
+bool payment_card_choice(http_request *r, json_t *b, int64_t org_id, payment *in)
 {
     json_t *id = json_object_get(b, "payment_method_id");
     if (!jin_bool(r, b, "save_method", JIN_OPTIONAL, &in->save_method))
@@ -119,7 +117,7 @@ static bool read_topup(http_request *r, int64_t org_id, payment *in)
                           arena_printf(r->a, "method: %s is not available for %s in %s", method,
                                        in->amount.cur->code, country), "method"), false;
     snprintf(in->method, sizeof in->method, "%s", method);
-    return read_card_choice(r, b, org_id, in);
+    return payment_card_choice(r, b, org_id, in);
 }
 
 /* Creates the gateway's payment of p (the same one on every retry). */
