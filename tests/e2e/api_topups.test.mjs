@@ -372,3 +372,30 @@ test('a payment whose webhook never came is settled by `saldo sync-payments`, on
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--min-age: bad value 'soon'/);
 });
+
+test('each member reads the organization\'s notifications for themselves', async () => {
+  const a = await webUser();
+  const b = await webUser();
+  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, created_at)
+             VALUES (${a.org.id}, ${b.user.id}, 'member', 1, ${Math.floor(Date.now() / 1000)})`);
+  const csrf = await b.web.csrf('/profile');
+  assert.equal((await b.web.post('/orgs/switch', { _csrf: csrf, org_id: String(a.org.id), next: '/' })).status, 303);
+  const p = (await topup(a, { amount: money(1500), method: 'card' })).body.payment;
+  await payCard(p);
+  await waitStatus(a, p.id, 'succeeded');
+  const count = async (u) => /data-testid="notifications-count">(\d+)</.exec((await u.web.get('/billing')).text)?.[1];
+  assert.equal(await count(a), '1');
+  assert.equal(await count(b), '1');
+  const list = await a.web.get('/notifications');
+  const _csrf = /name="_csrf" value="([^"]+)"/.exec(list.text)[1];
+  assert.equal((await a.web.post('/notifications/read', { _csrf })).status, 303);
+  assert.equal(await count(a), undefined, 'read by a');
+  assert.equal(await count(b), '1', 'still unread for b');
+  const listB = await b.web.get('/notifications');
+  assert.match(listB.text, /data-testid="notification"/);
+  const second = (await topup(a, { amount: money(1600), method: 'card' })).body.payment;
+  await payCard(second);
+  await waitStatus(a, second.id, 'succeeded');
+  assert.equal(await count(a), '1', 'a new one is unread again');
+  assert.equal(await count(b), '2');
+});

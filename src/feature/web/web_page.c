@@ -165,7 +165,7 @@ static void add_user(http_request *r, json_t *ctx)
         json_object_set_new(ctx, "billing", json_true());
         json_decref(w);
     }
-    int unread = payment_notifications_unread(r->db, org);
+    int unread = payment_notifications_unread(r->db, org, r->user_id);
     json_object_set_new(ctx, "unread_notifications", unread > 0 ? json_integer(unread) : json_false());
 }
 
