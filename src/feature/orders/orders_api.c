@@ -192,9 +192,7 @@ static void post_order(http_request *r)
         return;
     if (in.pay_with != ORDER_PAY_BALANCE)
         return post_order_gateway(r, &in, &card, &k);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return fail_rollback(r, &(order_fail){500, "store_error", "cannot start the transaction", NULL, 0, NULL});
-    if (!idem_check(r, &k))
+    if (!idem_begin(r, &k))
         return;
     if (!order_checkout(r, &in, k.key, res, &fail))
         return fail_rollback(r, &fail);

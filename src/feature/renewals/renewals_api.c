@@ -219,9 +219,7 @@ static void post_renewals(http_request *r)
         return;
     if (by_gateway)
         return post_renewals_gateway(r, org_id, items, n, &card, &k);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return fail(r, 500, "store_error", "cannot start the transaction", NULL);
-    if (!idem_check(r, &k))
+    if (!idem_begin(r, &k))
         return;
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
     renewals_result res = renewals_pay(r->db, org_id, r->user_id, items, n, (int64_t)time(NULL), out);
