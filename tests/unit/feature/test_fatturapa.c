@@ -13,79 +13,12 @@
 #include <string.h>
 
 #include "feature/invoices/fatturapa.h"
+#include "einvoice_docs.h"
 #include "xsd_check.h"
 
 static xmlSchemaPtr schema;
 
 static const fatturapa_sender sender = {"IT", "12345670017", "RF01", 0};
-
-static doc_line lines[8];
-
-static void line(size_t i, const char *text, int64_t quantity, int64_t unit, int64_t discount, int rate_bp)
-{
-    doc_line *l = &lines[i];
-    memset(l, 0, sizeof *l);
-    snprintf(l->description, sizeof l->description, "%s", text);
-    l->quantity = quantity;
-    l->unit_net_minor = unit;
-    l->discount_minor = discount;
-    l->net_minor = quantity * unit - discount;
-    l->rate_bp = rate_bp;
-}
-
-/* Totals per rate from the lines, as the invoices feature computes them. */
-static void finish(document *d, size_t n)
-{
-    vat_line v[8];
-    for (size_t i = 0; i < n; i++)
-        v[i] = (vat_line){lines[i].rate_bp, lines[i].net_minor};
-    d->lines = lines;
-    d->line_count = n;
-    assert_true(vat_totals(v, n, d->totals, &d->total_count));
-    d->net_minor = d->vat_minor = 0;
-    for (size_t i = 0; i < d->total_count; i++) {
-        d->net_minor += d->totals[i].net_minor;
-        d->vat_minor += d->totals[i].vat_minor;
-    }
-    d->gross_minor = d->net_minor + d->vat_minor;
-}
-
-static void address(doc_address *a, const char *street, const char *cap, const char *city, const char *prov,
-                    const char *country)
-{
-    snprintf(a->street, sizeof a->street, "%s", street);
-    snprintf(a->postal_code, sizeof a->postal_code, "%s", cap);
-    snprintf(a->city, sizeof a->city, "%s", city);
-    snprintf(a->province, sizeof a->province, "%s", prov);
-    snprintf(a->country, sizeof a->country, "%s", country);
-}
-
-/* An invoice of the Italian provider to an Italian company at 22%. */
-static document base(int64_t id)
-{
-    document d;
-    memset(&d, 0, sizeof d);
-    d.id = id;
-    d.kind = DOC_INVOICE;
-    d.status = DOC_PAID;
-    snprintf(d.number, sizeof d.number, "2026/%06lld", (long long)id);
-    snprintf(d.issue_date, sizeof d.issue_date, "2026-03-15");
-    snprintf(d.currency, sizeof d.currency, "EUR");
-    snprintf(d.seller.name, sizeof d.seller.name, "Saldo Hosting S.r.l.");
-    snprintf(d.seller.vat_id, sizeof d.seller.vat_id, "IT12345670017");
-    address(&d.seller.address, "Via Roma 1", "00184", "Roma", "RM", "IT");
-    snprintf(d.buyer.name, sizeof d.buyer.name, "Rossi & Figli S.p.A.");
-    snprintf(d.buyer.vat_id, sizeof d.buyer.vat_id, "IT01234567890");
-    d.buyer.kind = DOC_BUYER_COMPANY;
-    address(&d.buyer.address, "Corso Buenos Aires 10", "20124", "Milano", "MI", "IT");
-    snprintf(d.vat.seller_country, 3, "IT");
-    snprintf(d.vat.buyer_country, 3, "IT");
-    d.vat.scheme = VAT_SCHEME_DOMESTIC;
-    line(0, "VPS M, 1 month", 1, 1990, 0, 2200);
-    line(1, "Domain example.it, 1 year", 2, 850, 0, 2200);
-    finish(&d, 2);
-    return d;
-}
 
 /* Writes d, validates the file, checks the file name is the progressive's. */
 static xmlDocPtr write_valid(const document *d, char *file_name)
@@ -106,7 +39,7 @@ static xmlDocPtr write_valid(const document *d, char *file_name)
 static void test_company_with_sdi_code(void **state)
 {
     (void)state;
-    document d = base(1);
+    document d = tbase(1);
     snprintf(d.buyer.sdi_code, sizeof d.buyer.sdi_code, "ABC1234");
     snprintf(d.buyer.pec, sizeof d.buyer.pec, "rossi@pec.example.it"); /* the SDI code wins */
     char name[FATTURAPA_FILE_NAME_SIZE];
@@ -138,7 +71,7 @@ static void test_company_with_sdi_code(void **state)
 static void test_company_with_pec_only(void **state)
 {
     (void)state;
-    document d = base(2);
+    document d = tbase(2);
     snprintf(d.buyer.pec, sizeof d.buyer.pec, "rossi@pec.example.it");
     d.buyer.vat_id[0] = '\0';
     snprintf(d.buyer.fiscal_code, sizeof d.buyer.fiscal_code, "01234567890");
@@ -154,7 +87,7 @@ static void test_company_with_pec_only(void **state)
 static void test_consumer_with_fiscal_code_only(void **state)
 {
     (void)state;
-    document d = base(3);
+    document d = tbase(3);
     d.buyer.kind = DOC_BUYER_PERSON;
     snprintf(d.buyer.name, sizeof d.buyer.name, "Mario Rossi");
     snprintf(d.buyer.fiscal_code, sizeof d.buyer.fiscal_code, "RSSMRA80A01H501U");
@@ -178,7 +111,7 @@ static void test_consumer_with_fiscal_code_only(void **state)
 static void test_public_administration(void **state)
 {
     (void)state;
-    document d = base(4);
+    document d = tbase(4);
     d.buyer.kind = DOC_BUYER_PUBLIC;
     snprintf(d.buyer.name, sizeof d.buyer.name, "Comune di Roma");
     d.buyer.vat_id[0] = '\0';
@@ -205,13 +138,13 @@ static void test_public_administration(void **state)
 static void test_credit_note(void **state)
 {
     (void)state;
-    document d = base(5);
+    document d = tbase(5);
     d.kind = DOC_CREDIT_NOTE;
     snprintf(d.buyer.sdi_code, sizeof d.buyer.sdi_code, "ABC1234");
     snprintf(d.credits_number, sizeof d.credits_number, "2026/000001");
     snprintf(d.credits_date, sizeof d.credits_date, "2026-03-01");
-    line(0, "Refund: VPS M, unused days", 1, -1000, 0, 2200);
-    finish(&d, 1);
+    tline(0, "Refund: VPS M, unused days", 1, -1000, 0, 2200);
+    tfinish(&d, 1);
     char name[FATTURAPA_FILE_NAME_SIZE];
     xmlDocPtr x = write_valid(&d, name);
     assert_string_equal(xp(x, "string(//TipoDocumento)"), "TD04");
@@ -236,16 +169,16 @@ static void test_credit_note(void **state)
 static void test_multi_rate(void **state)
 {
     (void)state;
-    document d = base(6);
+    document d = tbase(6);
     snprintf(d.buyer.sdi_code, sizeof d.buyer.sdi_code, "ABC1234");
     snprintf(d.buyer.name, sizeof d.buyer.name, "Caffè «Tōkyō» – <Società>");
     snprintf(d.note, sizeof d.note, "Grazie!\nPagato con carta.");
-    line(0, "Hosting – “Pro” plan € 10", 3, 1000, 500, 2200);
-    line(1, "Manuale stampato", 1, 2000, 0, 400);
-    line(2, "Formazione", 1, 333, 0, 2200);
-    snprintf(lines[0].period_start, 11, "2026-03-01");
-    snprintf(lines[0].period_end, 11, "2026-03-31");
-    finish(&d, 3);
+    tline(0, "Hosting – “Pro” plan € 10", 3, 1000, 500, 2200);
+    tline(1, "Manuale stampato", 1, 2000, 0, 400);
+    tline(2, "Formazione", 1, 333, 0, 2200);
+    snprintf(tlines[0].period_start, 11, "2026-03-01");
+    snprintf(tlines[0].period_end, 11, "2026-03-31");
+    tfinish(&d, 3);
     char name[FATTURAPA_FILE_NAME_SIZE];
     xmlDocPtr x = write_valid(&d, name);
     assert_string_equal(xp(x, "count(//DatiRiepilogo)"), "2");
@@ -270,14 +203,14 @@ static void test_multi_rate(void **state)
 static void test_buyers_abroad(void **state)
 {
     (void)state;
-    document d = base(7);
+    document d = tbase(7);
     snprintf(d.buyer.name, sizeof d.buyer.name, "Beispiel GmbH");
     snprintf(d.buyer.vat_id, sizeof d.buyer.vat_id, "DE136695976");
-    address(&d.buyer.address, "Hauptstraße 5", "10115", "Berlin", "", "DE");
+    taddress(&d.buyer.address, "Hauptstraße 5", "10115", "Berlin", "", "DE");
     d.vat.scheme = VAT_SCHEME_REVERSE_CHARGE;
     d.vat.mention = VAT_MENTION_REVERSE_CHARGE;
-    line(0, "VPS M, 1 month", 1, 1990, 0, 0);
-    finish(&d, 1);
+    tline(0, "VPS M, 1 month", 1, 1990, 0, 0);
+    tfinish(&d, 1);
     char name[FATTURAPA_FILE_NAME_SIZE];
     xmlDocPtr x = write_valid(&d, name);
     assert_string_equal(xp(x, "string(//CodiceDestinatario)"), "XXXXXXX");
@@ -292,7 +225,7 @@ static void test_buyers_abroad(void **state)
 
     d.buyer.kind = DOC_BUYER_PERSON;
     d.buyer.vat_id[0] = '\0';
-    address(&d.buyer.address, "1 Main St", "10001", "New York", "", "US");
+    taddress(&d.buyer.address, "1 Main St", "10001", "New York", "", "US");
     d.vat.scheme = VAT_SCHEME_NOT_SUBJECT;
     d.vat.mention = VAT_MENTION_NOT_SUBJECT_ESERV;
     x = write_valid(&d, name);
@@ -318,35 +251,35 @@ static void test_refusals(void **state)
 {
     (void)state;
     const char *not_einvoice = "only invoices and credit notes are e-invoices: pro-formas and receipts are not";
-    document d = base(8);
+    document d = tbase(8);
     d.kind = DOC_PROFORMA;
     refused(&d, not_einvoice);
     d.kind = DOC_RECEIPT;
     refused(&d, not_einvoice);
-    d = base(8);
+    d = tbase(8);
     d.vat.scheme = VAT_SCHEME_OSS;
     refused(&d, "an OSS sale is declared through the One Stop Shop, not the SDI");
-    d = base(8);
+    d = tbase(8);
     snprintf(d.buyer.sdi_code, sizeof d.buyer.sdi_code, "ABC12");
     refused(&d, "the buyer's SDI code is not 7 letters and digits");
-    d = base(8);
+    d = tbase(8);
     d.seller.address.postal_code[0] = '\0';
     refused(&d, "an Italian address needs a postal code of 5 digits");
-    d = base(8);
+    d = tbase(8);
     snprintf(d.seller.vat_id, sizeof d.seller.vat_id, "DE136695976");
     refused(&d, "the seller needs an Italian VAT ID (IT and 11 digits)");
-    d = base(8);
-    line(0, "Free month", 1, 1000, 0, 0);
-    finish(&d, 1);
+    d = tbase(8);
+    tline(0, "Free month", 1, 1000, 0, 0);
+    tfinish(&d, 1);
     refused(&d, "a 0% line needs reverse charge or a sale not subject to VAT");
-    d = base(8);
-    line(0, " \t ", 1, 1000, 0, 2200);
-    finish(&d, 1);
+    d = tbase(8);
+    tline(0, " \t ", 1, 1000, 0, 2200);
+    tfinish(&d, 1);
     refused(&d, "every line needs a description");
-    d = base(8);
+    d = tbase(8);
     snprintf(d.number, sizeof d.number, "2026/0000000000000001");
     refused(&d, "the document needs a number of 1-20 ASCII characters and a date");
-    d = base(8);
+    d = tbase(8);
     snprintf(d.currency, sizeof d.currency, "BHD");
     refused(&d, "the currency has more than 2 decimals");
 }
@@ -371,7 +304,7 @@ static void test_progressive(void **state)
 
     char seen[20][FATTURAPA_FILE_NAME_SIZE];
     for (int i = 0; i < 20; i++) {
-        document d = base(1000 + i * 37);
+        document d = tbase(1000 + i * 37);
         snprintf(d.buyer.sdi_code, sizeof d.buyer.sdi_code, "ABC1234");
         xmlDocPtr x = write_valid(&d, seen[i]);
         xmlFreeDoc(x);
