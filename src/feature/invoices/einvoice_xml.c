@@ -8,6 +8,7 @@
 
 bool exml_open(exml *x)
 {
+    xmlInitParser(); /* idempotent; a threaded program calls it first (main) */
     x->ok = false;
     x->mem = xmlBufferCreate();
     x->w = x->mem ? xmlNewTextWriterMemory(x->mem, 0) : NULL;
@@ -161,11 +162,13 @@ size_t einvoice_clean(const char *src, bool latin1, size_t max_chars, char *out,
             space = len > 0;
             continue;
         }
-        if (space && chars + 1 < max_chars) {
+        if (space) { /* a space only between words, never last */
+            if (chars + 1 >= max_chars)
+                break;
             out[len++] = ' ';
             chars++;
+            space = false;
         }
-        space = false;
         const char *sub = latin1 && cp > 0xFF ? latin1_substitute(cp) : NULL;
         if (sub) {
             for (; *sub && chars < max_chars; sub++, chars++)

@@ -24,7 +24,9 @@ typedef struct exml {
     bool ok; /* false from the first failed call on */
 } exml;
 
-/* Starts a UTF-8 document in memory. False (nothing to free) when out of memory. */
+/* Starts a UTF-8 document in memory. False (nothing to free) when out of
+ * memory. Calls xmlInitParser(); a threaded program should call it once
+ * before its threads start, as libxml2 asks. */
 bool exml_open(exml *x);
 /* Ends the document and appends it to out when every call succeeded; frees x
  * either way. True when out received the whole document. */
