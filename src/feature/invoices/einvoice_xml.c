@@ -18,7 +18,8 @@ bool exml_open(exml *x)
         x->mem = NULL;
         return false;
     }
-    x->ok = xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) >= 0;
+    x->ok = xmlTextWriterSetIndent(x->w, 1) >= 0 && xmlTextWriterSetIndentString(x->w, BAD_CAST "  ") >= 0 &&
+            xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) >= 0;
     return true;
 }
 

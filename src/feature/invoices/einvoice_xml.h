@@ -24,7 +24,7 @@ typedef struct exml {
     bool ok; /* false from the first failed call on */
 } exml;
 
-/* Starts a UTF-8 document in memory. False (nothing to free) when out of
+/* Starts a UTF-8 document in memory, indented by two spaces per level. False (nothing to free) when out of
  * memory. Calls xmlInitParser(); a threaded program should call it once
  * before its threads start, as libxml2 asks. */
 bool exml_open(exml *x);

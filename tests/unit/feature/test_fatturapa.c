@@ -313,6 +313,32 @@ static void test_progressive(void **state)
     }
 }
 
+/* The whole file of a credit note with two rates, a discount and a PEC,
+ * against its golden copy (a change of the output shows in review). */
+static void test_golden(void **state)
+{
+    (void)state;
+    document d = tbase(42);
+    d.kind = DOC_CREDIT_NOTE;
+    snprintf(d.buyer.pec, sizeof d.buyer.pec, "rossi@pec.example.it");
+    snprintf(d.credits_number, sizeof d.credits_number, "2026/000041");
+    snprintf(d.credits_date, sizeof d.credits_date, "2026-03-01");
+    tline(0, "Rimborso – VPS M, giorni non usati", 1, -1000, -100, 2200);
+    tline(1, "Rimborso: manuale", 2, -500, 0, 400);
+    snprintf(tlines[0].period_start, 11, "2026-03-16");
+    snprintf(tlines[0].period_end, 11, "2026-03-31");
+    tfinish(&d, 2);
+    buf b;
+    buf_init(&b, 0);
+    char name[FATTURAPA_FILE_NAME_SIZE];
+    const char *why = NULL;
+    assert_true(fatturapa_write(&d, &sender, &b, name, sizeof name, &why));
+    assert_string_equal(name, "IT12345670017_00016.xml");
+    xmlFreeDoc(xsd_assert_valid(schema, &b));
+    golden_check(&b, "tests/unit/feature/data/einvoice/IT12345670017_00016.xml");
+    buf_free(&b);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -357,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_buyers_abroad),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_progressive),
+        cmocka_unit_test(test_golden),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

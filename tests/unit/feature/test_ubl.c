@@ -265,6 +265,22 @@ static void test_einvoice_for(void **state)
     assert_string_equal(einvoice_format_name(EINVOICE_REFUSED), "refused");
 }
 
+/* The whole reverse-charge invoice against its golden copy. */
+static void test_golden(void **state)
+{
+    (void)state;
+    document d = german_business(43);
+    snprintf(d.note, sizeof d.note, "Thank you for your order.");
+    buf b;
+    buf_init(&b, 0);
+    char name[UBL_FILE_NAME_SIZE];
+    const char *why = NULL;
+    assert_true(ubl_write(&d, &b, name, sizeof name, &why));
+    xmlFreeDoc(xsd_assert_valid(invoice_schema, &b));
+    golden_check(&b, "tests/unit/feature/data/einvoice/invoice_2026-000043.xml");
+    buf_free(&b);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -282,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_not_subject),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_einvoice_for),
+        cmocka_unit_test(test_golden),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -11,6 +11,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char first_error[1024];
@@ -91,4 +92,29 @@ const char *xp(xmlDocPtr doc, const char *expr)
     xmlXPathFreeObject(o);
     xmlXPathFreeContext(c);
     return out;
+}
+
+void golden_check(const buf *xml, const char *path)
+{
+    if (getenv("SALDO_UPDATE_GOLDEN")) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(buf_cstr(xml), 1, xml->len, f), xml->len);
+        assert_int_equal(fclose(f), 0);
+        return;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("%s missing: run with SALDO_UPDATE_GOLDEN=1 to write it", path);
+    buf want;
+    buf_init(&want, 0);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&want, chunk, n);
+    fclose(f);
+    bool same = want.len == xml->len && !memcmp(buf_cstr(&want), buf_cstr(xml), xml->len);
+    if (!same)
+        fail_msg("%s differs from the output:\n%s", path, buf_cstr(xml));
+    buf_free(&want);
 }

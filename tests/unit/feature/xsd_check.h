@@ -27,4 +27,9 @@ xmlDocPtr xsd_assert_valid(xmlSchemaPtr schema, const buf *xml);
  * static buffer; "" when nothing matches. */
 const char *xp(xmlDocPtr doc, const char *expr);
 
+/* Compares xml with the golden file at path (relative to the repository
+ * root) byte for byte and fails the test on a difference; with the variable
+ * SALDO_UPDATE_GOLDEN set, rewrites the file instead. */
+void golden_check(const buf *xml, const char *path);
+
 #endif
