@@ -138,8 +138,8 @@ static const char *check_buyer_ids(const doc_party *p, bool italian)
     if (p->fiscal_code[0] && !all_of(p->fiscal_code, 11, 16, UPPER_ALNUM))
         return "the buyer's fiscal code is not 11-16 letters and digits";
     if (!italian)
-        return p->vat_id[0] && !all_of(p->vat_id, 4, 30, UPPER_ALNUM) ? "the buyer's VAT ID is not letters and digits"
-                                                                       : NULL;
+        return p->vat_id[0] && !all_of(p->vat_id, 2, 28, UPPER_ALNUM)
+                   ? "the buyer's VAT ID is not 2-28 letters and digits" : NULL;
     if (p->kind == DOC_BUYER_PERSON)
         return p->fiscal_code[0] ? NULL : "an Italian consumer needs a fiscal code";
     if (p->vat_id[0] && !italian_vat_id(p->vat_id))
@@ -311,8 +311,11 @@ static void put_buyer(fp_writer *f)
     exml_start(&f->x, "CessionarioCommittente");
     exml_start(&f->x, "DatiAnagrafici");
     char prefix[3] = {p->vat_id[0], p->vat_id[1], '\0'};
-    if (!italian && p->vat_id[0])
+    bool prefixed = all_of(prefix, 2, 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && p->vat_id[2];
+    if (!italian && p->vat_id[0] && prefixed)
         put_id(f, "IdFiscaleIVA", strcmp(prefix, "EL") ? prefix : "GR", p->vat_id + 2); /* Greece: EL in VAT IDs */
+    else if (!italian && p->vat_id[0])
+        put_id(f, "IdFiscaleIVA", p->address.country, p->vat_id);
     else if (!italian)
         put_id(f, "IdFiscaleIVA", p->address.country, "99999999999");
     else if (p->kind != DOC_BUYER_PERSON && p->vat_id[0])

@@ -82,6 +82,12 @@ static void test_company_with_pec_only(void **state)
     assert_string_equal(xp(x, "count(//CessionarioCommittente//IdFiscaleIVA)"), "0");
     assert_string_equal(xp(x, "string(//CessionarioCommittente//CodiceFiscale)"), "01234567890");
     xmlFreeDoc(x);
+
+    snprintf(d.buyer.sdi_code, sizeof d.buyer.sdi_code, "0000000"); /* the profile's way to say "by PEC" */
+    x = write_valid(&d, name);
+    assert_string_equal(xp(x, "string(//CodiceDestinatario)"), "0000000");
+    assert_string_equal(xp(x, "string(//PECDestinatario)"), "rossi@pec.example.it");
+    xmlFreeDoc(x);
 }
 
 static void test_consumer_with_fiscal_code_only(void **state)
@@ -233,6 +239,27 @@ static void test_buyers_abroad(void **state)
     assert_string_equal(xp(x, "string(//CessionarioCommittente//IdFiscaleIVA/IdCodice)"), "99999999999");
     assert_string_equal(xp(x, "string(//DatiRiepilogo/RiferimentoNormativo)"),
                         "Operazione non soggetta - art. 7-octies DPR 633/72");
+    xmlFreeDoc(x);
+
+    d.buyer.kind = DOC_BUYER_COMPANY; /* a business in Greece (EL in VAT IDs, GR as a country) */
+    snprintf(d.buyer.vat_id, sizeof d.buyer.vat_id, "EL094259216");
+    taddress(&d.buyer.address, "Odos 1", "10557", "Athina", "", "GR");
+    d.vat.scheme = VAT_SCHEME_REVERSE_CHARGE;
+    d.vat.mention = VAT_MENTION_REVERSE_CHARGE;
+    x = write_valid(&d, name);
+    assert_string_equal(xp(x, "string(//CessionarioCommittente//IdFiscaleIVA/IdPaese)"), "GR");
+    assert_string_equal(xp(x, "string(//CessionarioCommittente//IdFiscaleIVA/IdCodice)"), "094259216");
+    xmlFreeDoc(x);
+
+    snprintf(d.buyer.vat_id, sizeof d.buyer.vat_id, "123456789"); /* a number without a country prefix */
+    taddress(&d.buyer.address, "1 Main St", "10001", "New York", "", "US");
+    d.vat.scheme = VAT_SCHEME_NOT_SUBJECT;
+    d.vat.mention = VAT_MENTION_NOT_SUBJECT;
+    x = write_valid(&d, name);
+    assert_string_equal(xp(x, "string(//CessionarioCommittente//IdFiscaleIVA/IdPaese)"), "US");
+    assert_string_equal(xp(x, "string(//CessionarioCommittente//IdFiscaleIVA/IdCodice)"), "123456789");
+    assert_string_equal(xp(x, "string(//DatiRiepilogo/RiferimentoNormativo)"),
+                        "Operazione non soggetta - art. 7-ter DPR 633/72");
     xmlFreeDoc(x);
 }
 
