@@ -65,6 +65,16 @@ static const char *check_party(const doc_party *p, bool needs_vat_id)
     return needs_vat_id && !p->vat_id[0] ? "reverse charge needs the VAT IDs of both parties" : NULL;
 }
 
+/* The seller's VAT ID is on every e-invoice but a not-subject one (BR-S-02,
+ * BR-AE-02), which names it by its fiscal code or VAT ID instead (BR-CO-26). */
+static const char *check_seller_id(const document *doc)
+{
+    const doc_party *p = &doc->seller;
+    if (doc->vat.scheme == VAT_SCHEME_NOT_SUBJECT)
+        return p->vat_id[0] || p->fiscal_code[0] ? NULL : "the seller needs a VAT ID or a fiscal code";
+    return p->vat_id[0] ? NULL : "the seller needs a VAT ID";
+}
+
 static const char *check_document(const document *doc)
 {
     const currency *cur = currency_find(doc->currency);
@@ -78,8 +88,11 @@ static const char *check_document(const document *doc)
     if (doc->kind == DOC_CREDIT_NOTE && (!text_present(doc->credits_number) || !date_like(doc->credits_date)))
         return "a credit note needs the number and date of its invoice";
     bool reverse = doc->vat.scheme == VAT_SCHEME_REVERSE_CHARGE;
-    if ((why = check_party(&doc->seller, reverse)) || (why = check_party(&doc->buyer, reverse)))
+    if ((why = check_party(&doc->seller, reverse)) || (why = check_party(&doc->buyer, reverse)) ||
+        (why = check_seller_id(doc)))
         return why;
+    if (doc->due_date[0] && !date_like(doc->due_date))
+        return "the due date is not a date";
     if (doc->line_count < 1 || doc->total_count < 1)
         return "the document needs lines and a VAT summary";
     for (size_t i = 0; i < doc->line_count; i++) {
@@ -172,6 +185,8 @@ static void put_party(ubl_writer *u, const char *element, const doc_party *p)
     }
     exml_start(&u->x, "cac:PartyLegalEntity");
     put_text(u, "cbc:RegistrationName", p->name);
+    if (!u->vat_ids && p == &u->doc->seller) /* BR-CO-26: the seller identified without its VAT ID */
+        put_text(u, "cbc:CompanyID", p->fiscal_code[0] ? p->fiscal_code : p->vat_id);
     exml_end(&u->x);
     exml_end(&u->x);
     exml_end(&u->x);
@@ -253,6 +268,8 @@ static void put_head(ubl_writer *u)
     exml_elem(&u->x, "cbc:CustomizationID", EN16931);
     put_text(u, "cbc:ID", d->number);
     exml_elem(&u->x, "cbc:IssueDate", d->issue_date);
+    if (!credit && d->status != DOC_PAID && d->due_date[0])
+        exml_elem(&u->x, "cbc:DueDate", d->due_date);
     exml_elem(&u->x, credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", credit ? "381" : "380");
     if (text_present(d->note))
         put_text(u, "cbc:Note", d->note);
@@ -278,6 +295,11 @@ static void put_document(ubl_writer *u)
     put_head(u);
     put_party(u, "cac:AccountingSupplierParty", &d->seller);
     put_party(u, "cac:AccountingCustomerParty", &d->buyer);
+    if (d->status != DOC_PAID) { /* BR-CO-25: an amount due needs a due date or terms */
+        exml_start(&u->x, "cac:PaymentTerms");
+        exml_elem(&u->x, "cbc:Note", d->due_date[0] ? "Payable by the due date" : "Payable on receipt");
+        exml_end(&u->x);
+    }
     put_tax_total(u);
     put_monetary_total(u);
     for (size_t i = 0; i < d->line_count; i++)

@@ -21,9 +21,11 @@ enum { UBL_FILE_NAME_SIZE = DOC_NUMBER_MAX + 24 }; /* "credit_note_" + number + 
  * character but letters and digits as '-') into file_name. Returns false
  * with *why (a static English sentence) when the document cannot be one: a
  * pro-forma or a receipt, a 0% line without reverse charge or a sale not
- * subject to VAT, reverse charge without both VAT IDs, a currency with more
- * than 2 decimals, a party without a name, city or country; or when out or
- * file_name is too small. out may then hold a part. */
+ * subject to VAT, reverse charge without both VAT IDs, a seller without a
+ * VAT ID (not subject: nor a fiscal code), a currency with more than 2
+ * decimals, a party without a name, city or country; or when out or
+ * file_name is too small. out may then hold a part. An unpaid document gets
+ * its due date (an Invoice) and payment terms (EN 16931 BR-CO-25). */
 bool ubl_write(const document *doc, buf *out, char *file_name, size_t size, const char **why);
 
 #endif

@@ -141,6 +141,21 @@ static void test_multi_rate(void **state)
     assert_string_equal(xp(x, "count(//cac:LegalMonetaryTotal/cbc:PrepaidAmount)"), "0");
     assert_string_equal(xp(x, "string(//cac:LegalMonetaryTotal/cbc:PayableAmount)"), "33.30");
     assert_string_equal(xp(x, "string(//cac:InvoiceLine[1]/cac:Item/cbc:Name)"), "Hosting <Pro> \"A\" & B");
+    assert_string_equal(xp(x, "count(/inv:Invoice/cbc:DueDate)"), "0");
+    assert_string_equal(xp(x, "string(//cac:PaymentTerms/cbc:Note)"), "Payable on receipt");
+    xmlFreeDoc(x);
+
+    snprintf(d.due_date, sizeof d.due_date, "2026-04-14");
+    x = write_valid(&d, name);
+    assert_string_equal(xp(x, "string(/inv:Invoice/cbc:DueDate)"), "2026-04-14");
+    assert_string_equal(xp(x, "string(//cac:PaymentTerms/cbc:Note)"), "Payable by the due date");
+    xmlFreeDoc(x);
+    d.kind = DOC_CREDIT_NOTE; /* a CreditNote has no DueDate */
+    snprintf(d.credits_number, sizeof d.credits_number, "2026/000001");
+    snprintf(d.credits_date, sizeof d.credits_date, "2026-03-01");
+    x = write_valid(&d, name);
+    assert_string_equal(xp(x, "count(//cbc:DueDate)"), "0");
+    assert_string_equal(xp(x, "string(//cac:PaymentTerms/cbc:Note)"), "Payable by the due date");
     xmlFreeDoc(x);
 }
 
@@ -159,6 +174,9 @@ static void test_not_subject(void **state)
     assert_string_equal(xp(x, "count(//cac:ClassifiedTaxCategory/cbc:Percent)"), "0");
     assert_string_equal(xp(x, "string(//cac:TaxCategory/cbc:TaxExemptionReasonCode)"), "VATEX-EU-O");
     assert_string_equal(xp(x, "count(//cac:PartyTaxScheme)"), "0");
+    assert_string_equal(xp(x, "string(//cac:AccountingSupplierParty//cac:PartyLegalEntity/cbc:CompanyID)"),
+                        "IT12345670017");
+    assert_string_equal(xp(x, "count(//cac:AccountingCustomerParty//cbc:CompanyID)"), "0");
     xmlFreeDoc(x);
 }
 
@@ -193,6 +211,12 @@ static void test_refusals(void **state)
     d = german_business(15);
     d.buyer.address.city[0] = '\0';
     refused(&d, "both parties need a name and a city");
+    d = german_business(15);
+    d.vat.scheme = VAT_SCHEME_DOMESTIC;
+    tline(0, "VPS", 1, 1000, 0, 2200);
+    tfinish(&d, 1);
+    d.seller.vat_id[0] = '\0';
+    refused(&d, "the seller needs a VAT ID");
 }
 
 /* Which document gets which format, and einvoice_for writing it. */
