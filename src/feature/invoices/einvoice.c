@@ -16,9 +16,16 @@ const char *einvoice_format_name(einvoice_format f)
     return format_names[f];
 }
 
+/* The country of the VAT evidence, else of the address. */
+static const char *country_of(const char *evidence, const doc_party *p)
+{
+    return evidence[0] ? evidence : p->address.country;
+}
+
 einvoice_format einvoice_format_of(const document *doc)
 {
-    const char *seller = doc->seller.address.country, *buyer = doc->buyer.address.country;
+    const char *seller = country_of(doc->vat.seller_country, &doc->seller);
+    const char *buyer = country_of(doc->vat.buyer_country, &doc->buyer);
     if (doc->kind != DOC_INVOICE && doc->kind != DOC_CREDIT_NOTE)
         return EINVOICE_NONE;
     if (!strcmp(seller, "IT") && !strcmp(buyer, "IT"))

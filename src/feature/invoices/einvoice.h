@@ -25,8 +25,9 @@ typedef enum einvoice_format {
 enum { EINVOICE_FILE_NAME_SIZE = 64 }; /* holds both writers' file names */
 
 /* The format doc gets, from its kind, the seller's and the buyer's
- * countries (the addresses frozen in the document) and whether the buyer is
- * a business (doc->vat.buyer_business: a valid VAT ID at issue). */
+ * countries (those of the VAT evidence, doc->vat, else of the addresses)
+ * and whether the buyer is a business (doc->vat.buyer_business: a valid VAT
+ * ID at issue). Never EINVOICE_REFUSED: only writing can refuse. */
 einvoice_format einvoice_format_of(const document *doc);
 
 /* "none", "fatturapa", "ubl", "refused". */

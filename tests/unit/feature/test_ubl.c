@@ -262,7 +262,12 @@ static void test_einvoice_for(void **state)
 
     document us = german_business(24); /* a business outside the EU: none */
     taddress(&us.buyer.address, "1 Main St", "10001", "New York", "NY", "US");
+    snprintf(us.vat.buyer_country, 3, "US");
     assert_int_equal(einvoice_format_of(&us), EINVOICE_NONE);
+    us.vat.buyer_country[0] = '\0'; /* no evidence: the address's country */
+    assert_int_equal(einvoice_format_of(&us), EINVOICE_NONE);
+    snprintf(us.vat.buyer_country, 3, "DE"); /* the evidence wins */
+    assert_int_equal(einvoice_format_of(&us), EINVOICE_UBL);
 
     document proforma = tbase(25);
     proforma.kind = DOC_PROFORMA;
@@ -274,6 +279,7 @@ static void test_einvoice_for(void **state)
     document foreign_seller = tbase(26); /* a seller outside Italy to an Italian business: UBL */
     taddress(&foreign_seller.seller.address, "Ringstraße 1", "1010", "Wien", "", "AT");
     snprintf(foreign_seller.seller.vat_id, sizeof foreign_seller.seller.vat_id, "ATU13585627");
+    snprintf(foreign_seller.vat.seller_country, 3, "AT");
     foreign_seller.vat.buyer_business = true;
     assert_int_equal(einvoice_format_of(&foreign_seller), EINVOICE_UBL);
 
