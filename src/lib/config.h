@@ -29,6 +29,9 @@
 #define CONFIG_PROVIDER_ADDRESS_MAX 500
 #define CONFIG_VAT_ID_MAX 15            /* 2-letter prefix + at most 13 */
 #define CONFIG_PHONE_MAX 40             /* "+39 06 1234 5678" and the like */
+#define CONFIG_STREET_MAX 200           /* provider.street, provider.city: one address line */
+#define CONFIG_POSTAL_CODE_MAX 15       /* provider.postal_code: "00184", "SW1A 1AA" */
+#define CONFIG_FATTURAPA_OFFSET_MAX 30000000 /* half of 36^5: room for the documents' ids */
 #define CONFIG_PATH_MAX 1023            /* the config file's path */
 #define CONFIG_FILE_SIZE_MAX (64 * 1024)
 #define CONFIG_LINE_MAX 4096            /* one INI line, CRLF excluded */
@@ -66,6 +69,13 @@ typedef struct saldo_config {
     struct {
         char name[CONFIG_PROVIDER_NAME_MAX + 1];
         char address[CONFIG_PROVIDER_ADDRESS_MAX + 1];
+        /* The same address in parts, as the e-invoices need it (FatturaPA <Sede>). */
+        char street[CONFIG_STREET_MAX + 1];     /* street and number */
+        char postal_code[CONFIG_POSTAL_CODE_MAX + 1];
+        char city[CONFIG_STREET_MAX + 1];
+        char province[3];                       /* "" or the Italian sigla ("RM") */
+        char tax_regime[5];                     /* FatturaPA RegimeFiscale: RF01, RF02, RF04-RF19 */
+        int fatturapa_progressive_offset;       /* added to a document's id for its file's progressive */
         char country[3];                        /* ISO 3166-1 alpha-2 */
         char vat_id[CONFIG_VAT_ID_MAX + 1];
         char iban[IBAN_SIZE];                   /* normalized: no spaces, upper case */

@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 23);
+    assert_int_equal(n, 29);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -434,6 +434,50 @@ static void test_provider_text(void **state)
     set_fails("provider.address", "Via Roma 1\n00100 Roma",
               "--provider-address: bad value 'Via Roma 1\\x0a00100 Roma': expected at most 500 "
               "bytes of UTF-8 text on one line: control character");
+}
+
+/* The address in parts, the fiscal regime and the FatturaPA progressive offset. */
+static void test_provider_einvoice(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.provider.street, "Via Roma 1");
+    assert_string_equal(c.provider.postal_code, "00184");
+    assert_string_equal(c.provider.city, "Roma");
+    assert_string_equal(c.provider.province, "RM");
+    assert_string_equal(c.provider.tax_regime, "RF01");
+    assert_int_equal(c.provider.fatturapa_progressive_offset, 0);
+    set_ok(&c, "provider.street", "Via dell'Università 12");
+    set_ok(&c, "provider.city", "Forlì");
+    set_ok(&c, "provider.postal_code", "SW1A 1AA");
+    set_ok(&c, "provider.province", "");
+    set_ok(&c, "provider.tax_regime", "RF19");
+    set_ok(&c, "provider.fatturapa_progressive_offset", "30000000");
+    assert_string_equal(get(&c, "provider.tax_regime"), "RF19");
+    assert_string_equal(get(&c, "provider.fatturapa_progressive_offset"), "30000000");
+    assert_string_equal(c.provider.city, "Forlì");
+
+    set_fails("provider.street", "", "--provider-street: bad value '': expected 1-200 bytes of UTF-8 text on one line");
+    set_fails("provider.city", "a\nb",
+              "--provider-city: bad value 'a\\x0ab': expected 1-200 bytes of UTF-8 text on one line: control character");
+    set_fails("provider.postal_code", "00184!",
+              "--provider-postal-code: bad value '00184!': expected 1-15 upper-case letters, digits, spaces or dashes like 00184");
+    set_fails("provider.postal_code", " 00184",
+              "--provider-postal-code: bad value ' 00184': expected 1-15 upper-case letters, digits, spaces or dashes like 00184");
+    set_fails("provider.province", "Rm", "--provider-province: bad value 'Rm': expected two upper-case letters like RM, or nothing");
+    set_fails("provider.province", "RMA", "--provider-province: bad value 'RMA': expected two upper-case letters like RM, or nothing");
+    const char *regimes[] = {"RF03", "RF00", "RF20", "rf01", "RF1", "RF011", ""};
+    for (size_t i = 0; i < sizeof regimes / sizeof regimes[0]; i++) {
+        char msg[ERR_SIZE];
+        snprintf(msg, sizeof msg, "--provider-tax-regime: bad value '%s': expected a FatturaPA fiscal regime RF01, RF02 or RF04-RF19",
+                 regimes[i]);
+        set_fails("provider.tax_regime", regimes[i], msg);
+    }
+    set_fails("provider.fatturapa_progressive_offset", "30000001",
+              "--provider-fatturapa-progressive-offset: bad value '30000001': expected a number 0-30000000");
+    set_fails("provider.fatturapa_progressive_offset", "-1",
+              "--provider-fatturapa-progressive-offset: bad value '-1': expected a number 0-30000000");
 }
 
 static void test_terms_version(void **state)
@@ -1041,6 +1085,7 @@ int main(void)
         cmocka_unit_test(test_threads_and_log_level),
         cmocka_unit_test(test_billing_days),
         cmocka_unit_test(test_provider_text),
+        cmocka_unit_test(test_provider_einvoice),
         cmocka_unit_test(test_provider_codes),
         cmocka_unit_test(test_terms_version),
         cmocka_unit_test(test_gateway),
