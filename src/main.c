@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 #include "cmd/cmd.h"
 #include "feature/auth/secret.h"
 #include "feature/auth/totp.h"
@@ -42,6 +44,7 @@ int main(int argc, char **argv)
         fputs("saldo: cannot initialize libsodium or liboath\n", stderr);
         return 1;
     }
+    xmlInitParser(); /* once, before any thread: the parsers and writers of XML rely on it */
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
