@@ -56,6 +56,10 @@ void web_cookie_at(http_request *r, const char *path, const char *name, const ch
                    bool strict);
 /* True when t has the shape of a token secret_token_new makes. */
 bool web_token_ok(const char *t);
+/* A fresh random key for a form that moves money: posted back with it, it is
+ * the Idempotency-Key that makes a double submit one payment (web_token_ok
+ * checks it). */
+const char *web_form_key(http_request *r);
 
 /* The CSRF token for the page's forms: the web session's, or for an anonymous
  * visitor the double-submit token of the saldo_csrf cookie (set here when it

@@ -16,7 +16,6 @@
  * (or wallet card) once the payment succeeds. */
 #include "feature/web/web_internal.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +28,6 @@
 #include "feature/payments/payments.h"
 #include "feature/web/web.h"
 
-enum { WEB_TOPUP_KEY_BYTES = 16 };
-
 static const char *const topup_currencies[] = {"EUR", "USD", "GBP", "CHF", NULL};
 
 static int64_t billing_org(http_request *r)
@@ -40,14 +37,6 @@ static int64_t billing_org(http_request *r)
         return org;
     web_error_page(r, 404);
     return 0;
-}
-
-static const char *new_key(http_request *r)
-{
-    unsigned char raw[WEB_TOPUP_KEY_BYTES];
-    char *hex = arena_alloc(r->a, 2 * WEB_TOPUP_KEY_BYTES + 1);
-    randombytes_buf(raw, sizeof raw);
-    return sodium_bin2hex(hex, 2 * WEB_TOPUP_KEY_BYTES + 1, raw, sizeof raw);
 }
 
 static const char *method_label(http_request *r, const char *code)
@@ -146,7 +135,7 @@ static void page(http_request *r, int64_t org, int status, const char *cur, json
     web_page(r, status, "pages/topup", _("Top up"), "billing",
              json_pack("{s:s, s:o, s:b, s:o, s:b, s:s, s:s, s:o, s:o}", "currency", cur, "currencies", currencies,
                        "has_methods", json_array_size(methods) > 0, "methods", methods, "bank", bank,
-                       "bank_settlement", _("1-3 business days"), "key", new_key(r),
+                       "bank_settlement", _("1-3 business days"), "key", web_form_key(r),
                        "form", values ? values : json_object(), "errors", errors ? errors : json_object()));
 }
 
@@ -182,7 +171,7 @@ static bool read_saved(http_request *r, int64_t org, const form *f, const curren
     if (found != 1 || cards_expired(&c, (int64_t)time(NULL)) || !gateway_get(r->app->cfg) ||
         !payment_method_enabled(payment_method_find("card"), cur->code, country))
         json_object_set_new(errors, "method", json_string(_("This card cannot be used: choose another method.")));
-    if (!key || strlen(key) != 2 * WEB_TOPUP_KEY_BYTES)
+    if (!key || !web_token_ok(key))
         json_object_set_new(errors, "amount", json_string(_("The form has expired: please fill it in again.")));
     if (json_object_size(errors))
         return false;
@@ -210,7 +199,7 @@ static bool read_form(http_request *r, int64_t org, const form *f, payment *in, 
     if (method && (!payment_method_enabled(payment_method_find(method), cur->code, country) ||
                    !gateway_get(r->app->cfg)))
         json_object_set_new(errors, "method", json_string(_("This method is not available for this currency.")));
-    if (!key || strlen(key) != 2 * WEB_TOPUP_KEY_BYTES)
+    if (!key || !web_token_ok(key))
         json_object_set_new(errors, "amount", json_string(_("The form has expired: please fill it in again.")));
     if (json_object_size(errors))
         return false;
