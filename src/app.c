@@ -18,6 +18,7 @@
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
+#include "feature/metrics/metrics.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
@@ -81,6 +82,7 @@ void app_free(app *a)
 void app_routes(app *a)
 {
     health_routes(&a->routes);
+    metrics_routes(&a->routes);
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
     bank_routes(&a->routes);

@@ -1,4 +1,5 @@
-/* health.h - liveness: GET /healthz answers while the process serves. */
+/* health.h - liveness (GET /healthz answers while the process serves) and
+ * readiness (GET /readyz answers 200 only while the database does). */
 #ifndef SALDO_HEALTH_H
 #define SALDO_HEALTH_H
 
