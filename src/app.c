@@ -168,6 +168,14 @@ static void dispatch_error(http_request *r, bool page, int status, const char *c
         http_error(r, status, code, message, NULL);
 }
 
+void app_unavailable(http_request *r)
+{
+    const route *ro = NULL;
+    router_match(&((app *)r->app)->routes, r->method, r->path, r, &ro); /* the route, for logs and metrics */
+    if (!health_without_db(r))
+        http_error(r, 503, "unavailable", "the database is unavailable", NULL);
+}
+
 void app_dispatch(http_request *r)
 {
     app *a = r->app;

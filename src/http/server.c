@@ -177,11 +177,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->body = "";
     r->db = thread_db(s->db_url);
     if (!r->db) {
-        /* The readiness probe's own answer (feature/health) when no connection opens. */
-        static const char unready[] = "{\"status\":\"unavailable\",\"reason\":\"cannot connect to the database\"}";
-        if (!strcmp(r->path, "/readyz"))
-            http_text(r, 503, "application/json", unready, sizeof unready - 1);
-        else
+        if (s->opts.unavailable)
+            s->opts.unavailable(r);
+        if (!r->answered && !r->out.len)
             answer_plain_error(r, 503, "unavailable", "the database is unavailable");
         return send_response(s, r);
     }

@@ -15,7 +15,7 @@ void billing_run_record(db *d, int64_t run_at, int64_t started_at, bool ok, cons
     db_stmt *s = db_prepare(d,
         "INSERT INTO billing_run_last (id, run_at, started_at, finished_at, ok, renewed, failed, reminders,"
         " suspended, terminated, batches, runs_ok, runs_failed)"
-        " VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $4, 1 - $4)"
+        " VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $4, $11)"
         " ON CONFLICT (id) DO UPDATE SET run_at = excluded.run_at, started_at = excluded.started_at,"
         " finished_at = excluded.finished_at, ok = excluded.ok, renewed = excluded.renewed,"
         " failed = excluded.failed, reminders = excluded.reminders, suspended = excluded.suspended,"
@@ -34,6 +34,7 @@ void billing_run_record(db *d, int64_t run_at, int64_t started_at, bool ok, cons
         db_bind_int64(s, 8, c->suspended);
         db_bind_int64(s, 9, c->terminated);
         db_bind_int64(s, 10, c->batches);
+        db_bind_int64(s, 11, ok ? 0 : 1);
         st = db_exec1(s);
     }
     if (st != DB_DONE)

@@ -5,6 +5,7 @@
 #include "feature/health/health.h"
 
 #include <jansson.h>
+#include <string.h>
 
 #include "lib/log.h"
 
@@ -22,6 +23,22 @@ static void get_readyz(http_request *r)
     }
     log_warn("readyz", "error=\"%s\"", err);
     http_json(r, 503, json_pack("{s:s, s:s}", "status", "unavailable", "reason", err));
+}
+
+bool health_without_db(http_request *r)
+{
+    if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
+        return false;
+    if (!strcmp(r->path, "/healthz")) {
+        get_healthz(r);
+        return true;
+    }
+    if (!strcmp(r->path, "/readyz")) {
+        log_warn("readyz", "error=\"cannot connect to the database\"");
+        http_json(r, 503, json_pack("{s:s, s:s}", "status", "unavailable", "reason", "cannot connect to the database"));
+        return true;
+    }
+    return false;
 }
 
 void health_routes(router *rt)

@@ -6,5 +6,8 @@
 #include "http/router.h"
 
 void health_routes(router *rt);
+/* Without a database connection (none opens): answers /healthz (200) and
+ * /readyz (503) and returns true; false for any other request. */
+bool health_without_db(http_request *r);
 
 #endif
