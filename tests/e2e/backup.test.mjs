@@ -4,8 +4,10 @@
 // it starts, `saldo ledger verify` holds on the copy, and every write
 // answered 2xx before the backup began is in it. Bad input: no destination,
 // the live database itself, a PostgreSQL URL (pg_dump is the way, named).
+// On a PostgreSQL run: the pg_dump and pg_restore commands of
+// docs/OPERATIONS.md, restored into a new database that serves.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -157,4 +159,47 @@ test('bad input: no destination, the live database, PostgreSQL; nothing is writt
   assert.equal(pg.status, 1);
   assert.match(pg.stderr, /pg_dump --format=custom/);
   assert.equal(fs.existsSync(path.join(dir, 'pg.dump')), false);
+});
+
+test('PostgreSQL: pg_dump under writes, pg_restore into a new database, serve on it', { skip: !onPg }, async () => {
+  const users = [await signUp(saldo)];
+  const stream = writers(users, product());
+  await sleep(1000);
+  const file = path.join(dir, 'saldo.dump');
+  const began = Date.now();
+  const dump = await new Promise((resolve) => {
+    const p = spawn('pg_dump', ['--format=custom', `--file=${file}`, saldo.db], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (status) => resolve({ status, err }));
+  });
+  await stream.stop();
+  assert.equal(dump.status, 0, dump.err);
+  const target = `${saldo.db}_restored`;
+  const name = target.slice(target.lastIndexOf('/') + 1);
+  const run = (cmd, args) => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  run('psql', [process.env.E2E_PG_URL, '-qc', `CREATE DATABASE ${name}`]);
+  run('pg_restore', ['--no-owner', `--dbname=${target}`, file]);
+  const verify = saldoRun(['ledger', 'verify', '--database', target]);
+  assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+  const second = await startSaldo({ args: ['--database', target] });
+  try {
+    const transfers = stream.done.transfers.filter((w) => w.at < began).map((w) => w.id);
+    assert.ok(transfers.length > 0);
+    const have = new Set(second.sql(`SELECT id FROM ledger_transfers WHERE id IN (${transfers.join(',')})`)
+      .split('\n').filter(Boolean).map(Number));
+    assert.deepEqual(transfers.filter((id) => !have.has(id)), []);
+    const orders = stream.done.orders.filter((w) => w.at < began).map((w) => w.id);
+    if (orders.length) {
+      const o = new Set(second.sql(`SELECT id FROM orders WHERE id IN (${orders.join(',')})`)
+        .split('\n').filter(Boolean).map(Number));
+      assert.deepEqual(orders.filter((id) => !o.has(id)), []);
+    }
+    assert.equal((await second.api('GET', '/readyz')).status, 200);
+  } finally {
+    await second.stop();
+  }
 });
