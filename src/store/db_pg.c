@@ -36,7 +36,12 @@ static void *pg_open(const char *url, char *err, size_t err_size)
     pg_conn *c = calloc(1, sizeof *c);
     if (!c)
         abort();
-    c->conn = PQconnectdb(url);
+    /* A connection attempt gives up after 5 s unless the URL says otherwise
+     * (its own connect_timeout comes after ours and wins): a node whose
+     * database is unreachable answers 503 promptly instead of hanging. */
+    const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const values[] = {"5", url, NULL};
+    c->conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(c->conn) != CONNECTION_OK) {
         snprintf(err, err_size, "database: %s", PQerrorMessage(c->conn));
         err[strcspn(err, "\n")] = '\0';
