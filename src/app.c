@@ -19,6 +19,7 @@
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
+#include "feature/metrics/metrics.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
@@ -82,6 +83,7 @@ void app_free(app *a)
 void app_routes(app *a)
 {
     health_routes(&a->routes);
+    metrics_routes(&a->routes);
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
     bank_routes(&a->routes);
@@ -166,6 +168,14 @@ static void dispatch_error(http_request *r, bool page, int status, const char *c
         web_error_page(r, status);
     else
         http_error(r, status, code, message, NULL);
+}
+
+void app_unavailable(http_request *r)
+{
+    const route *ro = NULL;
+    router_match(&((app *)r->app)->routes, r->method, r->path, r, &ro); /* the route, for logs and metrics */
+    if (!health_without_db(r))
+        http_error(r, 503, "unavailable", "the database is unavailable", NULL);
 }
 
 void app_dispatch(http_request *r)

@@ -25,6 +25,9 @@ typedef struct app {
 void app_routes(app *a);
 /* The server's dispatch: route, authenticate, authorize, check CSRF, handle. */
 void app_dispatch(http_request *r);
+/* The server's answer when no database connection opens: /healthz and
+ * /readyz answer (alive, not ready), anything else 503. */
+void app_unavailable(http_request *r);
 
 /* Builds the app: routes, the embedded templates, translations and static
  * files. False with err filled. */

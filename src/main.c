@@ -22,6 +22,7 @@ static const struct {
     {"billing-run", cmd_billing_run, "renew due services, send reminders, suspend and terminate expired ones"},
     {"sync-payments", cmd_sync_payments, "ask the payment gateway about pending payments and apply its answers"},
     {"gateway-sandbox", cmd_gateway_sandbox, "a sandbox payment gateway (hosted pages, test cards, webhooks)"},
+    {"backup", cmd_backup, "copy the live SQLite database to a file, consistent and checked"},
     {"staff", cmd_staff, "staff add --email E: create a staff account (password on stdin)"},
 };
 

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "core/currency.h"
@@ -375,6 +376,7 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
     int max = o->batch_size > 0 ? o->batch_size : BILLING_BATCH_DEFAULT;
     assert(max <= BILLING_BATCH_MAX);
     memset(out, 0, sizeof *out);
+    int64_t started_at = (int64_t)time(NULL);
     run *r = calloc(1, sizeof *r);
     service *batch = calloc((size_t)max, sizeof *batch);
     if (!r || !batch)
@@ -406,5 +408,6 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
              " batches=%lld ok=%d", (long long)o->at, (long long)out->renewed, (long long)out->failed,
              (long long)out->reminders, (long long)out->suspended, (long long)out->terminated,
              (long long)out->batches, ok);
+    billing_run_record(d, o->at, started_at, ok, out);
     return ok;
 }

@@ -630,6 +630,20 @@ static const char *config_set_gateway_webhook_secret(saldo_config *c, const char
     return config_gateway_secret(c->gateway.webhook_secret, sizeof c->gateway.webhook_secret, v);
 }
 
+/* metrics.token: 16-255 printable ASCII characters without spaces, or nothing. */
+static const char *config_set_metrics_token(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_METRICS_TOKEN_MAX + 1);
+    bool ok = len == 0 || (len >= CONFIG_METRICS_TOKEN_MIN && len <= CONFIG_METRICS_TOKEN_MAX);
+    for (size_t i = 0; ok && i < len; i++)
+        ok = v[i] > 0x20 && v[i] <= 0x7e;
+    if (!ok)
+        return "expected 16 to 255 printable ASCII characters without spaces, or nothing";
+    config_store(c->metrics.token, sizeof c->metrics.token, v, len);
+    return NULL;
+}
+
 /* ---- the key table ---- */
 
 #define CONFIG_FIELD(f) CONFIG_TEXT, offsetof(saldo_config, f), sizeof(((saldo_config *)0)->f)
@@ -692,6 +706,9 @@ static const config_key_def config_keys[] = {
      CONFIG_FIELD(gateway.api_key)},
     {"gateway.webhook_secret", "SALDO_GATEWAY_WEBHOOK_SECRET", "--gateway-webhook-secret", "",
      config_set_gateway_webhook_secret, true, CONFIG_FIELD(gateway.webhook_secret)},
+    /* GET /metrics (src/feature/metrics). */
+    {"metrics.token", "SALDO_METRICS_TOKEN", "--metrics-token", "", config_set_metrics_token, true,
+     CONFIG_FIELD(metrics.token)},
     /* The billing run (src/jobs/billing_run.c). */
     {"renewal_window_days", "SALDO_RENEWAL_WINDOW_DAYS", "--renewal-window-days", "14",
      config_set_renewal_window_days, false, CONFIG_INT, offsetof(saldo_config, renewal_window_days), sizeof(int)},
@@ -855,7 +872,7 @@ typedef struct config_ini {
     size_t err_size;
 } config_ini;
 
-static const char *const config_sections[] = {"provider", "provisioner", "gateway"};
+static const char *const config_sections[] = {"provider", "provisioner", "gateway", "metrics"};
 
 static void config_trim(const char **s, size_t *len)
 {

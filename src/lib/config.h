@@ -50,6 +50,8 @@ typedef struct config_provisioner {
 #define CONFIG_TERMS_VERSION_MAX 32     /* "2026-01" and the like */
 #define CONFIG_GATEWAY_SECRET_MIN 8     /* gateway.api_key, gateway.webhook_secret */
 #define CONFIG_GATEWAY_SECRET_MAX 255
+#define CONFIG_METRICS_TOKEN_MIN 16     /* metrics.token */
+#define CONFIG_METRICS_TOKEN_MAX 255
 
 typedef struct saldo_config {
     char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
@@ -91,6 +93,9 @@ typedef struct saldo_config {
         char api_key[CONFIG_GATEWAY_SECRET_MAX + 1];
         char webhook_secret[CONFIG_GATEWAY_SECRET_MAX + 1];
     } gateway;
+    struct {                                    /* GET /metrics (feature/metrics) */
+        char token[CONFIG_METRICS_TOKEN_MAX + 1]; /* "" = loopback only, else a bearer token is needed */
+    } metrics;
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;
 

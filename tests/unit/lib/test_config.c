@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 29);
+    assert_int_equal(n, 30);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -517,6 +517,24 @@ static void test_gateway(void **state)
     set_fails("gateway.webhook_secret", "with a space", "--gateway-webhook-secret: bad value (not shown, 12 bytes): "
                                                         "expected 8 to 255 printable ASCII characters without "
                                                         "spaces, or nothing");
+}
+
+/* metrics.token: empty (loopback only) or a long token, never echoed. */
+static void test_metrics_token(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.metrics.token, "");
+    set_ok(&c, "metrics.token", "prometheus-scrape-token-1");
+    assert_string_equal(c.metrics.token, "prometheus-scrape-token-1");
+    set_ok(&c, "metrics.token", "");
+    assert_string_equal(c.metrics.token, "");
+    set_fails("metrics.token", "too-short", "--metrics-token: bad value (not shown, 9 bytes): expected 16 to 255 "
+                                            "printable ASCII characters without spaces, or nothing");
+    set_fails("metrics.token", "with a space in the token", "--metrics-token: bad value (not shown, 25 bytes): "
+                                                            "expected 16 to 255 printable ASCII characters without "
+                                                            "spaces, or nothing");
 }
 
 static void test_provider_codes(void **state)
@@ -1089,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_provider_codes),
         cmocka_unit_test(test_terms_version),
         cmocka_unit_test(test_gateway),
+        cmocka_unit_test(test_metrics_token),
         cmocka_unit_test(test_provider_iban),
         cmocka_unit_test(test_set_unknown_key_and_origin),
         cmocka_unit_test(test_ini_full_file),
