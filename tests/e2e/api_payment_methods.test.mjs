@@ -144,7 +144,7 @@ test('a top-up with a saved card is charged off-session and credited in the same
   assert.equal((await web.login(u.email, u.password)).status, 303);
   const form = await web.get('/billing/topup');
   assert.match(form.text, new RegExp(`value="saved:${c.id}" data-testid="method-saved:${c.id}" checked`), 'the default is preselected');
-  const key = /name="key" value="([0-9a-f]{32})"/.exec(form.text)[1];
+  const key = /name="key" value="([A-Za-z0-9_-]{43})"/.exec(form.text)[1];
   const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)[1];
   const posted = await web.post('/billing/topup', { _csrf, key, currency: 'EUR', amount: '8.00', method: `saved:${secure.id}` });
   assert.equal(posted.status, 303, posted.text);

@@ -272,7 +272,7 @@ test('the Top up page: the same form posted twice makes one payment; a bad amoun
   assert.doesNotMatch(form.text, /value="bank_transfer"/);
   assert.match(form.text, /data-testid="method-crypto"/);
   const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)[1];
-  const key = /name="key" value="([0-9a-f]{32})"/.exec(form.text)[1];
+  const key = /name="key" value="([A-Za-z0-9_-]{43})"/.exec(form.text)[1];
   const fields = { _csrf, key, currency: 'USD', amount: '12.34', method: 'card' };
   const [a, b] = await Promise.all([u.web.post('/billing/topup', fields), u.web.post('/billing/topup', fields)]);
   assert.equal(a.status, 303);
@@ -282,7 +282,7 @@ test('the Top up page: the same form posted twice makes one payment; a bad amoun
   assert.deepEqual(list.body.payments[0].amount.minor, 1234);
   const page = await u.web.get(a.headers.get('location'));
   assert.match(page.text, /data-testid="topup-continue"/);
-  const bad = await u.web.post('/billing/topup', { ...fields, key: 'f'.repeat(32), amount: '1' });
+  const bad = await u.web.post('/billing/topup', { ...fields, key: 'f'.repeat(43), amount: '1' });
   assert.equal(bad.status, 422);
   assert.match(bad.text, /id="amount-error"/);
   assert.equal((await saldo.api('GET', `/api/v1/orgs/${u.org.id}/payments`, { token: u.token })).body.payments.length, 1);
