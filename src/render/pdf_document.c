@@ -17,8 +17,8 @@
 #include "render/pdf_page.h"
 
 /* Columns of the lines table: x offset from the margin and width, in points. */
-static const double col_x[] = {0, 186, 290, 325, 401, 441};
-static const double col_w[] = {182, 100, 31, 72, 36, 70};
+static const double col_x[] = {0, 174, 278, 310, 396, 436};
+static const double col_w[] = {170, 100, 28, 82, 40, 75};
 enum { COL_DESC, COL_PERIOD, COL_QTY, COL_UNIT, COL_RATE, COL_NET, COL_COUNT };
 
 static const char *kind_title(pdf *p)
@@ -75,7 +75,7 @@ static double title_block(pdf *p, double y, bool draw)
     char line[DOC_NOTE_MAX + 64], date[16], date2[16];
     double left = y;
     snprintf(line, sizeof line, "%s %s", kind_title(p), d->number);
-    left += pdf_text(p, line, PDF_MARGIN, left, 260, PANGO_ALIGN_LEFT, p->title, draw) + 4;
+    left += pdf_text(p, line, PDF_MARGIN, left, 285, PANGO_ALIGN_LEFT, p->title, draw) + 4;
     snprintf(line, sizeof line, "%s: %s", _("Date"), pdf_date(p, d->issue_date, date));
     left += pdf_text(p, line, PDF_MARGIN, left, 260, PANGO_ALIGN_LEFT, p->regular, draw);
     if (d->kind == DOC_PROFORMA && d->due_date[0]) {

@@ -97,7 +97,7 @@ static void fonts_and_layout(pdf *p)
     p->bold = pango_font_description_from_string(PDF_FONT " Bold 8.5");
     p->small = pango_font_description_from_string(PDF_FONT " 7.5");
     p->heading = pango_font_description_from_string(PDF_FONT " Bold 11");
-    p->title = pango_font_description_from_string(PDF_FONT " Bold 16");
+    p->title = pango_font_description_from_string(PDF_FONT " Bold 13");
 }
 
 bool pdf_begin(pdf *p, const document *doc, const pdf_assets *assets, buf *out)
