@@ -30,6 +30,10 @@ typedef struct pdf_assets {
  * at most PDF_LOGO_SIDE_MAX pixels a side, that pdf_document can draw. */
 bool pdf_logo_ok(const uint8_t *data, size_t len);
 
+/* Reads the logo file at path (config key provider.logo, checked at start)
+ * into out (limit 1 MB); false when it cannot be read or is not pdf_logo_ok. */
+bool pdf_logo_load(const char *path, buf *out);
+
 /* Appends the PDF of doc to out. assets may be NULL. False, with out holding
  * a partial file the caller discards, when the document's currency is
  * unknown, the logo is not pdf_logo_ok, or cairo fails (out of memory, out's

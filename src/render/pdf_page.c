@@ -42,6 +42,22 @@ bool pdf_logo_ok(const uint8_t *data, size_t len)
            h <= PDF_LOGO_SIDE_MAX;
 }
 
+bool pdf_logo_load(const char *path, buf *out)
+{
+    enum { LOGO_BYTES_MAX = 1000 * 1000 };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    buf_reset(out);
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && out->len + n <= LOGO_BYTES_MAX)
+        buf_append(out, chunk, n);
+    bool ok = !ferror(f) && n == 0 && pdf_logo_ok((const uint8_t *)out->data, out->len);
+    fclose(f);
+    return ok;
+}
+
 /* A PNG is decoded, flattened onto the white page and scaled down to at
  * most PDF_LOGO_DPI in its box: every document embeds it again, compressed,
  * so fewer pixels and no alpha mask make each document much cheaper. A JPEG

@@ -245,6 +245,18 @@ static void test_logo_and_bad_input(void **state)
     buf_init(&png, 0);
     assert_int_equal(cairo_surface_write_to_png_stream(s, to_buf, &png), CAIRO_STATUS_SUCCESS);
     cairo_surface_destroy(s);
+    char path[] = "/tmp/saldo-logo-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, png.data, png.len), (ssize_t)png.len);
+    close(fd);
+    buf loaded;
+    buf_init(&loaded, 0);
+    assert_true(pdf_logo_load(path, &loaded));
+    assert_int_equal(loaded.len, png.len);
+    assert_int_equal(unlink(path), 0);
+    assert_false(pdf_logo_load(path, &loaded));
+    buf_free(&loaded);
     pdf_assets a = {(const uint8_t *)png.data, png.len};
     assert_true(pdf_logo_ok(a.logo, a.logo_len));
     rendered r;
