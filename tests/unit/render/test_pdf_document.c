@@ -184,7 +184,7 @@ static void test_proforma_has_bank_details_and_qr(void **state)
     assert_has(r.text, "BIC: BPPIITRRXXX");
     assert_has(r.text, d.reference);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "/usr/bin/pdftoppm -r 150 -png -singlefile %s %s/page && /usr/bin/zbarimg -q --raw %s/page.png",
+    snprintf(cmd, sizeof cmd, "/usr/bin/pdftoppm -r 150 -png -singlefile %s %s/page && /usr/bin/zbarimg -q --raw %s/page.png 2>/dev/null",
              r.pdf, r.dir, r.dir);
     char *qr = run(cmd);
     char expected[256];
@@ -275,6 +275,36 @@ static void test_logo_and_bad_input(void **state)
     buf_free(&png);
 }
 
+/* A JPEG logo (made by pdftoppm from a rendered document) is embedded as it
+ * is: pdfimages lists it with the jpeg (DCT) encoding. */
+static void test_jpeg_logo_is_embedded_as_jpeg(void **state)
+{
+    (void)state;
+    document d;
+    doc_line lines[1];
+    doc_fixture(&d, lines, 1, DOC_RECEIPT, "it");
+    rendered src;
+    render(&d, NULL, &src);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "/usr/bin/pdftoppm -r 20 -jpeg -singlefile %s %s/logo", src.pdf, src.dir);
+    free(run(cmd));
+    snprintf(cmd, sizeof cmd, "%s/logo.jpg", src.dir);
+    buf jpeg;
+    buf_init(&jpeg, 0);
+    assert_true(pdf_logo_load(cmd, &jpeg));
+    pdf_assets a = {(const uint8_t *)jpeg.data, jpeg.len};
+    rendered r;
+    render(&d, &a, &r);
+    assert_has(r.text, "Ricevuta 2026/000123");
+    snprintf(cmd, sizeof cmd, "/usr/bin/pdfimages -list %s", r.pdf);
+    char *list = run(cmd);
+    assert_has(list, "jpeg");
+    free(list);
+    buf_free(&jpeg);
+    done(&r);
+    done(&src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_credit_note_refers_to_its_invoice),
         cmocka_unit_test(test_receipt_has_no_vat),
         cmocka_unit_test(test_logo_and_bad_input),
+        cmocka_unit_test(test_jpeg_logo_is_embedded_as_jpeg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
