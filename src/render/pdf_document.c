@@ -185,9 +185,11 @@ static double payment_block(pdf *p, double y)
     const char *lang = p->lang;
     const document *d = p->doc;
     char line[160], date[16];
-    if (d->status == DOC_PAID && d->paid_date[0])
+    if (d->status == DOC_PAID && d->paid_date[0] && d->payment_method[0])
         snprintf(line, sizeof line, _("Paid on %s by %s"), pdf_date(p, d->paid_date, date),
                  method_text(p, d->payment_method));
+    else if (d->status == DOC_PAID && d->paid_date[0])
+        snprintf(line, sizeof line, _("Paid on %s"), pdf_date(p, d->paid_date, date));
     else if (d->status == DOC_PAID)
         snprintf(line, sizeof line, "%s", _("Paid"));
     else if (d->status == DOC_CANCELLED)

@@ -206,10 +206,13 @@ static void test_credit_note_refers_to_its_invoice(void **state)
     snprintf(d.number, sizeof d.number, "2026/000130");
     snprintf(d.credits_number, sizeof d.credits_number, "2026/000123");
     snprintf(d.credits_date, sizeof d.credits_date, "2026-11-02");
+    d.payment_method[0] = '\0';
     rendered r;
     render(&d, NULL, &r);
     assert_has(r.text, "Nota di credito 2026/000130");
     assert_has(r.text, "Storna la fattura 2026/000123 del 02/11/2026");
+    assert_has(r.text, "Pagata il 22/11/2026");
+    assert_null(strstr(r.text, "Pagata il 22/11/2026 con"));
     done(&r);
 }
 
