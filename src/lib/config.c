@@ -11,9 +11,11 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/image_sniff.h"
 #include "lib/buf.h"
 
 #define CONFIG_KEY_NAME_MAX 64      /* longest key, env name or flag we look up */
@@ -564,6 +566,46 @@ static const char *config_set_provider_support_email(saldo_config *c, const char
 }
 
 /* Digits, spaces and + - ( ) . only: what a phone number is written with. */
+/* The logo is checked when it is configured, not when the first invoice is
+ * drawn: a readable file, at most CONFIG_LOGO_BYTES_MAX, a PNG or a JPEG by
+ * its content (core/image_sniff.h) of at most CONFIG_LOGO_SIDE_MAX pixels a
+ * side. Empty: no logo. */
+static const char *logo_problem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return "the file cannot be read";
+    uint8_t *data = malloc(CONFIG_LOGO_BYTES_MAX + 1);
+    if (!data)
+        abort();
+    size_t n = fread(data, 1, CONFIG_LOGO_BYTES_MAX + 1, f);
+    fclose(f);
+    uint32_t w = 0, h = 0;
+    image_kind kind = n <= CONFIG_LOGO_BYTES_MAX ? image_sniff(data, n, &w, &h) : IMAGE_NONE;
+    free(data);
+    if (n > CONFIG_LOGO_BYTES_MAX)
+        return "the file is larger than 1 MB";
+    if (kind == IMAGE_NONE)
+        return "the file is neither a PNG nor a JPEG image";
+    if (w > CONFIG_LOGO_SIDE_MAX || h > CONFIG_LOGO_SIDE_MAX)
+        return "the image is more than 4096 pixels wide or high";
+    return NULL;
+}
+
+static const char *config_set_provider_logo(saldo_config *c, const char *v, const char **detail)
+{
+    size_t len = strnlen(v, CONFIG_LOGO_PATH_MAX + 1);
+    const char *expected = "expected empty or the path of a PNG or JPEG file of at most 1 MB";
+    if (len > CONFIG_LOGO_PATH_MAX)
+        return expected;
+    if ((*detail = config_text_problem(v, len, false)))
+        return expected;
+    if (len && (*detail = logo_problem(v)))
+        return expected;
+    config_store(c->provider.logo, sizeof c->provider.logo, v, len);
+    return NULL;
+}
+
 static const char *config_set_provider_support_phone(saldo_config *c, const char *v,
                                                      const char **detail)
 {
@@ -697,6 +739,8 @@ static const config_key_def config_keys[] = {
     {"provider.fatturapa_progressive_offset", "SALDO_PROVIDER_FATTURAPA_PROGRESSIVE_OFFSET",
      "--provider-fatturapa-progressive-offset", "0", config_set_provider_fatturapa_progressive_offset, false,
      CONFIG_INT, offsetof(saldo_config, provider.fatturapa_progressive_offset), sizeof(int)},
+    {"provider.logo", "SALDO_PROVIDER_LOGO", "--provider-logo", "", config_set_provider_logo, false,
+     CONFIG_FIELD(provider.logo)},
     {"terms_version", "SALDO_TERMS_VERSION", "--terms-version", "2026-01", config_set_terms_version, false,
      CONFIG_FIELD(terms_version)},
     /* The payment gateway (src/feature/payments). */

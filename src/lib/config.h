@@ -32,6 +32,9 @@
 #define CONFIG_STREET_MAX 200           /* provider.street, provider.city: one address line */
 #define CONFIG_POSTAL_CODE_MAX 15       /* provider.postal_code: "00184", "SW1A 1AA" */
 #define CONFIG_FATTURAPA_OFFSET_MAX 30000000 /* half of 36^5: room for the documents' ids */
+#define CONFIG_LOGO_PATH_MAX 1000       /* provider.logo: a file path */
+#define CONFIG_LOGO_BYTES_MAX 1000000   /* the logo file's size */
+#define CONFIG_LOGO_SIDE_MAX 4096       /* its width and height in pixels */
 #define CONFIG_PATH_MAX 1023            /* the config file's path */
 #define CONFIG_FILE_SIZE_MAX (64 * 1024)
 #define CONFIG_LINE_MAX 4096            /* one INI line, CRLF excluded */
@@ -84,6 +87,7 @@ typedef struct saldo_config {
         char bic[12];                           /* ISO 9362: 8 or 11 upper-case letters and digits */
         char support_email[CONFIG_MAIL_FROM_MAX + 1]; /* shown on the support page */
         char support_phone[CONFIG_PHONE_MAX + 1];     /* "" = no phone line */
+        char logo[CONFIG_LOGO_PATH_MAX + 1];          /* PNG or JPEG for the PDF documents; "" = none */
     } provider;
     config_provisioner provisioners[CONFIG_PROVISIONERS_MAX]; /* provisioner.<name> keys */
     int provisioner_count;

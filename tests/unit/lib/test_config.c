@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 30);
+    assert_int_equal(n, 31);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -564,6 +564,55 @@ static void test_provider_codes(void **state)
                  "2-13 upper-case letters or digits", bad_vat[i]);
         set_fails("provider.vat_id", bad_vat[i], msg);
     }
+}
+
+/* Writes len bytes to a new file in a temporary folder; returns its path. */
+static const char *temp_file(char dir[64], const char *name, const void *data, size_t len)
+{
+    static char path[128];
+    snprintf(dir, 64, "/tmp/saldo-config-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+static void remove_temp(const char *dir, const char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* provider.logo: empty, or a PNG or JPEG file judged by its content. */
+static void test_provider_logo(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.provider.logo, "");
+    /* The PNG signature and an IHDR chunk of a 300 x 100 image. */
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                        0, 0, 0x01, 0x2c, 0, 0, 0, 100, 8, 6, 0, 0, 0, 0, 0, 0, 0};
+    char dir[64];
+    const char *path = temp_file(dir, "logo.png", png, sizeof png);
+    set_ok(&c, "provider.logo", path);
+    assert_string_equal(c.provider.logo, path);
+    set_ok(&c, "provider.logo", "");
+    assert_string_equal(c.provider.logo, "");
+    remove_temp(dir, path);
+
+    char msg[512];
+    path = temp_file(dir, "logo.gif", "GIF89a....", 10);
+    snprintf(msg, sizeof msg, "--provider-logo: bad value '%s': expected empty or the path of a PNG or JPEG file "
+                              "of at most 1 MB: the file is neither a PNG nor a JPEG image", path);
+    set_fails("provider.logo", path, msg);
+    remove_temp(dir, path);
+    set_fails("provider.logo", "/nonexistent/logo.png",
+              "--provider-logo: bad value '/nonexistent/logo.png': expected empty or the path of a PNG or JPEG "
+              "file of at most 1 MB: the file cannot be read");
 }
 
 static void test_provider_iban(void **state)
@@ -1108,6 +1157,7 @@ int main(void)
         cmocka_unit_test(test_terms_version),
         cmocka_unit_test(test_gateway),
         cmocka_unit_test(test_metrics_token),
+        cmocka_unit_test(test_provider_logo),
         cmocka_unit_test(test_provider_iban),
         cmocka_unit_test(test_set_unknown_key_and_origin),
         cmocka_unit_test(test_ini_full_file),
