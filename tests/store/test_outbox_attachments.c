@@ -70,6 +70,7 @@ static void test_bad_attachments_write_nothing(void **state)
 typedef struct smtp_server {
     pid_t pid;
     int in;          /* the server's stdin: closing it stops it */
+    int out;         /* its stdout, open until it stops (a write to a closed pipe would kill it) */
     char dir[64];
     char url[64];
 } smtp_server;
@@ -110,16 +111,19 @@ static void smtp_start(smtp_server *m)
     close(in[0]);
     close(out[1]);
     m->in = in[1];
+    m->out = out[0];
     char ready[64] = "";
-    ssize_t n = read(out[0], ready, sizeof ready - 1);
-    close(out[0]);
-    assert_true(n > 0);
-    assert_non_null(strstr(ready, "ready"));
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof ready - 1 && !strchr(ready, '\n') && (n = read(m->out, ready + got, sizeof ready - 1 - got)) > 0)
+        got += (size_t)n;
+    assert_non_null(strstr(ready, "ready\n"));
 }
 
 static void smtp_stop(smtp_server *m)
 {
     close(m->in);
+    close(m->out);
     int st = 0;
     assert_int_equal(waitpid(m->pid, &st, 0), m->pid);
     char cmd[128];
