@@ -9,6 +9,8 @@
 #include "core/period.h"
 #include "http/json_in.h"
 
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
+
 static bool one_of(const char *v, const char *(*name)(int), int count)
 {
     for (int i = 0; i < count; i++)
@@ -42,15 +44,15 @@ bool doc_filter_parse(const char *status, const char *kind, const char *from, co
         if (!vals[i])
             vals[i] = "";
     if (vals[0][0] && !one_of(vals[0], status_at, DOC_STATUS_COUNT))
-        return *field = "status", *message = "expected paid, unpaid or cancelled", false;
+        return *field = "status", *message = N_("expected paid, unpaid or cancelled"), false;
     if (vals[1][0] && !one_of(vals[1], kind_at, DOC_KIND_COUNT))
-        return *field = "kind", *message = "expected proforma, invoice, credit_note or receipt", false;
+        return *field = "kind", *message = N_("expected proforma, invoice, credit_note or receipt"), false;
     if (vals[2][0] && !date_ok(vals[2]))
-        return *field = "from", *message = "expected a date as YYYY-MM-DD", false;
+        return *field = "from", *message = N_("expected a date as YYYY-MM-DD"), false;
     if (vals[3][0] && !date_ok(vals[3]))
-        return *field = "to", *message = "expected a date as YYYY-MM-DD", false;
+        return *field = "to", *message = N_("expected a date as YYYY-MM-DD"), false;
     if (strlen(vals[4]) > DOCS_QUERY_MAX)
-        return *field = "q", *message = "at most 64 characters", false;
+        return *field = "q", *message = N_("at most 64 characters"), false;
     snprintf(out->status, sizeof out->status, "%s", vals[0]);
     snprintf(out->kind, sizeof out->kind, "%s", vals[1]);
     memcpy(out->from, vals[2], strlen(vals[2]) + 1);

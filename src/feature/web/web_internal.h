@@ -161,6 +161,7 @@ void web_notifications_routes(router *rt);
 void web_staff_withdrawals_routes(router *rt);
 void web_staff_vat_routes(router *rt);
 void web_refunds_routes(router *rt);
+void web_invoices_routes(router *rt);
 void web_staff_refunds_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of

@@ -1,0 +1,93 @@
+// browser_invoices.test.mjs - in a real browser: a bank transfer credited
+// gives a receipt listed on Billing > Invoices with its "Get invoice" link;
+// the filters narrow the list (and a bad date is refused next to its field);
+// the receipt's page shows the buyer as it was at issue, the line at 0% and
+// the totals. Another organization's document is the 404 page. Screenshots.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { signUp, startSaldo, tempDir } from './lib/harness.mjs';
+import { launchBrowser, shotter } from './lib/browser.mjs';
+import { statement } from './lib/camt053.mjs';
+import { WebClient } from './lib/web.mjs';
+
+let saldo;
+let browser;
+before(async () => {
+  saldo = await startSaldo();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await saldo.stop();
+});
+
+const shot = shotter('');
+const dir = tempDir('saldo-binv-');
+
+async function payByTransfer(u, amount) {
+  const ref = (await saldo.api('GET', `/api/v1/orgs/${u.org.id}/bank-transfer`, { token: u.token })).body.reference;
+  const file = path.join(dir, `s${u.org.id}.xml`);
+  fs.writeFileSync(file, statement({ id: `STMT-${u.org.id}`, entries: [{ ref: `E-${u.org.id}`, amount, structured: ref }] }));
+  assert.equal(saldo.run(['import-statement', file]).status, 0);
+}
+
+test('invoices page: the receipt of a transfer, filters, its page, another organization 404', async () => {
+  const u = await signUp(saldo, { language: 'en' });
+  const a = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/billing-addresses`, {
+    token: u.token,
+    body: { recipient: 'Ada Rossi', street: 'Via Dante 12', postal_code: '20121', city: 'Milano', province: 'MI', country: 'IT' },
+  });
+  assert.equal(a.status, 201, a.text);
+  await payByTransfer(u, '42.50');
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${saldo.url}/login`);
+  await page.fill('#email', u.email);
+  await page.fill('#password', u.password);
+  await page.click('form[action="/login"] button[type=submit]');
+  await page.waitForURL(`${saldo.url}/`);
+
+  await page.goto(`${saldo.url}/billing`);
+  await page.click('[data-testid=invoices-link]');
+  await page.waitForURL(`${saldo.url}/billing/invoices`);
+  const rows = page.locator('[data-testid=invoice-row]');
+  assert.equal(await rows.count(), 1);
+  const row = await rows.first().textContent();
+  assert.match(row, /RC-\d{4}\/\d{6}/);
+  assert.match(row, /Receipt/);
+  assert.match(row, /€42\.50/);
+  assert.match(row, /Paid/);
+  const pdf = await page.getAttribute('[data-testid=get-invoice]', 'href');
+  assert.match(pdf, /^\/billing\/invoices\/\d+\.pdf$/);
+  await shot(page, 'invoices-01-list');
+
+  await page.selectOption('#kind', 'invoice');
+  await page.click('form[data-testid=invoice-filters] button[type=submit]');
+  await page.waitForURL(/kind=invoice/);
+  assert.equal(await rows.count(), 0);
+  assert.match(await page.textContent('main'), /No documents match these filters/);
+  await page.goto(`${saldo.url}/billing/invoices?from=2026-02-30`);
+  assert.match(await page.textContent('#from-error'), /YYYY-MM-DD/);
+  await shot(page, 'invoices-02-bad-filter');
+  await page.goto(`${saldo.url}/billing/invoices?status=paid&q=RC-`);
+  assert.equal(await rows.count(), 1);
+
+  await rows.first().locator('a').first().click();
+  await page.waitForURL(/\/billing\/invoices\/\d+$/);
+  assert.match(await page.textContent('h1'), /Receipt RC-/);
+  assert.match(await page.textContent('[data-testid=buyer]'), /Milano/);
+  assert.match(await page.textContent('[data-testid=invoice-lines]'), /Payment on account.*0%/s);
+  assert.match(await page.textContent('[data-testid=invoice-gross]'), /€42\.50/);
+  await shot(page, 'invoices-03-receipt');
+  const id = /\/billing\/invoices\/(\d+)$/.exec(page.url())[1];
+
+  const other = await signUp(saldo);
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(other.email, other.password)).status, 303);
+  assert.equal((await web.get(`/billing/invoices/${id}`)).status, 404);
+  assert.equal((await web.get('/billing/invoices')).status, 200);
+  await context.close();
+});
