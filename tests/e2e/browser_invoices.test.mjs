@@ -91,3 +91,31 @@ test('invoices page: the receipt of a transfer, filters, its page, another organ
   assert.equal((await web.get('/billing/invoices')).status, 200);
   await context.close();
 });
+
+test('back office: search any document by number or buyer, open it; bad filters named; customers get nothing', async () => {
+  const u = await signUp(saldo, { language: 'en' });
+  await payByTransfer(u, '9.90');
+  const number = (await saldo.api('GET', `/api/v1/orgs/${u.org.id}/invoices`, { token: u.token })).body.documents[0].number;
+  const email = `backoffice${Date.now()}@saldo.test`;
+  assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
+  const web = new WebClient(saldo.url);
+  web.jar.set('lang', 'en');
+  const _csrf = await web.csrf('/staff/login');
+  assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
+  const found = await web.get(`/staff/documents?q=${encodeURIComponent(number)}`);
+  assert.equal(found.status, 200);
+  assert.equal((found.text.match(/data-testid="document-row"/g) || []).length, 1);
+  assert.ok(found.text.includes(`href="/staff/orgs/${u.org.id}"`));
+  const link = /href="(\/staff\/documents\/\d+)">/.exec(found.text)[1];
+  const one = await web.get(link);
+  assert.equal(one.status, 200);
+  assert.match(one.text, new RegExp(`Receipt ${number.replace('/', '\\/')}`));
+  assert.match(one.text, /Payment on account/);
+  assert.equal((await web.get('/staff/documents/999999999')).status, 404);
+  const bad = await web.get('/staff/documents?to=31-12-2026');
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /id="to-error"/);
+  const customer = new WebClient(saldo.url);
+  assert.equal((await customer.login(u.email, u.password)).status, 303);
+  assert.notEqual((await customer.get('/staff/documents')).status, 200);
+});

@@ -12,7 +12,7 @@
 #include "feature/orgs/orgs.h"
 #include "feature/web/web.h"
 
-static const char *kind_label(http_request *r, const char *kind)
+const char *web_document_kind(http_request *r, const char *kind)
 {
     static const char *const labels[DOC_KIND_COUNT] = {N_("Pro-forma invoice"), N_("Invoice"), N_("Credit note"),
                                                        N_("Receipt")};
@@ -41,14 +41,14 @@ static int64_t billing_org(http_request *r)
     return 0;
 }
 
-static json_t *choices(http_request *r, const char *chosen, bool kinds)
+json_t *web_document_choices(http_request *r, const char *chosen, bool kinds)
 {
     json_t *arr = json_array();
     int n = kinds ? DOC_KIND_COUNT : DOC_STATUS_COUNT;
     for (int i = 0; i < n; i++) {
         const char *v = kinds ? doc_kind_name((doc_kind)i) : doc_status_name((doc_status)i);
         json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", v, "label",
-                                             kinds ? kind_label(r, v) : status_label(r, v), "selected",
+                                             kinds ? web_document_kind(r, v) : status_label(r, v), "selected",
                                              chosen && !strcmp(chosen, v)));
     }
     return arr;
@@ -59,16 +59,16 @@ static const char *or_empty(const char *v)
     return v ? v : "";
 }
 
-static void decorate_rows(http_request *r, json_t *rows)
+void web_document_rows(http_request *r, json_t *rows, const char *url_prefix)
 {
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {
         json_int_t id = json_integer_value(json_object_get(row, "id"));
-        json_object_set_new(row, "kind_label", json_string(kind_label(r, json_string_value(json_object_get(row, "kind")))));
+        json_object_set_new(row, "kind_label", json_string(web_document_kind(r, json_string_value(json_object_get(row, "kind")))));
         json_object_set_new(row, "status_label",
                             json_string(status_label(r, json_string_value(json_object_get(row, "status")))));
-        json_object_set_new(row, "url", json_string(arena_printf(r->a, "/billing/invoices/%lld", (long long)id)));
+        json_object_set_new(row, "url", json_string(arena_printf(r->a, "%s/%lld", url_prefix, (long long)id)));
         json_object_set_new(row, "pdf_url", json_string(arena_printf(r->a, "/billing/invoices/%lld.pdf", (long long)id)));
     }
 }
@@ -80,8 +80,8 @@ static void get_invoices(http_request *r)
         return;
     const char *status = http_query(r, "status"), *kind = http_query(r, "kind"), *from = http_query(r, "from"),
                *to = http_query(r, "to"), *q = http_query(r, "q");
-    json_t *fields = json_pack("{s:o, s:o, s:s, s:s, s:s}", "statuses", choices(r, status, false), "kinds",
-                             choices(r, kind, true), "from", or_empty(from), "to", or_empty(to), "q", or_empty(q));
+    json_t *fields = json_pack("{s:o, s:o, s:s, s:s, s:s}", "statuses", web_document_choices(r, status, false), "kinds",
+                             web_document_choices(r, kind, true), "from", or_empty(from), "to", or_empty(to), "q", or_empty(q));
     json_t *page = json_pack("{s:o, s:o, s:b}", "form", fields, "errors", json_object(), "filtered",
                              (status && *status) || (kind && *kind) || (from && *from) || (to && *to) || (q && *q));
     doc_filter f;
@@ -95,7 +95,7 @@ static void get_invoices(http_request *r)
     if (!list)
         return (void)json_decref(page), web_fail(r);
     json_t *rows = json_object_get(list, "documents");
-    decorate_rows(r, rows);
+    web_document_rows(r, rows, "/billing/invoices");
     json_object_set(page, "documents", rows);
     json_object_set_new(page, "has_documents", json_boolean(json_array_size(rows) > 0));
     json_decref(list);
@@ -104,10 +104,10 @@ static void get_invoices(http_request *r)
 
 /* The document's JSON with what the page prints: labels, the rates as
  * percentages, the mention in the page's language. */
-static json_t *decorated(http_request *r, const document *doc)
+json_t *web_document_json(http_request *r, const document *doc)
 {
     json_t *j = document_json(doc, r->lang);
-    json_object_set_new(j, "kind_label", json_string(kind_label(r, doc_kind_name(doc->kind))));
+    json_object_set_new(j, "kind_label", json_string(web_document_kind(r, doc_kind_name(doc->kind))));
     json_object_set_new(j, "status_label", json_string(status_label(r, doc_status_name(doc->status))));
     json_object_set_new(j, "pdf_url", json_string(arena_printf(r->a, "/billing/invoices/%lld.pdf", (long long)doc->id)));
     const char *mention = vat_mention_text(doc->vat.mention, doc->vat.seller_country);
@@ -132,8 +132,8 @@ static void get_invoice(http_request *r)
     bool err = false;
     if (!http_param_id(r, "invoice_id", &id) || !documents_get(r->db, org, id, &doc, lines, DOC_LINES_MAX, &err))
         return err ? web_fail(r) : web_error_page(r, 404);
-    web_page(r, 200, "pages/invoice", arena_printf(r->a, "%s %s", kind_label(r, doc_kind_name(doc.kind)), doc.number),
-             "billing", json_pack("{s:o}", "doc", decorated(r, &doc)));
+    web_page(r, 200, "pages/invoice", arena_printf(r->a, "%s %s", web_document_kind(r, doc_kind_name(doc.kind)), doc.number),
+             "billing", json_pack("{s:o}", "doc", web_document_json(r, &doc)));
 }
 
 void web_invoices_routes(router *rt)
