@@ -4,7 +4,8 @@
  * back, threads issuing at once on their own connections never share nor
  * skip a number; an event issues once; an issued document reads back exactly
  * as issued with its totals per rate (VAT rounded half up once per rate);
- * nothing of it can be updated or deleted except the allowed status moves. */
+ * nothing of it can be updated or deleted except the allowed status moves;
+ * an issue failing at any database call writes nothing and takes no number. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,6 +267,55 @@ static void test_frozen_with_totals(void **state)
     assert_int_equal(back.status, DOC_CANCELLED);
 }
 
+static int64_t count(db *d, const char *sql)
+{
+    db_stmt *s = db_prepare(d, sql);
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    int64_t n = db_col_int64(s, 0);
+    db_done(s);
+    return n;
+}
+
+/* Each database call of an issue failing in turn: nothing is written, and
+ * the number the failed attempts took is the one the issue finally gets. */
+static void test_issue_with_faults(void **state)
+{
+    store_fixture *f = *state;
+    int64_t org = fixture_org(f->d, "Faults");
+    doc_source none = {0}, keyed = {.key = "payment:faults"};
+    document first = sample(DOC_INVOICE, "2026-09-01", 2, r22);
+    assert_int_equal(issue(f->d, org, &first, &none), DOCS_OK);
+    int failures = 0;
+    for (int n = 1; n < 60; n++) {
+        int64_t docs = count(f->d, "SELECT COUNT(*) FROM documents"),
+                lines = count(f->d, "SELECT COUNT(*) FROM document_lines"),
+                totals = count(f->d, "SELECT COUNT(*) FROM document_totals");
+        document doc = sample(DOC_INVOICE, "2026-09-02", 2, (const int[]){2200, 1000});
+        db_fail_after(f->d, n);
+        db_status began = db_begin(f->d, DB_TX_WRITE);
+        docs_result r = began == DB_OK ? documents_issue(f->d, org, &keyed, 1700000000, &doc) : DOCS_STORE_ERROR;
+        db_status committed = r == DOCS_OK ? db_commit(f->d) : DB_ERROR;
+        if (committed != DB_OK)
+            db_rollback(f->d);
+        db_fail_after(f->d, 0);
+        if (committed != DB_OK) {
+            failures++;
+            assert_int_equal(count(f->d, "SELECT COUNT(*) FROM documents"), docs);
+            assert_int_equal(count(f->d, "SELECT COUNT(*) FROM document_lines"), lines);
+            assert_int_equal(count(f->d, "SELECT COUNT(*) FROM document_totals"), totals);
+            continue;
+        }
+        assert_string_equal(doc.number, "2026/000002");
+        assert_int_equal(count(f->d, "SELECT COUNT(*) FROM document_lines"), lines + 2);
+        assert_int_equal(count(f->d, "SELECT COUNT(*) FROM document_totals"), totals + 2);
+        assert_int_equal(count(f->d, "SELECT last_value FROM document_counters WHERE series = 'invoice'"), 2);
+        assert_true(failures >= 6); /* begin, the key, the counter twice, the row, the lines, the totals */
+        return;
+    }
+    fail_msg("never succeeded");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +323,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_numbers_are_gapless, store_fixture_setup,
                                         store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_frozen_with_totals, store_fixture_setup, store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_issue_with_faults, store_fixture_setup, store_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
