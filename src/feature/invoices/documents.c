@@ -50,16 +50,29 @@ static int64_t next_seq(db *d, const char *series, int year)
     return seq;
 }
 
-/* Totals per rate and the document's amounts from its lines. */
-static bool compute_totals(document *doc)
+/* Totals per rate and the document's amounts from its lines; keep: the
+ * caller's totals, checked to have the lines' rates and nets. */
+static bool compute_totals(document *doc, bool keep)
 {
     vat_line vl[DOC_LINES_MAX];
+    vat_total computed[VAT_TOTALS_MAX];
+    size_t count;
     if (doc->line_count > DOC_LINES_MAX)
         return false;
     for (size_t i = 0; i < doc->line_count; i++)
         vl[i] = (vat_line){.rate_bp = doc->lines[i].rate_bp, .net_minor = doc->lines[i].net_minor};
-    if (!vat_totals(vl, doc->line_count, doc->totals, &doc->total_count))
+    if (!vat_totals(vl, doc->line_count, computed, &count))
         return false;
+    if (keep && count != doc->total_count)
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        if (keep && (doc->totals[i].rate_bp != computed[i].rate_bp ||
+                     doc->totals[i].net_minor != computed[i].net_minor || doc->totals[i].vat_minor < 0))
+            return false;
+        if (!keep)
+            doc->totals[i] = computed[i];
+    }
+    doc->total_count = count;
     int64_t net = 0, vat = 0;
     for (size_t i = 0; i < doc->total_count; i++)
         if (!checked_add(net, doc->totals[i].net_minor, &net) || !checked_add(vat, doc->totals[i].vat_minor, &vat))
@@ -253,7 +266,7 @@ docs_result documents_issue(db *d, int64_t org_id, const doc_source *src, int64_
 {
     assert(db_in_tx(d) && org_id > 0 && doc->kind < DOC_KIND_COUNT && doc->status < DOC_STATUS_COUNT);
     assert((doc->kind == DOC_CREDIT_NOTE) == (src->credits_id > 0));
-    if (!lines_valid(doc) || !compute_totals(doc) || strlen(doc->issue_date) != 10)
+    if (!lines_valid(doc) || !compute_totals(doc, src->keep_totals) || strlen(doc->issue_date) != 10)
         return DOCS_INVALID;
     if (src->key) {
         bool err = false;

@@ -25,6 +25,10 @@ typedef struct doc_source {
     const char *key;
     int64_t order_id, renewal_id, payment_id;
     int64_t credits_id;
+    /* The caller set doc->totals (same rates and nets as the lines; only the
+     * VAT may differ from vat_totals by the rounding rest): credit notes,
+     * whose last credit of a rate takes exactly the VAT left at that rate. */
+    bool keep_totals;
 } doc_source;
 
 typedef enum docs_result {
@@ -44,7 +48,8 @@ void doc_number_format(doc_kind kind, int year, int64_t seq, char out[DOC_NUMBER
 
 /* Issues doc for org_id inside the caller's write transaction (asserted):
  * computes the totals per rate from the lines (vat_totals: VAT rounded half
- * up once per rate) and the document's net, VAT and gross, takes the next
+ * up once per rate; src->keep_totals: checks the caller's instead) and the
+ * document's net, VAT and gross, takes the next
  * number of its series in the year of issue_date, and writes the document,
  * its lines and totals. On DOCS_OK doc->id, number, totals and amounts are
  * set. Every other field is the caller's, stored as given. On any other

@@ -111,6 +111,15 @@ CREATE TABLE document_totals (
     PRIMARY KEY (document_id, rate_bp)
 );
 
+-- Which invoice lines each credit note credits (whole lines): a line is
+-- credited at most once, so a credit note never credits more than is left.
+CREATE TABLE document_credits (
+    invoice_id     BIGINT NOT NULL REFERENCES documents(id),
+    position       BIGINT NOT NULL CHECK (position >= 0),
+    credit_note_id BIGINT NOT NULL REFERENCES documents(id),
+    PRIMARY KEY (invoice_id, position)
+);
+
 -- Issued documents never change: every column but the status is refused,
 -- and the status only moves forward.
 CREATE TRIGGER documents_frozen BEFORE UPDATE OF
@@ -134,4 +143,6 @@ FOR EACH ROW EXECUTE FUNCTION saldo_refuse_change();
 CREATE TRIGGER document_lines_frozen BEFORE UPDATE OR DELETE ON document_lines
 FOR EACH ROW EXECUTE FUNCTION saldo_refuse_change();
 CREATE TRIGGER document_totals_frozen BEFORE UPDATE OR DELETE ON document_totals
+FOR EACH ROW EXECUTE FUNCTION saldo_refuse_change();
+CREATE TRIGGER document_credits_frozen BEFORE UPDATE OR DELETE ON document_credits
 FOR EACH ROW EXECUTE FUNCTION saldo_refuse_change();

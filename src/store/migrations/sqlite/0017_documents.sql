@@ -110,6 +110,15 @@ CREATE TABLE document_totals (
     PRIMARY KEY (document_id, rate_bp)
 ) STRICT;
 
+-- Which invoice lines each credit note credits (whole lines): a line is
+-- credited at most once, so a credit note never credits more than is left.
+CREATE TABLE document_credits (
+    invoice_id     INTEGER NOT NULL REFERENCES documents(id),
+    position       INTEGER NOT NULL CHECK (position >= 0),
+    credit_note_id INTEGER NOT NULL REFERENCES documents(id),
+    PRIMARY KEY (invoice_id, position)
+) STRICT;
+
 -- Issued documents never change: every column but the status is refused,
 -- and the status only moves forward.
 CREATE TRIGGER documents_frozen BEFORE UPDATE OF
@@ -137,4 +146,8 @@ BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
 CREATE TRIGGER document_totals_frozen_u BEFORE UPDATE ON document_totals
 BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
 CREATE TRIGGER document_totals_frozen_d BEFORE DELETE ON document_totals
+BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
+CREATE TRIGGER document_credits_frozen_u BEFORE UPDATE ON document_credits
+BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
+CREATE TRIGGER document_credits_frozen_d BEFORE DELETE ON document_credits
 BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
