@@ -2,7 +2,9 @@
 // gives a receipt listed on Billing > Invoices with its "Get invoice" link;
 // the filters narrow the list (and a bad date is refused next to its field);
 // the receipt's page shows the buyer as it was at issue, the line at 0% and
-// the totals. Another organization's document is the 404 page. Screenshots.
+// the totals. Another organization's document is the 404 page. In the back
+// office: search any document, and credit an invoice through the credit note
+// form. Screenshots.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { signUp, startSaldo, tempDir } from './lib/harness.mjs';
 import { launchBrowser, shotter } from './lib/browser.mjs';
 import { statement } from './lib/camt053.mjs';
+import { pastInvoice } from './lib/invoice_fixture.mjs';
 import { WebClient } from './lib/web.mjs';
 
 let saldo;
@@ -118,4 +121,48 @@ test('back office: search any document by number or buyer, open it; bad filters 
   const customer = new WebClient(saldo.url);
   assert.equal((await customer.login(u.email, u.password)).status, 303);
   assert.notEqual((await customer.get('/staff/documents')).status, 200);
+});
+
+test('back office: the credit note form credits the lines ticked, refuses no line or no reason next to the field', async () => {
+  const u = await signUp(saldo, { language: 'en' });
+  const inv = pastInvoice(saldo, u.org.id, 800000 + Number(u.org.id));
+  const email = `credit${Date.now()}@saldo.test`;
+  assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: 'lang', value: 'en', url: saldo.url }]);
+  const page = await context.newPage();
+  await page.goto(`${saldo.url}/staff/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', 'staff password 1');
+  await page.click('form[action="/staff/login"] button[type=submit]');
+  await page.waitForURL(`${saldo.url}/staff`);
+  await page.goto(`${saldo.url}/staff/documents/${inv.id}`);
+  await page.fill('#reason', 'Backup not delivered');
+  await page.click('[data-testid=credit-form] button[type=submit]');
+  assert.match(await page.textContent('#lines-error'), /Choose the lines/);
+  await shot(page, 'invoices-04-credit-error');
+  await page.check('input[name=line][value="1"]');
+  await page.click('[data-testid=credit-form] button[type=submit]');
+  await page.waitForURL(/\/staff\/documents\/\d+$/);
+  assert.match(await page.textContent('h1'), /Credit note NC-/);
+  assert.match(await page.textContent('main'), new RegExp(`Credits invoice ${inv.number.replace('/', '\\/')}`));
+  assert.match(await page.textContent('main'), /The credit note has been issued/);
+  await shot(page, 'invoices-05-credit-note');
+  const w = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/wallets`, { token: u.token });
+  assert.equal(w.body.wallets.find((x) => x.currency === 'EUR').balance.minor, 610);
+  await page.goto(`${saldo.url}/staff/documents/${inv.id}`);
+  assert.equal(await page.isDisabled('input[name=line][value="1"]'), true);
+  await page.check('input[name=line][value="0"]');
+  await page.fill('#reason', 'x');
+  await page.click('[data-testid=credit-form] button[type=submit]');
+  assert.match(await page.textContent('#reason-error'), /./);
+  assert.equal(await page.isChecked('input[name=line][value="0"]'), true, 'the form keeps what was ticked');
+  await page.fill('#reason', 'Cancelled by agreement');
+  await page.click('[data-testid=credit-form] button[type=submit]');
+  await page.waitForURL(/\/staff\/documents\/\d+$/);
+  await page.goto(`${saldo.url}/staff/documents/${inv.id}`);
+  assert.equal(await page.locator('[data-testid=credit-form]').count(), 0, 'nothing left to credit');
+  assert.match(await page.textContent('h1'), /Invoice 2020\//);
+  assert.match(await page.textContent('.page-head'), /Cancelled/);
+  await context.close();
 });

@@ -21,8 +21,7 @@
 #include "feature/orgs/org_audit.h"
 #include "feature/staff/staff.h"
 
-/* credited[p] for each position of the invoice credited before. */
-static bool credited_before(db *d, int64_t invoice_id, bool credited[DOC_LINES_MAX])
+bool invoices_credited(db *d, int64_t invoice_id, bool credited[DOC_LINES_MAX])
 {
     memset(credited, 0, DOC_LINES_MAX * sizeof credited[0]);
     db_stmt *s = db_prepare(d, "SELECT position FROM document_credits WHERE invoice_id = $1");
@@ -194,7 +193,7 @@ credit_result invoices_credit(db *d, const struct app *ap, const credit_in *in, 
         res = err ? CREDIT_STORE_ERROR : CREDIT_NOT_FOUND;
         goto done;
     }
-    if (!documents_owner(d, inv.id, &org_id, &owner) || !credited_before(d, inv.id, credited) ||
+    if (!documents_owner(d, inv.id, &org_id, &owner) || !invoices_credited(d, inv.id, credited) ||
         !period_date_text((int64_t)time(NULL), today))
         goto done;
     if ((res = choose(in, &inv, credited, take)) != CREDIT_OK)

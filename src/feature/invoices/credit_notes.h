@@ -41,6 +41,10 @@ typedef struct credit_in {
     const char *key;
 } credit_in;
 
+/* credited[p] for each line position of invoice_id a credit note credited;
+ * false on a store error. */
+bool invoices_credited(db *d, int64_t invoice_id, bool credited[DOC_LINES_MAX]);
+
 /* Inside the caller's write transaction (roll back on anything but
  * CREDIT_OK). *out is the credit note issued, its lines in lines[DOC_LINES_MAX]. */
 credit_result invoices_credit(db *d, const struct app *ap, const credit_in *in, document *out, doc_line *lines);

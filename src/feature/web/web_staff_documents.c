@@ -1,9 +1,16 @@
 /* web_staff_documents.c - the back office's documents: /staff/documents
  * searches every organization's (number or buyer's name, status, kind, issue
- * dates), /staff/documents/{id} shows one as it was issued. Read only: what
- * the staff API's GET /api/v1/staff/documents answers, as pages. */
+ * dates), /staff/documents/{id} shows one as it was issued and, for an
+ * invoice with lines left to credit, the credit note form (lines, reason)
+ * that calls invoices_credit as the staff API does. */
 #include "feature/web/web_internal.h"
 
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feature/auth/secret.h"
+#include "feature/invoices/credit_notes.h"
 #include "feature/invoices/documents.h"
 #include "feature/invoices/documents_json.h"
 #include "feature/web/web.h"
@@ -39,25 +46,121 @@ static void get_documents(http_request *r)
     web_staff_page(r, 200, "staff/documents", _("Documents"), "documents", page);
 }
 
-static void get_document(http_request *r)
+/* The credit form of an invoice: each line with whether it was credited
+ * (and whether it is ticked again after an error); NULL when nothing is left. */
+static json_t *credit_form(http_request *r, const document *doc, const form *posted, bool *store_error)
 {
-    int64_t id, org_id;
+    bool credited[DOC_LINES_MAX];
+    if (doc->kind != DOC_INVOICE)
+        return NULL;
+    if (!invoices_credited(r->db, doc->id, credited)) {
+        *store_error = true;
+        return NULL;
+    }
+    json_t *lines = json_array();
+    bool left = false;
+    for (size_t p = 0; p < doc->line_count; p++) {
+        bool ticked = false;
+        for (size_t i = 0; posted && i < posted->count; i++)
+            ticked = ticked || (!strcmp(posted->names[i], "line") && strtoll(posted->values[i], NULL, 10) == (long long)p);
+        left = left || !credited[p];
+        json_array_append_new(lines, json_pack("{s:I, s:s, s:b, s:b}", "position", (json_int_t)p, "description",
+                                               doc->lines[p].description, "credited", credited[p], "ticked", ticked));
+    }
+    if (!left)
+        return (void)json_decref(lines), NULL;
+    return json_pack("{s:o, s:s}", "lines", lines, "reason",
+                     posted && form_get(posted, "reason") ? form_get(posted, "reason") : "");
+}
+
+/* The document page; posted and errors (stolen, NULL = none) after a refused credit. */
+static void document_page(http_request *r, int status, int64_t id, const form *posted, json_t *errors)
+{
+    int64_t org_id;
     document doc;
     doc_source src;
     doc_line *lines = arena_alloc(r->a, sizeof *lines * DOC_LINES_MAX);
     bool err = false;
-    if (!http_param_id(r, "document_id", &id) || !documents_owner(r->db, id, &org_id, &src) ||
-        !documents_get(r->db, 0, id, &doc, lines, DOC_LINES_MAX, &err))
+    if (!documents_owner(r->db, id, &org_id, &src) || !documents_get(r->db, 0, id, &doc, lines, DOC_LINES_MAX, &err)) {
+        json_decref(errors);
         return err ? web_fail(r) : web_error_page(r, 404);
-    json_t *j = web_document_json(r, &doc);
+    }
+    json_t *j = web_document_json(r, &doc), *credit = credit_form(r, &doc, posted, &err);
+    if (err)
+        return (void)json_decref(j), json_decref(errors), web_fail(r);
     json_object_set_new(j, "org_id", json_integer(org_id));
-    web_staff_page(r, 200, "staff/document",
+    json_t *data = json_pack("{s:o, s:o, s:o}", "doc", j, "credit", credit ? credit : json_null(), "errors",
+                             errors ? errors : json_object());
+    web_staff_page(r, status, "staff/document",
                    arena_printf(r->a, "%s %s", web_document_kind(r, doc_kind_name(doc.kind)), doc.number), "documents",
-                   json_pack("{s:o}", "doc", j));
+                   data);
+}
+
+static void get_document(http_request *r)
+{
+    int64_t id;
+    if (!http_param_id(r, "document_id", &id))
+        return web_error_page(r, 404);
+    document_page(r, 200, id, NULL, NULL);
+}
+
+/* The ticked lines of the form into positions[]; *n = 0 when none. */
+static void ticked_lines(const form *f, int64_t positions[DOC_LINES_MAX], size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < f->count && *n < DOC_LINES_MAX; i++)
+        if (!strcmp(f->names[i], "line"))
+            positions[(*n)++] = strtoll(f->values[i], NULL, 10);
+}
+
+/* POST /staff/documents/{id}/credit-notes: lines ticked, reason. */
+static void post_credit_note(http_request *r)
+{
+    int64_t id, positions[DOC_LINES_MAX];
+    form f;
+    if (!http_param_id(r, "document_id", &id))
+        return web_error_page(r, 404);
+    if (!web_form(r, &f))
+        return;
+    char key[SECRET_TOKEN_CHARS + 1];
+    secret_token_new(key); /* a line is credited once: a double submit is refused, not replayed */
+    credit_in in = {.invoice_id = id, .positions = positions, .staff_id = r->staff_id, .ip = r->client_ip,
+                    .key = arena_printf(r->a, "staff:%" PRId64 ":web:%s", r->staff_id, key)};
+    json_t *errors = json_object();
+    ticked_lines(&f, positions, &in.n);
+    in.reason = web_text(r, &f, "reason", CREDIT_REASON_MIN, CREDIT_REASON_MAX, errors);
+    if (in.n == 0)
+        json_object_set_new(errors, "lines", json_string(_("Choose the lines to credit.")));
+    if (json_object_size(errors))
+        return document_page(r, 422, id, &f, errors);
+    document note;
+    doc_line *lines = arena_alloc(r->a, sizeof *lines * DOC_LINES_MAX);
+    credit_result res = db_begin(r->db, DB_TX_WRITE) == DB_OK ? invoices_credit(r->db, r->app, &in, &note, lines)
+                                                               : CREDIT_STORE_ERROR;
+    if (res == CREDIT_OK && db_commit(r->db) != DB_OK)
+        res = CREDIT_STORE_ERROR;
+    if (db_in_tx(r->db))
+        db_rollback(r->db);
+    switch (res) {
+    case CREDIT_OK:
+        json_decref(errors);
+        web_flash(r, "credit_note_issued");
+        return http_redirect(r, arena_printf(r->a, "/staff/documents/%" PRId64, note.id));
+    case CREDIT_NOT_FOUND:
+        return (void)json_decref(errors), web_error_page(r, 404);
+    case CREDIT_BAD_LINE:
+    case CREDIT_ALREADY:
+    case CREDIT_NOTHING_LEFT:
+        json_object_set_new(errors, "lines", json_string(_("A line chosen is not on this invoice or was credited already.")));
+        return document_page(r, 409, id, &f, errors);
+    default:
+        return (void)json_decref(errors), web_fail(r);
+    }
 }
 
 void web_staff_documents_routes(router *rt)
 {
     router_add(rt, "GET", "/staff/documents", get_documents, ROUTE_STAFF | ROUTE_PAGE);
     router_add(rt, "GET", "/staff/documents/{document_id}", get_document, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "POST", "/staff/documents/{document_id}/credit-notes", post_credit_note, ROUTE_STAFF | ROUTE_PAGE);
 }
