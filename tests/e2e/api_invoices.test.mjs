@@ -270,3 +270,33 @@ test('staff credit an invoice line by line: the wallet gets its gross back, the 
   const mail = await smtp.waitFor(u.email, (m) => m.subject.includes(note.number));
   assert.match(mail.subject, /^Credit note NC-/);
 });
+
+test('staff reports: revenue per month and currency, the OSS return by member state and rate (CSV); bad periods refused', async () => {
+  const u = await withAddress();
+  const base = 700000 + Number(u.org.id) * 10;
+  const get = (p, token = staff.token) => saldo.api('GET', p, { token });
+  writeInvoice(saldo, u.org.id, base + 1, { date: '2019-04-10' });                                           // IT 1500 + 330
+  writeInvoice(saldo, u.org.id, base + 2, { date: '2019-05-20', scheme: 'oss', country: 'DE', rate: 1900 });  // 1500 + 285
+  writeInvoice(saldo, u.org.id, base + 3, { date: '2019-05-21', scheme: 'oss', country: 'DE', rate: 1900, nets: [200] }); // 200 + 38
+  writeInvoice(saldo, u.org.id, base + 4, { date: '2019-06-01', scheme: 'oss', country: 'FR', rate: 2000, nets: [1000] }); // 1000 + 200
+  writeInvoice(saldo, u.org.id, base + 5, { date: '2019-07-01', scheme: 'oss', country: 'FR', rate: 2000, nets: [1000] }); // Q3
+  writeInvoice(saldo, u.org.id, base + 6, { date: '2019-08-01', scheme: 'reverse_charge', country: 'DE', rate: 0, nets: [999] });
+  const rev = await get('/api/v1/staff/reports/revenue?year=2019');
+  assert.equal(rev.status, 200, rev.text);
+  assert.match(rev.headers.get('content-type'), /^text\/csv/);
+  assert.match(rev.headers.get('content-disposition'), /revenue-2019\.csv/);
+  assert.equal(rev.text, 'month,currency,net,vat,gross\r\n"2019-04","EUR",15.00,3.30,18.30\r\n'
+    + '"2019-05","EUR",17.00,3.23,20.23\r\n"2019-06","EUR",10.00,2.00,12.00\r\n"2019-07","EUR",10.00,2.00,12.00\r\n'
+    + '"2019-08","EUR",9.99,0.00,9.99\r\n');
+  const oss = await get('/api/v1/staff/reports/oss?quarter=2019-Q2');
+  assert.equal(oss.status, 200, oss.text);
+  assert.equal(oss.text, 'member_state,rate,currency,net,vat\r\n"DE",19,"EUR",17.00,3.23\r\n"FR",20,"EUR",10.00,2.00\r\n');
+  assert.equal((await get('/api/v1/staff/reports/oss?quarter=2019-Q1')).text, 'member_state,rate,currency,net,vat\r\n');
+  for (const [p, field] of [['/api/v1/staff/reports/revenue', 'year'], ['/api/v1/staff/reports/revenue?year=19', 'year'],
+    ['/api/v1/staff/reports/oss?quarter=2019-Q5', 'quarter'], ['/api/v1/staff/reports/oss?quarter=2019', 'quarter']]) {
+    const r = await get(p);
+    assert.equal(r.status, 422, p);
+    assert.equal(r.body.error.field, field);
+  }
+  assert.equal((await get('/api/v1/staff/reports/oss?quarter=2019-Q2', u.token)).status, 401);
+});

@@ -95,7 +95,7 @@ test('invoices page: the receipt of a transfer, filters, its page, another organ
   await context.close();
 });
 
-test('back office: search any document by number or buyer, open it; bad filters named; customers get nothing', async () => {
+test('back office: search any document by number or buyer, open it; bad filters named; the reports; customers get nothing', async () => {
   const u = await signUp(saldo, { language: 'en' });
   await payByTransfer(u, '9.90');
   const number = (await saldo.api('GET', `/api/v1/orgs/${u.org.id}/invoices`, { token: u.token })).body.documents[0].number;
@@ -118,9 +118,16 @@ test('back office: search any document by number or buyer, open it; bad filters 
   const bad = await web.get('/staff/documents?to=31-12-2026');
   assert.equal(bad.status, 422);
   assert.match(bad.text, /id="to-error"/);
+  const reports = await web.get('/staff/reports');
+  assert.equal(reports.status, 200);
+  assert.match(reports.text, /action="\/staff\/reports\/oss.csv"/);
+  const csv = await web.get(`/staff/reports/revenue.csv?year=${new Date().getUTCFullYear()}`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /^month,currency,net,vat,gross\r\n/);
   const customer = new WebClient(saldo.url);
   assert.equal((await customer.login(u.email, u.password)).status, 303);
   assert.notEqual((await customer.get('/staff/documents')).status, 200);
+  assert.notEqual((await customer.get('/staff/reports/oss.csv?quarter=2026-Q1')).status, 200);
 });
 
 test('back office: the credit note form credits the lines ticked, refuses no line or no reason next to the field', async () => {

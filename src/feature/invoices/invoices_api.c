@@ -4,7 +4,8 @@
  *   GET /api/v1/orgs/{org_id}/invoices/{invoice_id}
  * and staff's search of every document and their credit notes:
  *   GET /api/v1/staff/documents?status=&kind=&from=&to=&q=
- *   POST /api/v1/staff/invoices/{invoice_id}/credit-notes {lines?, reason} + Idempotency-Key */
+ *   POST /api/v1/staff/invoices/{invoice_id}/credit-notes {lines?, reason} + Idempotency-Key
+ *   GET /api/v1/staff/reports/revenue?year=, GET /api/v1/staff/reports/oss?quarter= (CSV, reports.c) */
 #include "feature/invoices/invoices_api.h"
 
 #include <inttypes.h>
@@ -13,6 +14,7 @@
 #include "feature/invoices/credit_notes.h"
 #include "feature/invoices/documents.h"
 #include "feature/invoices/documents_json.h"
+#include "feature/invoices/reports.h"
 #include "feature/orgs/orgs.h"
 #include "http/idempotency.h"
 #include "http/json_in.h"
@@ -148,4 +150,6 @@ void invoices_routes(router *rt)
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}", get_invoice, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/staff/documents", staff_documents, ROUTE_STAFF);
     router_add(rt, "POST", "/api/v1/staff/invoices/{invoice_id}/credit-notes", post_credit_note, ROUTE_STAFF);
+    router_add(rt, "GET", "/api/v1/staff/reports/revenue", reports_answer_revenue, ROUTE_STAFF);
+    router_add(rt, "GET", "/api/v1/staff/reports/oss", reports_answer_oss, ROUTE_STAFF);
 }

@@ -2,17 +2,21 @@
  * searches every organization's (number or buyer's name, status, kind, issue
  * dates), /staff/documents/{id} shows one as it was issued and, for an
  * invoice with lines left to credit, the credit note form (lines, reason)
- * that calls invoices_credit as the staff API does. */
+ * that calls invoices_credit as the staff API does. /staff/reports offers
+ * the revenue and OSS CSV downloads of reports.c, served here by session. */
 #include "feature/web/web_internal.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/period.h"
 #include "feature/auth/secret.h"
 #include "feature/invoices/credit_notes.h"
 #include "feature/invoices/documents.h"
 #include "feature/invoices/documents_json.h"
+#include "feature/invoices/reports.h"
 #include "feature/web/web.h"
 
 static const char *or_empty(const char *v)
@@ -158,9 +162,31 @@ static void post_credit_note(http_request *r)
     }
 }
 
+enum { REPORT_YEARS = 6 }; /* this year and the five before */
+
+/* The years and quarters to choose from, newest first. */
+static void get_reports(http_request *r)
+{
+    char today[11];
+    if (!period_date_text((int64_t)time(NULL), today))
+        return web_fail(r);
+    int year = atoi(today), quarter = (atoi(today + 5) - 1) / 3 + 1;
+    json_t *years = json_array(), *quarters = json_array();
+    for (int y = year; y > year - REPORT_YEARS; y--) {
+        json_array_append_new(years, json_integer(y));
+        for (int q = y == year ? quarter : 4; q >= 1; q--)
+            json_array_append_new(quarters, json_string(arena_printf(r->a, "%04d-Q%d", y, q)));
+    }
+    web_staff_page(r, 200, "staff/reports", _("Reports"), "reports",
+                   json_pack("{s:o, s:o}", "years", years, "quarters", quarters));
+}
+
 void web_staff_documents_routes(router *rt)
 {
     router_add(rt, "GET", "/staff/documents", get_documents, ROUTE_STAFF | ROUTE_PAGE);
     router_add(rt, "GET", "/staff/documents/{document_id}", get_document, ROUTE_STAFF | ROUTE_PAGE);
     router_add(rt, "POST", "/staff/documents/{document_id}/credit-notes", post_credit_note, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "GET", "/staff/reports", get_reports, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "GET", "/staff/reports/revenue.csv", reports_answer_revenue, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "GET", "/staff/reports/oss.csv", reports_answer_oss, ROUTE_STAFF | ROUTE_PAGE);
 }
