@@ -3,8 +3,10 @@
  * rate takes the rest of that rate's VAT), each note refers to the invoice
  * and takes the invoices' sequence, the invoice is cancelled when every line
  * is credited, a line is never credited twice, bad lines and non-invoices
- * are refused, and a credit failing at any database call changes nothing.
+ * are refused, a credit failing at any database call changes nothing, and
+ * two staff crediting the whole invoice at once credit it once.
  * The ledger holds throughout. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -169,6 +171,57 @@ static void test_refused_and_faults(void **state)
     fail_msg("never succeeded");
 }
 
+struct crediter {
+    const char *url;
+    int64_t invoice, staff;
+    int no;
+    credit_result result;
+};
+
+static void *credit_thread(void *arg)
+{
+    struct crediter *c = arg;
+    char err[256], key[32];
+    static __thread doc_line lines[DOC_LINES_MAX];
+    document note;
+    db *d = db_open(c->url, err, sizeof err);
+    c->result = CREDIT_RESULT_COUNT;
+    if (!d)
+        return NULL;
+    snprintf(key, sizeof key, "race-%d", c->no);
+    credit_in in = {.invoice_id = c->invoice, .reason = "Race", .staff_id = c->staff, .ip = "192.0.2.1", .key = key};
+    if (db_begin(d, DB_TX_WRITE) == DB_OK) {
+        c->result = invoices_credit(d, &the_app, &in, &note, lines);
+        if (c->result != CREDIT_OK || db_commit(d) != DB_OK)
+            db_rollback(d);
+    }
+    db_close(d);
+    return NULL;
+}
+
+static void test_concurrent_credits(void **state)
+{
+    store_fixture *f = *state;
+    int64_t org = fixture_org(f->d, "Raced"), staff = staff_member(f->d), inv = invoice(f->d, org);
+    enum { THREADS = 4 };
+    pthread_t th[THREADS];
+    struct crediter c[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        c[i] = (struct crediter){.url = f->url, .invoice = inv, .staff = staff, .no = i};
+        assert_int_equal(pthread_create(&th[i], NULL, credit_thread, &c[i]), 0);
+    }
+    int ok = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        ok += c[i].result == CREDIT_OK;
+        assert_true(c[i].result == CREDIT_OK || c[i].result == CREDIT_NOTHING_LEFT);
+    }
+    assert_int_equal(ok, 1);
+    assert_int_equal(wallet_balance(f->d, org), 1275);
+    assert_int_equal(count(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'credit_note'"), 1);
+    assert_int_equal(ledger_verify(f->d, devnull()), 0);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -189,6 +242,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_credit_line_by_line, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_refused_and_faults, store_fixture_setup, store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_credits, store_fixture_setup, store_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

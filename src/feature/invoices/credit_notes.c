@@ -177,6 +177,18 @@ static bool audit(db *d, const credit_in *in, int64_t org_id, const document *in
     return ok;
 }
 
+/* Locks the invoice's row until the transaction ends (a no-op update the
+ * triggers allow), so that two credits of one invoice at once on PostgreSQL
+ * run one after the other and the second sees the lines the first credited. */
+static bool lock_invoice(db *d, int64_t invoice_id)
+{
+    db_stmt *s = db_prepare(d, "UPDATE documents SET status = status WHERE id = $1 AND kind = 'invoice'");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, invoice_id);
+    return db_exec1(s) == DB_DONE;
+}
+
 credit_result invoices_credit(db *d, const struct app *ap, const credit_in *in, document *out, doc_line *lines)
 {
     assert(db_in_tx(d) && in->staff_id > 0 && in->key && in->reason);
@@ -189,6 +201,8 @@ credit_result invoices_credit(db *d, const struct app *ap, const credit_in *in, 
     credit_result res = CREDIT_STORE_ERROR;
     if (!inv_lines)
         abort(); /* out of memory */
+    if (!lock_invoice(d, in->invoice_id))
+        goto done;
     if (!documents_get(d, 0, in->invoice_id, &inv, inv_lines, DOC_LINES_MAX, &err) || inv.kind != DOC_INVOICE) {
         res = err ? CREDIT_STORE_ERROR : CREDIT_NOT_FOUND;
         goto done;
