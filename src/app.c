@@ -20,6 +20,7 @@
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
 #include "feature/metrics/metrics.h"
+#include "feature/invoices/invoices_api.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
@@ -102,6 +103,7 @@ void app_routes(app *a)
     services_routes(&a->routes);
     services_staff_routes(&a->routes);
     vat_routes(&a->routes);
+    invoices_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

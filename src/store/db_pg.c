@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PG_PARAMS_MAX = 32, PG_BOOL_OID = 16 };
+enum { PG_PARAMS_MAX = 64, PG_BOOL_OID = 16 }; /* 64: an issued document is one INSERT of 56 */
 
 typedef struct pg_conn {
     PGconn *conn;

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "feature/cards/cards.h"
+#include "feature/invoices/invoices.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
 #include "lib/arena.h"
@@ -151,8 +152,8 @@ static bool close_payment(db *d, const payment *p, const char *status, const cha
     return db_exec1(s) == DB_DONE;
 }
 
-/* The transfer gateway:<name> -> wallet, the row, the audit entry. */
-static bool credit(db *d, const gateway *g, const payment *p)
+/* The transfer gateway:<name> -> wallet, the row, the audit entry, the receipt. */
+static bool credit(db *d, const app *ap, const gateway *g, const payment *p)
 {
     int64_t from, wallet, transfer;
     char account[64], ref[40], key[40];
@@ -180,7 +181,8 @@ static bool credit(db *d, const gateway *g, const payment *p)
     json_t *detail = json_pack("{s:{s:s, s:I}, s:s, s:I, s:I}", "amount", "currency", p->amount.cur->code, "minor",
                                (json_int_t)p->amount.minor, "method", p->method, "payment_id", (json_int_t)p->id,
                                "transfer_id", (json_int_t)transfer);
-    return org_audit_record_json(d, p->org_id, p->user_id, "payment.received", detail, NULL);
+    return org_audit_record_json(d, p->org_id, p->user_id, "payment.received", detail, NULL) &&
+           invoices_receipt(d, ap, p->org_id, p->amount.cur->code, p->amount.minor, p->method, key, p->id);
 }
 
 /* The outcome of the purpose, recorded on the row. */
@@ -283,7 +285,7 @@ static apply_result apply(db *d, const app *ap, const gateway *g, int64_t id, co
     }
     switch (gp->status) {
     case GW_SUCCEEDED:
-        return record_card(d, &p, gp) && credit(d, g, &p) ? spend(d, ap, &p, why) : APPLY_ERROR;
+        return record_card(d, &p, gp) && credit(d, ap, g, &p) ? spend(d, ap, &p, why) : APPLY_ERROR;
     case GW_FAILED:
         return close_payment(d, &p, "failed", gp->failure_code) ? APPLY_OK : APPLY_ERROR;
     case GW_CANCELED:

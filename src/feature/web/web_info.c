@@ -95,4 +95,6 @@ void web_routes(router *rt)
     web_staff_vat_routes(rt);
     web_refunds_routes(rt);
     web_staff_refunds_routes(rt);
+    web_invoices_routes(rt);
+    web_staff_documents_routes(rt);
 }

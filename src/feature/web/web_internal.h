@@ -166,6 +166,17 @@ void web_notifications_routes(router *rt);
 void web_staff_withdrawals_routes(router *rt);
 void web_staff_vat_routes(router *rt);
 void web_refunds_routes(router *rt);
+void web_invoices_routes(router *rt);
+void web_staff_documents_routes(router *rt);
+/* Documents on pages (web_invoices.c): a kind's label; the status or kind
+ * options of a filter select; list rows given labels, their page's url
+ * (url_prefix/id) and their PDF's; one document's JSON with labels, rates and
+ * its mention in the page's language. */
+struct document;
+const char *web_document_kind(http_request *r, const char *kind);
+json_t *web_document_choices(http_request *r, const char *chosen, bool kinds);
+void web_document_rows(http_request *r, json_t *rows, const char *url_prefix);
+json_t *web_document_json(http_request *r, const struct document *doc);
 void web_staff_refunds_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of

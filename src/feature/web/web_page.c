@@ -36,6 +36,7 @@ static const struct {
     {"bank_assigned", N_("The entry has been credited to the organization's wallet.")},
     {"bank_ignored", N_("The entry has been taken out of the queue with your note.")},
     {"adjusted", N_("The adjustment has been posted. The new balance is shown below.")},
+    {"credit_note_issued", N_("The credit note has been issued and its amount given back to the wallet.")},
     {"org_created", N_("The organization has been created. You are now working in it.")},
     {"org_saved", N_("The organization's profile has been saved.")},
     {"logo_saved", N_("The logo has been saved.")},
