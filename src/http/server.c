@@ -70,6 +70,38 @@ static const char *peer_ip(arena *a, struct MHD_Connection *c)
     return arena_strdup(a, host);
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %HH in the path and the query, except %00: a NUL would cut the C
+ * string short ("/static/saldo.css%00.db" read as "/static/saldo.css"), so it
+ * stays the three characters it was and matches nothing. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *out = s;
+    for (const char *in = s; *in;) {
+        int hi = in[0] == '%' ? hex_value(in[1]) : -1, lo = hi >= 0 ? hex_value(in[2]) : -1;
+        if (lo >= 0 && (hi | lo)) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}
+
 static http_request *request_new(http_server *s, struct MHD_Connection *c, const char *url,
                                  const char *method)
 {
@@ -251,6 +283,7 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         MHD_OPTION_CONNECTION_LIMIT, 4096u,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, err_size, "listen: cannot listen on %s", opts->listen);
