@@ -196,17 +196,20 @@ function slowClient(head, rest, everyMs) {
   });
 }
 
-test('slow clients: stalled headers and a dribbled body are dropped; others are served meanwhile', { timeout: 120000 }, async () => {
+test('slow clients: stalled or dribbled headers and a dribbled body are dropped; others are served meanwhile', { timeout: 120000 }, async () => {
   globalThis.__net = await import('node:net');
   const u = await signUp(saldo);
   // 1. Headers that stop half-way: dropped after the idle timeout (30 s).
   const stalled = slowClient('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ', '', 0);
-  // 2. A body announced whole and dribbled a byte every 2 s: dropped once the
+  // 2. Headers dribbled a byte a second (slowloris): never silent for the idle
+  //    timeout, dropped all the same once the headers took longer than it.
+  const slowloris = slowClient('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ', 'a'.repeat(200), 1000);
+  // 3. A body announced whole and dribbled a byte every 2 s: dropped once the
   //    request has taken longer than its limit (60 s), not served.
   const body = JSON.stringify({ name: 'slow body org', kind: 'company' });
   const dribbled = slowClient(`POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${u.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length + 200}\r\n\r\n`,
     body + ' '.repeat(200), 2000);
-  // 3. Many stalled connections at once do not stop anyone else.
+  // 4. Many stalled connections at once do not stop anyone else.
   const crowd = Array.from({ length: 50 }, () => slowClient('GET / HTTP/1.1\r\nHost: x\r\n', '', 0));
   await new Promise((r) => setTimeout(r, 1000));
   for (let k = 0; k < 10; k++) {
@@ -218,6 +221,9 @@ test('slow clients: stalled headers and a dribbled body are dropped; others are 
   const s = await stalled;
   assert.ok(s.ms >= 25000 && s.ms < 45000, `stalled headers dropped after ${s.ms} ms`);
   assert.equal(s.answer, '', 'nothing was served to the stalled client');
+  const l = await slowloris;
+  assert.ok(l.ms >= 25000 && l.ms < 45000, `dribbled headers dropped after ${l.ms} ms`);
+  assert.equal(l.answer, '', 'nothing was served to the slowloris');
   const d = await dribbled;
   assert.ok(d.ms >= 55000 && d.ms < 80000, `dribbled body dropped after ${d.ms} ms`);
   assert.doesNotMatch(d.answer, /^HTTP\/1\.1 201/);
