@@ -5,6 +5,7 @@
 // changed; huge or countless headers are refused; slow clients (headers or a
 // body that stall) are dropped after the timeout while others are served.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
@@ -178,7 +179,6 @@ function slowClient(head, rest, everyMs) {
   const u = new URL(saldo.url);
   return new Promise((resolve) => {
     const started = Date.now();
-    const net = globalThis.__net;
     const sock = net.connect(Number(u.port), u.hostname);
     let timer = null;
     let i = 0;
@@ -197,7 +197,6 @@ function slowClient(head, rest, everyMs) {
 }
 
 test('slow clients: stalled or dribbled headers and a dribbled body are dropped; others are served meanwhile', { timeout: 120000 }, async () => {
-  globalThis.__net = await import('node:net');
   const u = await signUp(saldo);
   // 1. Headers that stop half-way: dropped after the idle timeout (30 s).
   const stalled = slowClient('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ', '', 0);
