@@ -3,7 +3,6 @@
 #include "feature/auth/twofa.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "feature/auth/auth.h"
 #include "feature/auth/auth_internal.h"
