@@ -112,15 +112,21 @@ bool outbox_enqueue_with_attachment(db *d, const char *recipient, const char *su
 }
 
 bool outbox_enqueue_with_rendered(db *d, const char *recipient, const char *subject, const char *body_text,
-                                  const char *kind, int64_t ref)
+                                  const char *kind, const int64_t *refs, size_t n)
 {
-    assert(db_in_tx(d) && kind && *kind && strlen(kind) <= 32);
+    assert(db_in_tx(d) && kind && *kind && strlen(kind) <= 32 && n >= 1 && n <= OUTBOX_FILES_MAX);
     int64_t id = insert_message(d, recipient, subject, body_text);
-    db_stmt *s = id > 0 ? db_prepare(d, "INSERT INTO outbox_rendered (outbox_id, kind, ref) VALUES ($1, $2, $3)") : NULL;
-    if (!s)
+    if (id <= 0)
         return false;
-    db_bind_int64(s, 1, id);
-    db_bind_text(s, 2, kind);
-    db_bind_int64(s, 3, ref);
-    return db_exec1(s) == DB_DONE;
+    for (size_t i = 0; i < n; i++) {
+        db_stmt *s = db_prepare(d, "INSERT INTO outbox_rendered (outbox_id, kind, ref) VALUES ($1, $2, $3)");
+        if (!s)
+            return false;
+        db_bind_int64(s, 1, id);
+        db_bind_text(s, 2, kind);
+        db_bind_int64(s, 3, refs[i]);
+        if (db_exec1(s) != DB_DONE)
+            return false;
+    }
+    return true;
 }

@@ -41,10 +41,12 @@ bool outbox_enqueue_with_attachment(db *d, const char *recipient, const char *su
 /* outbox_enqueue with a file made when the message is sent, not now: the
  * worker's renderer turns (kind, ref) into the file (a document's PDF: made
  * at send time, so that a billing run issuing a million invoices neither
- * renders nor stores a million PDFs in its transactions). Inside the caller's
- * write transaction; kind is 1..32 characters. */
+ * renders nor stores a million PDFs in its transactions): one file per ref,
+ * 1..OUTBOX_FILES_MAX of them. Inside the caller's write transaction; kind
+ * is 1..32 characters. */
+enum { OUTBOX_FILES_MAX = 4 }; /* files one message carries at most */
 bool outbox_enqueue_with_rendered(db *d, const char *recipient, const char *subject, const char *body_text,
-                                  const char *kind, int64_t ref);
+                                  const char *kind, const int64_t *refs, size_t n);
 
 /* Makes the file of (kind, ref) on d: its bytes appended to data, its name
  * (outbox_attachment's rules) and type. False when it cannot: the message

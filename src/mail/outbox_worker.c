@@ -17,7 +17,7 @@
 #include "lib/log.h"
 #include "mail/smtp.h"
 
-enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000, OUTBOX_FILES_MAX = 4 };
+enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000 };
 
 struct outbox_worker {
     worker *w;

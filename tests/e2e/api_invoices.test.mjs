@@ -155,6 +155,28 @@ test('"Get invoice": the PDF by the API and the page, the e-invoice when the doc
   assert.equal(Buffer.from(mail.attachments[0].base64, 'base64').subarray(0, 5).toString(), '%PDF-');
 });
 
+test('deleting an organization can mail all its documents first (PDFs, four to a mail); the documents stay', async () => {
+  const u = await signUp(saldo);
+  const made = await saldo.api('POST', '/api/v1/orgs', { token: u.token, body: { name: 'Closing Srl', kind: 'company' } });
+  assert.equal(made.status, 201, made.text);
+  const org = made.body.id;
+  const docs = [1, 2, 3, 4, 5].map((i) => writeInvoice(saldo, org, 800000 + org * 10 + i, { date: '2018-03-0' + i }));
+  const bad = await saldo.api('DELETE', `/api/v1/orgs/${org}?email_documents=perhaps`, { token: u.token });
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.body.error.field, 'email_documents');
+  const r = await saldo.api('DELETE', `/api/v1/orgs/${org}?email_documents=true`, { token: u.token });
+  assert.equal(r.status, 204, r.text);
+  await smtp.waitFor(u.email, (m) => /^Your documents from .* \(1 of 2\)$/.test(m.subject));
+  await smtp.waitFor(u.email, (m) => /^Your documents from .* \(2 of 2\)$/.test(m.subject));
+  const mails = smtp.messages().filter((m) => m.to.includes(u.email) && /^Your documents from/.test(m.subject));
+  assert.equal(mails.length, 2);
+  const files = mails.flatMap((m) => m.attachments.map((a) => a.filename)).sort();
+  assert.deepEqual(files, docs.map((d) => `Invoice-${d.number.replace('/', '-')}.pdf`).sort());
+  for (const m of mails)
+    for (const a of m.attachments) assert.equal(Buffer.from(a.base64, 'base64').subarray(0, 5).toString(), '%PDF-');
+  assert.equal(Number(saldo.sql(`SELECT count(*) FROM documents WHERE org_id = ${org}`)), 5, 'kept for the law');
+});
+
 test('an Italian-speaking organization without a billing address: the provider country, the mail in Italian', async () => {
   const u = await signUp(saldo, { language: 'it' });
   await payByTransfer(u, '5');

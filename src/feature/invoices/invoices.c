@@ -176,7 +176,7 @@ bool invoices_mail(db *d, const app *ap, int64_t org_id, const document *doc)
                              ap->cfg->provider.name);
     const char *subject, *body;
     bool ok = data && mail_render(ap, a, "new_document", doc->language, data, &subject, &body) &&
-              outbox_enqueue_with_rendered(d, to, subject, body, INVOICE_FILE_PDF, doc->id); /* its PDF, made at send time */
+              outbox_enqueue_with_rendered(d, to, subject, body, INVOICE_FILE_PDF, &doc->id, 1); /* its PDF, made at send time */
     json_decref(data);
     arena_free(a);
     return ok;

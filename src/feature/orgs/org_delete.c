@@ -19,6 +19,7 @@
 
 #include "core/currency.h"
 #include "core/money.h"
+#include "feature/invoices/invoices_archive.h"
 #include "feature/ledger/ledger_query.h"
 #include "feature/services/services.h"
 
@@ -156,8 +157,10 @@ bool org_erase(db *d, int64_t org_id)
     return true;
 }
 
-org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, org_blocker *out, int *count)
+org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, bool email_documents, org_blocker *out,
+                             int *count)
 {
+    int mails = 0;
     *count = 0;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return ORG_DELETE_STORE_ERROR;
@@ -169,7 +172,8 @@ org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, o
     }
     /* The audit entry is written first: the log outlives the erasure. */
     if (!org_audit_record(r->db, org_id, user_id, "org.deleted", "{}", r->client_ip) ||
-        !org_erase(r->db, org_id) || db_commit(r->db) != DB_OK) {
+        (email_documents && !invoices_mail_archive(r->db, r->app, org_id, &mails)) || !org_erase(r->db, org_id) ||
+        db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return ORG_DELETE_STORE_ERROR;
     }
