@@ -161,6 +161,8 @@ test('deleting an organization can mail all its documents first (PDFs, four to a
   assert.equal(made.status, 201, made.text);
   const org = made.body.id;
   const docs = [1, 2, 3, 4, 5].map((i) => writeInvoice(saldo, org, 800000 + org * 10 + i, { date: '2018-03-0' + i }));
+  // A pro-forma still unpaid: a request for what will no longer be paid, cancelled with the organization.
+  const pf = writeInvoice(saldo, org, 800000 + org * 10 + 6, { date: '2018-03-06', kind: 'proforma' });
   const bad = await saldo.api('DELETE', `/api/v1/orgs/${org}?email_documents=perhaps`, { token: u.token });
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.body.error.field, 'email_documents');
@@ -171,10 +173,11 @@ test('deleting an organization can mail all its documents first (PDFs, four to a
   const mails = smtp.messages().filter((m) => m.to.includes(u.email) && /^Your documents from/.test(m.subject));
   assert.equal(mails.length, 2);
   const files = mails.flatMap((m) => m.attachments.map((a) => a.filename)).sort();
-  assert.deepEqual(files, docs.map((d) => `Invoice-${d.number.replace('/', '-')}.pdf`).sort());
+  assert.deepEqual(files, [...docs.map((d) => `Invoice-${d.number.replace('/', '-')}.pdf`), `Pro-forma-${pf.number.replace('/', '-')}.pdf`].sort());
   for (const m of mails)
     for (const a of m.attachments) assert.equal(Buffer.from(a.base64, 'base64').subarray(0, 5).toString(), '%PDF-');
-  assert.equal(Number(saldo.sql(`SELECT count(*) FROM documents WHERE org_id = ${org}`)), 5, 'kept for the law');
+  assert.equal(Number(saldo.sql(`SELECT count(*) FROM documents WHERE org_id = ${org}`)), 6, 'kept for the law');
+  assert.equal(saldo.sql(`SELECT status FROM documents WHERE id = ${pf.id}`), 'cancelled');
 });
 
 test('an Italian-speaking organization without a billing address: the provider country, the mail in Italian', async () => {

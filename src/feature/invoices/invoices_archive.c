@@ -72,3 +72,14 @@ bool invoices_mail_archive(db *d, const app *ap, int64_t org_id, int *mails)
     *mails = ok ? parts : 0;
     return ok;
 }
+
+bool invoices_cancel_proformas(db *d, int64_t org_id)
+{
+    assert(db_in_tx(d));
+    db_stmt *s = db_prepare(d, "UPDATE documents SET status = 'cancelled'"
+                               " WHERE org_id = $1 AND kind = 'proforma' AND status = 'unpaid'");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, org_id);
+    return db_exec1(s) == DB_DONE;
+}
