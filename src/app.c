@@ -24,6 +24,7 @@
 #include "feature/services/services.h"
 #include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
+#include "feature/support/support.h"
 #include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -98,6 +99,8 @@ void app_routes(app *a)
     services_routes(&a->routes);
     services_staff_routes(&a->routes);
     vat_routes(&a->routes);
+    support_routes(&a->routes);
+    support_staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

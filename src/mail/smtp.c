@@ -32,7 +32,8 @@ static void put_header_text(buf *out, const char *text)
     buf_printf(out, "=?UTF-8?B?%s?=", b64);
 }
 
-void smtp_build_message(buf *out, const char *from, const char *to, const char *subject, const char *body)
+void smtp_build_message(buf *out, const char *from, const char *to, const char *reply_to, const char *subject,
+                        const char *body)
 {
     char date[64], id[33];
     time_t now = time(NULL);
@@ -43,7 +44,10 @@ void smtp_build_message(buf *out, const char *from, const char *to, const char *
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
     const char *domain = strchr(from, '@') ? strchr(from, '@') + 1 : "localhost";
-    buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s@%s>\r\nSubject: ", date, from, to, id, domain);
+    buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s@%s>\r\n", date, from, to, id, domain);
+    if (reply_to && *reply_to)
+        buf_printf(out, "Reply-To: %s\r\n", reply_to);
+    buf_puts(out, "Subject: ");
     put_header_text(out, subject);
     buf_puts(out, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
                   "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n");
@@ -71,12 +75,12 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
-bool smtp_send(const char *url, const char *from, const char *to, const char *subject, const char *body,
-               char *err, size_t err_size)
+bool smtp_send(const char *url, const char *from, const char *to, const char *reply_to, const char *subject,
+               const char *body, char *err, size_t err_size)
 {
     buf msg;
     buf_init(&msg, 0);
-    smtp_build_message(&msg, from, to, subject, body);
+    smtp_build_message(&msg, from, to, reply_to, subject, body);
     struct reader rd = {msg.data, msg.len};
     char from_path[300], errbuf[CURL_ERROR_SIZE] = "";
     snprintf(from_path, sizeof from_path, "<%s>", from);

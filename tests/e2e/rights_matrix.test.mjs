@@ -80,8 +80,13 @@ before(async () => {
     body: { amount: { currency: 'EUR', minor: 1000 }, method: 'bank_transfer' },
   });
   assert.equal(topup.status, 201, topup.text);
+  // A ticket for .../tickets/{ticket_id}.
+  const ticket = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/tickets`, {
+    token: admin.token, body: { department: 'technical', subject: 'Matrix', description: 'A ticket to walk.' },
+  });
+  assert.equal(ticket.status, 201, ticket.text);
   who = {
-    admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id,
+    admin, member, payer, outsider, ticketId: ticket.body.id, invitationId: pending.body.invitation.id, addressId: address.body.id,
     orderId: order.body.order.id, serviceId, withdrawalId: withdrawal.body.id,
     paymentId: topup.body.payment.id,
   };
@@ -105,6 +110,7 @@ function orgOperations() {
 
 /** The template with real values: the organization, its administrator as the
  * member acted on, its pending invitation, its billing address, its service, its order, its withdrawal, its top-up,
+ * its ticket,
  * and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
@@ -116,6 +122,7 @@ function url(template) {
     if (name === 'order_id') return who.orderId;
     if (name === 'withdrawal_id') return who.withdrawalId;
     if (name === 'payment_id') return who.paymentId;
+    if (name === 'ticket_id') return who.ticketId;
     return '1';
   });
 }

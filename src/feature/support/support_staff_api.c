@@ -1,0 +1,259 @@
+/* support_staff_api.c - the staff's ticket API:
+ *   GET   /api/v1/staff/tickets                  the queue (filters: department,
+ *         priority, status, assigned = me|none|<id>, breached = true)
+ *   GET   /api/v1/staff/tickets/{ticket_id}       with internal notes
+ *   PATCH /api/v1/staff/tickets/{ticket_id}       department, priority, assigned_staff_id, status
+ *   POST  /api/v1/staff/tickets/{ticket_id}/messages   an answer (mailed) or an internal note
+ *   POST  /api/v1/staff/tickets/{ticket_id}/merge      {"into": id}
+ *   GET   /api/v1/staff/support/departments
+ *   PATCH /api/v1/staff/support/departments/{code}    sla_minutes, duty_email */
+#include "feature/support/support_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "feature/staff/staff.h"
+#include "http/json_in.h"
+
+enum { STAFF_DEPTS_MAX = 50 };
+
+static int name_index(const char *const *names, const char *v)
+{
+    for (int i = 0; v && names[i]; i++)
+        if (!strcmp(names[i], v))
+            return i;
+    return -1;
+}
+
+/* Reads the queue's filters from the query; answers 422 itself. */
+static bool read_filter(http_request *r, support_filter *f)
+{
+    *f = (support_filter){.status = -1, .priority = -1, .queue_order = true};
+    const char *dep = http_query(r, "department"), *pr = http_query(r, "priority"), *st = http_query(r, "status"),
+               *as = http_query(r, "assigned"), *br = http_query(r, "breached");
+    support_department d;
+    if (dep && *dep) {
+        if (support_department_by_code(r->db, dep, &d) != 1)
+            return http_error(r, 422, "invalid_field", "department: no such department", "department"), false;
+        f->department_id = d.id;
+    }
+    if (pr && *pr && (f->priority = name_index(support_priority_names, pr)) < 0)
+        return http_error(r, 422, "invalid_field", "priority: normal or high", "priority"), false;
+    if (st && *st && (f->status = name_index(support_status_names, st)) < 0)
+        return http_error(r, 422, "invalid_field", "status: open, answered, waiting or closed", "status"), false;
+    if (as && *as) {
+        char *end;
+        long long id = strtoll(as, &end, 10);
+        f->assigned_staff_id = !strcmp(as, "me") ? r->staff_id : !strcmp(as, "none") ? -1 : (*end ? 0 : id);
+        if (f->assigned_staff_id == 0 || f->assigned_staff_id < -1)
+            return http_error(r, 422, "invalid_field", "assigned: me, none or a staff id", "assigned"), false;
+    }
+    f->breached_only = br && !strcmp(br, "true");
+    return true;
+}
+
+static void get_queue(http_request *r)
+{
+    support_filter f;
+    if (!read_filter(r, &f))
+        return;
+    int64_t now = (int64_t)time(NULL);
+    support_ticket *list = arena_alloc(r->a, sizeof *list * SUPPORT_LIST_MAX);
+    int n = support_list(r->db, &f, now, list, SUPPORT_LIST_MAX);
+    if (n < 0)
+        return http_error(r, 500, "store_error", "the queue could not be read", NULL);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, support_ticket_json(r, &list[i], true, now));
+    http_json(r, 200, json_pack("{s:o}", "tickets", arr));
+}
+
+static bool ticket_or_404(http_request *r, support_ticket *t)
+{
+    int64_t id;
+    int found = http_param_id(r, "ticket_id", &id) ? support_get(r->db, 0, id, t) : 0;
+    if (found == 1)
+        return true;
+    if (found < 0)
+        http_error(r, 500, "store_error", "the ticket could not be read", NULL);
+    else
+        http_error(r, 404, "not_found", "no such ticket", NULL);
+    return false;
+}
+
+static void answer_ticket(http_request *r, int status, int64_t id)
+{
+    support_ticket t;
+    json_t *thread;
+    if (support_get(r->db, 0, id, &t) != 1 || !(thread = support_thread_json(r, id, true)))
+        return http_error(r, 500, "store_error", "the ticket could not be read", NULL);
+    json_t *j = support_ticket_json(r, &t, true, (int64_t)time(NULL));
+    json_object_set_new(j, "messages", thread);
+    json_object_set_new(j, "reply_to", json_string(support_reply_to(r, &t)));
+    http_json(r, status, j);
+}
+
+static void get_ticket(http_request *r)
+{
+    support_ticket t;
+    if (ticket_or_404(r, &t))
+        answer_ticket(r, 200, t.id);
+}
+
+static void finish(http_request *r, bool ok, int status, int64_t id)
+{
+    if (!ok || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return http_error(r, 500, "store_error", "the ticket could not be saved; nothing was changed", NULL);
+    }
+    answer_ticket(r, status, id);
+}
+
+static void post_message(http_request *r)
+{
+    support_ticket t;
+    json_t *b;
+    bool internal = false;
+    const char *st = NULL;
+    static const char *const next[] = {"answered", "waiting", "closed", NULL};
+    if (!ticket_or_404(r, &t) || !jin_body(r, &b) || !jin_bool(r, b, "internal", JIN_OPTIONAL, &internal) ||
+        !jin_enum(r, b, "status", JIN_OPTIONAL, next, &st))
+        return;
+    json_t *v = json_object_get(b, "body");
+    if (!json_is_string(v) || !support_text_ok(json_string_value(v), 1, SUPPORT_BODY_MAX))
+        return http_error(r, 422, "invalid_field", "body: is required, 1 to 20000 characters of text", "body");
+    if (t.merged_into)
+        return http_error(r, 409, "ticket_merged", "the ticket was merged into another one: write there", NULL);
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return http_error(r, 500, "store_error", "the message could not be saved", NULL);
+    bool ok = support_staff_reply(r, &t, json_string_value(v), internal,
+                                  st ? name_index(support_status_names, st) : -1);
+    finish(r, ok, 201, t.id);
+}
+
+static void patch_ticket(http_request *r)
+{
+    support_ticket t;
+    json_t *b;
+    const char *dep_code = NULL, *pr = NULL, *st = NULL;
+    if (!ticket_or_404(r, &t) || !jin_body(r, &b) ||
+        !jin_string(r, b, "department", JIN_OPTIONAL, 1, SUPPORT_DEPT_CODE_MAX, &dep_code) ||
+        !jin_enum(r, b, "priority", JIN_OPTIONAL, support_priority_names, &pr) ||
+        !jin_enum(r, b, "status", JIN_OPTIONAL, support_status_names, &st))
+        return;
+    support_department dep;
+    if (support_department_by_code(r->db, dep_code ? dep_code : t.department, &dep) != 1)
+        return http_error(r, 422, "invalid_field", "department: no such department", "department");
+    json_t *as = json_object_get(b, "assigned_staff_id");
+    int64_t assigned = json_is_integer(as) ? json_integer_value(as) : 0;
+    staff_member who;
+    if (as && !json_is_null(as) && (assigned <= 0 || !staff_get(r, assigned, &who)))
+        return http_error(r, 422, "invalid_field", "assigned_staff_id: no such staff member", "assigned_staff_id");
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return http_error(r, 500, "store_error", "the ticket could not be saved", NULL);
+    bool ok = true;
+    support_priority p = pr ? (support_priority)name_index(support_priority_names, pr) : t.priority;
+    if (dep.id != t.department_id || p != t.priority)
+        ok = support_staff_move(r, &t, &dep, p);
+    if (ok && as && assigned != t.assigned_staff_id)
+        ok = support_staff_assign(r, &t, assigned);
+    int s = st ? name_index(support_status_names, st) : (int)t.status;
+    if (ok && s != (int)t.status)
+        ok = support_staff_status(r, &t, (support_status)s);
+    finish(r, ok, 200, t.id);
+}
+
+static void post_merge(http_request *r)
+{
+    support_ticket dup, target;
+    json_t *b;
+    if (!ticket_or_404(r, &dup) || !jin_body(r, &b))
+        return;
+    json_t *into = json_object_get(b, "into");
+    if (!json_is_integer(into) || support_get(r->db, dup.org_id, json_integer_value(into), &target) != 1 ||
+        target.id == dup.id)
+        return http_error(r, 422, "invalid_field", "into: another ticket of the same organization", "into");
+    if (dup.merged_into || target.merged_into)
+        return http_error(r, 409, "ticket_merged", "one of the tickets was already merged", NULL);
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return http_error(r, 500, "store_error", "the tickets could not be merged", NULL);
+    finish(r, support_staff_merge(r, &dup, &target), 200, target.id);
+}
+
+static void get_departments(http_request *r)
+{
+    support_department *deps = arena_alloc(r->a, sizeof *deps * STAFF_DEPTS_MAX);
+    int n = support_department_list(r->db, deps, STAFF_DEPTS_MAX);
+    if (n < 0)
+        return http_error(r, 500, "store_error", "the departments could not be read", NULL);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, support_department_json(&deps[i], r->lang, true));
+    http_json(r, 200, json_pack("{s:o}", "departments", arr));
+}
+
+/* Reads minutes at key of obj into *out (kept when absent); answers 422. */
+static bool read_minutes(http_request *r, json_t *obj, const char *key, int *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return true;
+    if (json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= SUPPORT_SLA_MIN_MAX) {
+        *out = (int)json_integer_value(v);
+        return true;
+    }
+    const char *field = arena_printf(r->a, "sla_minutes.%s", key);
+    http_error(r, 422, "invalid_field", arena_printf(r->a, "%s: whole minutes from 1 to 10080", field), field);
+    return false;
+}
+
+static void patch_department(http_request *r)
+{
+    support_department dep;
+    json_t *b;
+    const char *duty = NULL;
+    if (support_department_by_code(r->db, http_param(r, "code"), &dep) != 1)
+        return http_error(r, 404, "not_found", "no such department", NULL);
+    if (!jin_body(r, &b) || !jin_email(r, b, "duty_email", JIN_OPTIONAL, &duty))
+        return;
+    json_t *sla = json_object_get(b, "sla_minutes");
+    if (sla && !json_is_object(sla))
+        return http_error(r, 422, "invalid_field", "sla_minutes: an object {normal, high}", "sla_minutes");
+    if (sla && (!read_minutes(r, sla, "normal", &dep.sla_min[SUPPORT_NORMAL]) ||
+                !read_minutes(r, sla, "high", &dep.sla_min[SUPPORT_HIGH])))
+        return;
+    if (json_object_get(b, "duty_email"))
+        snprintf(dep.duty_email, sizeof dep.duty_email, "%s", duty ? duty : "");
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return http_error(r, 500, "store_error", "the department could not be saved", NULL);
+    db_stmt *s = db_prepare(r->db,
+        "UPDATE support_departments SET sla_normal_min = $1, sla_high_min = $2, duty_email = $3 WHERE id = $4");
+    bool ok = s != NULL;
+    if (ok) {
+        db_bind_int64(s, 1, dep.sla_min[SUPPORT_NORMAL]);
+        db_bind_int64(s, 2, dep.sla_min[SUPPORT_HIGH]);
+        db_bind_text(s, 3, dep.duty_email);
+        db_bind_int64(s, 4, dep.id);
+        ok = db_exec1(s) == DB_DONE;
+    }
+    char *detail = json_dumps(support_department_json(&dep, "en", true), JSON_COMPACT);
+    ok = ok && staff_audit(r->db, r->staff_id, "support.department", "department", dep.id, detail, r->client_ip);
+    free(detail);
+    if (!ok || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return http_error(r, 500, "store_error", "the department could not be saved", NULL);
+    }
+    http_json(r, 200, support_department_json(&dep, r->lang, true));
+}
+
+void support_staff_routes(router *rt)
+{
+    router_add(rt, "GET", "/api/v1/staff/tickets", get_queue, ROUTE_STAFF);
+    router_add(rt, "GET", "/api/v1/staff/tickets/{ticket_id}", get_ticket, ROUTE_STAFF);
+    router_add(rt, "PATCH", "/api/v1/staff/tickets/{ticket_id}", patch_ticket, ROUTE_STAFF);
+    router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/messages", post_message, ROUTE_STAFF);
+    router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/merge", post_merge, ROUTE_STAFF);
+    router_add(rt, "GET", "/api/v1/staff/support/departments", get_departments, ROUTE_STAFF);
+    router_add(rt, "PATCH", "/api/v1/staff/support/departments/{code}", patch_department, ROUTE_STAFF);
+}

@@ -1,0 +1,255 @@
+// api_tickets.test.mjs - support tickets over the API: opening with the
+// incident details (service, server IP, the local time the problem started in
+// its zone, CET/CEST), validation naming the field, who sees which tickets (a
+// member limited to one service sees only that service's tickets), the status
+// flow (answered, waiting, open again, closed, reopened), rating only when
+// closed, staff answers mailed to the support address with the ticket's token
+// in Reply-To (real SMTP), internal notes never shown nor mailed, the SLA due
+// time and the queue order, moving department and priority, merging.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { DAY, product, service } from './lib/billing.mjs';
+import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { checkAnswer } from './lib/schema.mjs';
+
+let saldo;
+let smtp;
+let staff;
+let doc;
+before(async () => {
+  smtp = await startSmtp();
+  saldo = await startSaldo({ smtp });
+  staff = await staffLogin(saldo);
+  doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
+});
+after(async () => { await saldo.stop(); await smtp.stop(); });
+
+const base = (u) => `/api/v1/orgs/${u.org.id}/tickets`;
+const open = (u, body, token = u.token) => saldo.api('POST', base(u), { token, body });
+const ticket = { department: 'technical', subject: 'Server down', description: 'It does not answer.\nSince this morning.' };
+
+test('open a ticket with its details; the local time is kept with CET/CEST', async () => {
+  const u = await signUp(saldo);
+  const pid = product(saldo);
+  const sid = service(saldo, u.org.id, pid, Math.floor(Date.now() / 1000) + 100 * DAY);
+  let r = await open(u, { ...ticket, priority: 'high', service_id: sid, order_number: 'SALDO-42', server_ip: '2001:db8::1',
+    problem_started_at: '2026-03-29T03:30' });
+  assert.equal(r.status, 201, r.text);
+  checkAnswer(doc, 'POST', '/api/v1/orgs/{org_id}/tickets', r);
+  assert.equal(r.body.status, 'open');
+  assert.equal(r.body.priority, 'high');
+  assert.equal(r.body.service_id, sid);
+  assert.equal(r.body.server_ip, '2001:db8::1');
+  assert.equal(r.body.problem_time_zone, 'Europe/Rome');
+  assert.equal(r.body.problem_started_at, '2026-03-29T01:30:00Z', 'CEST is UTC+2 after the last Sunday of March');
+  assert.equal(r.body.problem_started_local, '2026-03-29 03:30 CEST');
+  assert.deepEqual(r.body.messages.map((m) => [m.author, m.body]), [['customer', ticket.description]]);
+  assert.equal(r.body.token, undefined, 'the token never reaches the customer');
+
+  r = await open(u, { ...ticket, problem_started_at: '2026-03-29T01:59' });
+  assert.equal(r.body.problem_started_local, '2026-03-29 01:59 CET');
+  assert.equal(r.body.problem_started_at, '2026-03-29T00:59:00Z');
+  r = await open(u, { ...ticket, problem_started_at: '2026-10-25T02:30' });
+  assert.equal(r.body.problem_started_at, '2026-10-25T00:30:00Z', 'the repeated hour is its first (summer) one');
+  r = await open(u, { ...ticket, problem_started_at: '2026-10-25T03:30' });
+  assert.equal(r.body.problem_started_local, '2026-10-25 03:30 CET');
+  r = await open(u, { ...ticket, problem_started_at: '2026-07-01 12:00', problem_time_zone: 'Europe/London' });
+  assert.equal(r.body.problem_started_local, '2026-07-01 12:00 BST');
+
+  r = await saldo.api('GET', base(u), { token: u.token });
+  assert.equal(r.status, 200);
+  checkAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/tickets', r);
+  assert.equal(r.body.tickets.length, 5);
+});
+
+test('bad input names the field and opens nothing', async () => {
+  const u = await signUp(saldo);
+  const cases = [
+    [{ ...ticket, department: 'sales' }, 'department'],
+    [{ ...ticket, priority: 'urgent' }, 'priority'],
+    [{ ...ticket, subject: '' }, 'subject'],
+    [{ ...ticket, description: '' }, 'description'],
+    [{ ...ticket, description: 'bad \u0007 bell' }, 'description'],
+    [{ ...ticket, server_ip: '300.1.2.3' }, 'server_ip'],
+    [{ ...ticket, problem_started_at: '2026-03-29T02:30' }, 'problem_started_at'],
+    [{ ...ticket, problem_started_at: '2026-02-30T10:00' }, 'problem_started_at'],
+    [{ ...ticket, problem_started_at: 'yesterday' }, 'problem_started_at'],
+    [{ ...ticket, problem_time_zone: 'Mars/Olympus' }, 'problem_time_zone'],
+  ];
+  for (const [body, field] of cases) {
+    const r = await open(u, body);
+    assert.equal(r.status, 422, `${field}: ${r.text}`);
+    assert.equal(r.body.error.field, field);
+  }
+  const r = await open(u, { ...ticket, service_id: 999999 });
+  assert.equal(r.status, 404);
+  assert.deepEqual((await saldo.api('GET', base(u), { token: u.token })).body.tickets, []);
+});
+
+test('a member limited to one service sees only its tickets; other organizations see nothing', async () => {
+  const u = await signUp(saldo);
+  const pid = product(saldo);
+  const until = Math.floor(Date.now() / 1000) + 100 * DAY;
+  const mine = service(saldo, u.org.id, pid, until);
+  const other = service(saldo, u.org.id, pid, until, { label: 'other.org' });
+  const a = (await open(u, { ...ticket, service_id: mine })).body;
+  const b = (await open(u, { ...ticket, service_id: other })).body;
+  const c = (await open(u, ticket)).body;
+  const m = await signUp(saldo);
+  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, access_all, created_at)
+    VALUES (${u.org.id}, ${m.user.id}, 'member', 0, 0, 0)`);
+  saldo.sql(`INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES (${u.org.id}, ${m.user.id}, 'service', ${mine})`);
+  let r = await saldo.api('GET', base(u), { token: m.token });
+  assert.deepEqual(r.body.tickets.map((t) => t.id), [a.id]);
+  assert.equal((await saldo.api('GET', `${base(u)}/${b.id}`, { token: m.token })).status, 404);
+  assert.equal((await saldo.api('GET', `${base(u)}/${c.id}`, { token: m.token })).status, 404);
+  assert.equal((await saldo.api('GET', `${base(u)}/${a.id}`, { token: m.token })).status, 200);
+  r = await open(u, { ...ticket, service_id: other }, m.token);
+  assert.equal(r.status, 404, 'a limited member cannot open a ticket about another service');
+  r = await open(u, { ...ticket, service_id: mine }, m.token);
+  assert.equal(r.status, 201);
+  r = await saldo.api('GET', base(u), { token: u.token });
+  assert.equal(r.body.tickets.length, 4, 'the administrator sees every ticket');
+
+  const stranger = await signUp(saldo);
+  assert.equal((await saldo.api('GET', base(u), { token: stranger.token })).status, 404);
+  assert.equal((await saldo.api('GET', `${base(u)}/${a.id}`, { token: stranger.token })).status, 404);
+  assert.equal((await saldo.api('GET', `${base(stranger)}/${a.id}`, { token: stranger.token })).status, 404);
+});
+
+test('statuses, replies by mail with the token in Reply-To, internal notes, rating when closed', async () => {
+  const u = await signUp(saldo);
+  const support = `help${Date.now()}@example.test`;
+  let r = await saldo.api('PUT', `/api/v1/orgs/${u.org.id}/notification-addresses`,
+    { token: u.token, body: { billing: null, support, abuse: null, status: null } });
+  assert.equal(r.status, 200, r.text);
+  const t = (await open(u, ticket)).body;
+  const st = (id) => `/api/v1/staff/tickets/${id}`;
+
+  r = await saldo.api('POST', `${st(t.id)}/messages`, { token: staff.token, body: { body: 'SECRET internal note', internal: true } });
+  assert.equal(r.status, 201, r.text);
+  checkAnswer(doc, 'POST', '/api/v1/staff/tickets/{ticket_id}/messages', r);
+  assert.equal(r.body.status, 'open', 'a note changes nothing');
+  assert.equal(r.body.sla.first_response_at, null);
+
+  r = await saldo.api('POST', `${st(t.id)}/messages`, { token: staff.token, body: { body: 'We are on it.\nReboot done.' } });
+  assert.equal(r.status, 201);
+  assert.equal(r.body.status, 'answered');
+  assert.ok(r.body.sla.first_response_at);
+  const token = saldo.sql(`SELECT token FROM support_tickets WHERE id = ${t.id}`);
+  assert.match(token, /^[0-9a-f]{32}$/);
+  const mail = await smtp.waitFor(support, (m) => m.text.includes('Reboot done'));
+  assert.equal(mail.headers['Reply-To'], `support+${token}@saldo.test`);
+  assert.match(mail.subject, new RegExp(`Ticket #${t.id}`));
+
+  r = await saldo.api('GET', `${base(u)}/${t.id}`, { token: u.token });
+  assert.deepEqual(r.body.messages.map((m) => m.author), ['customer', 'staff']);
+  assert.ok(!r.text.includes('SECRET'), 'the customer never sees an internal note');
+  checkAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/tickets/{ticket_id}', r);
+  r = await saldo.api('GET', st(t.id), { token: staff.token });
+  assert.deepEqual(r.body.messages.map((m) => m.internal), [false, true, false]);
+
+  r = await saldo.api('POST', `${st(t.id)}/messages`, { token: staff.token, body: { body: 'Did it help?', status: 'waiting' } });
+  assert.equal(r.body.status, 'waiting');
+  r = await saldo.api('POST', `${base(u)}/${t.id}/rating`, { token: u.token, body: { rating: 5 } });
+  assert.equal(r.status, 409, 'rating only when closed');
+  r = await saldo.api('POST', `${base(u)}/${t.id}/messages`, { token: u.token, body: { body: 'Still slow.' } });
+  assert.equal(r.status, 201);
+  assert.equal(r.body.status, 'open');
+  r = await saldo.api('POST', `${base(u)}/${t.id}/close`, { token: u.token });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.status, 'closed');
+  assert.ok(r.body.closed_at);
+  assert.equal((await saldo.api('POST', `${base(u)}/${t.id}/close`, { token: u.token })).status, 409);
+  r = await saldo.api('POST', `${base(u)}/${t.id}/messages`, { token: u.token, body: { body: 'hello?' } });
+  assert.equal(r.status, 409);
+  for (const bad of [0, 6, 'five', 2.5]) {
+    r = await saldo.api('POST', `${base(u)}/${t.id}/rating`, { token: u.token, body: { rating: bad } });
+    assert.equal(r.status, 422);
+    assert.equal(r.body.error.field, 'rating');
+  }
+  r = await saldo.api('POST', `${base(u)}/${t.id}/rating`, { token: u.token, body: { rating: 4 } });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.rating, 4);
+  r = await saldo.api('POST', `${base(u)}/${t.id}/reopen`, { token: u.token });
+  assert.equal(r.body.status, 'open');
+  assert.equal(r.body.closed_at, null);
+  assert.equal((await saldo.api('POST', `${base(u)}/${t.id}/reopen`, { token: u.token })).status, 409);
+
+  await new Promise((res) => setTimeout(res, 1500));
+  const all = smtp.messages().filter((m) => m.to.includes(support));
+  assert.equal(all.length, 2, 'two answers mailed, the note not');
+  assert.ok(!all.some((m) => m.text.includes('SECRET')));
+  const audit = saldo.sql(`SELECT action FROM audit_log WHERE target_kind = 'ticket' AND target_id = ${t.id} ORDER BY id`);
+  assert.deepEqual(audit.split('\n'), ['ticket.note', 'ticket.reply', 'ticket.reply']);
+});
+
+test('SLA: due time per department and priority, queue order, breaches, moving follows the target', async () => {
+  let r = await saldo.api('PATCH', '/api/v1/staff/support/departments/billing',
+    { token: staff.token, body: { sla_minutes: { normal: 60, high: 30 }, duty_email: 'duty@saldo.test' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.sla_minutes, { normal: 60, high: 30 });
+  r = await saldo.api('PATCH', '/api/v1/staff/support/departments/billing',
+    { token: staff.token, body: { sla_minutes: { normal: 0 } } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'sla_minutes.normal');
+
+  const u = await signUp(saldo);
+  const normal = (await open(u, { ...ticket, subject: 'normal one' })).body;
+  const high = (await open(u, { ...ticket, subject: 'high one', priority: 'high' })).body;
+  const bill = (await open(u, { ...ticket, subject: 'billing one', department: 'billing' })).body;
+  const late = (await open(u, { ...ticket, subject: 'late one' })).body;
+  saldo.sql(`UPDATE support_tickets SET first_response_due_at = first_response_due_at - 3600 WHERE id = ${late.id}`);
+
+  r = await saldo.api('GET', '/api/v1/staff/tickets', { token: staff.token });
+  assert.equal(r.status, 200);
+  checkAnswer(doc, 'GET', '/api/v1/staff/tickets', r);
+  const mine = r.body.tickets.filter((t) => t.org_id === u.org.id);
+  assert.deepEqual(mine.map((t) => t.id), [high.id, late.id, normal.id, bill.id], 'high first, then by time left');
+  const byId = Object.fromEntries(mine.map((t) => [t.id, t]));
+  assert.ok(byId[normal.id].sla.seconds_left > 500 && byId[normal.id].sla.seconds_left <= 600, 'ten minutes by default');
+  assert.ok(byId[bill.id].sla.seconds_left > 3500, 'the billing target is one hour');
+  assert.equal(byId[late.id].sla.breached, true);
+  assert.ok(byId[late.id].sla.seconds_left < 0);
+  r = await saldo.api('GET', '/api/v1/staff/tickets?breached=true', { token: staff.token });
+  assert.ok(r.body.tickets.some((t) => t.id === late.id));
+  assert.ok(!r.body.tickets.some((t) => t.id === normal.id));
+  r = await saldo.api('GET', '/api/v1/staff/tickets?department=billing', { token: staff.token });
+  assert.ok(r.body.tickets.every((t) => t.department === 'billing'));
+  r = await saldo.api('GET', '/api/v1/staff/tickets?priority=urgent', { token: staff.token });
+  assert.equal(r.status, 422);
+
+  r = await saldo.api('PATCH', `/api/v1/staff/tickets/${normal.id}`,
+    { token: staff.token, body: { department: 'billing', priority: 'high', assigned_staff_id: 1 } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.department, 'billing');
+  assert.equal(r.body.priority, 'high');
+  assert.equal(r.body.assigned_staff_id, 1);
+  assert.equal(Date.parse(r.body.sla.due_at) - Date.parse(r.body.created_at), 30 * 60 * 1000);
+  r = await saldo.api('GET', '/api/v1/staff/tickets?assigned=me', { token: staff.token });
+  assert.deepEqual(r.body.tickets.map((t) => t.id), [normal.id]);
+  r = await saldo.api('PATCH', `/api/v1/staff/tickets/${normal.id}`, { token: staff.token, body: { assigned_staff_id: 99999 } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'assigned_staff_id');
+});
+
+test('merge a duplicate: its messages move, it closes pointing to the target', async () => {
+  const u = await signUp(saldo);
+  const a = (await open(u, { ...ticket, subject: 'first' })).body;
+  const b = (await open(u, { ...ticket, subject: 'duplicate', description: 'same problem again' })).body;
+  const other = await signUp(saldo);
+  const c = (await open(other, ticket)).body;
+  let r = await saldo.api('POST', `/api/v1/staff/tickets/${b.id}/merge`, { token: staff.token, body: { into: c.id } });
+  assert.equal(r.status, 422, 'never across organizations');
+  r = await saldo.api('POST', `/api/v1/staff/tickets/${b.id}/merge`, { token: staff.token, body: { into: a.id } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.id, a.id);
+  assert.ok(r.body.messages.some((m) => m.body === 'same problem again'));
+  r = await saldo.api('GET', `${base(u)}/${b.id}`, { token: u.token });
+  assert.equal(r.body.status, 'closed');
+  assert.equal(r.body.merged_into, a.id);
+  assert.equal((await saldo.api('POST', `${base(u)}/${b.id}/reopen`, { token: u.token })).status, 409);
+  r = await saldo.api('POST', `/api/v1/staff/tickets/${b.id}/merge`, { token: staff.token, body: { into: a.id } });
+  assert.equal(r.status, 409);
+});
