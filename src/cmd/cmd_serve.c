@@ -1,6 +1,6 @@
 /* cmd_serve.c - `saldo serve`: migrate, start the HTTP server, the outbox
- * worker, the provisioning worker and the hourly billing run, run until
- * SIGTERM or SIGINT, then finish the requests in flight. */
+ * worker, the provisioning worker, the hourly billing run and the support SLA
+ * watch, run until SIGTERM or SIGINT, then finish the requests in flight. */
 #include "cmd/cmd.h"
 
 #include <pthread.h>
@@ -12,6 +12,7 @@
 #include "app.h"
 #include "feature/auth/secret.h"
 #include "feature/services/services.h"
+#include "feature/support/support.h"
 #include "http/server.h"
 #include "jobs/billing_run.h"
 #include "lib/log.h"
@@ -73,11 +74,13 @@ static int serve(saldo_config *cfg, db *d)
         return 1;
     }
     billing_scheduler *billing = billing_scheduler_start(&a, cfg);
+    support_sla_watch *sla = support_sla_start(&a, cfg->database);
     printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("shutdown", "signal=%d", sig);
+    support_sla_stop(sla);
     billing_scheduler_stop(billing);
     http_server_stop(srv, SERVE_GRACE_MS);
     provision_worker_stop(provisioner);

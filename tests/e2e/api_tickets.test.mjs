@@ -253,3 +253,53 @@ test('merge a duplicate: its messages move, it closes pointing to the target', a
   r = await saldo.api('POST', `/api/v1/staff/tickets/${b.id}/merge`, { token: staff.token, body: { into: a.id } });
   assert.equal(r.status, 409);
 });
+
+test('the SLA watch mails the on-duty address once when a target is near and once when it is missed', async () => {
+  const duty = `duty${Date.now()}@saldo.test`;
+  let r = await saldo.api('PATCH', '/api/v1/staff/support/departments/technical',
+    { token: staff.token, body: { sla_minutes: { normal: 1 }, duty_email: duty } });
+  assert.equal(r.status, 200, r.text);
+  const u = await signUp(saldo);
+  const t = (await open(u, { ...ticket, subject: 'watch me' })).body;
+  const soon = await smtp.waitFor(duty, (m) => m.subject.includes(`#${t.id} `) && m.subject.includes('DUE SOON'));
+  assert.match(soon.subject, /watch me/);
+  saldo.sql(`UPDATE support_tickets SET first_response_due_at = first_response_due_at - 600 WHERE id = ${t.id}`);
+  await smtp.waitFor(duty, (m) => m.subject.includes(`#${t.id} `) && m.subject.includes('BREACHED'));
+  await new Promise((res) => setTimeout(res, 6000)); // more than one round of the watch
+  const mine = smtp.messages().filter((m) => m.to.includes(duty) && m.subject.includes(`#${t.id} `));
+  assert.equal(mine.length, 2, 'each warning once');
+  r = await saldo.api('PATCH', '/api/v1/staff/support/departments/technical',
+    { token: staff.token, body: { sla_minutes: { normal: 10 }, duty_email: null } });
+  assert.equal(r.body.duty_email, '');
+});
+
+test('the report: median, 95th percentile and breaches per department and month, as JSON and CSV', async () => {
+  const u = await signUp(saldo);
+  const jan = Date.UTC(2020, 0, 15) / 1000;
+  const mins = [5, 10, 30, null, 2];
+  for (const [i, m] of mins.entries()) {
+    const t = (await open(u, { ...ticket, department: 'billing', subject: `report ${i}` })).body;
+    const first = m === null ? 'NULL' : jan + m * 60;
+    saldo.sql(`UPDATE support_tickets SET created_at = ${jan}, first_response_due_at = ${jan + 600},
+      first_response_at = ${first} WHERE id = ${t.id}`);
+  }
+  let r = await saldo.api('GET', '/api/v1/staff/support/report?month=2020-01', { token: staff.token });
+  assert.equal(r.status, 200, r.text);
+  checkAnswer(doc, 'GET', '/api/v1/staff/support/report', r);
+  const billing = r.body.departments.find((x) => x.department === 'billing');
+  assert.deepEqual(billing, { department: 'billing', name: 'Billing', tickets: 5, answered: 4, median_minutes: 5,
+    p95_minutes: 30, breaches: 2 });
+  const technical = r.body.departments.find((x) => x.department === 'technical');
+  assert.equal(technical.tickets, 0);
+  assert.equal(technical.median_minutes, null);
+  r = await saldo.api('GET', '/api/v1/staff/support/report?month=2020-01&format=csv', { token: staff.token });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/csv/);
+  assert.match(r.headers.get('content-disposition'), /attachment; filename="support-2020-01.csv"/);
+  assert.ok(r.text.includes('billing,"Billing",5,4,5.0,30.0,2\r\n'), r.text);
+  for (const bad of ['2020-13', '2020-1', 'january', '']) {
+    r = await saldo.api('GET', `/api/v1/staff/support/report?month=${bad}`, { token: staff.token });
+    assert.equal(r.status, 422, bad);
+    assert.equal(r.body.error.field, 'month');
+  }
+});

@@ -140,6 +140,19 @@ bool support_text_ok(const char *s, size_t min, size_t max);
 /* A valid IPv4 or IPv6 address. */
 bool support_ip_ok(const char *s);
 
+/* ---- The SLA watch (sla_watch.c) ---- */
+enum { SUPPORT_SLA_WARN_S = 120 }; /* warn this long before a target */
+struct app;
+typedef struct support_sla_watch support_sla_watch;
+/* One check at now: marks and mails (to the department's duty_email) the
+ * unanswered tickets within SUPPORT_SLA_WARN_S of their target ("due soon")
+ * or past it ("breached"), each once. How many were marked, -1 on a store
+ * error (rolled back). */
+int support_sla_round(const struct app *ap, db *d, int64_t now);
+/* The worker of `saldo serve` that runs support_sla_round every few seconds. */
+support_sla_watch *support_sla_start(const struct app *ap, const char *db_url);
+void support_sla_stop(support_sla_watch *s);
+
 void support_routes(router *rt);
 void support_staff_routes(router *rt);
 

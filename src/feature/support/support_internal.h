@@ -25,4 +25,11 @@ bool support_staff_status(http_request *r, const support_ticket *t, support_stat
 /* Moves the messages of dup into target, closes dup pointing to target. */
 bool support_staff_merge(http_request *r, const support_ticket *dup, const support_ticket *target);
 
+/* The UTC bounds [from, to) of month "YYYY-MM"; false when malformed. */
+bool support_month_bounds(const char *month, int64_t *from, int64_t *to);
+/* [{"department", "name", "tickets", "answered", "median_minutes",
+ * "p95_minutes", "breaches"}] of the tickets opened in [from, to), one entry
+ * per department (report.c); NULL on a store error. */
+json_t *support_report(http_request *r, int64_t from, int64_t to);
+
 #endif

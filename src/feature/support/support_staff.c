@@ -38,8 +38,8 @@ bool support_staff_move(http_request *r, const support_ticket *t, const support_
                         support_priority priority)
 {
     db_stmt *s = db_prepare(r->db,
-        "UPDATE support_tickets SET department_id = $1, priority = $2, first_response_due_at = $3, updated_at = $4"
-        " WHERE id = $5");
+        "UPDATE support_tickets SET department_id = $1, priority = $2, first_response_due_at = $3, updated_at = $4,"
+        " sla_warned = 0 WHERE id = $5");
     if (!s)
         return false;
     db_bind_int64(s, 1, dep->id);
@@ -85,7 +85,8 @@ bool support_staff_merge(http_request *r, const support_ticket *dup, const suppo
     if (db_exec1(s) != DB_DONE)
         return false;
     s = db_prepare(r->db,
-        "UPDATE support_tickets SET status = 'closed', closed_at = $1, updated_at = $1, merged_into = $2 WHERE id = $3");
+        "UPDATE support_tickets SET status = 'closed', closed_at = $1, updated_at = $1, merged_into = $2"
+        " WHERE id = $3");
     if (!s)
         return false;
     db_bind_int64(s, 1, (int64_t)time(NULL));

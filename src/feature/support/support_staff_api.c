@@ -6,7 +6,8 @@
  *   POST  /api/v1/staff/tickets/{ticket_id}/messages   an answer (mailed) or an internal note
  *   POST  /api/v1/staff/tickets/{ticket_id}/merge      {"into": id}
  *   GET   /api/v1/staff/support/departments
- *   PATCH /api/v1/staff/support/departments/{code}    sla_minutes, duty_email */
+ *   PATCH /api/v1/staff/support/departments/{code}    sla_minutes, duty_email
+ *   GET   /api/v1/staff/support/report?month=YYYY-MM[&format=csv] */
 #include "feature/support/support_internal.h"
 
 #include <stdlib.h>
@@ -247,6 +248,59 @@ static void patch_department(http_request *r)
     http_json(r, 200, support_department_json(&dep, r->lang, true));
 }
 
+static void put_number(buf *b, json_t *v)
+{
+    if (json_is_real(v))
+        buf_printf(b, ",%.1f", json_real_value(v));
+    else if (json_is_integer(v))
+        buf_printf(b, ",%lld", (long long)json_integer_value(v));
+    else
+        buf_puts(b, ",");
+}
+
+/* The report as CSV, one line per department. */
+static void answer_csv(http_request *r, json_t *rows, const char *month)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "department,name,tickets,answered,median_minutes,p95_minutes,breaches\r\n");
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        buf_printf(&b, "%s,\"", json_string_value(json_object_get(row, "department")));
+        for (const char *p = json_string_value(json_object_get(row, "name")); *p; p++)
+            buf_printf(&b, *p == '"' ? "\"\"" : "%c", *p);
+        buf_puts(&b, "\"");
+        static const char *const cols[] = {"tickets", "answered", "median_minutes", "p95_minutes", "breaches"};
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+            put_number(&b, json_object_get(row, cols[c]));
+        buf_puts(&b, "\r\n");
+    }
+    http_add_header(r, "Content-Disposition",
+                    arena_printf(r->a, "attachment; filename=\"support-%s.csv\"", month));
+    http_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+    buf_free(&b);
+}
+
+static void get_report(http_request *r)
+{
+    const char *month = http_query(r, "month"), *format = http_query(r, "format");
+    int64_t from, to;
+    if (!support_month_bounds(month, &from, &to))
+        return http_error(r, 422, "invalid_field", "month: YYYY-MM", "month");
+    if (format && strcmp(format, "json") && strcmp(format, "csv"))
+        return http_error(r, 422, "invalid_field", "format: json or csv", "format");
+    json_t *rows = support_report(r, from, to);
+    if (!rows)
+        return http_error(r, 500, "store_error", "the report could not be read", NULL);
+    if (format && !strcmp(format, "csv")) {
+        answer_csv(r, rows, month);
+        json_decref(rows);
+        return;
+    }
+    http_json(r, 200, json_pack("{s:s, s:o}", "month", month, "departments", rows));
+}
+
 void support_staff_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/staff/tickets", get_queue, ROUTE_STAFF);
@@ -255,5 +309,6 @@ void support_staff_routes(router *rt)
     router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/messages", post_message, ROUTE_STAFF);
     router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/merge", post_merge, ROUTE_STAFF);
     router_add(rt, "GET", "/api/v1/staff/support/departments", get_departments, ROUTE_STAFF);
+    router_add(rt, "GET", "/api/v1/staff/support/report", get_report, ROUTE_STAFF);
     router_add(rt, "PATCH", "/api/v1/staff/support/departments/{code}", patch_department, ROUTE_STAFF);
 }

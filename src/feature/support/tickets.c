@@ -115,7 +115,8 @@ int support_list(db *d, const support_filter *f, int64_t now, support_ticket *ou
 {
     const char *sql = f->queue_order
         ? "SELECT " TICKET_COLS " WHERE ($1 = 0 OR t.org_id = $1) AND ($2 = '' OR t.status = $2)"
-          " AND ($2 <> '' OR t.status <> 'closed') AND ($3 = '' OR t.priority = $3) AND ($4 = 0 OR t.department_id = $4)"
+          " AND ($2 <> '' OR t.status <> 'closed') AND ($3 = '' OR t.priority = $3)"
+          " AND ($4 = 0 OR t.department_id = $4)"
           " AND ($5 = 0 OR ($5 = -1 AND t.assigned_staff_id IS NULL) OR t.assigned_staff_id = $5)"
           " AND ($6 = 0 OR (t.first_response_at IS NULL AND t.first_response_due_at < $7)"
           " OR t.first_response_at > t.first_response_due_at)"
