@@ -169,6 +169,15 @@ static void dispatch_error(http_request *r, bool page, int status, const char *c
         http_error(r, status, code, message, NULL);
 }
 
+size_t app_body_limit(http_request *r)
+{
+    const route *ro = NULL;
+    return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND &&
+                   (ro->flags & ROUTE_UPLOAD)
+               ? ROUTE_UPLOAD_BODY_MAX
+               : 0;
+}
+
 void app_dispatch(http_request *r)
 {
     app *a = r->app;

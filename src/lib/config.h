@@ -81,6 +81,11 @@ typedef struct saldo_config {
         char api_key[CONFIG_GATEWAY_SECRET_MAX + 1];
         char webhook_secret[CONFIG_GATEWAY_SECRET_MAX + 1];
     } gateway;
+    struct {                                    /* support tickets (feature/support) */
+        /* Where attachments are stored; "" = "attachments" next to the SQLite
+         * database, or var/attachments. Never under the static/ web root. */
+        char attachments_dir[CONFIG_PATH_MAX + 1];
+    } support;
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;
 

@@ -5,8 +5,13 @@
 // flow (answered, waiting, open again, closed, reopened), rating only when
 // closed, staff answers mailed to the support address with the ticket's token
 // in Reply-To (real SMTP), internal notes never shown nor mailed, the SLA due
-// time and the queue order, moving department and priority, merging.
+// time and the queue order, moving department and priority, merging, the SLA
+// warning mails, the monthly report, and attachments (multipart, type by
+// content, 5 files of 10 MB, downloads only for those who may see the ticket).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { DAY, product, service } from './lib/billing.mjs';
@@ -302,4 +307,88 @@ test('the report: median, 95th percentile and breaches per department and month,
     assert.equal(r.status, 422, bad);
     assert.equal(r.body.error.field, 'month');
   }
+});
+
+// A complete 1x1 PNG.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+  '1f15c4890000000d49444154789c63f8cfc0f01f0005000101ff56c72f0d0000000049454e44ae426082', 'hex');
+const form = (fields, files = []) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, String(v));
+  for (const [name, data, type = 'application/octet-stream'] of files) f.append('files', new Blob([data], { type }), name);
+  return f;
+};
+const attachmentsDir = () => (saldo.db.startsWith('sqlite:') ? path.join(saldo.dir, 'attachments')
+  : path.join(saldo.dir, 'var', 'attachments'));
+const filesOnDisk = () => (fs.existsSync(attachmentsDir()) ? fs.readdirSync(attachmentsDir()).length : 0);
+
+test('attachments: multipart with files, type by content, limits, downloads only for those who may see the ticket', async () => {
+  const u = await signUp(saldo);
+  const before = filesOnDisk();
+  let r = await saldo.api('POST', base(u), { token: u.token, raw: form({ ...ticket, priority: 'high', server_ip: '192.0.2.7' },
+    [['screen.png', PNG, 'image/png'], ['../../etc/trace.log', 'traceroute 192.0.2.7\n 1  * * *\n', 'text/plain']]) });
+  assert.equal(r.status, 201, r.text);
+  checkAnswer(doc, 'POST', '/api/v1/orgs/{org_id}/tickets', r);
+  assert.equal(r.body.server_ip, '192.0.2.7');
+  const files = r.body.messages[0].attachments;
+  assert.deepEqual(files.map((f) => [f.file_name, f.content_type, f.size]),
+    [['screen.png', 'image/png', PNG.length], ['trace.log', 'text/plain; charset=utf-8', 31]]);
+  assert.equal(files[0].sha256, crypto.createHash('sha256').update(PNG).digest('hex'));
+  assert.equal(filesOnDisk(), before + 2, 'stored under the attachments directory');
+  assert.ok(!fs.readdirSync(attachmentsDir()).includes('screen.png'), 'named by a random id');
+  const t = r.body;
+  const url = (a) => `${base(u)}/${t.id}/attachments/${a.id}`;
+
+  r = await fetch(saldo.url + url(files[0]), { headers: { Authorization: `Bearer ${u.token}` } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'image/png');
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(r.headers.get('content-disposition'), /^attachment; filename="screen.png"/);
+  assert.ok(Buffer.from(await r.arrayBuffer()).equals(PNG));
+  const stranger = await signUp(saldo);
+  assert.equal((await saldo.api('GET', url(files[0]), { token: stranger.token })).status, 404);
+  const limited = await signUp(saldo);
+  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, access_all, created_at)
+    VALUES (${u.org.id}, ${limited.user.id}, 'member', 0, 0, 0)`);
+  assert.equal((await saldo.api('GET', url(files[0]), { token: limited.token })).status, 404,
+    'a member who may not see the ticket may not download its files');
+  r = await saldo.api('GET', `/api/v1/staff/tickets/${t.id}/attachments/${files[1].id}`, { token: staff.token });
+  assert.equal(r.status, 200);
+  assert.equal(r.text, 'traceroute 192.0.2.7\n 1  * * *\n');
+
+  const html = '<!DOCTYPE html><html><body><script>alert(1)</script></body></html>';
+  const refusals = [
+    [[['photo.png', html, 'image/png']], 'files[0]'],
+    [[['a.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/svg+xml']], 'files[0]'],
+    [[['ok.png', PNG], ['big.txt', Buffer.alloc(11 * 1024 * 1024, 'a')]], 'files[1]'],
+    [[1, 2, 3, 4, 5, 6].map((i) => [`f${i}.png`, PNG]), 'files'],
+    [[['empty.txt', '']], 'files[0]'],
+  ];
+  const count = (await saldo.api('GET', base(u), { token: u.token })).body.tickets.length;
+  for (const [list, field] of refusals) {
+    r = await saldo.api('POST', base(u), { token: u.token, raw: form(ticket, list) });
+    assert.equal(r.status, 422, `${field}: ${r.text}`);
+    assert.equal(r.body.error.code, 'invalid_file');
+    assert.equal(r.body.error.field, field);
+  }
+  r = await saldo.api('POST', base(u), { token: u.token, raw: form({ ...ticket, server_ip: 'nope' }, [['s.png', PNG]]) });
+  assert.equal(r.body.error.field, 'server_ip');
+  assert.equal((await saldo.api('GET', base(u), { token: u.token })).body.tickets.length, count, 'nothing opened');
+  assert.equal(filesOnDisk(), before + 2, 'nothing stored');
+
+  r = await saldo.api('POST', `${base(u)}/${t.id}/messages`, { token: u.token,
+    raw: form({ body: 'one more' }, [['report.pdf', '%PDF-1.4\n%%EOF\n']]) });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.body.messages[1].attachments.map((f) => f.content_type), ['application/pdf']);
+
+  r = await saldo.api('POST', `/api/v1/staff/tickets/${t.id}/messages`, { token: staff.token,
+    raw: form({ body: 'internal evidence', internal: 'true' }, [['evidence.zip', Buffer.from('504b0506000000000000000000000000000000000000', 'hex')]]) });
+  assert.equal(r.status, 201, r.text);
+  const note = r.body.messages.find((m) => m.internal);
+  assert.equal(note.attachments[0].content_type, 'application/zip');
+  r = await saldo.api('GET', `${base(u)}/${t.id}/attachments/${note.attachments[0].id}`, { token: u.token });
+  assert.equal(r.status, 404, 'a file on an internal note stays with staff');
+  r = await saldo.api('GET', `/api/v1/staff/tickets/${t.id}/attachments/${note.attachments[0].id}`, { token: staff.token });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-disposition'), /attachment; filename="evidence.zip"/);
 });

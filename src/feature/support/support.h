@@ -75,6 +75,8 @@ typedef struct support_ticket {
     char token[SUPPORT_TOKEN_HEX + 1];
 } support_ticket;
 
+struct support_file;
+
 /* What a customer opens. Strings checked by the caller (support_check_*). */
 typedef struct support_new {
     int64_t org_id, user_id, service_id;
@@ -82,11 +84,14 @@ typedef struct support_new {
     support_priority priority;
     const char *subject, *body, *order_number, *server_ip, *problem_tz;
     int64_t problem_at;
+    struct support_file *files; /* checked by support_check_files */
+    size_t file_count;
 } support_new;
 
-/* Opens a ticket with its first message; due = now + the department's target
- * for the priority. *out_id its id. False on a store error (nothing written). */
-bool support_open(db *d, const support_new *n, int64_t *out_id);
+/* Opens a ticket with its first message and its files; due = now + the
+ * department's target for the priority. *out_id its id. False on a store or
+ * I/O error (nothing written). */
+bool support_open(http_request *r, const support_new *n, int64_t *out_id);
 /* Reads ticket id (of org_id, 0 = any, for staff): 1, 0 none, -1 store error. */
 int support_get(db *d, int64_t org_id, int64_t id, support_ticket *out);
 

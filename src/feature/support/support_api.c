@@ -5,8 +5,10 @@
  *   GET      /api/v1/orgs/{org_id}/tickets/{ticket_id}
  *   POST     /api/v1/orgs/{org_id}/tickets/{ticket_id}/messages
  *   POST     /api/v1/orgs/{org_id}/tickets/{ticket_id}/close | reopen | rating
+ *   GET      /api/v1/orgs/{org_id}/tickets/{ticket_id}/attachments/{attachment_id}
+ * Opening and writing take JSON or multipart/form-data with "files" parts.
  *   GET      /api/v1/support/departments */
-#include "feature/support/support.h"
+#include "feature/support/support_internal.h"
 
 #include <string.h>
 #include <time.h>
@@ -15,6 +17,7 @@
 #include "feature/services/services.h"
 #include "feature/support/support_tz.h"
 #include "http/json_in.h"
+#include "http/multipart.h"
 
 enum { SUPPORT_DEPTS_MAX = 50 };
 
@@ -132,13 +135,23 @@ static bool read_details(http_request *r, json_t *b, support_new *n)
     return true;
 }
 
+static bool files_ok(http_request *r, support_file *files, size_t n)
+{
+    const char *field, *why = support_check_files(r, files, n, &field);
+    if (why)
+        http_error(r, 422, "invalid_file", why, field);
+    return !why;
+}
+
 static void open_ticket(http_request *r)
 {
     int64_t org_id, id;
     json_t *b;
-    if (!org_or_404(r, &org_id) || !jin_body(r, &b))
+    support_file *files = arena_alloc(r->a, sizeof *files * MULTIPART_PARTS_MAX);
+    size_t nfiles;
+    if (!org_or_404(r, &org_id) || !support_read_body(r, &b, files, &nfiles))
         return;
-    support_new n = {.org_id = org_id, .user_id = r->user_id};
+    support_new n = {.org_id = org_id, .user_id = r->user_id, .files = files, .file_count = nfiles};
     support_department dep;
     const char *code, *priority = NULL;
     if (!jin_string(r, b, "department", JIN_REQUIRED, 1, SUPPORT_DEPT_CODE_MAX, &code))
@@ -147,12 +160,13 @@ static void open_ticket(http_request *r)
         return http_error(r, 422, "invalid_field", "department: no such department", "department");
     if (!jin_enum(r, b, "priority", JIN_OPTIONAL, support_priority_names, &priority) ||
         !jin_string(r, b, "subject", JIN_REQUIRED, 3, SUPPORT_SUBJECT_MAX, &n.subject) ||
-        !text_field(r, b, "description", 1, SUPPORT_BODY_MAX, &n.body) || !read_details(r, b, &n))
+        !text_field(r, b, "description", 1, SUPPORT_BODY_MAX, &n.body) || !read_details(r, b, &n) ||
+        !files_ok(r, files, nfiles))
         return;
     n.dep = &dep;
     n.priority = priority && !strcmp(priority, "high") ? SUPPORT_HIGH : SUPPORT_NORMAL;
     support_ticket t;
-    if (!support_open(r->db, &n, &id) || support_get(r->db, org_id, id, &t) != 1)
+    if (!support_open(r, &n, &id) || support_get(r->db, org_id, id, &t) != 1)
         return http_error(r, 500, "store_error", "the ticket could not be opened; nothing was saved", NULL);
     answer_ticket(r, 201, &t);
 }
@@ -181,13 +195,21 @@ static void post_message(http_request *r)
     support_ticket t;
     json_t *b;
     const char *body;
-    if (!ticket_or_404(r, &t) || !jin_body(r, &b) || !text_field(r, b, "body", 1, SUPPORT_BODY_MAX, &body))
+    support_file *files = arena_alloc(r->a, sizeof *files * MULTIPART_PARTS_MAX);
+    size_t nfiles;
+    if (!ticket_or_404(r, &t) || !support_read_body(r, &b, files, &nfiles) ||
+        !text_field(r, b, "body", 1, SUPPORT_BODY_MAX, &body) || !files_ok(r, files, nfiles))
         return;
     if (t.status == SUPPORT_CLOSED)
         return http_error(r, 409, "ticket_closed", "the ticket is closed: reopen it to write", NULL);
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return http_error(r, 500, "store_error", "the message could not be saved", NULL);
-    bool ok = support_add_message(r->db, &t, SUPPORT_AUTHOR_CUSTOMER, r->user_id, body, false, -1, NULL);
+    int64_t msg_id = 0;
+    support_written written = {0};
+    bool ok = support_add_message(r->db, &t, SUPPORT_AUTHOR_CUSTOMER, r->user_id, body, false, -1, &msg_id) &&
+              support_store_files(r, msg_id, files, nfiles, &written);
+    if (!ok)
+        support_unlink_written(&written);
     commit_and_answer(r, &t, ok, 201);
 }
 
@@ -229,6 +251,17 @@ static void rate_ticket(http_request *r)
     commit_and_answer(r, &t, support_set_rating(r->db, t.id, (int)json_integer_value(v)), 200);
 }
 
+static void get_attachment(http_request *r)
+{
+    support_ticket t;
+    int64_t id;
+    if (!ticket_or_404(r, &t))
+        return;
+    if (!http_param_id(r, "attachment_id", &id))
+        return http_error(r, 404, "not_found", "no such attachment", NULL);
+    support_send_attachment(r, t.id, id, false);
+}
+
 static void list_departments(http_request *r)
 {
     support_department *deps = arena_alloc(r->a, sizeof *deps * SUPPORT_DEPTS_MAX);
@@ -246,9 +279,12 @@ void support_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/support/departments", list_departments, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/tickets", list_tickets, ROUTE_USER);
-    router_add(rt, "POST", "/api/v1/orgs/{org_id}/tickets", open_ticket, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/tickets", open_ticket, ROUTE_USER | ROUTE_UPLOAD);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/tickets/{ticket_id}", get_ticket, ROUTE_USER);
-    router_add(rt, "POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/messages", post_message, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/messages", post_message,
+               ROUTE_USER | ROUTE_UPLOAD);
+    router_add(rt, "GET", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/attachments/{attachment_id}", get_attachment,
+               ROUTE_USER);
     router_add(rt, "POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/close", close_ticket, ROUTE_USER);
     router_add(rt, "POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/reopen", reopen_ticket, ROUTE_USER);
     router_add(rt, "POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/rating", rate_ticket, ROUTE_USER);

@@ -13,8 +13,11 @@ bool support_mail_reply(http_request *r, const support_ticket *t, const char *bo
 
 /* The staff's changes, each inside the caller's write transaction with an
  * audit entry by r->staff_id. False on a store error. */
+struct support_file;
+struct support_written;
 bool support_staff_reply(http_request *r, const support_ticket *t, const char *body, bool internal,
-                         int next_status);
+                         int next_status, const struct support_file *files, size_t nfiles,
+                         struct support_written *written);
 /* Department and priority; the first-response due time follows the new
  * target (created_at + minutes). */
 bool support_staff_move(http_request *r, const support_ticket *t, const support_department *dep,
@@ -24,6 +27,49 @@ bool support_staff_assign(http_request *r, const support_ticket *t, int64_t assi
 bool support_staff_status(http_request *r, const support_ticket *t, support_status st);
 /* Moves the messages of dup into target, closes dup pointing to target. */
 bool support_staff_merge(http_request *r, const support_ticket *dup, const support_ticket *target);
+
+/* ---- Attachments (attachments.c) ---- */
+enum { SUPPORT_FILES_MAX = 5, SUPPORT_FILE_MAX = 10 * 1024 * 1024, SUPPORT_FILE_NAME_MAX = 255 };
+
+/* A file as uploaded; content_type is set by support_check_files. */
+typedef struct support_file {
+    const char *name, *data, *content_type;
+    size_t len;
+} support_file;
+
+/* The files written so far (to remove them when the transaction fails). */
+typedef struct support_written {
+    size_t count;
+    const char *paths[SUPPORT_FILES_MAX];
+} support_written;
+
+/* support.attachments_dir, or its default (next to the SQLite database, or
+ * var/attachments). */
+const char *support_attachments_dir(http_request *r);
+/* NULL when files[0..n) may be attached (their names cleaned, their types
+ * sniffed into content_type); else an English message starting with the
+ * field (*field: "files" or "files[i]"). */
+const char *support_check_files(http_request *r, support_file *files, size_t n, const char **field);
+/* Writes checked files and their rows for message_id, inside the caller's
+ * write transaction; written lists the files on disk. False on an I/O or
+ * store error: the caller rolls back and calls support_unlink_written. */
+bool support_store_files(http_request *r, int64_t message_id, const support_file *files, size_t n,
+                         support_written *written);
+void support_unlink_written(const support_written *written);
+/* Answers the attachment's bytes as a download (Content-Disposition:
+ * attachment), or 404 when it is not one of ticket_id's (or is on an
+ * internal note and !staff). The caller checked the ticket. */
+void support_send_attachment(http_request *r, int64_t ticket_id, int64_t attachment_id, bool staff);
+/* {"<message id>": [{"id", "file_name", "content_type", "size", "sha256"}]}
+ * of ticket_id's messages (internal ones only for staff); NULL on a store
+ * error. */
+json_t *support_attachments_json(http_request *r, int64_t ticket_id, bool staff);
+
+/* The body as JSON, or a multipart/form-data body as the same JSON object
+ * (empty fields left out, numbers and "internal" typed) with its "files"
+ * parts in files[0..*n) (room for MULTIPART_PARTS_MAX). Answers 400/415/422
+ * itself and returns false. */
+bool support_read_body(http_request *r, json_t **out, support_file *files, size_t *n);
 
 /* The UTC bounds [from, to) of month "YYYY-MM"; false when malformed. */
 bool support_month_bounds(const char *month, int64_t *from, int64_t *to);

@@ -22,16 +22,18 @@ static bool audit(http_request *r, const char *action, int64_t id, json_t *detai
 }
 
 bool support_staff_reply(http_request *r, const support_ticket *t, const char *body, bool internal,
-                         int next_status)
+                         int next_status, const support_file *files, size_t nfiles, support_written *written)
 {
     assert(db_in_tx(r->db));
     int64_t msg_id;
-    if (!support_add_message(r->db, t, SUPPORT_AUTHOR_STAFF, r->staff_id, body, internal, next_status, &msg_id))
+    if (!support_add_message(r->db, t, SUPPORT_AUTHOR_STAFF, r->staff_id, body, internal, next_status, &msg_id) ||
+        !support_store_files(r, msg_id, files, nfiles, written))
         return false;
     if (!internal && !support_mail_reply(r, t, body))
         return false;
     return audit(r, internal ? "ticket.note" : "ticket.reply", t->id,
-                 json_pack("{s:I, s:b}", "message_id", (json_int_t)msg_id, "internal", internal));
+                 json_pack("{s:I, s:b, s:I}", "message_id", (json_int_t)msg_id, "internal", internal, "files",
+                           (json_int_t)nfiles));
 }
 
 bool support_staff_move(http_request *r, const support_ticket *t, const support_department *dep,

@@ -5,6 +5,7 @@
  *   PATCH /api/v1/staff/tickets/{ticket_id}       department, priority, assigned_staff_id, status
  *   POST  /api/v1/staff/tickets/{ticket_id}/messages   an answer (mailed) or an internal note
  *   POST  /api/v1/staff/tickets/{ticket_id}/merge      {"into": id}
+ *   GET   /api/v1/staff/tickets/{ticket_id}/attachments/{attachment_id}
  *   GET   /api/v1/staff/support/departments
  *   PATCH /api/v1/staff/support/departments/{code}    sla_minutes, duty_email
  *   GET   /api/v1/staff/support/report?month=YYYY-MM[&format=csv] */
@@ -16,6 +17,7 @@
 
 #include "feature/staff/staff.h"
 #include "http/json_in.h"
+#include "http/multipart.h"
 
 enum { STAFF_DEPTS_MAX = 50 };
 
@@ -118,9 +120,14 @@ static void post_message(http_request *r)
     bool internal = false;
     const char *st = NULL;
     static const char *const next[] = {"answered", "waiting", "closed", NULL};
-    if (!ticket_or_404(r, &t) || !jin_body(r, &b) || !jin_bool(r, b, "internal", JIN_OPTIONAL, &internal) ||
-        !jin_enum(r, b, "status", JIN_OPTIONAL, next, &st))
+    support_file *files = arena_alloc(r->a, sizeof *files * MULTIPART_PARTS_MAX);
+    size_t nfiles;
+    const char *field, *why;
+    if (!ticket_or_404(r, &t) || !support_read_body(r, &b, files, &nfiles) ||
+        !jin_bool(r, b, "internal", JIN_OPTIONAL, &internal) || !jin_enum(r, b, "status", JIN_OPTIONAL, next, &st))
         return;
+    if ((why = support_check_files(r, files, nfiles, &field)))
+        return http_error(r, 422, "invalid_file", why, field);
     json_t *v = json_object_get(b, "body");
     if (!json_is_string(v) || !support_text_ok(json_string_value(v), 1, SUPPORT_BODY_MAX))
         return http_error(r, 422, "invalid_field", "body: is required, 1 to 20000 characters of text", "body");
@@ -128,8 +135,11 @@ static void post_message(http_request *r)
         return http_error(r, 409, "ticket_merged", "the ticket was merged into another one: write there", NULL);
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return http_error(r, 500, "store_error", "the message could not be saved", NULL);
+    support_written written = {0};
     bool ok = support_staff_reply(r, &t, json_string_value(v), internal,
-                                  st ? name_index(support_status_names, st) : -1);
+                                  st ? name_index(support_status_names, st) : -1, files, nfiles, &written);
+    if (!ok)
+        support_unlink_written(&written);
     finish(r, ok, 201, t.id);
 }
 
@@ -163,6 +173,17 @@ static void patch_ticket(http_request *r)
     if (ok && s != (int)t.status)
         ok = support_staff_status(r, &t, (support_status)s);
     finish(r, ok, 200, t.id);
+}
+
+static void get_attachment(http_request *r)
+{
+    support_ticket t;
+    int64_t id;
+    if (!ticket_or_404(r, &t))
+        return;
+    if (!http_param_id(r, "attachment_id", &id))
+        return http_error(r, 404, "not_found", "no such attachment", NULL);
+    support_send_attachment(r, t.id, id, true);
 }
 
 static void post_merge(http_request *r)
@@ -306,7 +327,9 @@ void support_staff_routes(router *rt)
     router_add(rt, "GET", "/api/v1/staff/tickets", get_queue, ROUTE_STAFF);
     router_add(rt, "GET", "/api/v1/staff/tickets/{ticket_id}", get_ticket, ROUTE_STAFF);
     router_add(rt, "PATCH", "/api/v1/staff/tickets/{ticket_id}", patch_ticket, ROUTE_STAFF);
-    router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/messages", post_message, ROUTE_STAFF);
+    router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/messages", post_message, ROUTE_STAFF | ROUTE_UPLOAD);
+    router_add(rt, "GET", "/api/v1/staff/tickets/{ticket_id}/attachments/{attachment_id}", get_attachment,
+               ROUTE_STAFF);
     router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/merge", post_merge, ROUTE_STAFF);
     router_add(rt, "GET", "/api/v1/staff/support/departments", get_departments, ROUTE_STAFF);
     router_add(rt, "GET", "/api/v1/staff/support/report", get_report, ROUTE_STAFF);

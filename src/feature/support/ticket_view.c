@@ -1,6 +1,6 @@
 /* ticket_view.c - who may see a ticket, and tickets and threads as JSON
  * (see support.h). */
-#include "feature/support/support.h"
+#include "feature/support/support_internal.h"
 
 #include <string.h>
 
@@ -69,6 +69,11 @@ json_t *support_thread_json(http_request *r, int64_t id, bool staff)
     db_bind_int64(s, 1, id);
     db_bind_int64(s, 2, staff ? 1 : 0);
     db_bind_int64(s, 3, SUPPORT_THREAD_MAX);
+    json_t *files = support_attachments_json(r, id, staff);
+    if (!files) {
+        db_done(s);
+        return NULL;
+    }
     json_t *arr = json_array();
     db_status st;
     while ((st = db_step(s)) == DB_ROW) {
@@ -80,9 +85,12 @@ json_t *support_thread_json(http_request *r, int64_t id, bool staff)
             json_object_set_new(m, "user_id", db_col_is_null(s, 2) ? json_null() : json_integer(db_col_int64(s, 2)));
             json_object_set_new(m, "staff_id", db_col_is_null(s, 3) ? json_null() : json_integer(db_col_int64(s, 3)));
         }
+        json_t *att = json_object_get(files, arena_printf(r->a, "%lld", (long long)db_col_int64(s, 0)));
+        json_object_set_new(m, "attachments", att ? json_incref(att) : json_array());
         json_array_append_new(arr, m);
     }
     db_done(s);
+    json_decref(files);
     if (st != DB_DONE) {
         json_decref(arr);
         return NULL;

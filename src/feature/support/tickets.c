@@ -1,5 +1,5 @@
 /* tickets.c - tickets and their threads in the store (see support.h). */
-#include "feature/support/support.h"
+#include "feature/support/support_internal.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -22,8 +22,9 @@ static int name_index(const char *const *names, const char *v)
     return -1;
 }
 
-bool support_open(db *d, const support_new *n, int64_t *out_id)
+bool support_open(http_request *r, const support_new *n, int64_t *out_id)
 {
+    db *d = r->db;
     assert(n->dep && n->priority < SUPPORT_PRIORITY_COUNT);
     int64_t now = (int64_t)time(NULL);
     unsigned char rnd[SUPPORT_TOKEN_HEX / 2];
@@ -57,10 +58,14 @@ bool support_open(db *d, const support_new *n, int64_t *out_id)
         db_done(s);
     }
     support_ticket t = {.id = ok ? *out_id : 0, .status = SUPPORT_OPEN};
-    ok = ok && support_add_message(d, &t, SUPPORT_AUTHOR_CUSTOMER, n->user_id, n->body, false, -1, NULL);
+    int64_t msg_id = 0;
+    support_written written = {0};
+    ok = ok && support_add_message(d, &t, SUPPORT_AUTHOR_CUSTOMER, n->user_id, n->body, false, -1, &msg_id) &&
+         support_store_files(r, msg_id, n->files, n->file_count, &written);
     if (ok && db_commit(d) == DB_OK)
         return true;
     db_rollback(d);
+    support_unlink_written(&written);
     return false;
 }
 
