@@ -44,14 +44,6 @@ static void get_organization(http_request *r)
              json_pack("{s:s, s:o}", "org_name", name, "members", list));
 }
 
-static void get_support(http_request *r)
-{
-    const saldo_config *c = r->app->cfg;
-    web_page(r, 200, "pages/support", _("Support"), "support",
-             json_pack("{s:s, s:s}", "support_email", c->provider.support_email, "support_phone",
-                       c->provider.support_phone));
-}
-
 static void get_static(http_request *r)
 {
     if (!static_serve(r, &r->app->statics, http_param(r, "file")))
@@ -62,13 +54,14 @@ void web_info_routes(router *rt)
 {
     router_add(rt, "GET", "/", get_home, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "GET", "/organization", get_organization, ROUTE_USER | ROUTE_PAGE);
-    router_add(rt, "GET", "/support", get_support, ROUTE_PAGE);
     router_add(rt, "GET", "/static/{file}", get_static, ROUTE_PAGE);
 }
 
 void web_routes(router *rt)
 {
     web_info_routes(rt);
+    web_support_routes(rt);
+    web_staff_support_routes(rt);
     web_auth_routes(rt);
     web_account_routes(rt);
     web_twofa_routes(rt);
