@@ -1,7 +1,6 @@
 /* web_info.c - the pages around the money: the overview at /, the organization
- * and its members, support (how to
- * reach the provider, from the configuration), the static files, and the table
- * of every page route. */
+ * and its members, the static files, and the table of every page route (the
+ * support page is web_support.c's). */
 #include "feature/web/web_internal.h"
 
 #include "app.h"
