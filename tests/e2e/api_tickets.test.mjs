@@ -392,3 +392,41 @@ test('attachments: multipart with files, type by content, limits, downloads only
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-disposition'), /attachment; filename="evidence.zip"/);
 });
+
+test('staff add departments and keep canned replies', async () => {
+  let r = await saldo.api('POST', '/api/v1/staff/support/departments', { token: staff.token,
+    body: { code: 'sales', name_en: 'Sales', name_it: 'Commerciale', sla_minutes: { high: 5 } } });
+  assert.equal(r.status, 201, r.text);
+  checkAnswer(doc, 'POST', '/api/v1/staff/support/departments', r);
+  assert.deepEqual(r.body.sla_minutes, { normal: 10, high: 5 });
+  r = await saldo.api('POST', '/api/v1/staff/support/departments', { token: staff.token,
+    body: { code: 'sales', name_en: 'Sales', name_it: 'Commerciale' } });
+  assert.equal(r.status, 409);
+  r = await saldo.api('POST', '/api/v1/staff/support/departments', { token: staff.token,
+    body: { code: 'Bad Code', name_en: 'x', name_it: 'x' } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'code');
+  const u = await signUp(saldo);
+  r = await saldo.api('GET', '/api/v1/support/departments', { token: u.token });
+  checkAnswer(doc, 'GET', '/api/v1/support/departments', r);
+  assert.deepEqual(r.body.departments.map((x) => x.code), ['technical', 'billing', 'sales']);
+  r = await open(u, { ...ticket, department: 'sales', priority: 'high' });
+  assert.equal(r.status, 201);
+
+  r = await saldo.api('POST', '/api/v1/staff/support/canned-replies', { token: staff.token,
+    body: { title: 'Restart', body: 'Hello,\nplease restart the server from the panel.' } });
+  assert.equal(r.status, 201, r.text);
+  checkAnswer(doc, 'POST', '/api/v1/staff/support/canned-replies', r);
+  const id = r.body.id;
+  r = await saldo.api('POST', '/api/v1/staff/support/canned-replies', { token: staff.token, body: { title: '', body: 'x' } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'title');
+  r = await saldo.api('GET', '/api/v1/staff/support/canned-replies', { token: staff.token });
+  checkAnswer(doc, 'GET', '/api/v1/staff/support/canned-replies', r);
+  assert.ok(r.body.canned_replies.some((c) => c.id === id && c.body.includes('\n')));
+  assert.equal((await saldo.api('DELETE', `/api/v1/staff/support/canned-replies/${id}`, { token: staff.token })).status, 204);
+  assert.equal((await saldo.api('DELETE', `/api/v1/staff/support/canned-replies/${id}`, { token: staff.token })).status, 404);
+  r = await saldo.api('GET', '/api/v1/staff/support/canned-replies', { token: staff.token });
+  assert.ok(!r.body.canned_replies.some((c) => c.id === id));
+  assert.equal((await saldo.api('GET', '/api/v1/staff/support/canned-replies', { token: u.token })).status, 401);
+});

@@ -143,6 +143,18 @@ test('reply, staff answer and internal note, close, rate, reopen', async () => {
   page = await u.web.get(where);
   assert.match(page.text, /The ticket has been reopened/);
 
+  page = await staff.get('/staff/support/canned');
+  const ccsrf = /name="_csrf" value="([^"]+)"/.exec(page.text)[1];
+  r = await staff.post('/staff/support/canned', { _csrf: ccsrf, title: '', body: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="title-error">/);
+  assert.match(r.text, /id="body-error">Write the text/);
+  r = await staff.post('/staff/support/canned', { _csrf: ccsrf, title: 'Thanks', body: 'Thank you for waiting.' });
+  assert.equal(r.status, 303);
+  const cannedId = saldo.sql("SELECT id FROM support_canned WHERE title = 'Thanks' AND deleted_at IS NULL");
+  page = await staff.get(`/staff/tickets/${id}?canned=${cannedId}`);
+  assert.match(page.text, /<textarea id="body" name="body"[^>]*>Thank you for waiting\.<\/textarea>/, 'inserted into the answer');
+
   page = await staff.get('/staff/support/report');
   assert.equal(page.status, 200);
   assert.match(page.text, /data-testid="report-technical"/);

@@ -71,6 +71,23 @@ json_t *support_attachments_json(http_request *r, int64_t ticket_id, bool staff)
  * itself and returns false. */
 bool support_read_body(http_request *r, json_t **out, support_file *files, size_t *n);
 
+/* ---- Canned replies and new departments (canned.c) ---- */
+enum { SUPPORT_CANNED_MAX = 200, SUPPORT_CANNED_TITLE_MAX = 100 };
+typedef struct support_canned {
+    int64_t id;
+    const char *title, *body; /* in the request arena */
+} support_canned;
+/* The live canned replies by title; how many, or -1 on a store error. */
+int support_canned_list(http_request *r, support_canned *out, size_t max);
+json_t *support_canned_json(const support_canned *c);
+/* Adds a checked canned reply (audit "support.canned_add"); false on a store error. */
+bool support_canned_add(http_request *r, const char *title, const char *body, int64_t *out_id);
+/* Withdraws canned reply id: 1, 0 none, -1 store error. */
+int support_canned_delete(http_request *r, int64_t id);
+/* Adds a department whose code is not taken (the caller checked), audit
+ * "support.department_add"; false on a store error. */
+bool support_department_add(http_request *r, const support_department *dep);
+
 /* The UTC bounds [from, to) of month "YYYY-MM"; false when malformed. */
 bool support_month_bounds(const char *month, int64_t *from, int64_t *to);
 /* [{"department", "name", "tickets", "answered", "median_minutes",

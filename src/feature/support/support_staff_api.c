@@ -8,9 +8,12 @@
  *   GET   /api/v1/staff/tickets/{ticket_id}/attachments/{attachment_id}
  *   GET   /api/v1/staff/support/departments
  *   PATCH /api/v1/staff/support/departments/{code}    sla_minutes, duty_email
- *   GET   /api/v1/staff/support/report?month=YYYY-MM[&format=csv] */
+ *   GET   /api/v1/staff/support/report?month=YYYY-MM[&format=csv]
+ *   POST  /api/v1/staff/support/departments          a new department
+ *   GET/POST /api/v1/staff/support/canned-replies, DELETE .../{canned_id} */
 #include "feature/support/support_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -322,6 +325,90 @@ static void get_report(http_request *r)
     http_json(r, 200, json_pack("{s:s, s:o}", "month", month, "departments", rows));
 }
 
+static void get_canned(http_request *r)
+{
+    support_canned *list = arena_alloc(r->a, sizeof *list * SUPPORT_CANNED_MAX);
+    int n = support_canned_list(r, list, SUPPORT_CANNED_MAX);
+    if (n < 0)
+        return http_error(r, 500, "store_error", "the canned replies could not be read", NULL);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, support_canned_json(&list[i]));
+    http_json(r, 200, json_pack("{s:o}", "canned_replies", arr));
+}
+
+static void post_canned(http_request *r)
+{
+    json_t *b;
+    const char *title;
+    int64_t id;
+    if (!jin_body(r, &b) || !jin_string(r, b, "title", JIN_REQUIRED, 1, SUPPORT_CANNED_TITLE_MAX, &title))
+        return;
+    json_t *v = json_object_get(b, "body");
+    if (!json_is_string(v) || !support_text_ok(json_string_value(v), 1, SUPPORT_BODY_MAX))
+        return http_error(r, 422, "invalid_field", "body: is required, 1 to 20000 characters of text", "body");
+    if (!support_canned_add(r, title, json_string_value(v), &id))
+        return http_error(r, 500, "store_error", "the canned reply could not be saved", NULL);
+    support_canned c = {id, title, json_string_value(v)};
+    http_json(r, 201, support_canned_json(&c));
+}
+
+static void delete_canned(http_request *r)
+{
+    int64_t id;
+    int found = http_param_id(r, "canned_id", &id) ? support_canned_delete(r, id) : 0;
+    if (found < 0)
+        return http_error(r, 500, "store_error", "the canned reply could not be deleted", NULL);
+    if (!found)
+        return http_error(r, 404, "not_found", "no such canned reply", NULL);
+    http_text(r, 204, NULL, "", 0);
+}
+
+/* A department code: 1-32 lower-case letters, digits, - and _. */
+static bool code_ok(const char *c)
+{
+    size_t n = strlen(c);
+    if (n < 1 || n > SUPPORT_DEPT_CODE_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= '0' && c[i] <= '9') || c[i] == '-' || c[i] == '_'))
+            return false;
+    return true;
+}
+
+static void post_department(http_request *r)
+{
+    json_t *b;
+    const char *code, *en, *it, *duty = NULL;
+    support_department dep = {.sla_min = {10, 10}, .active = true};
+    if (!jin_body(r, &b) || !jin_string(r, b, "code", JIN_REQUIRED, 1, SUPPORT_DEPT_CODE_MAX, &code))
+        return;
+    if (!code_ok(code))
+        return http_error(r, 422, "invalid_field", "code: 1 to 32 lower-case letters, digits, - and _", "code");
+    if (!jin_string(r, b, "name_en", JIN_REQUIRED, 1, SUPPORT_DEPT_NAME_MAX, &en) ||
+        !jin_string(r, b, "name_it", JIN_REQUIRED, 1, SUPPORT_DEPT_NAME_MAX, &it) ||
+        !jin_email(r, b, "duty_email", JIN_OPTIONAL, &duty))
+        return;
+    json_t *sla = json_object_get(b, "sla_minutes");
+    if (sla && !json_is_object(sla))
+        return http_error(r, 422, "invalid_field", "sla_minutes: an object {normal, high}", "sla_minutes");
+    if (sla && (!read_minutes(r, sla, "normal", &dep.sla_min[SUPPORT_NORMAL]) ||
+                !read_minutes(r, sla, "high", &dep.sla_min[SUPPORT_HIGH])))
+        return;
+    support_department taken;
+    int found = support_department_by_code(r->db, code, &taken);
+    if (found != 0)
+        return found > 0 ? http_error(r, 409, "code_taken", "code: a department with this code exists", "code")
+                         : http_error(r, 500, "store_error", "the departments could not be read", NULL);
+    snprintf(dep.code, sizeof dep.code, "%s", code);
+    snprintf(dep.name_en, sizeof dep.name_en, "%s", en);
+    snprintf(dep.name_it, sizeof dep.name_it, "%s", it);
+    snprintf(dep.duty_email, sizeof dep.duty_email, "%s", duty ? duty : "");
+    if (!support_department_add(r, &dep))
+        return http_error(r, 500, "store_error", "the department could not be saved", NULL);
+    http_json(r, 201, support_department_json(&dep, r->lang, true));
+}
+
 void support_staff_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/staff/tickets", get_queue, ROUTE_STAFF);
@@ -333,5 +420,9 @@ void support_staff_routes(router *rt)
     router_add(rt, "POST", "/api/v1/staff/tickets/{ticket_id}/merge", post_merge, ROUTE_STAFF);
     router_add(rt, "GET", "/api/v1/staff/support/departments", get_departments, ROUTE_STAFF);
     router_add(rt, "GET", "/api/v1/staff/support/report", get_report, ROUTE_STAFF);
+    router_add(rt, "POST", "/api/v1/staff/support/departments", post_department, ROUTE_STAFF);
+    router_add(rt, "GET", "/api/v1/staff/support/canned-replies", get_canned, ROUTE_STAFF);
+    router_add(rt, "POST", "/api/v1/staff/support/canned-replies", post_canned, ROUTE_STAFF);
+    router_add(rt, "DELETE", "/api/v1/staff/support/canned-replies/{canned_id}", delete_canned, ROUTE_STAFF);
     router_add(rt, "PATCH", "/api/v1/staff/support/departments/{code}", patch_department, ROUTE_STAFF);
 }

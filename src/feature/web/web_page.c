@@ -92,6 +92,8 @@ static const struct {
     {"ticket_noted", N_("The internal note has been added. The customer does not see it.")},
     {"ticket_updated", N_("The ticket has been updated.")},
     {"ticket_merged", N_("The duplicate has been merged into this ticket.")},
+    {"canned_added", N_("The canned reply has been added.")},
+    {"canned_deleted", N_("The canned reply has been withdrawn.")},
     {"order_placed", N_("Thank you: your order is paid. The services are being activated.")},
     {"code_saved", N_("The discount code has been saved.")},
     {"credit_granted", N_("The free credit has been granted.")},

@@ -3,7 +3,9 @@
  * department, priority, status, assignee, breached), a ticket with its whole
  * thread (internal notes marked), the answer form (files, internal note, the
  * status after it), department, priority, assignee and status, merging a
- * duplicate, and the monthly report of first-response times. The same
+ * duplicate, canned replies (kept on their own page, inserted into the answer
+ * form by a GET without JavaScript), and the monthly report of first-response
+ * times. The same
  * functions as the staff API (feature/support) do the work and the audit. */
 #include "feature/web/web_internal.h"
 
@@ -98,6 +100,26 @@ static bool ticket_for(http_request *r, support_ticket *t)
     return false;
 }
 
+/* The canned replies for the answer form; the one chosen with ?canned= also
+ * as "draft", the answer's starting text. */
+static json_t *canned_options(http_request *r)
+{
+    support_canned *list = arena_alloc(r->a, sizeof *list * SUPPORT_CANNED_MAX);
+    int n = support_canned_list(r, list, SUPPORT_CANNED_MAX);
+    const char *chosen = http_query(r, "canned");
+    json_t *arr = json_array(), *out = json_object();
+    for (int i = 0; i < n; i++) {
+        bool sel = chosen && strtoll(chosen, NULL, 10) == list[i].id;
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)list[i].id, "title", list[i].title,
+                                             "selected", sel));
+        if (sel)
+            json_object_set_new(out, "draft", json_string(list[i].body));
+    }
+    json_object_set_new(out, "any", json_boolean(n > 0));
+    json_object_set_new(out, "list", arr);
+    return out;
+}
+
 static void ticket_page(http_request *r, const support_ticket *t, int status, json_t *errors)
 {
     int64_t now = (int64_t)time(NULL);
@@ -125,6 +147,7 @@ static void ticket_page(http_request *r, const support_ticket *t, int status, js
     json_object_set_new(j, "mine", json_boolean(t->assigned_staff_id == r->staff_id));
     json_object_set_new(j, "reply_to", json_string(support_reply_to(r, t)));
     json_object_set_new(j, "errors", errors ? errors : json_object());
+    json_object_set_new(j, "canned", canned_options(r));
     web_staff_page(r, status, "staff/ticket", t->subject, "tickets", j);
 }
 
@@ -232,6 +255,63 @@ static void get_attachment(http_request *r)
     support_send_attachment(r, t.id, id, true);
 }
 
+static void canned_page(http_request *r, int status, const form *f, json_t *errors)
+{
+    support_canned *list = arena_alloc(r->a, sizeof *list * SUPPORT_CANNED_MAX);
+    int n = support_canned_list(r, list, SUPPORT_CANNED_MAX);
+    if (n < 0)
+        return (void)json_decref(errors), web_fail(r);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, support_canned_json(&list[i]));
+    const char *title = f ? form_get(f, "title") : NULL, *body = f ? form_get(f, "body") : NULL;
+    web_staff_page(r, status, "staff/canned", _("Canned replies"), "tickets",
+                   json_pack("{s:o, s:b, s:{s:s, s:s}, s:o}", "canned", arr, "any", n > 0, "form", "title",
+                             title ? title : "", "body", body ? body : "", "errors", errors ? errors : json_object()));
+}
+
+static void get_canned(http_request *r)
+{
+    canned_page(r, 200, NULL, NULL);
+}
+
+static void post_canned(http_request *r)
+{
+    form f;
+    if (!web_form(r, &f))
+        return;
+    json_t *errors = json_object();
+    const char *title = web_text(r, &f, "title", 1, SUPPORT_CANNED_TITLE_MAX, errors);
+    const char *body = form_get(&f, "body");
+    if (!body || !support_text_ok(body, 1, SUPPORT_BODY_MAX))
+        json_object_set_new(errors, "body", json_string(_("Write the text (up to 20000 characters).")));
+    int64_t id;
+    if (json_object_size(errors))
+        return canned_page(r, 422, &f, errors);
+    json_decref(errors);
+    if (!support_canned_add(r, title, body, &id))
+        return web_fail(r);
+    web_flash(r, "canned_added");
+    http_redirect(r, "/staff/support/canned");
+}
+
+static void post_canned_delete(http_request *r)
+{
+    form f;
+    int64_t id;
+    if (!web_form(r, &f))
+        return;
+    if (!http_param_id(r, "canned_id", &id))
+        return web_error_page(r, 404);
+    int found = support_canned_delete(r, id);
+    if (found < 0)
+        return web_fail(r);
+    if (!found)
+        return web_error_page(r, 404);
+    web_flash(r, "canned_deleted");
+    http_redirect(r, "/staff/support/canned");
+}
+
 static void get_report(http_request *r)
 {
     const char *month = http_query(r, "month");
@@ -264,4 +344,7 @@ void web_staff_support_routes(router *rt)
     router_add(rt, "GET", "/staff/tickets/{ticket_id}/attachments/{attachment_id}", get_attachment,
                ROUTE_STAFF | ROUTE_PAGE);
     router_add(rt, "GET", "/staff/support/report", get_report, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "GET", "/staff/support/canned", get_canned, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "POST", "/staff/support/canned", post_canned, ROUTE_STAFF | ROUTE_PAGE);
+    router_add(rt, "POST", "/staff/support/canned/{canned_id}/delete", post_canned_delete, ROUTE_STAFF | ROUTE_PAGE);
 }

@@ -79,5 +79,15 @@ CREATE TABLE support_attachments (
 ) STRICT;
 CREATE INDEX support_attachments_message ON support_attachments(message_id);
 
+-- Canned replies staff insert into an answer; deleted_at set = withdrawn.
+CREATE TABLE support_canned (
+    id         INTEGER PRIMARY KEY,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES staff(id),
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+) STRICT;
+
 -- Replies to ticket mails come back through Reply-To: the outbox carries it.
 ALTER TABLE outbox ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
