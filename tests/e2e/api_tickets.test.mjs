@@ -181,13 +181,16 @@ test('statuses, replies by mail with the token in Reply-To, internal notes, rati
   assert.equal(r.body.status, 'open');
   assert.equal(r.body.closed_at, null);
   assert.equal((await saldo.api('POST', `${base(u)}/${t.id}/reopen`, { token: u.token })).status, 409);
+  r = await saldo.api('POST', `${st(t.id)}/messages`, { token: staff.token, body: { body: 'Closing it.', status: 'closed' } });
+  assert.equal(r.body.status, 'closed');
+  assert.ok(r.body.closed_at, 'an answer that closes sets closed_at');
 
   await new Promise((res) => setTimeout(res, 1500));
   const all = smtp.messages().filter((m) => m.to.includes(support));
-  assert.equal(all.length, 2, 'two answers mailed, the note not');
+  assert.equal(all.length, 3, 'three answers mailed, the note not');
   assert.ok(!all.some((m) => m.text.includes('SECRET')));
   const audit = saldo.sql(`SELECT action FROM audit_log WHERE target_kind = 'ticket' AND target_id = ${t.id} ORDER BY id`);
-  assert.deepEqual(audit.split('\n'), ['ticket.note', 'ticket.reply', 'ticket.reply']);
+  assert.deepEqual(audit.split('\n'), ['ticket.note', 'ticket.reply', 'ticket.reply', 'ticket.reply']);
 });
 
 test('SLA: due time per department and priority, queue order, breaches, moving follows the target', async () => {

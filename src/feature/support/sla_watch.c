@@ -48,8 +48,9 @@ static int due_tickets(db *d, int64_t now, due_ticket *out)
     return n;
 }
 
-/* Marks and mails one ticket inside the caller's transaction; false on a
- * store error. */
+/* Marks and mails one ticket inside the caller's transaction (the mark only
+ * moves up, so a ticket read before another node marked it is skipped);
+ * false on a store error. */
 static bool warn(const struct app *ap, db *d, const due_ticket *dt, arena *a)
 {
     db_stmt *s = db_prepare(d, "UPDATE support_tickets SET sla_warned = $1 WHERE id = $2 AND sla_warned < $1");
@@ -87,11 +88,13 @@ static bool warn(const struct app *ap, db *d, const due_ticket *dt, arena *a)
 int support_sla_round(const struct app *ap, db *d, int64_t now)
 {
     due_ticket list[SLA_BATCH];
+    int n = due_tickets(d, now, list); /* a read first: most rounds find nothing and take no write lock */
+    if (n <= 0)
+        return n;
     if (db_begin(d, DB_TX_WRITE) != DB_OK)
         return -1;
-    int n = due_tickets(d, now, list);
     arena *a = arena_new();
-    bool ok = n >= 0;
+    bool ok = true;
     for (int i = 0; ok && i < n; i++)
         ok = warn(ap, d, &list[i], a);
     arena_free(a);

@@ -185,8 +185,8 @@ bool support_add_message(db *d, const support_ticket *t, support_author author, 
     int st = next_status >= 0 && (staff || system) ? next_status : staff ? SUPPORT_ANSWERED : SUPPORT_OPEN;
     s = db_prepare(d,
         "UPDATE support_tickets SET status = $1, updated_at = $2,"
-        " first_response_at = CASE WHEN $3 = 1 AND first_response_at IS NULL THEN $2 ELSE first_response_at END"
-        " WHERE id = $4");
+        " first_response_at = CASE WHEN $3 = 1 AND first_response_at IS NULL THEN $2 ELSE first_response_at END,"
+        " closed_at = CASE WHEN $1 = 'closed' THEN CAST($2 AS BIGINT) ELSE NULL END WHERE id = $4");
     if (!s)
         return false;
     db_bind_text(s, 1, support_status_names[st]);
