@@ -155,6 +155,25 @@ test('reply, staff answer and internal note, close, rate, reopen', async () => {
   page = await staff.get(`/staff/tickets/${id}?canned=${cannedId}`);
   assert.match(page.text, /<textarea id="body" name="body"[^>]*>Thank you for waiting\.<\/textarea>/, 'inserted into the answer');
 
+  page = await staff.get('/staff/support/departments');
+  assert.equal(page.status, 200);
+  r = await staff.post('/staff/support/departments/billing', { _csrf: ccsrf, normal: '0', high: '5', duty_email: 'nope' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="normal-billing-error">Whole minutes from 1 to 10080/);
+  assert.match(r.text, /id="duty-billing-error">/);
+  r = await staff.post('/staff/support/departments/billing', { _csrf: ccsrf, normal: '20', high: '5', duty_email: 'duty@saldo.test' });
+  assert.equal(r.status, 303);
+  assert.equal(saldo.sql("SELECT sla_normal_min || ' ' || sla_high_min || ' ' || duty_email FROM support_departments WHERE code = 'billing'"),
+    '20 5 duty@saldo.test');
+  r = await staff.post('/staff/support/departments', { _csrf: ccsrf, code: 'Bad code', name_en: '', name_it: 'x', normal: '10', high: '10', duty_email: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="code-error">Lower-case letters/);
+  assert.match(r.text, /id="name_en-error">/);
+  r = await staff.post('/staff/support/departments', { _csrf: ccsrf, code: 'abuse', name_en: 'Abuse', name_it: 'Abusi', normal: '30', high: '15', duty_email: '' });
+  assert.equal(r.status, 303);
+  page = await staff.get('/staff/support/departments');
+  assert.match(page.text, /data-testid="department-abuse"/);
+
   page = await staff.get('/staff/support/report');
   assert.equal(page.status, 200);
   assert.match(page.text, /data-testid="report-technical"/);

@@ -71,7 +71,7 @@ json_t *support_attachments_json(http_request *r, int64_t ticket_id, bool staff)
  * itself and returns false. */
 bool support_read_body(http_request *r, json_t **out, support_file *files, size_t *n);
 
-/* ---- Canned replies and new departments (canned.c) ---- */
+/* ---- Canned replies and departments (support_settings.c) ---- */
 enum { SUPPORT_CANNED_MAX = 200, SUPPORT_CANNED_TITLE_MAX = 100 };
 typedef struct support_canned {
     int64_t id;
@@ -87,6 +87,9 @@ int support_canned_delete(http_request *r, int64_t id);
 /* Adds a department whose code is not taken (the caller checked), audit
  * "support.department_add"; false on a store error. */
 bool support_department_add(http_request *r, const support_department *dep);
+/* Writes dep's targets and on-duty address (audit "support.department");
+ * false on a store error. */
+bool support_department_update(http_request *r, const support_department *dep);
 
 /* The UTC bounds [from, to) of month "YYYY-MM"; false when malformed. */
 bool support_month_bounds(const char *month, int64_t *from, int64_t *to);

@@ -250,25 +250,8 @@ static void patch_department(http_request *r)
         return;
     if (json_object_get(b, "duty_email"))
         snprintf(dep.duty_email, sizeof dep.duty_email, "%s", duty ? duty : "");
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+    if (!support_department_update(r, &dep))
         return http_error(r, 500, "store_error", "the department could not be saved", NULL);
-    db_stmt *s = db_prepare(r->db,
-        "UPDATE support_departments SET sla_normal_min = $1, sla_high_min = $2, duty_email = $3 WHERE id = $4");
-    bool ok = s != NULL;
-    if (ok) {
-        db_bind_int64(s, 1, dep.sla_min[SUPPORT_NORMAL]);
-        db_bind_int64(s, 2, dep.sla_min[SUPPORT_HIGH]);
-        db_bind_text(s, 3, dep.duty_email);
-        db_bind_int64(s, 4, dep.id);
-        ok = db_exec1(s) == DB_DONE;
-    }
-    char *detail = json_dumps(support_department_json(&dep, "en", true), JSON_COMPACT);
-    ok = ok && staff_audit(r->db, r->staff_id, "support.department", "department", dep.id, detail, r->client_ip);
-    free(detail);
-    if (!ok || db_commit(r->db) != DB_OK) {
-        db_rollback(r->db);
-        return http_error(r, 500, "store_error", "the department could not be saved", NULL);
-    }
     http_json(r, 200, support_department_json(&dep, r->lang, true));
 }
 

@@ -94,6 +94,8 @@ static const struct {
     {"ticket_merged", N_("The duplicate has been merged into this ticket.")},
     {"canned_added", N_("The canned reply has been added.")},
     {"canned_deleted", N_("The canned reply has been withdrawn.")},
+    {"department_saved", N_("The department has been saved. New tickets get the new targets.")},
+    {"department_added", N_("The department has been added.")},
     {"order_placed", N_("Thank you: your order is paid. The services are being activated.")},
     {"code_saved", N_("The discount code has been saved.")},
     {"credit_granted", N_("The free credit has been granted.")},

@@ -1,7 +1,8 @@
-/* canned.c - canned replies: texts staff keep to insert into an answer
- * (the back office's answer form and the staff API), and departments staff
- * add beside the seeded ones. Each change writes the staff audit log in its
- * own transaction (see support_internal.h). */
+/* support_settings.c - what staff set up for support: canned replies (texts
+ * to insert into an answer, in the back office's answer form and the staff
+ * API), departments added beside the seeded ones, and each department's
+ * first-response targets and on-duty address. Each change writes the staff
+ * audit log in its own transaction (see support_internal.h). */
 #include "feature/support/support_internal.h"
 
 #include <stdio.h>
@@ -114,6 +115,31 @@ bool support_department_add(http_request *r, const support_department *dep)
     char *text = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     ok = ok && text && staff_audit(r->db, r->staff_id, "support.department_add", "department", id, text, r->client_ip);
+    free(text);
+    if (ok && db_commit(r->db) == DB_OK)
+        return true;
+    db_rollback(r->db);
+    return false;
+}
+
+bool support_department_update(http_request *r, const support_department *dep)
+{
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return false;
+    db_stmt *s = db_prepare(r->db,
+        "UPDATE support_departments SET sla_normal_min = $1, sla_high_min = $2, duty_email = $3 WHERE id = $4");
+    bool ok = s != NULL;
+    if (ok) {
+        db_bind_int64(s, 1, dep->sla_min[SUPPORT_NORMAL]);
+        db_bind_int64(s, 2, dep->sla_min[SUPPORT_HIGH]);
+        db_bind_text(s, 3, dep->duty_email);
+        db_bind_int64(s, 4, dep->id);
+        ok = db_exec1(s) == DB_DONE;
+    }
+    json_t *d = support_department_json(dep, "en", true);
+    char *text = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    ok = ok && text && staff_audit(r->db, r->staff_id, "support.department", "department", dep->id, text, r->client_ip);
     free(text);
     if (ok && db_commit(r->db) == DB_OK)
         return true;
