@@ -171,7 +171,8 @@ void support_send_attachment(http_request *r, int64_t ticket_id, int64_t attachm
 {
     db_stmt *s = db_prepare(r->db,
         "SELECT a.file_name, a.content_type, a.size, a.storage_name FROM support_attachments a"
-        " JOIN support_messages m ON m.id = a.message_id WHERE a.id = $1 AND m.ticket_id = $2 AND ($3 = 1 OR m.internal = 0)");
+        " JOIN support_messages m ON m.id = a.message_id"
+        " WHERE a.id = $1 AND m.ticket_id = $2 AND ($3 = 1 OR m.internal = 0)");
     if (!s)
         return http_error(r, 500, "store_error", "the attachment could not be read", NULL);
     db_bind_int64(s, 1, attachment_id);

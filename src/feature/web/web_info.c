@@ -61,6 +61,7 @@ void web_routes(router *rt)
     web_info_routes(rt);
     web_support_routes(rt);
     web_staff_support_routes(rt);
+    web_staff_support_settings_routes(rt);
     web_auth_routes(rt);
     web_account_routes(rt);
     web_twofa_routes(rt);

@@ -164,6 +164,7 @@ void web_refunds_routes(router *rt);
 void web_staff_refunds_routes(router *rt);
 void web_support_routes(router *rt);
 void web_staff_support_routes(router *rt);
+void web_staff_support_settings_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */

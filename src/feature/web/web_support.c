@@ -339,7 +339,8 @@ void web_support_routes(router *rt)
     router_add(rt, "GET", "/support", get_support, ROUTE_PAGE);
     router_add(rt, "POST", "/support/tickets", post_ticket, ROUTE_USER | ROUTE_PAGE | ROUTE_UPLOAD);
     router_add(rt, "GET", "/support/tickets/{ticket_id}", get_ticket, ROUTE_USER | ROUTE_PAGE);
-    router_add(rt, "POST", "/support/tickets/{ticket_id}/messages", post_message, ROUTE_USER | ROUTE_PAGE | ROUTE_UPLOAD);
+    router_add(rt, "POST", "/support/tickets/{ticket_id}/messages", post_message,
+               ROUTE_USER | ROUTE_PAGE | ROUTE_UPLOAD);
     router_add(rt, "POST", "/support/tickets/{ticket_id}/close", post_close, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "POST", "/support/tickets/{ticket_id}/reopen", post_reopen, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "POST", "/support/tickets/{ticket_id}/rating", post_rating, ROUTE_USER | ROUTE_PAGE);
