@@ -2,7 +2,8 @@
  * month (tickets opened in that month, UTC; merged duplicates left out):
  * how many, how many answered, the median and 95th percentile of the minutes
  * to the first staff answer (nearest rank over the answered ones), and the
- * breaches (answered late, or unanswered past the target). */
+ * breaches (answered late, or closed unanswered or still unanswered past the
+ * target: support_breached). */
 #include "feature/support/support_internal.h"
 
 #include <stdlib.h>
@@ -59,7 +60,7 @@ json_t *support_report(http_request *r, int64_t from, int64_t to)
     for (int i = 0; i < nd; i++)
         st[i] = (dept_stats){.code = deps[i].code, .name = deps[i].name_en};
     db_stmt *s = db_prepare(r->db,
-        "SELECT department_id, created_at, first_response_at, first_response_due_at FROM support_tickets"
+        "SELECT department_id, created_at, first_response_at, first_response_due_at, closed_at FROM support_tickets"
         " WHERE created_at >= $1 AND created_at < $2 AND merged_into IS NULL LIMIT $3");
     if (!s)
         return NULL;
@@ -81,7 +82,8 @@ json_t *support_report(http_request *r, int64_t from, int64_t to)
         bool answered = !db_col_is_null(s, 2);
         int64_t created = db_col_int64(s, 1), first = answered ? db_col_int64(s, 2) : 0, due = db_col_int64(s, 3);
         st[k].count++;
-        st[k].breaches += answered ? first > due : now > due;
+        int64_t until = answered ? first : !db_col_is_null(s, 4) ? db_col_int64(s, 4) : now;
+        st[k].breaches += until > due;
         if (answered) {
             dep_of[n] = k;
             all[n++] = first - created;

@@ -112,7 +112,8 @@ typedef struct support_filter {
 /* Up to max tickets matching f; how many, or -1 on a store error. */
 int support_list(db *d, const support_filter *f, int64_t now, support_ticket *out, size_t max);
 
-/* True when t missed (or, still unanswered, is past) its first-response target at now. */
+/* True when t was answered after its first-response target, or was closed
+ * unanswered after it, or is still unanswered past it at now. */
 bool support_breached(const support_ticket *t, int64_t now);
 
 /* The ticket as JSON for a customer (staff adds token-free SLA details). */

@@ -123,14 +123,14 @@ int support_list(db *d, const support_filter *f, int64_t now, support_ticket *ou
           " AND ($2 <> '' OR t.status <> 'closed') AND ($3 = '' OR t.priority = $3)"
           " AND ($4 = 0 OR t.department_id = $4)"
           " AND ($5 = 0 OR ($5 = -1 AND t.assigned_staff_id IS NULL) OR t.assigned_staff_id = $5)"
-          " AND ($6 = 0 OR (t.first_response_at IS NULL AND t.first_response_due_at < $7)"
+          " AND ($6 = 0 OR (t.first_response_at IS NULL AND COALESCE(t.closed_at, $7) > t.first_response_due_at)"
           " OR t.first_response_at > t.first_response_due_at)"
           " ORDER BY CASE t.priority WHEN 'high' THEN 0 ELSE 1 END, CASE WHEN t.first_response_at IS NULL THEN 0"
           " ELSE 1 END, t.first_response_due_at, t.id LIMIT $8"
         : "SELECT " TICKET_COLS " WHERE ($1 = 0 OR t.org_id = $1) AND ($2 = '' OR t.status = $2)"
           " AND ($3 = '' OR t.priority = $3) AND ($4 = 0 OR t.department_id = $4)"
           " AND ($5 = 0 OR ($5 = -1 AND t.assigned_staff_id IS NULL) OR t.assigned_staff_id = $5)"
-          " AND ($6 = 0 OR (t.first_response_at IS NULL AND t.first_response_due_at < $7)"
+          " AND ($6 = 0 OR (t.first_response_at IS NULL AND COALESCE(t.closed_at, $7) > t.first_response_due_at)"
           " OR t.first_response_at > t.first_response_due_at)"
           " ORDER BY t.id DESC LIMIT $8";
     db_stmt *s = db_prepare(d, sql);
@@ -154,7 +154,8 @@ int support_list(db *d, const support_filter *f, int64_t now, support_ticket *ou
 
 bool support_breached(const support_ticket *t, int64_t now)
 {
-    return t->first_response_at ? t->first_response_at > t->due_at : t->status != SUPPORT_CLOSED && now > t->due_at;
+    int64_t until = t->first_response_at ? t->first_response_at : t->closed_at ? t->closed_at : now;
+    return until > t->due_at;
 }
 
 bool support_add_message(db *d, const support_ticket *t, support_author author, int64_t who, const char *body,
