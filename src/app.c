@@ -172,6 +172,8 @@ static void dispatch_error(http_request *r, bool page, int status, const char *c
 size_t app_body_limit(http_request *r)
 {
     const route *ro = NULL;
+    if (strcmp(r->method, "POST") && strcmp(r->method, "PUT") && strcmp(r->method, "PATCH"))
+        return 0; /* no upload: spare the second route lookup */
     return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND &&
                    (ro->flags & ROUTE_UPLOAD)
                ? ROUTE_UPLOAD_BODY_MAX
