@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh - `make bench`: builds saldo, runs the ledger and billing-run
-# benchmarks on a disk-backed folder (var/bench/, never a tmpfs: fsync has to
+# run.sh - `make bench`: builds saldo, runs the ledger, billing-run and
+# invoice PDF benchmarks on a disk-backed folder (var/bench/, never a tmpfs: fsync has to
 # reach a disk for the figures to mean anything) and the HTTP benchmark, then
 # prints every target with PASS or MISS. Exits 0 on misses (benchmarks report, tests
 # assert); non-zero only when a benchmark could not run. See docs/PERFORMANCE.md.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 if [ ! -f build/build.ninja ]; then meson setup build >/dev/null; fi
-ninja -C build saldo bench/ledger_bench bench/billing_run_bench >/dev/null
+ninja -C build saldo bench/ledger_bench bench/billing_run_bench bench/invoices_bench >/dev/null
 
 mkdir -p var/bench
 WORK=$(mktemp -d "$ROOT/var/bench/run.XXXXXX")
@@ -29,8 +29,10 @@ echo
 # BENCH_SERVICES (default 1,000,000) for a quicker run.
 build/bench/billing_run_bench "$WORK" --services "${BENCH_SERVICES:-1000000}" | tee "$WORK/billing.out"
 echo
+build/bench/invoices_bench | tee "$WORK/invoices.out"
+echo
 bench/http.sh | tee "$WORK/http.out"
 
 echo
 echo "summary"
-grep -h -E 'PASS|MISS' "$WORK/ledger.out" "$WORK/billing.out" "$WORK/http.out" | sed -E 's/^ +/  /'
+grep -h -E 'PASS|MISS' "$WORK/ledger.out" "$WORK/billing.out" "$WORK/invoices.out" "$WORK/http.out" | sed -E 's/^ +/  /'

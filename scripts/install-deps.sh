@@ -9,6 +9,7 @@ PACKAGES=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 libsodium-dev liboath-dev
   libcurl4-openssl-dev libqrencode-dev libxml2-dev libxml2-utils libcmocka-dev
   nodejs npm chromium python3-aiosmtpd wrk gettext zbar-tools
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
 )
 
 missing=()

@@ -15,9 +15,12 @@
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
 #include "feature/bank/bank.h"
+#include "feature/cards/cards.h"
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
+#include "feature/metrics/metrics.h"
+#include "feature/invoices/invoices_api.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
@@ -82,10 +85,12 @@ void app_free(app *a)
 void app_routes(app *a)
 {
     health_routes(&a->routes);
+    metrics_routes(&a->routes);
     auth_routes(&a->routes);
     wallet_routes(&a->routes);
     bank_routes(&a->routes);
     payments_routes(&a->routes);
+    cards_routes(&a->routes);
     orgs_routes(&a->routes);
     addresses_routes(&a->routes);
     renewals_routes(&a->routes);
@@ -99,6 +104,7 @@ void app_routes(app *a)
     services_routes(&a->routes);
     services_staff_routes(&a->routes);
     vat_routes(&a->routes);
+    invoices_routes(&a->routes);
     support_routes(&a->routes);
     support_staff_routes(&a->routes);
     web_routes(&a->routes);
@@ -178,6 +184,14 @@ size_t app_body_limit(http_request *r)
                    (ro->flags & ROUTE_UPLOAD)
                ? ROUTE_UPLOAD_BODY_MAX
                : 0;
+}
+
+void app_unavailable(http_request *r)
+{
+    const route *ro = NULL;
+    router_match(&((app *)r->app)->routes, r->method, r->path, r, &ro); /* the route, for logs and metrics */
+    if (!health_without_db(r))
+        http_error(r, 503, "unavailable", "the database is unavailable", NULL);
 }
 
 void app_dispatch(http_request *r)

@@ -28,6 +28,9 @@ void app_routes(app *a);
 size_t app_body_limit(http_request *r);
 /* The server's dispatch: route, authenticate, authorize, check CSRF, handle. */
 void app_dispatch(http_request *r);
+/* The server's answer when no database connection opens: /healthz and
+ * /readyz answer (alive, not ready), anything else 503. */
+void app_unavailable(http_request *r);
 
 /* Builds the app: routes, the embedded templates, translations and static
  * files. False with err filled. */

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 #include "cmd/cmd.h"
 #include "feature/auth/secret.h"
 #include "feature/auth/totp.h"
@@ -18,7 +20,9 @@ static const struct {
     {"import-rates", cmd_import_rates, "import ECB euro reference rates from an XML file"},
     {"import-statement", cmd_import_statement, "import a camt.053 bank statement: credit matched transfers"},
     {"billing-run", cmd_billing_run, "renew due services, send reminders, suspend and terminate expired ones"},
+    {"sync-payments", cmd_sync_payments, "ask the payment gateway about pending payments and apply its answers"},
     {"gateway-sandbox", cmd_gateway_sandbox, "a sandbox payment gateway (hosted pages, test cards, webhooks)"},
+    {"backup", cmd_backup, "copy the live SQLite database to a file, consistent and checked"},
     {"staff", cmd_staff, "staff add --email E: create a staff account (password on stdin)"},
 };
 
@@ -41,6 +45,7 @@ int main(int argc, char **argv)
         fputs("saldo: cannot initialize libsodium or liboath\n", stderr);
         return 1;
     }
+    xmlInitParser(); /* once, before any thread: the parsers and writers of XML rely on it */
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);

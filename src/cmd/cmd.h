@@ -15,8 +15,10 @@ int cmd_ledger(int argc, char **argv);
 int cmd_import_rates(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_billing_run(int argc, char **argv);
+int cmd_sync_payments(int argc, char **argv);
 int cmd_import_statement(int argc, char **argv);
 int cmd_gateway_sandbox(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 /* A command's own flags: name ("--force"), whether it takes a value, and where
  * the value (or "1" for a bare switch) goes. */

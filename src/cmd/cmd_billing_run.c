@@ -1,5 +1,6 @@
 /* cmd_billing_run.c - `saldo billing-run [--at YYYY-MM-DD]`: one billing run
- * (renewals, reminders, suspensions, terminations; see src/jobs/billing_run.h)
+ * (renewals, reminders, suspensions, terminations; see src/jobs/billing_run.h;
+ * the saved cards it charges: src/jobs/billing_card.h)
  * for now or for midnight UTC of a date, then a one-line summary. */
 #include "cmd/cmd.h"
 
@@ -13,8 +14,10 @@
 
 static const char *const usage =
     "usage: saldo billing-run [--at YYYY-MM-DD] [configuration flags]\n"
-    "Renews the services due (auto-renew, from the balance), queues reminders and\n"
-    "suspends or terminates expired services, as of now or of midnight UTC of --at.\n"
+    "Renews the services due (auto-renew, from the balance; what it lacks is charged\n"
+    "to the organization's default saved card when a gateway is configured), queues\n"
+    "reminders and suspends or terminates expired services, as of now or of midnight\n"
+    "UTC of --at.\n"
     "Running it again for the same date does nothing twice.\n";
 
 int cmd_billing_run(int argc, char **argv)

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "feature/auth/secret.h"
+#include "feature/payments/payments.h"
 #include "feature/services/services.h"
 #include "feature/support/support.h"
 #include "http/server.h"
@@ -64,7 +65,8 @@ static int serve(saldo_config *cfg, db *d)
     provision_worker *provisioner = provision_worker_start(&a, cfg->database);
     http_server_opts opts = {.listen = cfg->listen, .db_url = cfg->database, .threads = (unsigned)cfg->threads,
                              .body_max_bytes = SERVE_BODY_MAX_BYTES, .idle_timeout_s = 30, .https = a.https,
-                             .app = &a, .dispatch = app_dispatch, .body_limit = app_body_limit};
+                             .app = &a, .dispatch = app_dispatch, .body_limit = app_body_limit,
+                             .unavailable = app_unavailable};
     http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "saldo: %s\n", err);
@@ -74,12 +76,14 @@ static int serve(saldo_config *cfg, db *d)
         return 1;
     }
     billing_scheduler *billing = billing_scheduler_start(&a, cfg);
+    payments_catchup *catchup = payments_catchup_start(&a, cfg->database);
     support_sla_watch *sla = support_sla_start(&a, cfg->database);
     printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("shutdown", "signal=%d", sig);
+    payments_catchup_stop(catchup);
     support_sla_stop(sla);
     billing_scheduler_stop(billing);
     http_server_stop(srv, SERVE_GRACE_MS);

@@ -83,8 +83,12 @@ bool gw_method_save(db *d, const char *customer, const gw_card *c, const char *w
 json_t *gw_method_json(db_stmt *s); /* from a row of GW_METHOD_COLUMNS */
 #define GW_METHOD_COLUMNS "id, brand, last4, exp_month, exp_year, wallet, customer, created"
 
+/* Renders the hosted page template name with data (stolen) and answers it. */
+void gw_page(http_request *r, int status, const char *name, json_t *data);
+
 /* Route tables. */
 void gw_api_routes(router *rt);
+void gw_setup_routes(router *rt); /* card verifications (setups): API and hosted pages */
 void gw_refund_routes(router *rt);
 void gw_page_routes(router *rt);
 /* Builds the route table (once, before the server starts). */

@@ -14,6 +14,7 @@ void gw_routes_init(void)
     gw_api_routes(&routes);
     gw_refund_routes(&routes);
     gw_page_routes(&routes);
+    gw_setup_routes(&routes);
 }
 
 static bool api_key_ok(http_request *r)

@@ -60,6 +60,11 @@ static void page(http_request *r, int status, const char *name, json_t *data)
     buf_free(&out);
 }
 
+void gw_page(http_request *r, int status, const char *name, json_t *data)
+{
+    page(r, status, name, data);
+}
+
 static void not_found(http_request *r)
 {
     page(r, 404, "message", json_pack("{s:s}", "message", "There is no such payment."));

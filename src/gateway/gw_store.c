@@ -37,6 +37,10 @@ static const char schema[] =
     " attempts INTEGER NOT NULL DEFAULT 0, next_at_ms INTEGER NOT NULL, delivered_at INTEGER,"
     " last_status INTEGER) STRICT;"
     "CREATE INDEX IF NOT EXISTS gw_deliveries_due ON gw_deliveries (delivered_at, next_at_ms);"
+    "CREATE TABLE IF NOT EXISTS gw_setups ("
+    " id TEXT PRIMARY KEY, customer TEXT NOT NULL, return_url TEXT NOT NULL, status TEXT NOT NULL,"
+    " failure_code TEXT, payment_method TEXT, card TEXT, otp TEXT, tries_3ds INTEGER NOT NULL DEFAULT 0,"
+    " created INTEGER NOT NULL, updated INTEGER NOT NULL) STRICT;"
     "CREATE TABLE IF NOT EXISTS gw_idempotency ("
     " key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL, status INTEGER NOT NULL,"
     " body TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (key, scope)) STRICT;";

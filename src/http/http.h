@@ -36,6 +36,7 @@ typedef struct http_request {
     int64_t started_ns;
     /* Router output. */
     const char *route;            /* the matched pattern, for logs and metrics */
+    int route_index;              /* its index in the routing table, -1 when none matched */
     int param_count;
     const char *param_names[HTTP_PARAMS_MAX];
     const char *param_values[HTTP_PARAMS_MAX];

@@ -29,8 +29,12 @@ bool idem_start(http_request *r, const char *scope, idem *out)
     return true;
 }
 
-bool idem_check(http_request *r, const idem *k)
+bool idem_begin(http_request *r, const idem *k)
 {
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK) {
+        http_error(r, 500, "store_error", "cannot start the transaction", NULL);
+        return false;
+    }
     db_stmt *s = db_prepare(r->db,
         "SELECT request_hash, status, response FROM idempotency_keys WHERE scope = $1 AND key = $2");
     if (!s) {

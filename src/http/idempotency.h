@@ -1,6 +1,6 @@
 /* idempotency.h - the Idempotency-Key contract of requests that move money.
  *
- * Inside the handler's write transaction: idem_check() looks the key up; a
+ * idem_begin() opens the handler's write transaction and looks the key up; a
  * replay of the same request gets the first answer again (and nothing runs
  * twice), the same key with another request gets 409. After the work,
  * idem_save() keeps the answer in the same transaction, so the answer and the
@@ -23,9 +23,10 @@ typedef struct idem {
 
 /* Reads the header (400 when missing or too long). Call before the transaction. */
 bool idem_start(http_request *r, const char *scope, idem *out);
-/* Inside the write transaction. Returns true when the caller should go on; false
- * when it has answered (replay, conflict, store error) and rolled back. */
-bool idem_check(http_request *r, const idem *k);
+/* Opens the write transaction and looks the key up. True when the caller
+ * should go on (inside the transaction); false when it has answered (replay,
+ * conflict, store error) and nothing is open. */
+bool idem_begin(http_request *r, const idem *k);
 /* Stores the answer, commits the transaction and sends the answer; body is
  * stolen. On a store failure it rolls back and answers 500. */
 bool idem_save_and_answer(http_request *r, const idem *k, int status, json_t *body);

@@ -56,6 +56,7 @@ router_match_result router_match(const router *rt, const char *method, const cha
             continue;
         match_pattern(ro->pattern, path, r);
         r->route = ro->pattern;
+        r->route_index = (int)i;
         *out = ro;
         return ROUTER_FOUND;
     }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/metrics.h"
 #include "lib/log.h"
 
 enum { HTTP_REQUEST_TIME_MAX_S = 60 };
@@ -37,6 +38,12 @@ static db *thread_db(const char *url)
 {
     pthread_once(&tls_db_once, make_tls_key);
     db *d = pthread_getspecific(tls_db_key);
+    if (d && db_broken(d)) { /* the server went away: reconnect */
+        log_warn("db_reconnect", "msg=\"connection lost, opening a new one\"");
+        db_close(d);
+        d = NULL;
+        pthread_setspecific(tls_db_key, NULL);
+    }
     if (!d) {
         char err[256];
         d = db_open(url, err, sizeof err);
@@ -82,6 +89,7 @@ static http_request *request_new(http_server *s, struct MHD_Connection *c, const
     r->path = arena_strdup(a, url);
     r->client_ip = peer_ip(a, c);
     r->started_ns = now_ns();
+    r->route_index = -1;
     r->lang = "it";
     r->status = 500;
     buf_init(&r->out, 0);
@@ -164,7 +172,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r->body_len = r->body_too_large ? 0 : r->in.len;
     r->db = thread_db(s->db_url);
     if (!r->db) {
-        answer_plain_error(r, 503, "unavailable", "the database is unavailable");
+        if (s->opts.unavailable)
+            s->opts.unavailable(r);
+        if (!r->answered && !r->out.len)
+            answer_plain_error(r, 503, "unavailable", "the database is unavailable");
         return send_response(s, r);
     }
     db_read_scope(r->db);
@@ -185,7 +196,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     http_request *r = *con_cls;
     if (!r)
         return;
-    double ms = (double)(now_ns() - r->started_ns) / 1e6;
+    int64_t elapsed_ns = now_ns() - r->started_ns;
+    http_metrics_observe(r->route_index, r->answered ? r->status : 0, elapsed_ns);
+    double ms = (double)elapsed_ns / 1e6;
     log_info("http", "method=%s path=\"%s\" route=\"%s\" status=%d ms=%.2f ip=%s user=%lld staff=%lld%s",
              r->method, r->path, r->route ? r->route : "-", r->answered ? r->status : 0, ms,
              r->client_ip, (long long)r->user_id, (long long)r->staff_id,

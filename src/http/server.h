@@ -27,6 +27,9 @@ typedef struct http_server_opts {
     bool https;                  /* public URL is https: send HSTS, Secure cookies */
     struct app *app;
     void (*dispatch)(http_request *r);
+    /* Answers instead of dispatch when no database connection opens (r->db
+     * NULL); NULL answers 503 "unavailable". */
+    void (*unavailable)(http_request *r);
 } http_server_opts;
 
 http_server *http_server_start(const http_server_opts *opts, char *err, size_t err_size);

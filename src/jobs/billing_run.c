@@ -4,8 +4,11 @@
  * furthest horizon (the renewal window or the 30-day reminder), by id in
  * batches of one transaction each:
  *   - auto-renew on and inside the renewal window: renew it for its period,
- *     paid by the first payer that can (the balance today); when none can,
- *     mail the billing address once per expiry ("renewal_failed");
+ *     paid by the first payer that can (the balance today, which the
+ *     organization's default saved card has topped up by the shortfall just
+ *     before the batch: billing_card.h); when none can, mail the billing
+ *     address once per expiry ("renewal_failed", saying when the card was
+ *     declined);
  *   - before expiry, without auto-renew or after a failed one: the tightest of
  *     the reminders 30, 7 and 1 days before expiry that applies, once each
  *     (the failure notice stands for the reminder due on its day, and after
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "core/currency.h"
@@ -31,6 +35,7 @@
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
 #include "feature/services/service_renew.h"
+#include "jobs/billing_card.h"
 #include "lib/arena.h"
 #include "lib/log.h"
 #include "mail/mail_render.h"
@@ -182,8 +187,9 @@ static service_renew_result pay_from_balance(run *r, const service *s, service_r
     return service_renew(r->d, &r->cache, s, s->period_months, SERVICE_RENEW_AUTO, r->o->at, out);
 }
 
-/* The ways an automatic renewal is paid, tried in order. The payments feature
- * adds the saved card after the balance. */
+/* The ways an automatic renewal is paid, tried in order. The saved card is
+ * not one of them: it cannot be charged inside the batch's transaction, so it
+ * tops the balance up before the batch (billing_card.h). */
 static const renew_payer payers[] = {pay_from_balance};
 
 static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
@@ -217,6 +223,12 @@ static bool mail_failed(run *r, const service *s, const service_renewal *rn)
     json_t *data = mail_data(r, s, o->lang);
     json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, o->lang)));
     json_object_set_new(data, "shortfall", json_string(money_text(r, rn->currency, rn->shortfall_minor, o->lang)));
+    int declined = billing_card_declined(r->d, s);
+    if (declined < 0) {
+        json_decref(data);
+        return false;
+    }
+    json_object_set_new(data, "card_declined", json_boolean(declined));
     return queue_mail(r, o, s, "billing_renewal_failed", data);
 }
 
@@ -300,7 +312,7 @@ static bool expire(run *r, const service *s)
 static bool handle(run *r, const service *s)
 {
     bool attempted = false;
-    if (s->auto_renew && s->expires_at <= r->o->at + (int64_t)r->o->renewal_window_days * BILLING_DAY_S) {
+    if (billing_renews_now(r->o, s)) {
         bool done = false;
         if (!auto_renew(r, s, &done))
             return false;
@@ -364,6 +376,7 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
     int max = o->batch_size > 0 ? o->batch_size : BILLING_BATCH_DEFAULT;
     assert(max <= BILLING_BATCH_MAX);
     memset(out, 0, sizeof *out);
+    int64_t started_at = (int64_t)time(NULL);
     run *r = calloc(1, sizeof *r);
     service *batch = calloc((size_t)max, sizeof *batch);
     if (!r || !batch)
@@ -377,6 +390,9 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
         /* A batch that failed is retried: two runs at once on PostgreSQL may
          * deadlock on a wallet or race to create the revenue account, and
          * the loser's transaction is aborted as a whole. */
+        if (!billing_card_charge_batch(d, o, after_id, horizon(o), batch, max))
+            log_warn("billing_run", "after_id=%lld msg=\"the saved cards could not be charged\" error=\"%s\"",
+                     (long long)after_id, db_errmsg(d));
         ok = false;
         for (int attempt = 0; !ok && attempt < BILLING_BATCH_ATTEMPTS; attempt++) {
             r->a = arena_new();
@@ -392,5 +408,6 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
              " batches=%lld ok=%d", (long long)o->at, (long long)out->renewed, (long long)out->failed,
              (long long)out->reminders, (long long)out->suspended, (long long)out->terminated,
              (long long)out->batches, ok);
+    billing_run_record(d, o->at, started_at, ok, out);
     return ok;
 }

@@ -52,6 +52,19 @@ billing_run_opts billing_run_opts_from(const struct app *ap, const saldo_config 
  * out holds what the committed batches did. */
 bool billing_run(db *d, const billing_run_opts *o, billing_counts *out);
 
+/* What the last finished run did, on any node (billing_run_last.c). */
+typedef struct billing_run_summary {
+    int64_t run_at, started_at, finished_at; /* Unix seconds */
+    bool ok;
+    billing_counts counts;
+    int64_t runs_ok, runs_failed;            /* every run since the first */
+} billing_run_summary;
+
+/* Records a finished run (its own transaction; a failure is only logged). */
+void billing_run_record(db *d, int64_t run_at, int64_t started_at, bool ok, const billing_counts *c);
+/* 1 with *out filled, 0 when no run has finished yet, -1 on a store error. */
+int billing_run_last(db *d, billing_run_summary *out);
+
 /* The hourly thread of `saldo serve`: one run at start, then every hour, on
  * its own connection to cfg->database. Stops promptly (between batches). */
 typedef struct billing_scheduler billing_scheduler;

@@ -42,6 +42,18 @@ static void wait_for_next(worker *w)
     w->poked = false;
 }
 
+/* A new connection for one lost (PostgreSQL restarted); NULL while it cannot
+ * open, and the next round tries again. */
+static db *reconnect(worker *w, db *lost)
+{
+    char err[256];
+    db_close(lost);
+    db *d = db_open(w->db_url, err, sizeof err);
+    if (!d)
+        log_error(w->name, "error=\"%s\"", err);
+    return d;
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -54,7 +66,9 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&w->mu);
     while (!w->stop) {
         pthread_mutex_unlock(&w->mu);
-        bool more = w->round(w, d, w->ctx);
+        bool more = d && w->round(w, d, w->ctx);
+        if (!d || db_broken(d))
+            d = reconnect(w, d);
         pthread_mutex_lock(&w->mu);
         if (!more)
             wait_for_next(w);

@@ -11,9 +11,11 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/image_sniff.h"
 #include "lib/buf.h"
 
 #define CONFIG_KEY_NAME_MAX 64      /* longest key, env name or flag we look up */
@@ -434,6 +436,76 @@ static const char *config_set_provider_address(saldo_config *c, const char *v,
     return NULL;
 }
 
+/* provider.street, provider.city: 1-200 bytes of UTF-8 text on one line. */
+static const char *config_address_part(char *field, size_t size, const char *v, const char **detail)
+{
+    size_t len = strnlen(v, CONFIG_STREET_MAX + 1);
+    const char *expected = "expected 1-200 bytes of UTF-8 text on one line";
+    if (len < 1 || len > CONFIG_STREET_MAX)
+        return expected;
+    if ((*detail = config_text_problem(v, len, false)))
+        return expected;
+    config_store(field, size, v, len);
+    return NULL;
+}
+
+static const char *config_set_provider_street(saldo_config *c, const char *v, const char **detail)
+{
+    return config_address_part(c->provider.street, sizeof c->provider.street, v, detail);
+}
+
+static const char *config_set_provider_city(saldo_config *c, const char *v, const char **detail)
+{
+    return config_address_part(c->provider.city, sizeof c->provider.city, v, detail);
+}
+
+/* Upper-case letters, digits, spaces and dashes, not starting with a space:
+ * the postal codes of every country ("00184", "SW1A 1AA", "1010", "D02 X285"). */
+static const char *config_set_provider_postal_code(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_POSTAL_CODE_MAX + 1);
+    bool ok = len >= 1 && len <= CONFIG_POSTAL_CODE_MAX && v[0] != ' ';
+    for (size_t i = 0; ok && i < len; i++)
+        ok = config_is_upper(v[i]) || (v[i] >= '0' && v[i] <= '9') || v[i] == ' ' || v[i] == '-';
+    if (!ok)
+        return "expected 1-15 upper-case letters, digits, spaces or dashes like 00184";
+    config_store(c->provider.postal_code, sizeof c->provider.postal_code, v, len);
+    return NULL;
+}
+
+/* The Italian province's two-letter sigla, or nothing outside Italy. */
+static const char *config_set_provider_province(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    bool ok = !v[0] || (config_is_upper(v[0]) && config_is_upper(v[1]) && !v[2]);
+    if (!ok)
+        return "expected two upper-case letters like RM, or nothing";
+    config_store(c->provider.province, sizeof c->provider.province, v, strlen(v));
+    return NULL;
+}
+
+/* FatturaPA RegimeFiscale (schema 1.2.2): RF01-RF19 except RF03, which the
+ * schema dropped. RF01 is the ordinary regime. */
+static const char *config_set_provider_tax_regime(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    bool ok = v[0] == 'R' && v[1] == 'F' && v[2] >= '0' && v[2] <= '1' && v[3] >= '0' && v[3] <= '9' && !v[4];
+    int n = ok ? (v[2] - '0') * 10 + (v[3] - '0') : 0;
+    if (!ok || n < 1 || n > 19 || n == 3)
+        return "expected a FatturaPA fiscal regime RF01, RF02 or RF04-RF19";
+    config_store(c->provider.tax_regime, sizeof c->provider.tax_regime, v, 4);
+    return NULL;
+}
+
+static const char *config_set_provider_fatturapa_progressive_offset(saldo_config *c, const char *v,
+                                                                    const char **detail)
+{
+    (void)detail;
+    return config_int_in(v, 0, CONFIG_FATTURAPA_OFFSET_MAX, &c->provider.fatturapa_progressive_offset)
+               ? NULL : "expected a number 0-30000000";
+}
+
 static const char *config_set_provider_country(saldo_config *c, const char *v,
                                                const char **detail)
 {
@@ -508,6 +580,46 @@ static const char *config_set_support_attachments_dir(saldo_config *c, const cha
 }
 
 /* Digits, spaces and + - ( ) . only: what a phone number is written with. */
+/* The logo is checked when it is configured, not when the first invoice is
+ * drawn: a readable file, at most CONFIG_LOGO_BYTES_MAX, a PNG or a JPEG by
+ * its content (core/image_sniff.h) of at most CONFIG_LOGO_SIDE_MAX pixels a
+ * side. Empty: no logo. */
+static const char *logo_problem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return "the file cannot be read";
+    uint8_t *data = malloc(CONFIG_LOGO_BYTES_MAX + 1);
+    if (!data)
+        abort();
+    size_t n = fread(data, 1, CONFIG_LOGO_BYTES_MAX + 1, f);
+    fclose(f);
+    uint32_t w = 0, h = 0;
+    image_kind kind = n <= CONFIG_LOGO_BYTES_MAX ? image_sniff(data, n, &w, &h) : IMAGE_NONE;
+    free(data);
+    if (n > CONFIG_LOGO_BYTES_MAX)
+        return "the file is larger than 1 MB";
+    if (kind == IMAGE_NONE)
+        return "the file is neither a PNG nor a JPEG image";
+    if (w > CONFIG_LOGO_SIDE_MAX || h > CONFIG_LOGO_SIDE_MAX)
+        return "the image is more than 4096 pixels wide or high";
+    return NULL;
+}
+
+static const char *config_set_provider_logo(saldo_config *c, const char *v, const char **detail)
+{
+    size_t len = strnlen(v, CONFIG_LOGO_PATH_MAX + 1);
+    const char *expected = "expected empty or the path of a PNG or JPEG file of at most 1 MB";
+    if (len > CONFIG_LOGO_PATH_MAX)
+        return expected;
+    if ((*detail = config_text_problem(v, len, false)))
+        return expected;
+    if (len && (*detail = logo_problem(v)))
+        return expected;
+    config_store(c->provider.logo, sizeof c->provider.logo, v, len);
+    return NULL;
+}
+
 static const char *config_set_provider_support_phone(saldo_config *c, const char *v,
                                                      const char **detail)
 {
@@ -574,6 +686,20 @@ static const char *config_set_gateway_webhook_secret(saldo_config *c, const char
     return config_gateway_secret(c->gateway.webhook_secret, sizeof c->gateway.webhook_secret, v);
 }
 
+/* metrics.token: 16-255 printable ASCII characters without spaces, or nothing. */
+static const char *config_set_metrics_token(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_METRICS_TOKEN_MAX + 1);
+    bool ok = len == 0 || (len >= CONFIG_METRICS_TOKEN_MIN && len <= CONFIG_METRICS_TOKEN_MAX);
+    for (size_t i = 0; ok && i < len; i++)
+        ok = v[i] > 0x20 && v[i] <= 0x7e;
+    if (!ok)
+        return "expected 16 to 255 printable ASCII characters without spaces, or nothing";
+    config_store(c->metrics.token, sizeof c->metrics.token, v, len);
+    return NULL;
+}
+
 /* ---- the key table ---- */
 
 #define CONFIG_FIELD(f) CONFIG_TEXT, offsetof(saldo_config, f), sizeof(((saldo_config *)0)->f)
@@ -600,6 +726,14 @@ static const config_key_def config_keys[] = {
     {"provider.address", "SALDO_PROVIDER_ADDRESS", "--provider-address",
      "Via Roma 1, 00184 Roma (RM), Italia", config_set_provider_address, false,
      CONFIG_FIELD(provider.address)},
+    {"provider.street", "SALDO_PROVIDER_STREET", "--provider-street", "Via Roma 1",
+     config_set_provider_street, false, CONFIG_FIELD(provider.street)},
+    {"provider.postal_code", "SALDO_PROVIDER_POSTAL_CODE", "--provider-postal-code", "00184",
+     config_set_provider_postal_code, false, CONFIG_FIELD(provider.postal_code)},
+    {"provider.city", "SALDO_PROVIDER_CITY", "--provider-city", "Roma", config_set_provider_city, false,
+     CONFIG_FIELD(provider.city)},
+    {"provider.province", "SALDO_PROVIDER_PROVINCE", "--provider-province", "RM",
+     config_set_provider_province, false, CONFIG_FIELD(provider.province)},
     {"provider.country", "SALDO_PROVIDER_COUNTRY", "--provider-country", "IT",
      config_set_provider_country, false, CONFIG_FIELD(provider.country)},
     {"provider.vat_id", "SALDO_PROVIDER_VAT_ID", "--provider-vat-id", "IT12345670017",
@@ -614,6 +748,13 @@ static const config_key_def config_keys[] = {
     {"provider.support_phone", "SALDO_PROVIDER_SUPPORT_PHONE", "--provider-support-phone",
      "+39 06 0000 0000", config_set_provider_support_phone, false,
      CONFIG_FIELD(provider.support_phone)},
+    {"provider.tax_regime", "SALDO_PROVIDER_TAX_REGIME", "--provider-tax-regime", "RF01",
+     config_set_provider_tax_regime, false, CONFIG_FIELD(provider.tax_regime)},
+    {"provider.fatturapa_progressive_offset", "SALDO_PROVIDER_FATTURAPA_PROGRESSIVE_OFFSET",
+     "--provider-fatturapa-progressive-offset", "0", config_set_provider_fatturapa_progressive_offset, false,
+     CONFIG_INT, offsetof(saldo_config, provider.fatturapa_progressive_offset), sizeof(int)},
+    {"provider.logo", "SALDO_PROVIDER_LOGO", "--provider-logo", "", config_set_provider_logo, false,
+     CONFIG_FIELD(provider.logo)},
     {"terms_version", "SALDO_TERMS_VERSION", "--terms-version", "2026-01", config_set_terms_version, false,
      CONFIG_FIELD(terms_version)},
     /* The payment gateway (src/feature/payments). */
@@ -623,6 +764,9 @@ static const config_key_def config_keys[] = {
      CONFIG_FIELD(gateway.api_key)},
     {"gateway.webhook_secret", "SALDO_GATEWAY_WEBHOOK_SECRET", "--gateway-webhook-secret", "",
      config_set_gateway_webhook_secret, true, CONFIG_FIELD(gateway.webhook_secret)},
+    /* GET /metrics (src/feature/metrics). */
+    {"metrics.token", "SALDO_METRICS_TOKEN", "--metrics-token", "", config_set_metrics_token, true,
+     CONFIG_FIELD(metrics.token)},
     /* Support tickets (src/feature/support). */
     {"support.attachments_dir", "SALDO_SUPPORT_ATTACHMENTS_DIR", "--support-attachments-dir", "",
      config_set_support_attachments_dir, false, CONFIG_FIELD(support.attachments_dir)},
@@ -789,7 +933,7 @@ typedef struct config_ini {
     size_t err_size;
 } config_ini;
 
-static const char *const config_sections[] = {"provider", "provisioner", "gateway"};
+static const char *const config_sections[] = {"provider", "provisioner", "gateway", "metrics"};
 
 static void config_trim(const char **s, size_t *len)
 {

@@ -29,6 +29,12 @@
 #define CONFIG_PROVIDER_ADDRESS_MAX 500
 #define CONFIG_VAT_ID_MAX 15            /* 2-letter prefix + at most 13 */
 #define CONFIG_PHONE_MAX 40             /* "+39 06 1234 5678" and the like */
+#define CONFIG_STREET_MAX 200           /* provider.street, provider.city: one address line */
+#define CONFIG_POSTAL_CODE_MAX 15       /* provider.postal_code: "00184", "SW1A 1AA" */
+#define CONFIG_FATTURAPA_OFFSET_MAX 30000000 /* half of 36^5: room for the documents' ids */
+#define CONFIG_LOGO_PATH_MAX 1000       /* provider.logo: a file path */
+#define CONFIG_LOGO_BYTES_MAX 1000000   /* the logo file's size */
+#define CONFIG_LOGO_SIDE_MAX 4096       /* its width and height in pixels */
 #define CONFIG_PATH_MAX 1023            /* the config file's path */
 #define CONFIG_FILE_SIZE_MAX (64 * 1024)
 #define CONFIG_LINE_MAX 4096            /* one INI line, CRLF excluded */
@@ -47,6 +53,8 @@ typedef struct config_provisioner {
 #define CONFIG_TERMS_VERSION_MAX 32     /* "2026-01" and the like */
 #define CONFIG_GATEWAY_SECRET_MIN 8     /* gateway.api_key, gateway.webhook_secret */
 #define CONFIG_GATEWAY_SECRET_MAX 255
+#define CONFIG_METRICS_TOKEN_MIN 16     /* metrics.token */
+#define CONFIG_METRICS_TOKEN_MAX 255
 
 typedef struct saldo_config {
     char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
@@ -66,12 +74,20 @@ typedef struct saldo_config {
     struct {
         char name[CONFIG_PROVIDER_NAME_MAX + 1];
         char address[CONFIG_PROVIDER_ADDRESS_MAX + 1];
+        /* The same address in parts, as the e-invoices need it (FatturaPA <Sede>). */
+        char street[CONFIG_STREET_MAX + 1];     /* street and number */
+        char postal_code[CONFIG_POSTAL_CODE_MAX + 1];
+        char city[CONFIG_STREET_MAX + 1];
+        char province[3];                       /* "" or the Italian sigla ("RM") */
+        char tax_regime[5];                     /* FatturaPA RegimeFiscale: RF01, RF02, RF04-RF19 */
+        int fatturapa_progressive_offset;       /* added to a document's id for its file's progressive */
         char country[3];                        /* ISO 3166-1 alpha-2 */
         char vat_id[CONFIG_VAT_ID_MAX + 1];
         char iban[IBAN_SIZE];                   /* normalized: no spaces, upper case */
         char bic[12];                           /* ISO 9362: 8 or 11 upper-case letters and digits */
         char support_email[CONFIG_MAIL_FROM_MAX + 1]; /* shown on the support page */
         char support_phone[CONFIG_PHONE_MAX + 1];     /* "" = no phone line */
+        char logo[CONFIG_LOGO_PATH_MAX + 1];          /* PNG or JPEG for the PDF documents; "" = none */
     } provider;
     config_provisioner provisioners[CONFIG_PROVISIONERS_MAX]; /* provisioner.<name> keys */
     int provisioner_count;
@@ -81,6 +97,9 @@ typedef struct saldo_config {
         char api_key[CONFIG_GATEWAY_SECRET_MAX + 1];
         char webhook_secret[CONFIG_GATEWAY_SECRET_MAX + 1];
     } gateway;
+    struct {                                    /* GET /metrics (feature/metrics) */
+        char token[CONFIG_METRICS_TOKEN_MAX + 1]; /* "" = loopback only, else a bearer token is needed */
+    } metrics;
     struct {                                    /* support tickets (feature/support) */
         /* Where attachments are stored; "" = "attachments" next to the SQLite
          * database, or var/attachments. Never under the static/ web root. */

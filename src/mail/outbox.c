@@ -1,6 +1,10 @@
 /* outbox.c - enqueueing (see outbox.h). */
 #include "mail/outbox.h"
 
+#include <assert.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 bool outbox_enqueue(db *d, const char *recipient, const char *subject, const char *body_text)
@@ -33,4 +37,77 @@ int64_t outbox_retry_delay_s(int64_t attempts)
     for (int64_t i = 1; i < attempts && delay < OUTBOX_RETRY_MAX_S; i++)
         delay *= 2;
     return delay < OUTBOX_RETRY_MAX_S ? delay : OUTBOX_RETRY_MAX_S;
+}
+
+static bool filename_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > OUTBOX_FILENAME_MAX || s[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_", s[i]))
+            return false;
+    return true;
+}
+
+static bool content_type_ok(const char *s)
+{
+    size_t n = strlen(s);
+    const char *slash = strchr(s, '/');
+    if (n < 3 || n > OUTBOX_CONTENT_TYPE_MAX || !slash || slash == s || !slash[1] || strchr(slash + 1, '/'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789/.+-", s[i]))
+            return false;
+    return true;
+}
+
+bool outbox_attachment_ok(const outbox_attachment *a)
+{
+    return a && a->filename && a->content_type && a->data && filename_ok(a->filename) &&
+           content_type_ok(a->content_type) && a->len >= 1 && a->len <= OUTBOX_ATTACHMENT_BYTES_MAX;
+}
+
+static bool insert_attachment(db *d, int64_t outbox_id, const outbox_attachment *a)
+{
+    size_t b64_size = sodium_base64_ENCODED_LEN(a->len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(b64_size);
+    if (!b64)
+        abort();
+    sodium_bin2base64(b64, b64_size, a->data, a->len, sodium_base64_VARIANT_ORIGINAL);
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO outbox_attachments (outbox_id, filename, content_type, size_bytes, data_base64)"
+        " VALUES ($1, $2, $3, $4, $5)");
+    bool ok = false;
+    if (s) {
+        db_bind_int64(s, 1, outbox_id);
+        db_bind_text(s, 2, a->filename);
+        db_bind_text(s, 3, a->content_type);
+        db_bind_int64(s, 4, (int64_t)a->len);
+        db_bind_text(s, 5, b64);
+        ok = db_exec1(s) == DB_DONE;
+    }
+    free(b64);
+    return ok;
+}
+
+bool outbox_enqueue_with_attachment(db *d, const char *recipient, const char *subject, const char *body_text,
+                                    const outbox_attachment *a)
+{
+    assert(db_in_tx(d));
+    if (!outbox_attachment_ok(a))
+        return false;
+    int64_t now = (int64_t)time(NULL);
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at)"
+        " VALUES ($1, $2, $3, $4, $4) RETURNING id");
+    if (!s)
+        return false;
+    db_bind_text(s, 1, recipient);
+    db_bind_text(s, 2, subject);
+    db_bind_text(s, 3, body_text);
+    db_bind_int64(s, 4, now);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
+    db_done(s);
+    return id > 0 && insert_attachment(d, id, a);
 }

@@ -1,6 +1,7 @@
 /* outbox.h - mail leaves through the outbox table: a feature enqueues a message
  * in the same transaction as the change that causes it, and the worker started
- * by `saldo serve` sends it over SMTP, retrying with backoff. */
+ * by `saldo serve` sends it over SMTP, retrying with backoff. A message may
+ * carry a file (a new invoice's PDF): it leaves as multipart/mixed. */
 #ifndef SALDO_OUTBOX_H
 #define SALDO_OUTBOX_H
 
@@ -20,6 +21,25 @@ bool outbox_enqueue(db *d, const char *recipient, const char *subject, const cha
  * its token there). */
 bool outbox_enqueue_reply_to(db *d, const char *recipient, const char *reply_to, const char *subject,
                              const char *body_text);
+
+enum { OUTBOX_FILENAME_MAX = 100, OUTBOX_CONTENT_TYPE_MAX = 100, OUTBOX_ATTACHMENT_BYTES_MAX = 10 * 1000 * 1000 };
+
+typedef struct outbox_attachment {
+    const char *filename;     /* 1..OUTBOX_FILENAME_MAX of A-Z a-z 0-9 . - _, not starting with '.' */
+    const char *content_type; /* "type/subtype" in lower case: "application/pdf" */
+    const void *data;
+    size_t len;               /* 1..OUTBOX_ATTACHMENT_BYTES_MAX */
+} outbox_attachment;
+
+/* True when a's name, type and size are as outbox_attachment requires. */
+bool outbox_attachment_ok(const outbox_attachment *a);
+
+/* outbox_enqueue with a file attached. Call it inside the caller's write
+ * transaction (asserted): false when the attachment is not
+ * outbox_attachment_ok (nothing written) or a statement fails (the caller
+ * rolls back). */
+bool outbox_enqueue_with_attachment(db *d, const char *recipient, const char *subject, const char *body_text,
+                                    const outbox_attachment *a);
 
 typedef struct outbox_worker outbox_worker;
 /* Starts a thread that sends due messages through smtp_url as mail_from; with an

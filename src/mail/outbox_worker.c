@@ -3,7 +3,8 @@
  * Each round claims a batch of due messages by pushing their next attempt a
  * lease into the future (in one write transaction, so two workers never claim
  * the same message), sends them, then marks each sent, or reschedules it with
- * exponential backoff until OUTBOX_ATTEMPTS_MAX, after which it is failed. */
+ * exponential backoff until OUTBOX_ATTEMPTS_MAX, after which it is failed.
+ * A message's attached files are read when it is sent. */
 #include "mail/outbox.h"
 
 #include <stdio.h>
@@ -15,7 +16,7 @@
 #include "lib/log.h"
 #include "mail/smtp.h"
 
-enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000 };
+enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000, OUTBOX_FILES_MAX = 4 };
 
 struct outbox_worker {
     worker *w;
@@ -75,6 +76,36 @@ static void record_outcome(db *d, const claimed *m, bool sent, const char *error
     db_exec1(s);
 }
 
+typedef struct files {
+    smtp_attachment a[OUTBOX_FILES_MAX];
+    size_t n;
+} files;
+
+static void files_load(db *d, int64_t outbox_id, files *f)
+{
+    f->n = 0;
+    db_stmt *s = db_prepare(d, "SELECT filename, content_type, data_base64 FROM outbox_attachments"
+                               " WHERE outbox_id = $1 ORDER BY id LIMIT $2");
+    if (!s)
+        return;
+    db_bind_int64(s, 1, outbox_id);
+    db_bind_int64(s, 2, OUTBOX_FILES_MAX);
+    while (f->n < OUTBOX_FILES_MAX && db_step(s) == DB_ROW) {
+        f->a[f->n] = (smtp_attachment){strdup(db_col_text(s, 0)), strdup(db_col_text(s, 1)), strdup(db_col_text(s, 2))};
+        if (!f->a[f->n].filename || !f->a[f->n].content_type || !f->a[f->n].data_base64)
+            abort();
+        f->n++;
+    }
+    db_done(s);
+}
+
+static void files_free(files *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free((char *)f->a[i].filename), free((char *)f->a[i].content_type), free((char *)f->a[i].data_base64);
+    f->n = 0;
+}
+
 /* Sends one batch; true when it was full (more may be due). */
 static bool send_round(worker *wk, db *d, void *ctx)
 {
@@ -84,8 +115,11 @@ static bool send_round(worker *wk, db *d, void *ctx)
     int n = claim_batch(d, batch, OUTBOX_BATCH_MAX);
     for (int i = 0; i < n; i++) {
         char err[256] = "";
+        files f;
+        files_load(d, batch[i].id, &f);
         bool ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].reply_to, batch[i].subject,
-                            batch[i].body, err, sizeof err);
+                            batch[i].body, f.a, f.n, err, sizeof err);
+        files_free(&f);
         if (ok)
             log_info("mail_sent", "outbox_id=%lld", (long long)batch[i].id);
         else

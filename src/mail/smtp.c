@@ -32,8 +32,29 @@ static void put_header_text(buf *out, const char *text)
     buf_printf(out, "=?UTF-8?B?%s?=", b64);
 }
 
+static void put_base64_lines(buf *out, const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i += 57) {
+        char line[80];
+        size_t n = len - i < 57 ? len - i : 57;
+        sodium_bin2base64(line, sizeof line, (const unsigned char *)data + i, n, sodium_base64_VARIANT_ORIGINAL);
+        buf_printf(out, "%s\r\n", line);
+    }
+}
+
+static void put_attachment(buf *out, const char *boundary, const smtp_attachment *a)
+{
+    buf_printf(out, "--%s\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"
+                    "Content-Transfer-Encoding: base64\r\n\r\n", boundary, a->content_type, a->filename, a->filename);
+    size_t len = strlen(a->data_base64);
+    for (size_t i = 0; i < len; i += 76) {
+        buf_append(out, a->data_base64 + i, len - i < 76 ? len - i : 76);
+        buf_puts(out, "\r\n");
+    }
+}
+
 void smtp_build_message(buf *out, const char *from, const char *to, const char *reply_to, const char *subject,
-                        const char *body)
+                        const char *body, const smtp_attachment *att, size_t n)
 {
     char date[64], id[33];
     time_t now = time(NULL);
@@ -49,15 +70,18 @@ void smtp_build_message(buf *out, const char *from, const char *to, const char *
         buf_printf(out, "Reply-To: %s\r\n", reply_to);
     buf_puts(out, "Subject: ");
     put_header_text(out, subject);
-    buf_puts(out, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-                  "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n");
-    size_t len = strlen(body);
-    for (size_t i = 0; i < len; i += 57) {
-        char line[80];
-        size_t n = len - i < 57 ? len - i : 57;
-        sodium_bin2base64(line, sizeof line, (const unsigned char *)body + i, n, sodium_base64_VARIANT_ORIGINAL);
-        buf_printf(out, "%s\r\n", line);
-    }
+    buf_puts(out, "\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
+    /* "=_" never occurs in base64, the only encoding of the parts. */
+    char boundary[48];
+    snprintf(boundary, sizeof boundary, "=_saldo_%s", id);
+    if (n)
+        buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary);
+    buf_puts(out, "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    put_base64_lines(out, body, strlen(body));
+    for (size_t i = 0; i < n; i++)
+        put_attachment(out, boundary, &att[i]);
+    if (n)
+        buf_printf(out, "--%s--\r\n", boundary);
 }
 
 struct reader {
@@ -76,11 +100,11 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *userp)
 }
 
 bool smtp_send(const char *url, const char *from, const char *to, const char *reply_to, const char *subject,
-               const char *body, char *err, size_t err_size)
+               const char *body, const smtp_attachment *att, size_t n, char *err, size_t err_size)
 {
     buf msg;
     buf_init(&msg, 0);
-    smtp_build_message(&msg, from, to, reply_to, subject, body);
+    smtp_build_message(&msg, from, to, reply_to, subject, body, att, n);
     struct reader rd = {msg.data, msg.len};
     char from_path[300], errbuf[CURL_ERROR_SIZE] = "";
     snprintf(from_path, sizeof from_path, "<%s>", from);

@@ -3,6 +3,7 @@
 #include "render/qr.h"
 
 #include <qrencode.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void draw_runs(const QRcode *q, buf *out)
@@ -40,4 +41,32 @@ bool qr_svg(const char *text, const char *title, buf *out)
     buf_puts(out, "\"/></svg>");
     QRcode_free(q);
     return !out->overflow;
+}
+
+bool qr_matrix_encode(const char *text, qr_matrix *out)
+{
+    *out = (qr_matrix){0, NULL};
+    size_t len = text ? strlen(text) : 0;
+    if (len == 0 || len > QR_TEXT_MAX)
+        return false;
+    QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!q)
+        return false;
+    size_t n = (size_t)q->width * (size_t)q->width;
+    out->modules = malloc(n);
+    if (!out->modules)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        out->modules[i] = q->data[i] & 1;
+    out->width = q->width;
+    QRcode_free(q);
+    return true;
+}
+
+void qr_matrix_free(qr_matrix *m)
+{
+    if (!m)
+        return;
+    free(m->modules);
+    *m = (qr_matrix){0, NULL};
 }

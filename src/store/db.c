@@ -251,6 +251,21 @@ size_t db_release_all(db *d)
     return released;
 }
 
+bool db_ping(db *d, char *err, size_t err_size)
+{
+    assert(!d->in_tx);
+    if (end_implicit(d) != DB_OK) {
+        snprintf(err, err_size, "database: %s", db_errmsg(d));
+        return false;
+    }
+    return d->drv->ping(d->conn, err, err_size);
+}
+
+bool db_broken(const db *d)
+{
+    return d->drv->broken && d->drv->broken(d->conn);
+}
+
 bool db_like_contains(const char *q, char *out, size_t size)
 {
     assert(q && out && size >= 3);

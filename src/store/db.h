@@ -82,6 +82,15 @@ void db_read_scope(db *d);
 size_t db_release_all(db *d);
 int64_t db_changes(db *d);
 
+/* Whether the database answers now (readiness): a trivial query, and on
+ * SQLite the file still where it was opened (not removed or renamed). Must
+ * run outside a transaction (it ends the read scope's). false with the reason
+ * in err. */
+bool db_ping(db *d, char *err, size_t err_size);
+/* True once the connection to the server is lost (PostgreSQL restarted or
+ * stopped): its owner closes it and opens a new one. Never on SQLite. */
+bool db_broken(const db *d);
+
 /* The pattern of `lower(column) LIKE $n ESCAPE '\'` that matches text
  * containing q anywhere: q lowercased (ASCII), its % _ and \ taken literally,
  * between two %. Writes at most size bytes (NUL included); false when it does

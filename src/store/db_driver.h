@@ -27,6 +27,10 @@ typedef struct db_driver {
     /* Whether stmt only reads; NULL when the store gains nothing from a
      * request's reads sharing one transaction (see db_read_scope). */
     bool (*readonly)(void *stmt);
+    /* A trivial round trip to the database (db_ping). */
+    bool (*ping)(void *conn, char *err, size_t err_size);
+    /* Whether the connection is lost for good; NULL when it cannot be. */
+    bool (*broken)(void *conn);
 } db_driver;
 
 extern const db_driver db_driver_sqlite;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PG_PARAMS_MAX = 32, PG_BOOL_OID = 16 };
+enum { PG_PARAMS_MAX = 64, PG_BOOL_OID = 16 }; /* 64: an issued document is one INSERT of 56 */
 
 typedef struct pg_conn {
     PGconn *conn;
@@ -36,7 +36,12 @@ static void *pg_open(const char *url, char *err, size_t err_size)
     pg_conn *c = calloc(1, sizeof *c);
     if (!c)
         abort();
-    c->conn = PQconnectdb(url);
+    /* A connection attempt gives up after 5 s unless the URL says otherwise
+     * (its own connect_timeout comes after ours and wins): a node whose
+     * database is unreachable answers 503 promptly instead of hanging. */
+    const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const values[] = {"5", url, NULL};
+    c->conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(c->conn) != CONNECTION_OK) {
         snprintf(err, err_size, "database: %s", PQerrorMessage(c->conn));
         err[strcspn(err, "\n")] = '\0';
@@ -238,6 +243,26 @@ static int64_t pg_changes(void *conn)
     return ((pg_conn *)conn)->changes;
 }
 
+static bool pg_ping(void *conn, char *err, size_t err_size)
+{
+    pg_conn *c = conn;
+    PGresult *r = PQexec(c->conn, "SELECT 1");
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok) {
+        snprintf(err, err_size, "database: %s", r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+        err[strcspn(err, "\n")] = '\0';
+    }
+    PQclear(r);
+    return ok;
+}
+
+/* libpq marks the connection bad when the server went away; it never comes
+ * back by itself (the prepared statements die with it), so the owner reopens. */
+static bool pg_broken(void *conn)
+{
+    return PQstatus(((pg_conn *)conn)->conn) == CONNECTION_BAD;
+}
+
 const db_driver db_driver_pg = {
     .name = "postgresql",
     .begin_write_sql = "BEGIN",
@@ -258,4 +283,6 @@ const db_driver db_driver_pg = {
     .exec_script = pg_exec_script,
     .last_id = pg_last_id,
     .changes = pg_changes,
+    .ping = pg_ping,
+    .broken = pg_broken,
 };

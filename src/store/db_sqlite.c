@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { SQLITE_BUSY_TIMEOUT_MS = 10000 };
 
@@ -130,6 +131,28 @@ static int64_t sq_last_id(void *conn) { return sqlite3_last_insert_rowid(conn); 
 static int64_t sq_changes(void *conn) { return sqlite3_changes64(conn); }
 static bool sq_readonly(void *stmt) { return sqlite3_stmt_readonly(stmt); }
 
+/* The file must still be the one opened (an open connection keeps reading a
+ * removed file's inode, so a query alone would not notice), readable and
+ * writable, and answer a query on its schema. */
+static bool sq_ping(void *conn, char *err, size_t err_size)
+{
+    const char *path = sqlite3_db_filename(conn, "main");
+    int moved = 0;
+    if (sqlite3_file_control(conn, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || moved) {
+        snprintf(err, err_size, "sqlite:%s: the database file was removed or renamed", path);
+        return false;
+    }
+    if (access(path, R_OK | W_OK)) {
+        snprintf(err, err_size, "sqlite:%s: the database file is not readable and writable", path);
+        return false;
+    }
+    if (sqlite3_exec(conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "sqlite:%s: %s", path, sqlite3_errmsg(conn));
+        return false;
+    }
+    return true;
+}
+
 const db_driver db_driver_sqlite = {
     .name = "sqlite",
     .begin_write_sql = "BEGIN IMMEDIATE",
@@ -151,4 +174,5 @@ const db_driver db_driver_sqlite = {
     .last_id = sq_last_id,
     .changes = sq_changes,
     .readonly = sq_readonly,
+    .ping = sq_ping,
 };

@@ -289,6 +289,53 @@ test('a To pay selection renewed meanwhile: the card payment stays as balance', 
   await smtp.waitFor(u.email, (m) => /is in your balance: the renewal/.test(m.subject));
 });
 
+test('saved cards: saved while paying an order, then an order and a To pay selection charged to it at once', async () => {
+  const u = await signUp(saldo);
+  const id = product({ price: 1000, setup: 0 });
+  const first = await order(u, { items: [{ product_id: id, period: 12 }], save_method: true });
+  assert.equal(first.status, 201, first.text);
+  await payCard(first.body.payment);
+  assert.equal((await waitDecided(u, first.body.payment.id)).body.payment.purpose_status, 'done');
+  const cards = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/payment-methods`, { token: u.token });
+  assert.equal(cards.status, 200, cards.text);
+  const list = cards.body.payment_methods;
+  assert.equal(list.length, 1, cards.text);
+  const card = list[0];
+  assert.equal(card.last4, '4242');
+  // Charged off-session: decided and placed within the request, no redirect.
+  const before = orders(u);
+  const second = await order(u, { items: [{ product_id: id, period: 12 }], payment_method_id: card.id });
+  assert.equal(second.status, 201, second.text);
+  documented('POST', '/api/v1/orgs/{org_id}/orders', second);
+  assert.equal(second.body.payment.status, 'succeeded');
+  assert.equal(second.body.payment.purpose_status, 'done');
+  assert.ok(second.body.payment.order_id);
+  assert.equal(second.body.payment.redirect_url, undefined);
+  assert.equal(orders(u), before + 1);
+  assert.equal(await balance(u), 0);
+  const services = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/services`, { token: u.token });
+  assert.ok(services.body.services.every((x) => x.auto_renew), 'paid by card: auto-renew on');
+  // To pay, with the saved card.
+  const p = renewable(saldo, { prices: { 12: 1000 } });
+  const a = service(saldo, u.org.id, p, now() + 5 * DAY, { label: 'saved.example' });
+  const expires = Number(sql(`SELECT expires_at FROM services WHERE id = ${a}`));
+  const r = await renew(u, { pay_with: 'card', payment_method_id: card.id, items: [{ service_id: a, period: 12 }] });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.payment.status, 'succeeded');
+  assert.equal(r.body.payment.purpose_status, 'done');
+  assert.ok(Number(sql(`SELECT expires_at FROM services WHERE id = ${a}`)) > expires);
+  assert.equal(await balance(u), 0);
+  // A saved card pays by card only, and only the organization's own.
+  const paypal = await order(u, { pay_with: 'paypal', items: [{ product_id: id, period: 12 }], payment_method_id: card.id });
+  assert.equal(paypal.status, 422, paypal.text);
+  assert.equal(paypal.body.error.field, 'method');
+  const other = await signUp(saldo);
+  const foreign = await order(other, { items: [{ product_id: id, period: 12 }], payment_method_id: card.id });
+  assert.equal(foreign.status, 422, foreign.text);
+  assert.equal(foreign.body.error.field, 'payment_method_id');
+  assert.equal(orders(other), 0);
+});
+
 test('bad pay_with, refusals as from the balance, and a member without the billing right', async () => {
   const u = await signUp(saldo);
   const id = product();

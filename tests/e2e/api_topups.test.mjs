@@ -272,7 +272,7 @@ test('the Top up page: the same form posted twice makes one payment; a bad amoun
   assert.doesNotMatch(form.text, /value="bank_transfer"/);
   assert.match(form.text, /data-testid="method-crypto"/);
   const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)[1];
-  const key = /name="key" value="([0-9a-f]{32})"/.exec(form.text)[1];
+  const key = /name="key" value="([A-Za-z0-9_-]{43})"/.exec(form.text)[1];
   const fields = { _csrf, key, currency: 'USD', amount: '12.34', method: 'card' };
   const [a, b] = await Promise.all([u.web.post('/billing/topup', fields), u.web.post('/billing/topup', fields)]);
   assert.equal(a.status, 303);
@@ -282,7 +282,7 @@ test('the Top up page: the same form posted twice makes one payment; a bad amoun
   assert.deepEqual(list.body.payments[0].amount.minor, 1234);
   const page = await u.web.get(a.headers.get('location'));
   assert.match(page.text, /data-testid="topup-continue"/);
-  const bad = await u.web.post('/billing/topup', { ...fields, key: 'f'.repeat(32), amount: '1' });
+  const bad = await u.web.post('/billing/topup', { ...fields, key: 'f'.repeat(43), amount: '1' });
   assert.equal(bad.status, 422);
   assert.match(bad.text, /id="amount-error"/);
   assert.equal((await saldo.api('GET', `/api/v1/orgs/${u.org.id}/payments`, { token: u.token })).body.payments.length, 1);
@@ -337,4 +337,65 @@ test('bank transfer answers the instructions instead of a redirect', async () =>
   const settled = await getPayment(u, r.body.payment.id);
   assert.equal(settled.body.payment.status, 'succeeded', settled.text);
   assert.equal(await balance(u), 10000);
+});
+
+test('a payment whose webhook never came is settled by `saldo sync-payments`, once', async () => {
+  const u = await signUp(saldo);
+  relay.hold = true;
+  relay.held.length = 0;
+  try {
+    const p = (await topup(u, { amount: money(3100), method: 'card' })).body.payment;
+    await payCard(p);
+    const isSucceeded = (e) => JSON.parse(e.body).type === 'payment.succeeded' && JSON.parse(e.body).data.id === gatewayId(p);
+    for (let i = 0; i < 100 && !relay.held.some(isSucceeded); i++) await sleep(50);
+    assert.ok(relay.held.some(isSucceeded), 'the gateway sent payment.succeeded (held back)');
+    assert.equal((await getPayment(u, p.id)).body.payment.status, 'pending');
+    assert.equal(await balance(u), 0);
+    const sync = (age) => saldo.run(['sync-payments', '--min-age', age, '--log-level', 'warn', '--gateway-url', gw.url,
+      '--gateway-api-key', API_KEY, '--gateway-webhook-secret', WEBHOOK_SECRET]);
+    const young = sync('3600'); // the payment is younger than an hour: left to the webhook
+    assert.equal(young.status, 0, young.stderr);
+    assert.equal(await balance(u), 0);
+    const r = sync('0');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /sync-payments: [1-9]\d* checked, [1-9]\d* settled, 0 not answered/);
+    assert.equal((await getPayment(u, p.id)).body.payment.status, 'succeeded');
+    assert.equal(await balance(u), 3100);
+    assert.equal(sync('0').status, 0);
+    relay.hold = false;
+    assert.equal((await relay.send(relay.held.find(isSucceeded))).status, 200);
+    assert.equal(await balance(u), 3100, 'credited once whatever comes after');
+  } finally {
+    relay.hold = false;
+  }
+  const bad = saldo.run(['sync-payments', '--min-age', 'soon', '--gateway-url', gw.url]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--min-age: bad value 'soon'/);
+});
+
+test('each member reads the organization\'s notifications for themselves', async () => {
+  const a = await webUser();
+  const b = await webUser();
+  saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, created_at)
+             VALUES (${a.org.id}, ${b.user.id}, 'member', 1, ${Math.floor(Date.now() / 1000)})`);
+  const csrf = await b.web.csrf('/profile');
+  assert.equal((await b.web.post('/orgs/switch', { _csrf: csrf, org_id: String(a.org.id), next: '/' })).status, 303);
+  const p = (await topup(a, { amount: money(1500), method: 'card' })).body.payment;
+  await payCard(p);
+  await waitStatus(a, p.id, 'succeeded');
+  const count = async (u) => /data-testid="notifications-count">(\d+)</.exec((await u.web.get('/billing')).text)?.[1];
+  assert.equal(await count(a), '1');
+  assert.equal(await count(b), '1');
+  const list = await a.web.get('/notifications');
+  const _csrf = /name="_csrf" value="([^"]+)"/.exec(list.text)[1];
+  assert.equal((await a.web.post('/notifications/read', { _csrf })).status, 303);
+  assert.equal(await count(a), undefined, 'read by a');
+  assert.equal(await count(b), '1', 'still unread for b');
+  const listB = await b.web.get('/notifications');
+  assert.match(listB.text, /data-testid="notification"/);
+  const second = (await topup(a, { amount: money(1600), method: 'card' })).body.payment;
+  await payCard(second);
+  await waitStatus(a, second.id, 'succeeded');
+  assert.equal(await count(a), '1', 'a new one is unread again');
+  assert.equal(await count(b), '2');
 });

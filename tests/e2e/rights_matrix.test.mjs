@@ -15,9 +15,12 @@
 // member limited to some services or categories sees is tested in
 // api_services.test.mjs (and at unit level in tests/store/test_members.c).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
+import { statement } from './lib/camt053.mjs';
 import { addCategory, addProduct, addService, insertId } from './lib/catalog_fixture.mjs';
 
 let smtp;
@@ -52,6 +55,13 @@ before(async () => {
     body: { recipient: 'Matrix S.r.l.', street: 'Via Roma 1', postal_code: '00184', city: 'Roma', province: 'RM', country: 'IT' },
   });
   assert.equal(address.status, 201, address.text);
+  // A bank transfer credited, whose receipt is .../invoices/{invoice_id}.
+  const ref = (await saldo.api('GET', `/api/v1/orgs/${admin.org.id}/bank-transfer`, { token: admin.token })).body.reference;
+  const file = path.join(tempDir('saldo-matrix-'), 'statement.xml');
+  fs.writeFileSync(file, statement({ id: 'STMT-matrix', entries: [{ ref: 'matrix-1', amount: '1', structured: ref }] }));
+  assert.equal(saldo.run(['import-statement', file]).status, 0);
+  const receipt = await saldo.api('GET', `/api/v1/orgs/${admin.org.id}/invoices`, { token: admin.token });
+  assert.equal(receipt.body.documents.length, 1, receipt.text);
   const product = addProduct(saldo, addCategory(saldo));
   const serviceId = addService(saldo, admin.org.id, product, { status: 'active' });
   // An order (of a free product, so no money is needed) for .../orders/{order_id}.
@@ -92,7 +102,7 @@ before(async () => {
     admin, member, payer, outsider, ticketId: ticket.body.id,
     attachmentId: ticket.body.messages[0].attachments[0].id, invitationId: pending.body.invitation.id, addressId: address.body.id,
     orderId: order.body.order.id, serviceId, withdrawalId: withdrawal.body.id,
-    paymentId: topup.body.payment.id,
+    paymentId: topup.body.payment.id, invoiceId: receipt.body.documents[0].id,
   };
 });
 after(async () => {
@@ -114,8 +124,7 @@ function orgOperations() {
 
 /** The template with real values: the organization, its administrator as the
  * member acted on, its pending invitation, its billing address, its service, its order, its withdrawal, its top-up,
- * its ticket and its attachment,
- * and 1 for anything else. */
+ * its receipt, its ticket and its attachment, and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
     if (name === 'org_id') return who.admin.org.id;
@@ -126,6 +135,7 @@ function url(template) {
     if (name === 'order_id') return who.orderId;
     if (name === 'withdrawal_id') return who.withdrawalId;
     if (name === 'payment_id') return who.paymentId;
+    if (name === 'invoice_id') return who.invoiceId;
     if (name === 'ticket_id') return who.ticketId;
     if (name === 'attachment_id') return who.attachmentId;
     return '1';

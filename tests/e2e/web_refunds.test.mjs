@@ -54,7 +54,7 @@ async function formOf(web) {
   assert.equal(page.status, 200, page.text);
   return {
     _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)[1],
-    key: /name="key" value="([0-9a-f]{32})"/.exec(page.text)[1],
+    key: /name="key" value="([A-Za-z0-9_-]{43})"/.exec(page.text)[1],
     payment: /<option value="(bank_transfer:\d+)"/.exec(page.text)[1],
     page,
   };

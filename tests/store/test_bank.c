@@ -39,7 +39,7 @@ static int64_t count(db *d, const char *sql)
 }
 
 typedef struct snapshot {
-    int64_t entries, credited, transfers, mails, audits, staff_audits, balance;
+    int64_t entries, credited, transfers, mails, audits, staff_audits, balance, receipts;
 } snapshot;
 
 static snapshot take(db *d)
@@ -51,6 +51,7 @@ static snapshot take(db *d)
         count(d, "SELECT COUNT(*) FROM org_audit WHERE action = 'payment.received'"),
         count(d, "SELECT COUNT(*) FROM audit_log"),
         count(d, "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_accounts WHERE code = 'wallet'"),
+        count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'receipt'"),
     };
 }
 
@@ -136,7 +137,8 @@ static void test_import_faults(void **state)
     snapshot done = take(d);
     assert_int_equal(done.entries, 4);
     assert_int_equal(done.credited, 2);
-    assert_int_equal(done.mails, before.mails + 2);
+    assert_int_equal(done.mails, before.mails + 4); /* per credit: "we received it" and the receipt */
+    assert_int_equal(done.receipts, before.receipts + 2);
     assert_int_equal(done.audits, 2);
     assert_int_equal(done.balance, 1734);
     /* Again: every entry is a duplicate, nothing moves. */
@@ -178,7 +180,8 @@ static void test_assign_and_ignore(void **state)
     snapshot after = take(d);
     assert_int_equal(after.balance, before.balance + 700);
     assert_int_equal(after.staff_audits, before.staff_audits + 1);
-    assert_int_equal(after.mails, before.mails + 1);
+    assert_int_equal(after.mails, before.mails + 2);
+    assert_int_equal(after.receipts, before.receipts + 1);
     assert_int_equal(bank_assign(d, &the_app, credit, b, staff, NULL), BANK_NOT_PENDING);
     assert_int_equal(bank_ignore(d, debit, "bank fees", staff, NULL), BANK_OK);
     assert_int_equal(bank_ignore(d, debit, "again", staff, NULL), BANK_NOT_PENDING);

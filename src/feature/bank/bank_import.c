@@ -16,6 +16,7 @@
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/bank/bank_ref.h"
+#include "feature/invoices/invoices.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
 #include "feature/orgs/orgs.h"
@@ -99,7 +100,9 @@ static bool credit(db *d, const app *ap, arena *a, const bank_row *e, int64_t or
     json_t *detail = json_pack("{s:{s:s, s:I}, s:I, s:I}", "amount", "currency", e->currency, "minor",
                                (json_int_t)e->amount_minor, "bank_entry_id", (json_int_t)e->id, "transfer_id",
                                (json_int_t)transfer);
-    return org_audit_record_json(d, org_id, 0, "payment.received", detail, NULL) && mail_received(d, ap, a, org_id, e);
+    return org_audit_record_json(d, org_id, 0, "payment.received", detail, NULL) && mail_received(d, ap, a, org_id, e) &&
+           invoices_receipt(d, ap, org_id, e->currency, e->amount_minor, "bank_transfer",
+                            arena_printf(a, "bank_entry:%" PRId64, e->id), 0);
 }
 
 /* Records entry e of statement st under key; *id = 0 when it was imported before. */

@@ -45,7 +45,8 @@ static bool gateway_refuse(order_fail *fail, int status, const char *code)
     return order_refuse(fail, status, code, message, NULL);
 }
 
-bool order_pay_start(http_request *r, const order_in *in, const char *idem_key, payment *out, order_fail *fail)
+bool order_pay_start(http_request *r, const order_in *in, const payment *card, const char *idem_key, payment *out,
+                     order_fail *fail)
 {
     assert(in->pay_with == ORDER_PAY_CARD || in->pay_with == ORDER_PAY_PAYPAL);
     if ((in->wallet_cur && in->wallet_cur != in->cur) || in->quote_id)
@@ -74,9 +75,18 @@ bool order_pay_start(http_request *r, const order_in *in, const char *idem_key, 
     free(text);
     snprintf(p.method, sizeof p.method, "%s", method);
     snprintf(p.idem_key, sizeof p.idem_key, "%s", idem_key);
+    if (card) {
+        p.save_method = card->save_method;
+        snprintf(p.card_token, sizeof p.card_token, "%s", card->card_token);
+    }
     int status;
     const char *code;
-    return payment_start(r, &p, out, &status, &code) || gateway_refuse(fail, status, code);
+    if (!payment_start(r, &p, out, &status, &code))
+        return gateway_refuse(fail, status, code);
+    /* A saved card is charged off-session and decided at once: settle now. */
+    if (p.card_token[0] && payment_sync(r->db, r->app, out, NULL, NULL) == SYNC_STORE_ERROR)
+        return order_refuse(fail, 500, "store_error", N_("The order could not be saved; nothing was charged."), NULL);
+    return true;
 }
 
 /* The kept order back as an order_in paid from the balance; false when the

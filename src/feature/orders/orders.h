@@ -124,7 +124,8 @@ bool order_checkout(http_request *r, const order_in *in, const char *idem_key, o
  * purpose "order" under idem_key (payment_start: one per key) and the
  * order's input kept with it. False with *fail (the same 422s as checkout;
  * 409 the key was used for another payment; 502 the gateway is down). */
-bool order_pay_start(http_request *r, const order_in *in, const char *idem_key, payment *out, order_fail *fail);
+bool order_pay_start(http_request *r, const order_in *in, const payment *card, const char *idem_key, payment *out,
+                     order_fail *fail);
 /* The "order" purpose of a payment that succeeded (payment_purpose_settle):
  * places the kept order from the balance just credited, through
  * order_checkout, inside the caller's transaction. */

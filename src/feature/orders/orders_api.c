@@ -161,11 +161,11 @@ static void fail_rollback(http_request *r, const order_fail *f)
 
 /* Card or PayPal: {"order": null, "payment": {...redirect_url}}; the order is
  * placed when the gateway confirms the payment. One payment per key. */
-static void post_order_gateway(http_request *r, const order_in *in, const idem *k)
+static void post_order_gateway(http_request *r, const order_in *in, const payment *card, const idem *k)
 {
     payment p;
     order_fail fail;
-    if (!order_pay_start(r, in, k->key, &p, &fail))
+    if (!order_pay_start(r, in, card, k->key, &p, &fail))
         return orders_answer_fail(r, &fail);
     json_t *j = payment_json(r->app, &p, r->lang);
     if (!j)
@@ -180,14 +180,19 @@ static void post_order(http_request *r)
     order_fail fail;
     json_t *b;
     idem k;
-    if (!org_or_reply(r, &in.org_id) || !jin_body(r, &b) || !read_order(r, b, &in) ||
-        !idem_start(r, arena_printf(r->a, "user:%" PRId64 ":org:%" PRId64, r->user_id, in.org_id), &k))
+    payment card = {0};
+    if (!org_or_reply(r, &in.org_id) || !jin_body(r, &b) || !read_order(r, b, &in))
+        return;
+    if (in.pay_with != ORDER_PAY_BALANCE) {
+        snprintf(card.method, sizeof card.method, "%s", order_pay_with_names[in.pay_with]);
+        if (!payment_card_choice(r, b, in.org_id, &card))
+            return;
+    }
+    if (!idem_start(r, arena_printf(r->a, "user:%" PRId64 ":org:%" PRId64, r->user_id, in.org_id), &k))
         return;
     if (in.pay_with != ORDER_PAY_BALANCE)
-        return post_order_gateway(r, &in, &k);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return fail_rollback(r, &(order_fail){500, "store_error", "cannot start the transaction", NULL, 0, NULL});
-    if (!idem_check(r, &k))
+        return post_order_gateway(r, &in, &card, &k);
+    if (!idem_begin(r, &k))
         return;
     if (!order_checkout(r, &in, k.key, res, &fail))
         return fail_rollback(r, &fail);

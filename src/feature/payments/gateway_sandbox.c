@@ -1,7 +1,10 @@
 /* gateway_sandbox.c - the adapter of `saldo gateway-sandbox`
  * (docs/GATEWAY-SANDBOX.md) over HTTP with libcurl: the API key as Bearer,
  * an Idempotency-Key on creation, connect and total timeouts, no redirects,
- * answers of at most GW_ANSWER_MAX bytes. */
+ * answers of at most GW_ANSWER_MAX bytes. Saved methods are listed with
+ * GET /v1/customers/{customer}/payment-methods and deleted with
+ * DELETE /v1/payment-methods/{token}; card verifications with POST /v1/setups
+ * and GET /v1/setups/{id}. */
 #include "feature/payments/gateway.h"
 
 #include <curl/curl.h>
@@ -32,8 +35,8 @@ static size_t on_data(char *ptr, size_t one, size_t n, void *userdata)
 }
 
 /* One call; *status is the HTTP status (0 without an answer), *body the JSON or NULL. */
-static void call(const saldo_config *cfg, const char *path, const char *post, const char *idem, long *status,
-                 json_t **body)
+static void call_verb(const saldo_config *cfg, const char *verb, const char *path, const char *post,
+                      const char *idem, long *status, json_t **body)
 {
     answer a = {.data = malloc(GW_ANSWER_MAX)};
     CURL *c = curl_easy_init();
@@ -50,6 +53,8 @@ static void call(const saldo_config *cfg, const char *path, const char *post, co
         h = curl_slist_append(h, key);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
     }
+    if (verb)
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, verb);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -67,6 +72,12 @@ static void call(const saldo_config *cfg, const char *path, const char *post, co
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
     free(a.data);
+}
+
+static void call(const saldo_config *cfg, const char *path, const char *post, const char *idem, long *status,
+                 json_t **body)
+{
+    call_verb(cfg, NULL, path, post, idem, status, body);
 }
 
 static bool copy(char *out, size_t size, json_t *v)
@@ -93,13 +104,30 @@ static bool parse_status(const char *s, gateway_status *out)
     return false;
 }
 
+/* {brand, last4, exp_month, exp_year} into out (token untouched); NULL or null is no card. */
+static bool parse_card(json_t *j, gateway_card *out)
+{
+    if (!j || json_is_null(j))
+        return true;
+    json_int_t m = json_integer_value(json_object_get(j, "exp_month"));
+    json_int_t y = json_integer_value(json_object_get(j, "exp_year"));
+    if (m < 1 || m > 12 || y < 2000 || y > 9999)
+        return false;
+    out->exp_month = (int)m;
+    out->exp_year = (int)y;
+    return copy(out->brand, sizeof out->brand, json_object_get(j, "brand")) && out->brand[0] &&
+           copy(out->last4, sizeof out->last4, json_object_get(j, "last4")) && strlen(out->last4) == 4;
+}
+
 /* The payment object into out; false when it is not one. */
 static bool parse_payment(json_t *j, gateway_payment *out)
 {
     json_t *amount = json_object_get(j, "amount");
     json_t *minor = json_object_get(amount, "minor");
     *out = (gateway_payment){0};
-    return copy(out->id, sizeof out->id, json_object_get(j, "id")) && out->id[0] &&
+    return parse_card(json_object_get(j, "card"), &out->card) &&
+           copy(out->card.token, sizeof out->card.token, json_object_get(j, "payment_method")) &&
+           copy(out->id, sizeof out->id, json_object_get(j, "id")) && out->id[0] &&
            parse_status(json_string_value(json_object_get(j, "status")), &out->status) && json_is_integer(minor) &&
            (out->amount_minor = json_integer_value(minor)) > 0 &&
            copy(out->currency, sizeof out->currency, json_object_get(amount, "currency")) && out->currency[0] &&
@@ -124,6 +152,10 @@ static gateway_result sandbox_create(const saldo_config *cfg, const gateway_crea
     json_t *req = json_pack("{s:{s:s, s:I}, s:s, s:s, s:s}", "amount", "currency", in->currency, "minor",
                             (json_int_t)in->amount_minor, "method", in->method, "customer", in->customer,
                             "return_url", in->return_url);
+    if (req && in->save_method)
+        json_object_set_new(req, "save_method", json_true());
+    if (req && in->payment_method)
+        json_object_set_new(req, "payment_method", json_string(in->payment_method));
     char *text = req ? json_dumps(req, JSON_COMPACT) : NULL;
     json_decref(req);
     if (!text)
@@ -135,14 +167,20 @@ static gateway_result sandbox_create(const saldo_config *cfg, const gateway_crea
     return result_of(status, body, out);
 }
 
-static gateway_result sandbox_get(const saldo_config *cfg, const char *id, gateway_payment *out)
+/* Whether id may go into a URL path: [a-z0-9_], 1..GATEWAY_ID_MAX. */
+static bool id_ok(const char *id)
 {
     for (const char *p = id; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            return GATEWAY_REFUSED; /* not an id: never put it in a URL */
+            return false;
+    return id[0] && strlen(id) <= GATEWAY_ID_MAX;
+}
+
+static gateway_result sandbox_get(const saldo_config *cfg, const char *id, gateway_payment *out)
+{
+    if (!id_ok(id))
+        return GATEWAY_REFUSED; /* not an id: never put it in a URL */
     char path[GATEWAY_ID_MAX + 32];
-    if (strlen(id) > GATEWAY_ID_MAX)
-        return GATEWAY_REFUSED;
     snprintf(path, sizeof path, "/v1/payments/%s", id);
     long status;
     json_t *body;
@@ -185,7 +223,113 @@ static gateway_result sandbox_refund(const saldo_config *cfg, const char *paymen
     return r;
 }
 
-static const gateway sandbox = {"sandbox", sandbox_create, sandbox_get, sandbox_refund};
+static gateway_result sandbox_list_methods(const saldo_config *cfg, const char *customer, gateway_card *out,
+                                           size_t max, size_t *n)
+{
+    char path[GATEWAY_ID_MAX + 64];
+    *n = 0;
+    if (!id_ok(customer))
+        return GATEWAY_REFUSED;
+    snprintf(path, sizeof path, "/v1/customers/%s/payment-methods", customer);
+    long status;
+    json_t *body, *data, *m;
+    size_t i;
+    call(cfg, path, NULL, NULL, &status, &body);
+    gateway_result r = status >= 400 && status <= 499 ? GATEWAY_REFUSED : GATEWAY_UNAVAILABLE;
+    if (status >= 200 && status <= 299 && json_is_array(data = json_object_get(body, "data"))) {
+        r = GATEWAY_OK;
+        json_array_foreach(data, i, m) {
+            gateway_card c = {0};
+            if (!copy(c.token, sizeof c.token, json_object_get(m, "id")) || !c.token[0] || !parse_card(m, &c) ||
+                !c.brand[0]) {
+                r = GATEWAY_UNAVAILABLE;
+                break;
+            }
+            if (*n < max)
+                out[(*n)++] = c;
+        }
+    }
+    json_decref(body);
+    return r;
+}
+
+static gateway_result sandbox_delete_method(const saldo_config *cfg, const char *token)
+{
+    if (!id_ok(token))
+        return GATEWAY_REFUSED;
+    char path[GATEWAY_ID_MAX + 32];
+    snprintf(path, sizeof path, "/v1/payment-methods/%s", token);
+    long status;
+    json_t *body;
+    call_verb(cfg, "DELETE", path, NULL, NULL, &status, &body);
+    json_decref(body);
+    return status >= 200 && status <= 299 ? GATEWAY_OK
+           : status >= 400 && status <= 499 ? GATEWAY_REFUSED : GATEWAY_UNAVAILABLE;
+}
+
+/* The setup object into out; false when it is not one. */
+static bool parse_setup(json_t *j, gateway_setup *out)
+{
+    *out = (gateway_setup){0};
+    const char *status = json_string_value(json_object_get(j, "status"));
+    if (!status || !parse_status(status, &out->status) || out->status == GW_CANCELED)
+        return false;
+    return copy(out->id, sizeof out->id, json_object_get(j, "id")) && out->id[0] &&
+           copy(out->customer, sizeof out->customer, json_object_get(j, "customer")) &&
+           copy(out->redirect_url, sizeof out->redirect_url, json_object_get(j, "redirect_url")) &&
+           copy(out->failure_code, sizeof out->failure_code, json_object_get(j, "failure_code")) &&
+           copy(out->card.token, sizeof out->card.token, json_object_get(j, "payment_method")) &&
+           parse_card(json_object_get(j, "card"), &out->card);
+}
+
+static gateway_result setup_result(long status, json_t *body, gateway_setup *out)
+{
+    gateway_result r = GATEWAY_UNAVAILABLE;
+    if (status >= 200 && status <= 299 && parse_setup(body, out))
+        r = GATEWAY_OK;
+    else if (status >= 400 && status <= 499)
+        r = GATEWAY_REFUSED;
+    json_decref(body);
+    return r;
+}
+
+static gateway_result sandbox_create_setup(const saldo_config *cfg, const char *customer, const char *return_url,
+                                           const char *idempotency_key, gateway_setup *out)
+{
+    json_t *req = json_pack("{s:s, s:s}", "customer", customer, "return_url", return_url);
+    char *text = req ? json_dumps(req, JSON_COMPACT) : NULL;
+    json_decref(req);
+    if (!text)
+        abort(); /* out of memory */
+    long status;
+    json_t *body;
+    call(cfg, "/v1/setups", text, idempotency_key, &status, &body);
+    free(text);
+    return setup_result(status, body, out);
+}
+
+static gateway_result sandbox_get_setup(const saldo_config *cfg, const char *id, gateway_setup *out)
+{
+    if (!id_ok(id))
+        return GATEWAY_REFUSED;
+    char path[GATEWAY_ID_MAX + 32];
+    snprintf(path, sizeof path, "/v1/setups/%s", id);
+    long status;
+    json_t *body;
+    call(cfg, path, NULL, NULL, &status, &body);
+    return setup_result(status, body, out);
+}
+
+static const gateway sandbox = {
+    .name = "sandbox",
+    .create_payment = sandbox_create,
+    .get_payment = sandbox_get,
+    .refund = sandbox_refund,
+    .list_methods = sandbox_list_methods,
+    .delete_method = sandbox_delete_method,
+    .create_setup = sandbox_create_setup,
+    .get_setup = sandbox_get_setup,
+};
 
 const gateway *gateway_get(const saldo_config *cfg)
 {

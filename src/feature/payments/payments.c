@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/cards/cards.h"
+#include "feature/invoices/invoices.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
 #include "lib/arena.h"
@@ -71,7 +73,7 @@ int payment_by_gateway_id(db *d, const char *gateway_id, payment *out)
     return read_one(s, out);
 }
 
-static int payment_by_key(db *d, int64_t org_id, const char *key, payment *out)
+int payment_by_key(db *d, int64_t org_id, const char *key, payment *out)
 {
     db_stmt *s = db_prepare(d, PAYMENT_COLUMNS " WHERE org_id = $1 AND idem_key = $2");
     if (s) {
@@ -150,8 +152,8 @@ static bool close_payment(db *d, const payment *p, const char *status, const cha
     return db_exec1(s) == DB_DONE;
 }
 
-/* The transfer gateway:<name> -> wallet, the row, the audit entry. */
-static bool credit(db *d, const gateway *g, const payment *p)
+/* The transfer gateway:<name> -> wallet, the row, the audit entry, the receipt. */
+static bool credit(db *d, const app *ap, const gateway *g, const payment *p)
 {
     int64_t from, wallet, transfer;
     char account[64], ref[40], key[40];
@@ -179,7 +181,8 @@ static bool credit(db *d, const gateway *g, const payment *p)
     json_t *detail = json_pack("{s:{s:s, s:I}, s:s, s:I, s:I}", "amount", "currency", p->amount.cur->code, "minor",
                                (json_int_t)p->amount.minor, "method", p->method, "payment_id", (json_int_t)p->id,
                                "transfer_id", (json_int_t)transfer);
-    return org_audit_record_json(d, p->org_id, p->user_id, "payment.received", detail, NULL);
+    return org_audit_record_json(d, p->org_id, p->user_id, "payment.received", detail, NULL) &&
+           invoices_receipt(d, ap, p->org_id, p->amount.cur->code, p->amount.minor, p->method, key, p->id);
 }
 
 /* The outcome of the purpose, recorded on the row. */
@@ -233,6 +236,15 @@ static apply_result spend(db *d, const app *ap, const payment *p, char why[GATEW
     return res;
 }
 
+/* The card the gateway saved with p, if any (an off-session charge names its
+ * token without a card: nothing new). */
+static bool record_card(db *d, const payment *p, const gateway_payment *gp)
+{
+    if (!gp->card.token[0] || !gp->card.brand[0])
+        return true;
+    return cards_record(d, p->org_id, p->user_id, &gp->card, (int64_t)time(NULL));
+}
+
 /* Whether the gateway's object is the payment saldo recorded, to the cent. */
 static bool same_payment(const payment *p, const gateway_payment *gp)
 {
@@ -273,7 +285,7 @@ static apply_result apply(db *d, const app *ap, const gateway *g, int64_t id, co
     }
     switch (gp->status) {
     case GW_SUCCEEDED:
-        return credit(d, g, &p) ? spend(d, ap, &p, why) : APPLY_ERROR;
+        return record_card(d, &p, gp) && credit(d, ap, g, &p) ? spend(d, ap, &p, why) : APPLY_ERROR;
     case GW_FAILED:
         return close_payment(d, &p, "failed", gp->failure_code) ? APPLY_OK : APPLY_ERROR;
     case GW_CANCELED:

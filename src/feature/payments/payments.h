@@ -10,7 +10,8 @@
  * "topup", idempotency key "payment:<id>") with the status change, the
  * organization's audit entry "payment.received", the mail to the billing
  * address and an in-app notification, all in one transaction. The return
- * page and the webhook (payments_webhook.c) both call it. */
+ * page and the webhook (payments_webhook.c) both call it. A card the gateway
+ * saved with the payment is recorded in that transaction too (cards.h). */
 #ifndef SALDO_PAYMENTS_H
 #define SALDO_PAYMENTS_H
 
@@ -62,11 +63,17 @@ typedef struct payment {
     int64_t purpose_ref;                        /* the order placed, else 0 */
     char purpose_error[GATEWAY_CODE_MAX + 1];   /* why it was refused, else "" */
     const char *purpose_data;                   /* payment_start's input only: the JSON kept with it */
+    /* Asked of payment_start only (not stored): save the card used (card,
+     * wallet), or charge this saved card's token off-session (card). */
+    bool save_method;
+    char card_token[GATEWAY_ID_MAX + 1];
 } payment;
 
 /* 1 found, 0 not, -1 store error. */
 int payment_get(db *d, int64_t id, payment *out);
 int payment_by_gateway_id(db *d, const char *gateway_id, payment *out);
+/* The payment of org_id under idem_key (its Idempotency-Key): 1, 0, -1. */
+int payment_by_key(db *d, int64_t org_id, const char *key, payment *out);
 /* The newest max succeeded gateway payments of org_id (not bank transfers)
  * into out: their number, -1 on a store error (payments_succeeded.c). */
 int payments_succeeded(db *d, int64_t org_id, payment *out, size_t max);
@@ -83,10 +90,18 @@ int payment_event_seen(db *d, const char *event_id);
 
 /* Opens the payment in (org, user, method, amount, idem_key; purpose and
  * purpose_data, "" = a top-up) as *out and, for a gateway method, creates it
- * at the gateway once. False with the HTTP *status and error *code (409 the
- * key was used for another payment: amount, method or purpose differ; 502
- * gateway unreachable, 500 store). */
+ * at the gateway once (saving the card when in->save_method; charging
+ * in->card_token off-session when set, which the gateway decides at once:
+ * call payment_sync next to apply it). False with the HTTP *status and error
+ * *code (409 the key was used for another payment: amount, method or purpose
+ * differ; 502 gateway unreachable, 500 store). */
 bool payment_start(http_request *r, payment *in, payment *out, int *status, const char **code);
+/* The card part of a gateway payment's JSON body b, for in->method (set):
+ * `save_method` (cards and wallets: save the card used) or
+ * `payment_method_id` (a saved card of org_id, not expired, charged
+ * off-session: method card only), into in->save_method and in->card_token.
+ * Answers 422 naming the field itself and returns false. */
+bool payment_card_choice(http_request *r, json_t *b, int64_t org_id, payment *in);
 
 typedef enum { SYNC_OK, SYNC_UNAVAILABLE, SYNC_STORE_ERROR } payment_sync_result;
 /* Asks the gateway for p's state and applies it (crediting once); event_id
@@ -129,12 +144,14 @@ bool payment_notify(db *d, const struct app *ap, const payment *p);
 bool payment_notify_refused(db *d, const struct app *ap, const payment *p);
 
 #define NOTIFICATIONS_PAGE_MAX 50
-/* Unread notifications of org (its billing members see them), -1 on a store error. */
-int payment_notifications_unread(db *d, int64_t org_id);
+/* In-app notifications belong to an organization (its billing members see
+ * them); each member reads them for themselves. Unread ones of org for
+ * user_id, -1 on a store error. */
+int payment_notifications_unread(db *d, int64_t org_id, int64_t user_id);
 /* The newest NOTIFICATIONS_PAGE_MAX: [{"id", "kind", "method", "amount", "created_at", "unread"}], NULL on error. */
-json_t *payment_notifications_json(db *d, int64_t org_id, const char *lang);
-/* Marks every notification of org read (own statement; no transaction needed). */
-bool payment_notifications_read(db *d, int64_t org_id);
+json_t *payment_notifications_json(db *d, int64_t org_id, int64_t user_id, const char *lang);
+/* Marks every notification of org read for user_id (one statement). */
+bool payment_notifications_read(db *d, int64_t org_id, int64_t user_id);
 
 /* ---- the webhook (payments_webhook.c) ---- */
 
@@ -151,6 +168,24 @@ void payments_webhook(http_request *r);
  * settled by it. False on a store error. */
 bool payment_settle_bank(db *d, int64_t org_id, const char *currency_code, int64_t amount_minor,
                          int64_t transfer_id, int64_t now);
+
+/* ---- catching up with the gateway (payments_catchup.c) ---- */
+
+enum { PAYMENTS_CATCHUP_MAX = 100 };
+typedef struct payments_catchup_counts {
+    int checked, settled, unavailable;
+} payments_catchup_counts;
+/* Syncs (payment_sync) up to max pending gateway payments started at least
+ * min_age_s before now (and within the last 7 days), after id *after, oldest
+ * first; *after moves on, back to 0 once none are left. Adds to *c. Returns
+ * how many were looked at, -1 on a store error. */
+int payments_catch_up(db *d, const struct app *ap, int64_t now, int64_t min_age_s, int64_t *after, int max,
+                      payments_catchup_counts *c);
+/* The serve worker doing that a minute, 25 at a time, for payments older
+ * than two minutes; NULL when no gateway is configured. */
+typedef struct payments_catchup payments_catchup;
+payments_catchup *payments_catchup_start(const struct app *ap, const char *db_url);
+void payments_catchup_stop(payments_catchup *pc);
 
 void payments_routes(router *rt);
 

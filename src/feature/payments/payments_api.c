@@ -1,19 +1,24 @@
 /* payments_api.c - the customer's API of top-ups (members with the billing
  * right; anyone else gets 404):
- *   POST /api/v1/orgs/{org_id}/topups            {amount, method} + Idempotency-Key
+ *   POST /api/v1/orgs/{org_id}/topups            {amount, method, save_method?, payment_method_id?}
+ *                                                 + Idempotency-Key
  *   GET  /api/v1/orgs/{org_id}/payments
  *   GET  /api/v1/orgs/{org_id}/payments/{payment_id}
  * A top-up's row is committed before the gateway is called (no lock is held
  * over the network); the gateway's own Idempotency-Key "saldo-payment-<id>"
- * makes a retried or double-clicked request find the same gateway payment. */
+ * makes a retried or double-clicked request find the same gateway payment.
+ * A top-up with a saved card (payment_method_id) is charged off-session and
+ * decided at once: it is applied (credited or failed) before the answer. */
 #include "feature/payments/payments.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "feature/bank/bank.h"
+#include "feature/cards/cards.h"
 #include "feature/orgs/orgs.h"
 #include "http/idempotency.h"
 #include "http/json_in.h"
@@ -65,7 +70,35 @@ json_t *payment_json(const app *ap, const payment *p, const char *lang)
     return j;
 }
 
-/* The body's amount and method, checked against the limits and the table. */
+bool payment_card_choice(http_request *r, json_t *b, int64_t org_id, payment *in)
+{
+    json_t *id = json_object_get(b, "payment_method_id");
+    if (!jin_bool(r, b, "save_method", JIN_OPTIONAL, &in->save_method))
+        return false;
+    if (in->save_method && strcmp(in->method, "card") && strcmp(in->method, "wallet"))
+        return http_error(r, 422, "invalid_save_method", "save_method: only cards and wallets can be saved",
+                          "save_method"), false;
+    if (!id || json_is_null(id))
+        return true;
+    saved_card c;
+    int found = json_is_integer(id) ? cards_get(r->db, org_id, json_integer_value(id), &c) : 0;
+    if (found < 0)
+        return http_error(r, 500, "store_error", "cannot read the payment methods", NULL), false;
+    if (!found || cards_expired(&c, (int64_t)time(NULL)))
+        return http_error(r, 422, "invalid_payment_method",
+                          found ? "payment_method_id: this card has expired"
+                                : "payment_method_id: no such saved card of this organization", "payment_method_id"),
+               false;
+    if (strcmp(in->method, "card") || in->save_method)
+        return http_error(r, 422, "invalid_field", "payment_method_id: a saved card pays with method card, and is"
+                          " saved already (no save_method)", strcmp(in->method, "card") ? "method" : "save_method"),
+               false;
+    snprintf(in->card_token, sizeof in->card_token, "%s", c.token);
+    return true;
+}
+
+/* The body's amount and method, checked against the limits and the table;
+ * then the card to save or to charge. */
 static bool read_topup(http_request *r, int64_t org_id, payment *in)
 {
     static const char *const codes[] = {"card", "wallet", "paypal", "crypto", "bank_transfer", NULL};
@@ -84,11 +117,11 @@ static bool read_topup(http_request *r, int64_t org_id, payment *in)
                           arena_printf(r->a, "method: %s is not available for %s in %s", method,
                                        in->amount.cur->code, country), "method"), false;
     snprintf(in->method, sizeof in->method, "%s", method);
-    return true;
+    return payment_card_choice(r, b, org_id, in);
 }
 
 /* Creates the gateway's payment of p (the same one on every retry). */
-static gateway_result start_at_gateway(http_request *r, payment *p)
+static gateway_result start_at_gateway(http_request *r, payment *p, const payment *in)
 {
     const app *ap = r->app;
     const gateway *g = gateway_get(ap->cfg);
@@ -100,6 +133,8 @@ static gateway_result start_at_gateway(http_request *r, payment *p)
         .customer = arena_printf(r->a, "org_%" PRId64, p->org_id),
         .return_url = arena_printf(r->a, "%s/billing/topups/%" PRId64 "/return", ap->cfg->base_url, p->id),
         .idempotency_key = arena_printf(r->a, "saldo-payment-%" PRId64, p->id),
+        .save_method = in->save_method,
+        .payment_method = in->card_token[0] ? in->card_token : NULL,
     };
     gateway_result gr = g->create_payment(ap->cfg, &c, &gp);
     if (gr == GATEWAY_OK && (!payment_set_gateway(r->db, p->id, &gp) || payment_get(r->db, p->id, p) != 1))
@@ -140,7 +175,7 @@ bool payment_start(http_request *r, payment *in, payment *out, int *status, cons
         return *status = 409, *code = "idempotency_conflict", false;
     if (!payment_method_find(out->method)->gateway || out->gateway_id[0] || strcmp(out->status, "pending"))
         return true;
-    if (start_at_gateway(r, out) != GATEWAY_OK)
+    if (start_at_gateway(r, out, in) != GATEWAY_OK)
         return *status = 502, *code = "gateway_unavailable", false;
     return true;
 }
@@ -156,7 +191,10 @@ static void create(http_request *r)
     snprintf(in.idem_key, sizeof in.idem_key, "%s", k.key);
     int status;
     const char *code;
-    if (!payment_start(r, &in, &p, &status, &code)) {
+    bool ok = payment_start(r, &in, &p, &status, &code);
+    if (ok && in.card_token[0] && payment_sync(r->db, r->app, &p, NULL, NULL) == SYNC_STORE_ERROR)
+        return http_error(r, 500, "store_error", "the top-up could not be saved", NULL);
+    if (!ok) {
         const char *msg = status == 409   ? "the Idempotency-Key was used for another top-up"
                           : status == 502 ? "the payment gateway cannot be reached; try again with the same key"
                                           : "the top-up could not be saved";

@@ -84,25 +84,30 @@ bool payment_notify_refused(db *d, const app *ap, const payment *p)
     return notification_add(d, p, "payment.purpose_refused") && mail_received(d, ap, p, true);
 }
 
-int payment_notifications_unread(db *d, int64_t org_id)
+/* The newest notification of org_id that user_id has read (0: none). */
+#define LAST_READ "COALESCE((SELECT last_read_id FROM notification_reads WHERE org_id = $1 AND user_id = $2), 0)"
+
+int payment_notifications_unread(db *d, int64_t org_id, int64_t user_id)
 {
-    db_stmt *s = db_prepare(d, "SELECT count(*) FROM notifications WHERE org_id = $1 AND read_at IS NULL");
+    db_stmt *s = db_prepare(d, "SELECT count(*) FROM notifications WHERE org_id = $1 AND id > " LAST_READ);
     if (!s)
         return -1;
     db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, user_id);
     int n = db_step(s) == DB_ROW ? (int)db_col_int64(s, 0) : -1;
     db_done(s);
     return n;
 }
 
-json_t *payment_notifications_json(db *d, int64_t org_id, const char *lang)
+json_t *payment_notifications_json(db *d, int64_t org_id, int64_t user_id, const char *lang)
 {
-    db_stmt *s = db_prepare(d, "SELECT id, kind, detail, created_at, read_at IS NULL FROM notifications"
-                               " WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
+    db_stmt *s = db_prepare(d, "SELECT id, kind, detail, created_at, id > " LAST_READ " FROM notifications"
+                               " WHERE org_id = $1 ORDER BY id DESC LIMIT $3");
     if (!s)
         return NULL;
     db_bind_int64(s, 1, org_id);
-    db_bind_int64(s, 2, NOTIFICATIONS_PAGE_MAX);
+    db_bind_int64(s, 2, user_id);
+    db_bind_int64(s, 3, NOTIFICATIONS_PAGE_MAX);
     json_t *list = json_array();
     while (db_step(s) == DB_ROW) {
         json_t *detail = json_loads(db_col_text(s, 2), 0, NULL);
@@ -122,12 +127,16 @@ json_t *payment_notifications_json(db *d, int64_t org_id, const char *lang)
     return list;
 }
 
-bool payment_notifications_read(db *d, int64_t org_id)
+bool payment_notifications_read(db *d, int64_t org_id, int64_t user_id)
 {
-    db_stmt *s = db_prepare(d, "UPDATE notifications SET read_at = $1 WHERE org_id = $2 AND read_at IS NULL");
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO notification_reads (org_id, user_id, last_read_id)"
+        " SELECT $1, $2, MAX(id) FROM notifications WHERE org_id = $1 HAVING MAX(id) IS NOT NULL"
+        " ON CONFLICT (org_id, user_id) DO UPDATE SET last_read_id = excluded.last_read_id"
+        " WHERE excluded.last_read_id > notification_reads.last_read_id");
     if (!s)
         return false;
-    db_bind_int64(s, 1, (int64_t)time(NULL));
-    db_bind_int64(s, 2, org_id);
+    db_bind_int64(s, 1, org_id);
+    db_bind_int64(s, 2, user_id);
     return db_exec1(s) == DB_DONE;
 }

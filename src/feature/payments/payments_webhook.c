@@ -6,7 +6,9 @@
  * event's body is never trusted: the payment it names is re-read from the
  * gateway by payment_sync(), which records the event id in the transaction
  * that applies the payment's state; the answer is 2xx only after that commit
- * (a 5xx makes the gateway retry). */
+ * (a 5xx makes the gateway retry). payment_method.deleted is handed to
+ * cards_gateway_deleted(), setup.* (a card verification) to
+ * cards_setup_finish(): both ask the gateway too, and are idempotent. */
 #include "feature/payments/payments.h"
 
 #include <sodium.h>
@@ -15,6 +17,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/cards/cards.h"
 
 #define EVENT_ID_MAX 64
 
@@ -59,6 +62,26 @@ static void answer_sync(http_request *r, payment_sync_result res)
     http_json(r, 200, json_pack("{s:b}", "received", 1));
 }
 
+static void answer_card(http_request *r, cards_sync_result res)
+{
+    if (res == CARDS_SYNC_UNAVAILABLE)
+        return http_error(r, 503, "gateway_unavailable", "the card could not be checked with the gateway", NULL);
+    if (res != CARDS_SYNC_OK)
+        return http_error(r, 500, "store_error", "the event could not be recorded", NULL);
+    http_json(r, 200, json_pack("{s:b}", "received", 1));
+}
+
+/* A card verification's outcome: recorded by cards_setup_finish, which asks the gateway. */
+static void answer_setup(http_request *r, const char *setup_id)
+{
+    saved_card c;
+    char failure[GATEWAY_CODE_MAX + 1];
+    card_setup_result res = cards_setup_finish(r->db, r->app->cfg, setup_id, 0, &c, failure);
+    if (res == CARD_SETUP_UNAVAILABLE)
+        return answer_card(r, CARDS_SYNC_UNAVAILABLE);
+    answer_card(r, res == CARD_SETUP_STORE_ERROR ? CARDS_SYNC_STORE_ERROR : CARDS_SYNC_OK);
+}
+
 void payments_webhook(http_request *r)
 {
     const char *secret = r->app->cfg->gateway.webhook_secret;
@@ -76,6 +99,10 @@ void payments_webhook(http_request *r)
     type = arena_strdup(r->a, type);
     object = object ? arena_strdup(r->a, object) : NULL;
     json_decref(ev);
+    if (!strcmp(type, "payment_method.deleted") && object)
+        return answer_card(r, cards_gateway_deleted(r->db, r->app->cfg, object));
+    if (!strncmp(type, "setup.", 6) && object)
+        return answer_setup(r, object);
     int seen = payment_event_seen(r->db, id);
     payment p;
     int found = seen == 0 && object && !strncmp(type, "payment.", 8) ? payment_by_gateway_id(r->db, object, &p) : 0;

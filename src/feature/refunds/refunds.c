@@ -84,7 +84,7 @@ static rf_result hold(http_request *r, const rf_request_in *in, int64_t *transfe
         return RF_OK;
     case LEDGER_INSUFFICIENT_FUNDS:
         return RF_INSUFFICIENT_FUNDS;
-    case LEDGER_REPLAYED: /* idem_check answers replays first: the key was used elsewhere */
+    case LEDGER_REPLAYED: /* idem_begin answers replays first: the key was used elsewhere */
     case LEDGER_KEY_CONFLICT:
         return RF_KEY_CONFLICT;
     default:

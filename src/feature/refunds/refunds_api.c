@@ -100,9 +100,7 @@ static void create(http_request *r)
     if (!idem_start(r, arena_printf(r->a, "user:%" PRId64 ":org:%" PRId64, r->user_id, in.org_id), &k))
         return;
     in.key = k.key;
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return fail(r, 500, "store_error", "cannot start the transaction", NULL);
-    if (!idem_check(r, &k))
+    if (!idem_begin(r, &k))
         return;
     rf_result res = rf_request(r, &in, &id);
     if (res != RF_OK)

@@ -92,11 +92,12 @@ renewals_result renewals_check(db *d, int64_t org_id, int64_t user_id, const ren
 /* Starts paying items by card or PayPal (method) at the gateway
  * (renewals_payment.c): checks them (renewals_check; *res and out tell what
  * is wrong), then opens the payment of their total with purpose "renewals"
- * under idem_key (payment_start). *status and *code are payment_start's when
+ * under idem_key (payment_start), with card's save_method or card_token
+ * (NULL: the hosted page; a saved card is charged and settled at once). *status and *code are payment_start's when
  * it fails (409, 502, 500); 422 method_not_available when the method cannot
  * pay in that currency. */
 bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *items, int n, const char *method,
-                        const char *idem_key, renewals_result *res, renewals_outcome *out, payment *p, int *status,
+                        const payment *card, const char *idem_key, renewals_result *res, renewals_outcome *out, payment *p, int *status,
                         const char **code);
 /* The "renewals" purpose of a payment that succeeded (payment_purpose_settle):
  * pays the kept selection from the balance just credited, all or none. */

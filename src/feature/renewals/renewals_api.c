@@ -172,14 +172,15 @@ static json_t *renewal_json(const service_renewal *rn, const char *lang)
 /* Card or PayPal: 201 {"renewals": [], "total", "payment"}; the selection is
  * renewed when the gateway confirms the payment. One payment per key. */
 static void post_renewals_gateway(http_request *r, int64_t org_id, const renewal_item *items, int n,
-                                  const char *method, const idem *k)
+                                  const payment *card, const idem *k)
 {
+    const char *method = card->method;
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
     renewals_result res;
     payment p;
     int status;
     const char *code;
-    if (!renewals_pay_start(r, org_id, items, n, method, k->key, &res, out, &p, &status, &code)) {
+    if (!renewals_pay_start(r, org_id, items, n, method, card, k->key, &res, out, &p, &status, &code)) {
         if (res != RENEWALS_OK)
             return answer_failure(r, res, out);
         const char *msg = status == 422   ? "pay_with: this payment method is not available for this currency"
@@ -204,15 +205,21 @@ static void post_renewals(http_request *r)
     idem k;
     const char *pay = NULL;
     renewal_item *items = arena_alloc(r->a, sizeof *items * RENEWALS_ITEMS_MAX);
+    payment card = {0};
     if (!org_or_reply(r, &org_id) || !jin_body(r, &b) || !read_items(r, b, items, &n) ||
-        !jin_enum(r, b, "pay_with", JIN_OPTIONAL, pay_with, &pay) ||
-        !idem_start(r, arena_printf(r->a, "user:%" PRId64 ":org:%" PRId64, r->user_id, org_id), &k))
+        !jin_enum(r, b, "pay_with", JIN_OPTIONAL, pay_with, &pay))
         return;
-    if (pay && strcmp(pay, "balance"))
-        return post_renewals_gateway(r, org_id, items, n, pay, &k);
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return fail(r, 500, "store_error", "cannot start the transaction", NULL);
-    if (!idem_check(r, &k))
+    bool by_gateway = pay && strcmp(pay, "balance");
+    if (by_gateway) {
+        snprintf(card.method, sizeof card.method, "%s", pay);
+        if (!payment_card_choice(r, b, org_id, &card))
+            return;
+    }
+    if (!idem_start(r, arena_printf(r->a, "user:%" PRId64 ":org:%" PRId64, r->user_id, org_id), &k))
+        return;
+    if (by_gateway)
+        return post_renewals_gateway(r, org_id, items, n, &card, &k);
+    if (!idem_begin(r, &k))
         return;
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
     renewals_result res = renewals_pay(r->db, org_id, r->user_id, items, n, (int64_t)time(NULL), out);

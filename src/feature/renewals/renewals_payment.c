@@ -34,7 +34,7 @@ static const char *kept_text(http_request *r, const renewal_item *items, int n)
 }
 
 bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *items, int n, const char *method,
-                        const char *idem_key, renewals_result *res, renewals_outcome *out, payment *p, int *status,
+                        const payment *card, const char *idem_key, renewals_result *res, renewals_outcome *out, payment *p, int *status,
                         const char **code)
 {
     assert(!strcmp(method, "card") || !strcmp(method, "paypal"));
@@ -51,7 +51,16 @@ bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *ite
                   .purpose_data = kept_text(r, items, n)};
     snprintf(in.method, sizeof in.method, "%s", method);
     snprintf(in.idem_key, sizeof in.idem_key, "%s", idem_key);
-    return payment_start(r, &in, p, status, code);
+    if (card) {
+        in.save_method = card->save_method;
+        snprintf(in.card_token, sizeof in.card_token, "%s", card->card_token);
+    }
+    if (!payment_start(r, &in, p, status, code))
+        return false;
+    /* A saved card is charged off-session and decided at once: settle now. */
+    if (in.card_token[0] && payment_sync(r->db, r->app, p, NULL, NULL) == SYNC_STORE_ERROR)
+        return *status = 500, *code = "store_error", false;
+    return true;
 }
 
 payment_purpose_result renewals_settle_payment(db *d, const struct app *ap, arena *a, const payment_purpose_in *pin,

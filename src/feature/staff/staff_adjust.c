@@ -110,9 +110,7 @@ void staff_post_adjustment(http_request *r)
     if (in.amount.minor == 0 || in.amount.minor > LEDGER_AMOUNT_MAX || in.amount.minor < -LEDGER_AMOUNT_MAX)
         return (void)http_error(r, 422, "invalid_field", "amount: must not be zero nor too large", "amount");
     in.key = k.key;
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return fail(r, 500, "store_error", "cannot start the transaction", NULL);
-    if (!idem_check(r, &k))
+    if (!idem_begin(r, &k))
         return;
     switch (staff_adjust(r, &in, &out)) {
     case STAFF_ADJUST_OK:

@@ -315,7 +315,7 @@ static void checkout_gateway(http_request *r, int64_t org, order_in *in, const c
     in->auto_renew_all = in->pay_with == ORDER_PAY_CARD;
     in->wallet_cur = NULL;
     in->quote_id = 0;
-    if (!order_pay_start(r, in, idem_key, &p, &fail)) {
+    if (!order_pay_start(r, in, NULL, idem_key, &p, &fail)) {
         if (fail.status == 500)
             return web_fail(r);
         return cart_page_with(r, org, fail.status == 502 ? 502 : 422,

@@ -37,6 +37,13 @@ bool web_token_ok(const char *t)
            strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == SECRET_TOKEN_CHARS;
 }
 
+const char *web_form_key(http_request *r)
+{
+    char *key = arena_alloc(r->a, SECRET_TOKEN_CHARS + 1);
+    secret_token_new(key);
+    return key;
+}
+
 const char *web_csrf(http_request *r)
 {
     if (r->csrf_token)

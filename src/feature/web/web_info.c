@@ -82,9 +82,12 @@ void web_routes(router *rt)
     web_staff_discounts_routes(rt);
     web_withdrawals_routes(rt);
     web_topup_routes(rt);
+    web_payment_methods_routes(rt);
     web_notifications_routes(rt);
     web_staff_withdrawals_routes(rt);
     web_staff_vat_routes(rt);
     web_refunds_routes(rt);
     web_staff_refunds_routes(rt);
+    web_invoices_routes(rt);
+    web_staff_documents_routes(rt);
 }

@@ -56,6 +56,10 @@ void web_cookie_at(http_request *r, const char *path, const char *name, const ch
                    bool strict);
 /* True when t has the shape of a token secret_token_new makes. */
 bool web_token_ok(const char *t);
+/* A fresh random key for a form that moves money: posted back with it, it is
+ * the Idempotency-Key that makes a double submit one payment (web_token_ok
+ * checks it). */
+const char *web_form_key(http_request *r);
 
 /* The CSRF token for the page's forms: the web session's, or for an anonymous
  * visitor the double-submit token of the saldo_csrf cookie (set here when it
@@ -157,10 +161,22 @@ json_t *web_staff_credits(http_request *r, int64_t org_id);
 void web_renewals_routes(router *rt);
 void web_withdrawals_routes(router *rt);
 void web_topup_routes(router *rt);
+void web_payment_methods_routes(router *rt);
 void web_notifications_routes(router *rt);
 void web_staff_withdrawals_routes(router *rt);
 void web_staff_vat_routes(router *rt);
 void web_refunds_routes(router *rt);
+void web_invoices_routes(router *rt);
+void web_staff_documents_routes(router *rt);
+/* Documents on pages (web_invoices.c): a kind's label; the status or kind
+ * options of a filter select; list rows given labels, their page's url
+ * (url_prefix/id) and their PDF's; one document's JSON with labels, rates and
+ * its mention in the page's language. */
+struct document;
+const char *web_document_kind(http_request *r, const char *kind);
+json_t *web_document_choices(http_request *r, const char *chosen, bool kinds);
+void web_document_rows(http_request *r, json_t *rows, const char *url_prefix);
+json_t *web_document_json(http_request *r, const struct document *doc);
 void web_staff_refunds_routes(router *rt);
 void web_support_routes(router *rt);
 void web_staff_support_routes(router *rt);

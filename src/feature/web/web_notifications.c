@@ -37,7 +37,7 @@ static void get_notifications(http_request *r)
     int64_t org = billing_org(r);
     if (!org)
         return;
-    json_t *list = payment_notifications_json(r->db, org, r->lang), *n;
+    json_t *list = payment_notifications_json(r->db, org, r->user_id, r->lang), *n;
     if (!list)
         return web_fail(r);
     size_t i;
@@ -57,7 +57,7 @@ static void post_read(http_request *r)
     int64_t org = billing_org(r);
     if (!org || !web_form(r, &f))
         return;
-    if (!payment_notifications_read(r->db, org))
+    if (!payment_notifications_read(r->db, org, r->user_id))
         return web_fail(r);
     http_redirect(r, "/notifications");
 }

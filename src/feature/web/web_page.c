@@ -36,6 +36,7 @@ static const struct {
     {"bank_assigned", N_("The entry has been credited to the organization's wallet.")},
     {"bank_ignored", N_("The entry has been taken out of the queue with your note.")},
     {"adjusted", N_("The adjustment has been posted. The new balance is shown below.")},
+    {"credit_note_issued", N_("The credit note has been issued and its amount given back to the wallet.")},
     {"org_created", N_("The organization has been created. You are now working in it.")},
     {"org_saved", N_("The organization's profile has been saved.")},
     {"logo_saved", N_("The logo has been saved.")},
@@ -82,6 +83,12 @@ static const struct {
     {"refund_paid", N_("The refund has been sent through the payment gateway.")},
     {"refund_failed", N_("The payment gateway refused the refund: the amount is back in the customer's balance.")},
     {"refund_rejected", N_("The refund has been rejected. The amount is back in the customer's balance.")},
+    {"card_added", N_("The card has been saved.")},
+    {"card_failed", N_("The card could not be verified: it was not saved. Try again or use another card.")},
+    {"card_pending", N_("The card has not been verified yet: it appears here as soon as it is.")},
+    {"card_default", N_("This card is now the default: renewals the balance cannot pay are charged to it.")},
+    {"card_removed", N_("The card has been removed.")},
+    {"card_gateway_down", N_("The payment service cannot be reached right now: nothing was changed. Please try again in a few minutes.")},
     {"ticket_opened", N_("Your ticket has been opened. We answer high-priority tickets first.")},
     {"ticket_replied", N_("Your message has been added to the ticket.")},
     {"ticket_closed", N_("The ticket has been closed.")},
@@ -173,7 +180,7 @@ static void add_user(http_request *r, json_t *ctx)
         json_object_set_new(ctx, "billing", json_true());
         json_decref(w);
     }
-    int unread = payment_notifications_unread(r->db, org);
+    int unread = payment_notifications_unread(r->db, org, r->user_id);
     json_object_set_new(ctx, "unread_notifications", unread > 0 ? json_integer(unread) : json_false());
 }
 

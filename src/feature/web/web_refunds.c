@@ -8,7 +8,6 @@
 #include "feature/web/web_internal.h"
 
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,8 +16,6 @@
 #include "feature/orgs/orgs.h"
 #include "feature/refunds/refunds.h"
 #include "feature/web/web.h"
-
-enum { WEB_RF_KEY_BYTES = 16 };
 
 static int64_t billing_org(http_request *r)
 {
@@ -97,14 +94,6 @@ static void decorate_refunds(http_request *r, json_t *list)
     }
 }
 
-static const char *new_key(http_request *r)
-{
-    unsigned char raw[WEB_RF_KEY_BYTES];
-    char *hex = arena_alloc(r->a, 2 * WEB_RF_KEY_BYTES + 1);
-    randombytes_buf(raw, sizeof raw);
-    return sodium_bin2hex(hex, 2 * WEB_RF_KEY_BYTES + 1, raw, sizeof raw);
-}
-
 /* The page: the refundable payments, the form (values as posted in
  * form_values, or empty) with its errors, and the list. */
 static void page(http_request *r, int64_t org, int status, json_t *form_values, json_t *errors)
@@ -125,7 +114,7 @@ static void page(http_request *r, int64_t org, int status, json_t *form_values, 
                        json_array_size(ps) > 0, "has_open", open,
                        "refunds", items, "has_refunds", json_array_size(items) > 0, "form",
                        form_values ? form_values : json_object(), "errors", errors ? errors : json_object(), "key",
-                       new_key(r)));
+                       web_form_key(r)));
     json_decref(payments);
     json_decref(list);
 }
@@ -168,7 +157,7 @@ static bool read_form(http_request *r, int64_t org, const form *f, rf_request_in
     json_decref(all);
     in->reason = web_optional_text(r, f, "reason", RF_REASON_MAX, errors);
     const char *key = form_get(f, "key");
-    if (!key || strlen(key) != 2 * WEB_RF_KEY_BYTES)
+    if (!key || !web_token_ok(key))
         json_object_set_new(errors, "amount", json_string(_("The form has expired: please fill it in again.")));
     in->key = key ? arena_printf(r->a, "web:%s", key) : "";
     return json_object_size(errors) == 0;

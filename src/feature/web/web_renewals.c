@@ -251,7 +251,7 @@ static void pay_gateway(http_request *r, int64_t org, const form *f, const char 
     payment p;
     int status;
     const char *code;
-    if (!renewals_pay_start(r, org, items, n, method, arena_printf(r->a, "web-%s", key), &res, out, &p, &status,
+    if (!renewals_pay_start(r, org, items, n, method, NULL, arena_printf(r->a, "web-%s", key), &res, out, &p, &status,
                             &code)) {
         if (res == RENEWALS_STORE_ERROR || status == 500)
             return web_fail(r);

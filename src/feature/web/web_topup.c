@@ -9,19 +9,24 @@
  * says "order placed" with the order's link, "services renewed", or that the
  * money stayed as balance. Each form carries a fresh random key used as the
  * Idempotency-Key, so a double submit makes one payment. Members with the
- * billing right only (404 page otherwise), as in the API. */
+ * billing right only (404 page otherwise), as in the API.
+ * The organization's saved cards (not expired) are offered first, the default
+ * one chosen: a saved card is charged off-session at once and the payment's
+ * page shows the outcome; "Save this card" asks the gateway to keep a new card
+ * (or wallet card) once the payment succeeds. */
 #include "feature/web/web_internal.h"
 
-#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "core/money.h"
+#include "feature/cards/cards.h"
 #include "feature/orgs/orgs.h"
 #include "feature/payments/payments.h"
 #include "feature/web/web.h"
-
-enum { WEB_TOPUP_KEY_BYTES = 16 };
 
 static const char *const topup_currencies[] = {"EUR", "USD", "GBP", "CHF", NULL};
 
@@ -32,14 +37,6 @@ static int64_t billing_org(http_request *r)
         return org;
     web_error_page(r, 404);
     return 0;
-}
-
-static const char *new_key(http_request *r)
-{
-    unsigned char raw[WEB_TOPUP_KEY_BYTES];
-    char *hex = arena_alloc(r->a, 2 * WEB_TOPUP_KEY_BYTES + 1);
-    randombytes_buf(raw, sizeof raw);
-    return sodium_bin2hex(hex, 2 * WEB_TOPUP_KEY_BYTES + 1, raw, sizeof raw);
 }
 
 static const char *method_label(http_request *r, const char *code)
@@ -66,13 +63,47 @@ static const char *settlement_label(http_request *r, const payment_method *m)
     return _("1-3 business days");
 }
 
-/* [{"code", "label", "settlement", "checked"}] of the gateway methods enabled for cur in org's country. */
+static const char *brand_label(http_request *r, const char *brand)
+{
+    static const struct { const char *code, *label; } t[] = {
+        {"visa", "Visa"}, {"mastercard", "Mastercard"}, {"amex", "American Express"}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(t[i].code, brand))
+            return t[i].label;
+    return _("Card");
+}
+
+/* The saved cards (not expired) as choices "saved:<id>" appended to list;
+ * the default is checked when nothing was chosen. Returns how many. */
+static size_t saved_options(http_request *r, int64_t org, const char *chosen, json_t *list)
+{
+    saved_card *cards = arena_alloc(r->a, CARDS_MAX * sizeof *cards);
+    int n = cards_list(r->db, org, cards, CARDS_MAX);
+    size_t added = 0;
+    for (int i = 0; i < n; i++) {
+        if (cards_expired(&cards[i], (int64_t)time(NULL)))
+            continue;
+        const char *code = arena_printf(r->a, "saved:%lld", (long long)cards[i].id);
+        const char *label = arena_printf(r->a, "%s •••• %s (%02d/%d)", brand_label(r, cards[i].brand), cards[i].last4,
+                                         cards[i].exp_month, cards[i].exp_year);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", code, "label", label,
+                                              "settlement", _("immediate"), "checked",
+                                              chosen ? !strcmp(chosen, code) : cards[i].is_default, "saved", 1));
+        added++;
+    }
+    return added;
+}
+
+/* [{"code", "label", "settlement", "checked", "saved"}] of the saved cards and
+ * the gateway methods enabled for cur in org's country. */
 static json_t *method_options(http_request *r, int64_t org, const char *cur, const char *chosen, bool *bank)
 {
     char country[3];
     payment_org_country(r->db, r->app, org, country);
     json_t *list = json_array();
     bool online = gateway_get(r->app->cfg) != NULL;
+    size_t saved = online && payment_method_enabled(payment_method_find("card"), cur, country)
+                       ? saved_options(r, org, chosen, list) : 0;
     *bank = false;
     for (size_t i = 0; i < PAYMENT_METHOD_COUNT; i++) {
         const payment_method *m = &payment_methods[i];
@@ -82,10 +113,12 @@ static json_t *method_options(http_request *r, int64_t org, const char *cur, con
             *bank = true;
             continue;
         }
+        bool new_card = saved && !strcmp(m->code, "card");
         if (online)
-            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "code", m->code, "label",
-                                                  method_label(r, m->code), "settlement", settlement_label(r, m),
-                                                  "checked", chosen ? !strcmp(chosen, m->code) : i == 0));
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", m->code, "label",
+                                                  new_card ? _("A new card") : method_label(r, m->code),
+                                                  "settlement", settlement_label(r, m), "checked",
+                                                  chosen ? !strcmp(chosen, m->code) : !saved && i == 0, "saved", 0));
     }
     return list;
 }
@@ -102,7 +135,7 @@ static void page(http_request *r, int64_t org, int status, const char *cur, json
     web_page(r, status, "pages/topup", _("Top up"), "billing",
              json_pack("{s:s, s:o, s:b, s:o, s:b, s:s, s:s, s:o, s:o}", "currency", cur, "currencies", currencies,
                        "has_methods", json_array_size(methods) > 0, "methods", methods, "bank", bank,
-                       "bank_settlement", _("1-3 business days"), "key", new_key(r),
+                       "bank_settlement", _("1-3 business days"), "key", web_form_key(r),
                        "form", values ? values : json_object(), "errors", errors ? errors : json_object()));
 }
 
@@ -121,6 +154,33 @@ static void get_topup(http_request *r)
         page(r, org, 200, chosen_currency(http_query(r, "currency")), NULL, NULL);
 }
 
+/* The amount and key of a form that chose the saved card id_text: in charges
+ * that card. False with messages in errors. */
+static bool read_saved(http_request *r, int64_t org, const form *f, const currency *cur, const char *id_text,
+                       payment *in, json_t *errors)
+{
+    const char *text = form_get(f, "amount"), *key = form_get(f, "key");
+    char *end;
+    long long id = strtoll(id_text, &end, 10);
+    saved_card c;
+    int found = *id_text && !*end && id > 0 ? cards_get(r->db, org, id, &c) : 0;
+    char country[3];
+    payment_org_country(r->db, r->app, org, country);
+    if (!text || money_parse_locale(text, cur, r->lang, &in->amount) != MONEY_OK || payment_amount_problem(in->amount))
+        json_object_set_new(errors, "amount", json_string(_("Enter an amount from 5.00 to 10000.00.")));
+    if (found != 1 || cards_expired(&c, (int64_t)time(NULL)) || !gateway_get(r->app->cfg) ||
+        !payment_method_enabled(payment_method_find("card"), cur->code, country))
+        json_object_set_new(errors, "method", json_string(_("This card cannot be used: choose another method.")));
+    if (!key || !web_token_ok(key))
+        json_object_set_new(errors, "amount", json_string(_("The form has expired: please fill it in again.")));
+    if (json_object_size(errors))
+        return false;
+    snprintf(in->method, sizeof in->method, "card");
+    snprintf(in->idem_key, sizeof in->idem_key, "web:%s", key);
+    snprintf(in->card_token, sizeof in->card_token, "%s", c.token);
+    return true;
+}
+
 /* Fills in (amount, method, key) from the form; false with messages in errors. */
 static bool read_form(http_request *r, int64_t org, const form *f, payment *in, json_t *errors)
 {
@@ -130,18 +190,22 @@ static bool read_form(http_request *r, int64_t org, const form *f, payment *in, 
     if (!text || money_parse_locale(text, cur, r->lang, &in->amount) != MONEY_OK ||
         payment_amount_problem(in->amount))
         json_object_set_new(errors, "amount", json_string(_("Enter an amount from 5.00 to 10000.00.")));
+    const char *choice = form_get(f, "method");
+    if (choice && !strncmp(choice, "saved:", 6))
+        return read_saved(r, org, f, cur, choice + 6, in, errors);
     const char *method = web_choice(r, f, "method", methods, errors);
     char country[3];
     payment_org_country(r->db, r->app, org, country);
     if (method && (!payment_method_enabled(payment_method_find(method), cur->code, country) ||
                    !gateway_get(r->app->cfg)))
         json_object_set_new(errors, "method", json_string(_("This method is not available for this currency.")));
-    if (!key || strlen(key) != 2 * WEB_TOPUP_KEY_BYTES)
+    if (!key || !web_token_ok(key))
         json_object_set_new(errors, "amount", json_string(_("The form has expired: please fill it in again.")));
     if (json_object_size(errors))
         return false;
     snprintf(in->method, sizeof in->method, "%s", method);
     snprintf(in->idem_key, sizeof in->idem_key, "web:%s", key);
+    in->save_method = form_get(f, "save_method") && (!strcmp(method, "card") || !strcmp(method, "wallet"));
     return true;
 }
 
@@ -168,9 +232,27 @@ static void post_topup(http_request *r)
         return page(r, org, status == 502 ? 502 : 422, cur, NULL, errors);
     }
     json_decref(errors);
+    if (in.card_token[0] && payment_sync(r->db, r->app, &p, NULL, NULL) == SYNC_STORE_ERROR)
+        return web_fail(r); /* a saved card is decided at once: the payment's page shows the outcome */
     /* The CSP's form-action 'self' forbids redirecting a form to the gateway:
      * the payment's page links there instead. */
     http_redirect(r, arena_printf(r->a, "/billing/topups/%lld", (long long)p.id));
+}
+
+/* Why the gateway failed a payment, for the customer; "" when it gave no reason we know. */
+static const char *failure_reason(http_request *r, const char *code)
+{
+    static const struct { const char *code, *text; } t[] = {
+        {"card_declined", N_("The card was declined.")},
+        {"insufficient_funds", N_("The card has insufficient funds.")},
+        {"expired_card", N_("The card has expired.")},
+        {"authentication_required", N_("The bank asks you to confirm this payment: pay with the card as a new card to confirm it.")},
+        {"authentication_failed", N_("The bank's confirmation (3-D Secure) failed.")},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(t[i].code, code))
+            return i18n_text(r->lang, t[i].text);
+    return "";
 }
 
 /* What the page says of p's purpose once decided: for an order, placed (with
@@ -217,6 +299,7 @@ static void get_payment_page(http_request *r)
     json_object_set_new(ctx, "placed", json_boolean(done && !strcmp(p.purpose_status, "done")));
     json_object_set_new(ctx, "refused", json_boolean(done && !strcmp(p.purpose_status, "refused")));
     json_object_set_new(ctx, "order_id", json_integer(p.purpose_ref));
+    json_object_set_new(ctx, "reason", json_string(failure_reason(r, p.failure_code)));
     web_page(r, 200, "pages/topup_return", title, "billing", ctx);
 }
 

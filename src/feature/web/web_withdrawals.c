@@ -7,7 +7,6 @@
  * once. */
 #include "feature/web/web_internal.h"
 
-#include <sodium.h>
 #include <string.h>
 
 #include "core/currency.h"
@@ -17,8 +16,6 @@
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
 #include "feature/withdrawals/withdrawals.h"
-
-enum { WEB_WD_KEY_BYTES = 16 };
 
 static int64_t billing_org(http_request *r)
 {
@@ -56,14 +53,6 @@ static void decorate(http_request *r, json_t *list)
     }
 }
 
-static const char *new_key(http_request *r)
-{
-    unsigned char raw[WEB_WD_KEY_BYTES];
-    char *hex = arena_alloc(r->a, 2 * WEB_WD_KEY_BYTES + 1);
-    randombytes_buf(raw, sizeof raw);
-    return sodium_bin2hex(hex, 2 * WEB_WD_KEY_BYTES + 1, raw, sizeof raw);
-}
-
 /* The page: the form (values as posted in form_values, or empty), its errors,
  * the wallets to withdraw from, and the list. */
 static void page(http_request *r, int64_t org, int status, json_t *form_values, json_t *errors)
@@ -90,7 +79,7 @@ static void page(http_request *r, int64_t org, int status, json_t *form_values, 
              json_pack("{s:O, s:b, s:O, s:b, s:o, s:o, s:s, s:b, s:b}", "wallets", ws, "has_wallets",
                        json_array_size(ws) > 0, "withdrawals", items, "has_withdrawals", json_array_size(items) > 0,
                        "form", form_values ? form_values : json_object(), "errors", errors ? errors : json_object(),
-                       "key", new_key(r), "bank", !paypal, "paypal", paypal));
+                       "key", web_form_key(r), "bank", !paypal, "paypal", paypal));
     json_decref(wallets);
     json_decref(list);
 }
@@ -135,7 +124,7 @@ static bool read_form(http_request *r, const form *f, wd_request_in *in, json_t 
             json_object_set_new(errors, "iban", json_string(_("This IBAN is not valid: check it on your bank statement.")));
     }
     const char *key = form_get(f, "key");
-    if (!key || strlen(key) != 2 * WEB_WD_KEY_BYTES)
+    if (!key || !web_token_ok(key))
         json_object_set_new(errors, "amount", json_string(_("The form has expired: please fill it in again.")));
     in->key = key ? arena_printf(r->a, "web:%s", key) : "";
     return json_object_size(errors) == 0;

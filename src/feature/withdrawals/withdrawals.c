@@ -42,7 +42,7 @@ static wd_result hold(http_request *r, const wd_request_in *in, int64_t *transfe
         return WD_OK;
     case LEDGER_INSUFFICIENT_FUNDS:
         return WD_INSUFFICIENT_FUNDS;
-    case LEDGER_REPLAYED: /* idem_check answers replays first: the key was used elsewhere */
+    case LEDGER_REPLAYED: /* idem_begin answers replays first: the key was used elsewhere */
     case LEDGER_KEY_CONFLICT:
         return WD_KEY_CONFLICT;
     default:

@@ -3,8 +3,11 @@
 
 Usage: smtp_server.py PORT DIR [DEFER]. The first DEFER messages (default 0) are
 answered 451 (try again later), as a busy server does. Every message received is decoded and written to
-DIR/NNNNNN.json as {"from", "to", "subject", "text", "headers"}; the server
+DIR/NNNNNN.json as {"from", "to", "subject", "text", "headers", "attachments"}
+(each attachment {"filename", "content_type", "base64"}: the decoded bytes,
+base64 again for JSON); the server
 prints "ready" once it accepts connections and stops when stdin closes."""
+import base64
 import email
 import json
 import os
@@ -33,6 +36,9 @@ class Mailbox:
             'subject': str(msg.get('subject', '')),
             'text': part.get_content() if part is not None else '',
             'headers': {k: str(v) for k, v in msg.items()},
+            'attachments': [{'filename': a.get_filename(), 'content_type': a.get_content_type(),
+                             'base64': base64.b64encode(a.get_payload(decode=True)).decode('ascii')}
+                            for a in msg.iter_attachments()] if msg.is_multipart() else [],
         }
         path = os.path.join(self.folder, '%06d.json' % self.count)
         with open(path + '.tmp', 'w') as f:

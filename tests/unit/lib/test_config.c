@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 24);
+    assert_int_equal(n, 32);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -436,6 +436,50 @@ static void test_provider_text(void **state)
               "bytes of UTF-8 text on one line: control character");
 }
 
+/* The address in parts, the fiscal regime and the FatturaPA progressive offset. */
+static void test_provider_einvoice(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.provider.street, "Via Roma 1");
+    assert_string_equal(c.provider.postal_code, "00184");
+    assert_string_equal(c.provider.city, "Roma");
+    assert_string_equal(c.provider.province, "RM");
+    assert_string_equal(c.provider.tax_regime, "RF01");
+    assert_int_equal(c.provider.fatturapa_progressive_offset, 0);
+    set_ok(&c, "provider.street", "Via dell'Università 12");
+    set_ok(&c, "provider.city", "Forlì");
+    set_ok(&c, "provider.postal_code", "SW1A 1AA");
+    set_ok(&c, "provider.province", "");
+    set_ok(&c, "provider.tax_regime", "RF19");
+    set_ok(&c, "provider.fatturapa_progressive_offset", "30000000");
+    assert_string_equal(get(&c, "provider.tax_regime"), "RF19");
+    assert_string_equal(get(&c, "provider.fatturapa_progressive_offset"), "30000000");
+    assert_string_equal(c.provider.city, "Forlì");
+
+    set_fails("provider.street", "", "--provider-street: bad value '': expected 1-200 bytes of UTF-8 text on one line");
+    set_fails("provider.city", "a\nb",
+              "--provider-city: bad value 'a\\x0ab': expected 1-200 bytes of UTF-8 text on one line: control character");
+    set_fails("provider.postal_code", "00184!",
+              "--provider-postal-code: bad value '00184!': expected 1-15 upper-case letters, digits, spaces or dashes like 00184");
+    set_fails("provider.postal_code", " 00184",
+              "--provider-postal-code: bad value ' 00184': expected 1-15 upper-case letters, digits, spaces or dashes like 00184");
+    set_fails("provider.province", "Rm", "--provider-province: bad value 'Rm': expected two upper-case letters like RM, or nothing");
+    set_fails("provider.province", "RMA", "--provider-province: bad value 'RMA': expected two upper-case letters like RM, or nothing");
+    const char *regimes[] = {"RF03", "RF00", "RF20", "rf01", "RF1", "RF011", ""};
+    for (size_t i = 0; i < sizeof regimes / sizeof regimes[0]; i++) {
+        char msg[ERR_SIZE];
+        snprintf(msg, sizeof msg, "--provider-tax-regime: bad value '%s': expected a FatturaPA fiscal regime RF01, RF02 or RF04-RF19",
+                 regimes[i]);
+        set_fails("provider.tax_regime", regimes[i], msg);
+    }
+    set_fails("provider.fatturapa_progressive_offset", "30000001",
+              "--provider-fatturapa-progressive-offset: bad value '30000001': expected a number 0-30000000");
+    set_fails("provider.fatturapa_progressive_offset", "-1",
+              "--provider-fatturapa-progressive-offset: bad value '-1': expected a number 0-30000000");
+}
+
 static void test_terms_version(void **state)
 {
     (void)state;
@@ -475,6 +519,24 @@ static void test_gateway(void **state)
                                                         "spaces, or nothing");
 }
 
+/* metrics.token: empty (loopback only) or a long token, never echoed. */
+static void test_metrics_token(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.metrics.token, "");
+    set_ok(&c, "metrics.token", "prometheus-scrape-token-1");
+    assert_string_equal(c.metrics.token, "prometheus-scrape-token-1");
+    set_ok(&c, "metrics.token", "");
+    assert_string_equal(c.metrics.token, "");
+    set_fails("metrics.token", "too-short", "--metrics-token: bad value (not shown, 9 bytes): expected 16 to 255 "
+                                            "printable ASCII characters without spaces, or nothing");
+    set_fails("metrics.token", "with a space in the token", "--metrics-token: bad value (not shown, 25 bytes): "
+                                                            "expected 16 to 255 printable ASCII characters without "
+                                                            "spaces, or nothing");
+}
+
 static void test_provider_codes(void **state)
 {
     (void)state;
@@ -502,6 +564,55 @@ static void test_provider_codes(void **state)
                  "2-13 upper-case letters or digits", bad_vat[i]);
         set_fails("provider.vat_id", bad_vat[i], msg);
     }
+}
+
+/* Writes len bytes to a new file in a temporary folder; returns its path. */
+static const char *temp_file(char dir[64], const char *name, const void *data, size_t len)
+{
+    static char path[128];
+    snprintf(dir, 64, "/tmp/saldo-config-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+static void remove_temp(const char *dir, const char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* provider.logo: empty, or a PNG or JPEG file judged by its content. */
+static void test_provider_logo(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.provider.logo, "");
+    /* The PNG signature and an IHDR chunk of a 300 x 100 image. */
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                        0, 0, 0x01, 0x2c, 0, 0, 0, 100, 8, 6, 0, 0, 0, 0, 0, 0, 0};
+    char dir[64];
+    const char *path = temp_file(dir, "logo.png", png, sizeof png);
+    set_ok(&c, "provider.logo", path);
+    assert_string_equal(c.provider.logo, path);
+    set_ok(&c, "provider.logo", "");
+    assert_string_equal(c.provider.logo, "");
+    remove_temp(dir, path);
+
+    char msg[512];
+    path = temp_file(dir, "logo.gif", "GIF89a....", 10);
+    snprintf(msg, sizeof msg, "--provider-logo: bad value '%s': expected empty or the path of a PNG or JPEG file "
+                              "of at most 1 MB: the file is neither a PNG nor a JPEG image", path);
+    set_fails("provider.logo", path, msg);
+    remove_temp(dir, path);
+    set_fails("provider.logo", "/nonexistent/logo.png",
+              "--provider-logo: bad value '/nonexistent/logo.png': expected empty or the path of a PNG or JPEG "
+              "file of at most 1 MB: the file cannot be read");
 }
 
 static void test_provider_iban(void **state)
@@ -1041,9 +1152,12 @@ int main(void)
         cmocka_unit_test(test_threads_and_log_level),
         cmocka_unit_test(test_billing_days),
         cmocka_unit_test(test_provider_text),
+        cmocka_unit_test(test_provider_einvoice),
         cmocka_unit_test(test_provider_codes),
         cmocka_unit_test(test_terms_version),
         cmocka_unit_test(test_gateway),
+        cmocka_unit_test(test_metrics_token),
+        cmocka_unit_test(test_provider_logo),
         cmocka_unit_test(test_provider_iban),
         cmocka_unit_test(test_set_unknown_key_and_origin),
         cmocka_unit_test(test_ini_full_file),

@@ -1,0 +1,183 @@
+/* invoices.c - issuing documents as money moves: what is frozen from the
+ * configuration and the organization at issue, the receipt of a top-up, and
+ * the mail that tells the organization (see invoices.h). */
+#include "feature/invoices/invoices.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "app.h"
+#include "core/money.h"
+#include "core/period.h"
+#include "core/vat_id.h"
+#include "feature/addresses/addresses.h"
+#include "feature/auth/auth.h"
+#include "feature/orgs/orgs.h"
+#include "feature/vat/vat_rates.h"
+#include "lib/arena.h"
+#include "mail/mail_render.h"
+#include "mail/outbox.h"
+#include "render/i18n.h"
+
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
+
+/* Copies what fits of v (a frozen field is as long as document.h allows). */
+static void set(char *dst, size_t size, const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, v, n);
+    dst[n] = '\0';
+}
+
+#define SET(dst, v) set((dst), sizeof(dst), (v))
+
+static void frame_seller(const saldo_config *cfg, doc_party *s)
+{
+    SET(s->name, cfg->provider.name);
+    SET(s->vat_id, cfg->provider.vat_id);
+    SET(s->address.street, cfg->provider.address);
+    SET(s->address.country, cfg->provider.country);
+}
+
+/* The buyer from the profile and the default billing address (none: the
+ * provider's country, a consumer). *business: a valid VAT ID. */
+static int frame_buyer(db *d, const saldo_config *cfg, int64_t org_id, doc_party *b, bool *business)
+{
+    org_profile p;
+    int found = org_profile_get(d, org_id, &p);
+    if (found <= 0)
+        return found;
+    SET(b->name, p.legal_name[0] ? p.legal_name : p.name);
+    SET(b->vat_id, p.vat_id);
+    SET(b->fiscal_code, p.fiscal_code);
+    SET(b->sdi_code, p.sdi_code);
+    SET(b->pec, p.pec);
+    b->kind = p.kind == ORG_KIND_PUBLIC ? DOC_BUYER_PUBLIC : p.kind == ORG_KIND_COMPANY ? DOC_BUYER_COMPANY
+                                                                                         : DOC_BUYER_PERSON;
+    *business = p.vat_id[0] && vat_id_check(p.vat_id) == VAT_ID_OK;
+    address a;
+    int n = address_list(d, org_id, &a, 1); /* the default comes first */
+    if (n < 0)
+        return -1;
+    if (n == 0) {
+        SET(b->address.country, cfg->provider.country);
+        return 1;
+    }
+    SET(b->address.street, a.f.street);
+    SET(b->address.extra, a.f.extra);
+    SET(b->address.postal_code, a.f.postal_code);
+    SET(b->address.city, a.f.city);
+    SET(b->address.province, a.f.province);
+    SET(b->address.country, a.f.country);
+    return 1;
+}
+
+/* The language of the organization: its first administrator's. */
+static bool org_language(db *d, int64_t org_id, char out[3])
+{
+    memcpy(out, "en", 3);
+    int64_t admin = org_first_admin(d, org_id);
+    return admin >= 0 && (admin == 0 || auth_user_language(d, admin, out));
+}
+
+bool document_frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const char *date, const char *currency_code,
+                    document *doc, vat_decision *decision)
+{
+    assert(strlen(date) == 10 && strlen(currency_code) == 3);
+    memset(doc, 0, sizeof *doc);
+    doc->kind = kind;
+    doc->status = kind == DOC_PROFORMA ? DOC_UNPAID : DOC_PAID;
+    SET(doc->issue_date, date);
+    SET(doc->currency, currency_code);
+    frame_seller(ap->cfg, &doc->seller);
+    bool business = false;
+    if (frame_buyer(d, ap->cfg, org_id, &doc->buyer, &business) != 1 || !org_language(d, org_id, doc->language))
+        return false;
+    doc_vat *v = &doc->vat;
+    SET(v->seller_country, ap->cfg->provider.country);
+    SET(v->buyer_country, doc->buyer.address.country);
+    v->buyer_business = business;
+    SET(v->buyer_vat_id, doc->buyer.vat_id);
+    SET(v->decided_on, date);
+    vat_sale sale = {v->seller_country, v->buyer_country, business, true, date};
+    vat_rates_ctx ctx = {d, false};
+    if (vat_decide(&sale, vat_rates_lookup, &ctx, decision) != VAT_OK || ctx.store_error)
+        return false;
+    v->scheme = decision->scheme;
+    v->mention = decision->mention;
+    return true;
+}
+
+static bool today(char out[11])
+{
+    return period_date_text((int64_t)time(NULL), out);
+}
+
+bool invoices_receipt(db *d, const app *ap, int64_t org_id, const char *currency_code, int64_t amount_minor,
+                      const char *method, const char *key, int64_t payment_id)
+{
+    assert(db_in_tx(d) && org_id > 0 && amount_minor > 0 && key);
+    char date[11];
+    document doc;
+    vat_decision decision;
+    if (!today(date) || !document_frame(d, ap, org_id, DOC_RECEIPT, date, currency_code, &doc, &decision))
+        return false;
+    /* A payment on account is not a supply: no VAT now, and no mention. */
+    doc.vat.mention = VAT_MENTION_NONE;
+    SET(doc.paid_date, date);
+    SET(doc.payment_method, method);
+    doc_line line = {.quantity = 1, .unit_net_minor = amount_minor, .net_minor = amount_minor, .rate_bp = 0};
+    SET(line.description, i18n_text(doc.language, N_("Payment on account: top-up of the prepaid balance")));
+    SET(doc.note, i18n_text(doc.language, N_("Not an invoice: VAT is charged on the invoice when the balance buys a "
+                                             "service.")));
+    doc.lines = &line;
+    doc.line_count = 1;
+    doc_source src = {.key = key, .payment_id = payment_id};
+    switch (documents_issue(d, org_id, &src, (int64_t)time(NULL), &doc)) {
+    case DOCS_OK:
+        return invoices_mail(d, ap, org_id, &doc);
+    case DOCS_ALREADY_ISSUED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const char *kind_title(doc_kind k)
+{
+    static const char *const titles[DOC_KIND_COUNT] = {N_("Pro-forma invoice"), N_("Invoice"), N_("Credit note"),
+                                                       N_("Receipt")};
+    assert(k < DOC_KIND_COUNT);
+    return titles[k];
+}
+
+bool invoices_mail(db *d, const app *ap, int64_t org_id, const document *doc)
+{
+    char to[FIELD_EMAIL_MAX + 1], total[MONEY_FORMAT_BYTES_MAX];
+    int found = notify_address(d, org_id, NOTIFY_BILLING, to);
+    if (found <= 0)
+        return found == 0; /* nobody to tell */
+    const currency *cur = currency_find(doc->currency);
+    if (!cur || money_format(money_make(doc->gross_minor, cur), doc->language, total, sizeof total) != MONEY_OK)
+        return false;
+    arena *a = arena_new();
+    /* The PDF goes with this mail once the renderer is merged: attach it here. */
+    json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", i18n_text(doc->language, kind_title(doc->kind)),
+                             "number", doc->number, "total", total, "link",
+                             arena_printf(a, "%s/billing/invoices/%" PRId64, ap->cfg->base_url, doc->id), "provider",
+                             ap->cfg->provider.name);
+    const char *subject, *body;
+    bool ok = data && mail_render(ap, a, "new_document", doc->language, data, &subject, &body) &&
+              outbox_enqueue(d, to, subject, body);
+    json_decref(data);
+    arena_free(a);
+    return ok;
+}
