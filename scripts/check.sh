@@ -33,7 +33,8 @@ run_unit_dir() { # folder label
     log="$OUT/$2-$(basename "$bin").tap"
     (cd "$ROOT" && CMOCKA_MESSAGE_OUTPUT=TAP timeout 600 "$bin") >"$log" 2>&1
     local rc=$? tp tf
-    tp=$(grep -cE '^ok ' "$log"); tf=$(grep -cE '^not ok ' "$log")
+    # a test skipped where it does not apply (one store's case) is neither
+    tp=$(grep -E '^ok ' "$log" | grep -vc '# SKIP'); tf=$(grep -E '^not ok ' "$log" | grep -vc '# SKIP')
     if [ "$rc" -ne 0 ] && [ "$tf" -eq 0 ]; then tf=1; fi
     if [ "$tf" -ne 0 ]; then echo "--- $bin (exit $rc)"; tail -40 "$log"; fi
     p=$((p + tp)); f=$((f + tf))

@@ -21,6 +21,7 @@
 #include "feature/health/health.h"
 #include "feature/metrics/metrics.h"
 #include "feature/invoices/invoices_api.h"
+#include "render/pdf_document.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
@@ -72,6 +73,12 @@ bool app_init(app *a, const saldo_config *cfg, char *err, size_t err_size)
         app_free(a);
         return false;
     }
+    buf_init(&a->logo, 0);
+    if (cfg->provider.logo[0] && !pdf_logo_load(cfg->provider.logo, &a->logo)) {
+        snprintf(err, err_size, "provider.logo: cannot read a PNG or JPEG logo from '%s'", cfg->provider.logo);
+        app_free(a);
+        return false;
+    }
     app_routes(a);
     return true;
 }
@@ -80,6 +87,7 @@ void app_free(app *a)
 {
     tmpl_set_free(a->tmpl);
     a->tmpl = NULL;
+    buf_free(&a->logo);
 }
 
 void app_routes(app *a)

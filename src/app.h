@@ -9,6 +9,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "http/static_files.h"
+#include "lib/buf.h"
 #include "lib/config.h"
 
 struct tmpl_set;
@@ -19,6 +20,7 @@ typedef struct app {
     struct tmpl_set *tmpl;
     static_set statics;       /* static/ files with their ETags */
     router routes;
+    buf logo;                 /* provider.logo's bytes, for the PDF documents; empty when none */
 } app;
 
 /* Registers every feature's routes. */

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "feature/auth/secret.h"
+#include "feature/invoices/invoice_files.h"
 #include "feature/payments/payments.h"
 #include "feature/services/services.h"
 #include "feature/support/support.h"
@@ -61,7 +62,8 @@ static int serve(saldo_config *cfg, db *d)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads started below inherit the mask */
     signal(SIGPIPE, SIG_IGN);
-    outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from);
+    outbox_renderer documents = invoice_file_renderer(&a);
+    outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from, &documents);
     provision_worker *provisioner = provision_worker_start(&a, cfg->database);
     http_server_opts opts = {.listen = cfg->listen, .db_url = cfg->database, .threads = (unsigned)cfg->threads,
                              .body_max_bytes = SERVE_BODY_MAX_BYTES, .idle_timeout_s = 30, .https = a.https,

@@ -1,7 +1,10 @@
 /* router.h - method + path pattern ("/api/v1/orgs/{org_id}/wallets") to handler.
  *
  * Patterns are matched segment by segment; `{name}` matches one non-empty
- * segment and is handed to the handler through http_param(). Routes also say who
+ * segment and is handed to the handler through http_param(); followed by a
+ * literal in the same segment (`{invoice_id}.pdf`) it stops at that
+ * character's first occurrence. Routes are tried in the order they were added,
+ * so add `.../{id}.pdf` before `.../{id}`. Routes also say who
  * may call them, which the dispatcher enforces before the handler runs. */
 #ifndef SALDO_ROUTER_H
 #define SALDO_ROUTER_H

@@ -23,7 +23,8 @@ typedef struct http_server_opts {
      * its method and path set; NULL, or an answer below body_max_bytes, keeps
      * body_max_bytes. */
     size_t (*body_limit)(http_request *r);
-    unsigned idle_timeout_s;     /* a connection silent this long is closed */
+    unsigned idle_timeout_s;     /* a connection silent this long, or whose request headers
+                                    take longer than this (header_watchdog.h), is closed */
     bool https;                  /* public URL is https: send HSTS, Secure cookies */
     struct app *app;
     void (*dispatch)(http_request *r);

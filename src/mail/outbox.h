@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/buf.h"
 #include "store/db.h"
 
 enum { OUTBOX_ATTEMPTS_MAX = 8, OUTBOX_BATCH_MAX = 32, OUTBOX_RETRY_FIRST_S = 10, OUTBOX_RETRY_MAX_S = 6 * 3600 };
@@ -41,10 +42,29 @@ bool outbox_attachment_ok(const outbox_attachment *a);
 bool outbox_enqueue_with_attachment(db *d, const char *recipient, const char *subject, const char *body_text,
                                     const outbox_attachment *a);
 
+/* outbox_enqueue with a file made when the message is sent, not now: the
+ * worker's renderer turns (kind, ref) into the file (a document's PDF: made
+ * at send time, so that a billing run issuing a million invoices neither
+ * renders nor stores a million PDFs in its transactions). Inside the caller's
+ * write transaction; kind is 1..32 characters. */
+bool outbox_enqueue_with_rendered(db *d, const char *recipient, const char *subject, const char *body_text,
+                                  const char *kind, int64_t ref);
+
+/* Makes the file of (kind, ref) on d: its bytes appended to data, its name
+ * (outbox_attachment's rules) and type. False when it cannot: the message
+ * waits and is tried again, as after an SMTP failure. */
+typedef struct outbox_renderer {
+    bool (*render)(void *ctx, db *d, const char *kind, int64_t ref, buf *data, char *filename, size_t filename_size,
+                   const char **content_type);
+    void *ctx;
+} outbox_renderer;
+
 typedef struct outbox_worker outbox_worker;
-/* Starts a thread that sends due messages through smtp_url as mail_from; with an
- * empty smtp_url, messages stay pending (nothing is lost). */
-outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from);
+/* Starts a thread that sends due messages through smtp_url as mail_from,
+ * making rendered files with renderer (NULL: a message with one fails); with
+ * an empty smtp_url, messages stay pending (nothing is lost). */
+outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from,
+                                   const outbox_renderer *renderer);
 /* Asks the worker to look at the outbox now instead of at its next tick. */
 void outbox_worker_poke(outbox_worker *w);
 void outbox_worker_stop(outbox_worker *w);
