@@ -28,6 +28,7 @@
 #include "feature/services/services.h"
 #include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
+#include "feature/support/support.h"
 #include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -112,6 +113,8 @@ void app_routes(app *a)
     services_staff_routes(&a->routes);
     vat_routes(&a->routes);
     invoices_routes(&a->routes);
+    support_routes(&a->routes);
+    support_staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back
@@ -178,6 +181,17 @@ static void dispatch_error(http_request *r, bool page, int status, const char *c
         web_error_page(r, status);
     else
         http_error(r, status, code, message, NULL);
+}
+
+size_t app_body_limit(http_request *r)
+{
+    const route *ro = NULL;
+    if (strcmp(r->method, "POST") && strcmp(r->method, "PUT") && strcmp(r->method, "PATCH"))
+        return 0; /* no upload: spare the second route lookup */
+    return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND &&
+                   (ro->flags & ROUTE_UPLOAD)
+               ? ROUTE_UPLOAD_BODY_MAX
+               : 0;
 }
 
 void app_unavailable(http_request *r)

@@ -21,7 +21,10 @@ typedef enum {
     ROUTE_USER = 1 << 0,  /* a signed-in customer */
     ROUTE_STAFF = 1 << 1, /* a signed-in staff member */
     ROUTE_PAGE = 1 << 2,  /* HTML page: errors as pages, login redirects, form CSRF */
+    ROUTE_UPLOAD = 1 << 3, /* takes bodies up to ROUTE_UPLOAD_BODY_MAX (files sent as multipart) */
 } route_flags;
+/* Five files of 10 MB and the form around them. */
+enum { ROUTE_UPLOAD_BODY_MAX = 56 * 1024 * 1024 };
 
 typedef struct route {
     const char *method;

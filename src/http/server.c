@@ -183,8 +183,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *con_cls = r;
         atomic_fetch_add(&s->in_flight, 1);
         buf_init(&r->out, 0);
+        size_t limit = s->opts.body_limit ? s->opts.body_limit(r) : 0;
+        buf_init(&r->in, limit > s->opts.body_max_bytes ? limit : s->opts.body_max_bytes);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > s->opts.body_max_bytes)
+        if (cl && strtoull(cl, NULL, 10) > r->in.limit)
             r->body_too_large = true;
         return MHD_YES;
     }
@@ -194,22 +196,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                      r->client_ip, r->path);
             return MHD_NO; /* closes the connection */
         }
-        if (!r->body_too_large) {
-            if (r->body_len + *upload_size > s->opts.body_max_bytes) {
-                r->body_too_large = true;
-            } else {
-                char *nb = arena_alloc(r->a, r->body_len + *upload_size + 1);
-                memcpy(nb, r->body ? r->body : "", r->body_len);
-                memcpy(nb + r->body_len, upload, *upload_size);
-                r->body = nb;
-                r->body_len += *upload_size;
-            }
+        if (!r->body_too_large && !buf_append(&r->in, upload, *upload_size)) {
+            r->body_too_large = true;
+            buf_free(&r->in); /* the rest is read and dropped */
         }
         *upload_size = 0;
         return MHD_YES;
     }
-    if (!r->body)
-        r->body = "";
+    r->body = r->body_too_large ? "" : buf_cstr(&r->in);
+    r->body_len = r->body_too_large ? 0 : r->in.len;
     r->db = thread_db(s->db_url);
     if (!r->db) {
         if (s->opts.unavailable)
@@ -244,6 +239,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
              r->client_ip, (long long)r->user_id, (long long)r->staff_id,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     buf_free(&r->out);
+    buf_free(&r->in);
     arena_free(r->a);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);

@@ -18,6 +18,10 @@ enum { OUTBOX_ATTEMPTS_MAX = 8, OUTBOX_BATCH_MAX = 32, OUTBOX_RETRY_FIRST_S = 10
 int64_t outbox_retry_delay_s(int64_t attempts);
 
 bool outbox_enqueue(db *d, const char *recipient, const char *subject, const char *body_text);
+/* outbox_enqueue with a Reply-To address (replies to a support ticket carry
+ * its token there). */
+bool outbox_enqueue_reply_to(db *d, const char *recipient, const char *reply_to, const char *subject,
+                             const char *body_text);
 
 enum { OUTBOX_FILENAME_MAX = 100, OUTBOX_CONTENT_TYPE_MAX = 100, OUTBOX_ATTACHMENT_BYTES_MAX = 10 * 1000 * 1000 };
 

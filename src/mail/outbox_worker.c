@@ -28,7 +28,7 @@ struct outbox_worker {
 typedef struct claimed {
     int64_t id;
     int64_t attempts;
-    char *recipient, *subject, *body;
+    char *recipient, *subject, *body, *reply_to;
 } claimed;
 
 static int claim_batch(db *d, claimed *out, int max)
@@ -40,7 +40,7 @@ static int claim_batch(db *d, claimed *out, int max)
         "UPDATE outbox SET next_attempt_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT), attempts = attempts + 1 WHERE id IN"
         " (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3)"
         " AND status = 'pending' AND next_attempt_at <= $1" /* rechecked after a row lock wait */
-        " RETURNING id, attempts, recipient, subject, body_text");
+        " RETURNING id, attempts, recipient, subject, body_text, reply_to");
     int n = 0;
     if (s) {
         db_bind_int64(s, 1, now);
@@ -48,14 +48,15 @@ static int claim_batch(db *d, claimed *out, int max)
         db_bind_int64(s, 3, max);
         while (n < max && db_step(s) == DB_ROW) {
             out[n] = (claimed){db_col_int64(s, 0), db_col_int64(s, 1), strdup(db_col_text(s, 2)),
-                               strdup(db_col_text(s, 3)), strdup(db_col_text(s, 4))};
+                               strdup(db_col_text(s, 3)), strdup(db_col_text(s, 4)),
+                               strdup(db_col_text(s, 5))};
             n++;
         }
         db_done(s);
     }
     if (db_commit(d) != DB_OK) {
         for (int i = 0; i < n; i++)
-            free(out[i].recipient), free(out[i].subject), free(out[i].body);
+            free(out[i].recipient), free(out[i].subject), free(out[i].body), free(out[i].reply_to);
         return 0;
     }
     return n;
@@ -167,8 +168,8 @@ static bool send_round(worker *wk, db *d, void *ctx)
         if (!ok)
             snprintf(err, sizeof err, "an attachment could not be made");
         else
-            ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].subject, batch[i].body, f.a, f.n,
-                           err, sizeof err);
+            ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].reply_to, batch[i].subject,
+                           batch[i].body, f.a, f.n, err, sizeof err);
         files_free(&f);
         if (ok)
             log_info("mail_sent", "outbox_id=%lld", (long long)batch[i].id);
@@ -176,7 +177,7 @@ static bool send_round(worker *wk, db *d, void *ctx)
             log_warn("mail_failed", "outbox_id=%lld attempt=%lld error=\"%s\"", (long long)batch[i].id,
                      (long long)batch[i].attempts, err);
         record_outcome(d, &batch[i], ok, err);
-        free(batch[i].recipient), free(batch[i].subject), free(batch[i].body);
+        free(batch[i].recipient), free(batch[i].subject), free(batch[i].body), free(batch[i].reply_to);
     }
     return n == OUTBOX_BATCH_MAX;
 }

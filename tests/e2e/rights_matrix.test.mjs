@@ -90,8 +90,17 @@ before(async () => {
     body: { amount: { currency: 'EUR', minor: 1000 }, method: 'bank_transfer' },
   });
   assert.equal(topup.status, 201, topup.text);
+  // A ticket with a file for .../tickets/{ticket_id}/attachments/{attachment_id}.
+  const ticketForm = new FormData();
+  for (const [k, v] of Object.entries({ department: 'technical', subject: 'Matrix', description: 'A ticket to walk.' })) {
+    ticketForm.append(k, v);
+  }
+  ticketForm.append('files', new Blob(['a log line\n'], { type: 'text/plain' }), 'matrix.log');
+  const ticket = await saldo.api('POST', `/api/v1/orgs/${admin.org.id}/tickets`, { token: admin.token, raw: ticketForm });
+  assert.equal(ticket.status, 201, ticket.text);
   who = {
-    admin, member, payer, outsider, invitationId: pending.body.invitation.id, addressId: address.body.id,
+    admin, member, payer, outsider, ticketId: ticket.body.id,
+    attachmentId: ticket.body.messages[0].attachments[0].id, invitationId: pending.body.invitation.id, addressId: address.body.id,
     orderId: order.body.order.id, serviceId, withdrawalId: withdrawal.body.id,
     paymentId: topup.body.payment.id, invoiceId: receipt.body.documents[0].id,
   };
@@ -115,7 +124,7 @@ function orgOperations() {
 
 /** The template with real values: the organization, its administrator as the
  * member acted on, its pending invitation, its billing address, its service, its order, its withdrawal, its top-up,
- * its receipt, and 1 for anything else. */
+ * its receipt, its ticket and its attachment, and 1 for anything else. */
 function url(template) {
   return template.replace(/\{([a-z_]+)\}/g, (_, name) => {
     if (name === 'org_id') return who.admin.org.id;
@@ -127,6 +136,8 @@ function url(template) {
     if (name === 'withdrawal_id') return who.withdrawalId;
     if (name === 'payment_id') return who.paymentId;
     if (name === 'invoice_id') return who.invoiceId;
+    if (name === 'ticket_id') return who.ticketId;
+    if (name === 'attachment_id') return who.attachmentId;
     return '1';
   });
 }

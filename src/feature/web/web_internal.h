@@ -178,6 +178,9 @@ json_t *web_document_choices(http_request *r, const char *chosen, bool kinds);
 void web_document_rows(http_request *r, json_t *rows, const char *url_prefix);
 json_t *web_document_json(http_request *r, const struct document *doc);
 void web_staff_refunds_routes(router *rt);
+void web_support_routes(router *rt);
+void web_staff_support_routes(router *rt);
+void web_staff_support_settings_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */
