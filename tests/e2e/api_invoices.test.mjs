@@ -134,7 +134,7 @@ test('"Get invoice": the PDF by the API and the page, the e-invoice when the doc
   // A receipt gets no e-invoice; another organization's document is not found.
   const xml = await get(`/api/v1/orgs/${u.org.id}/invoices/${row.id}.xml`);
   assert.equal(xml.status, 404);
-  assert.equal((await xml.json()).error.code, 'not_found');
+  assert.equal((await xml.json()).error.code, 'no_einvoice');
   const other = await withAddress();
   assert.equal((await get(`/api/v1/orgs/${other.org.id}/invoices/${row.id}.pdf`, { Authorization: `Bearer ${other.token}` })).status, 404);
   assert.equal((await get(`/api/v1/orgs/${u.org.id}/invoices/${row.id}.pdf`, { Authorization: `Bearer ${other.token}` })).status, 404);

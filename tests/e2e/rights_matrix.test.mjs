@@ -183,19 +183,23 @@ test('a member without the billing right gets 404 on billing routes and 403 on a
   assert.ok(billing >= 2 && admin >= 5, `${billing} billing and ${admin} admin operations walked`);
 });
 
+/** Let in: 200, or an answer about the thing itself that only someone let in
+ * gets (the receipt used here gets no e-invoice). */
+const letIn = (r) => r.status === 200 || ['no_einvoice', 'einvoice_refused'].includes(r.body?.error?.code);
+
 test('what is not refused is open: members read, payers see the money, the admin sees all', async () => {
   for (const { method, template, op } of orgOperations()) {
     if (method !== 'GET') continue;
     if (!op['x-saldo-billing'] && !op['x-saldo-admin']) {
       const r = await call(method, template, who.member.token);
-      assert.equal(r.status, 200, label(method, template, r));
+      assert.ok(letIn(r), label(method, template, r));
     }
     if (op['x-saldo-billing']) {
       const r = await call(method, template, who.payer.token);
-      assert.equal(r.status, 200, label(method, template, r));
+      assert.ok(letIn(r), label(method, template, r));
     }
     const r = await call(method, template, who.admin.token);
-    assert.equal(r.status, 200, label(method, template, r));
+    assert.ok(letIn(r), label(method, template, r));
   }
 });
 

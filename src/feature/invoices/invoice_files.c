@@ -36,10 +36,9 @@ static bool load(db *d, int64_t org_id, int64_t id, arena *a, document *doc, boo
     return documents_get(d, org_id, id, doc, lines, DOC_LINES_MAX, store_error);
 }
 
-static bool refuse(int *status, const char **why, int s, const char *w)
+static bool refuse(invoice_file_fail *f, int status, const char *code, const char *why)
 {
-    *status = s;
-    *why = w;
+    *f = (invoice_file_fail){status, code, why};
     return false;
 }
 
@@ -51,38 +50,36 @@ static void send_file(http_request *r, const char *type, const char *name, const
 }
 
 /* Writes doc's file of kind into out and answers it; false with why. */
-static bool send_doc(http_request *r, const document *doc, invoice_file_kind kind, buf *out, int *status,
-                     const char **why)
+static bool send_doc(http_request *r, const document *doc, invoice_file_kind kind, buf *out, invoice_file_fail *f)
 {
     char name[EINVOICE_FILE_NAME_SIZE];
     if (kind == INVOICE_FILE_PDF_EXT) {
         pdf_name(doc, name, sizeof name);
         if (!render_pdf(r->app, doc, out))
-            return refuse(status, why, 500, "the PDF could not be made");
+            return refuse(f, 500, "render_error", "the PDF could not be made");
         return send_file(r, "application/pdf", name, out), true;
     }
     const char *reason = NULL;
     switch (einvoice_for(doc, r->app->cfg, out, name, sizeof name, &reason)) {
     case EINVOICE_NONE:
-        return refuse(status, why, 404, reason ? reason : "this document gets no e-invoice");
+        return refuse(f, 404, "no_einvoice", reason ? reason : "this document gets no e-invoice");
     case EINVOICE_REFUSED:
-        return refuse(status, why, 422, reason ? reason : "the e-invoice cannot be written");
+        return refuse(f, 422, "einvoice_refused", reason ? reason : "the e-invoice cannot be written");
     default:
         return send_file(r, "application/xml", name, out), true;
     }
 }
 
-bool invoice_file_send(http_request *r, int64_t org_id, int64_t id, invoice_file_kind kind, int *status,
-                       const char **why)
+bool invoice_file_send(http_request *r, int64_t org_id, int64_t id, invoice_file_kind kind, invoice_file_fail *f)
 {
     document doc;
     bool store_error = false;
     if (!load(r->db, org_id, id, r->a, &doc, &store_error))
-        return store_error ? refuse(status, why, 500, "the document could not be read")
-                           : refuse(status, why, 404, "no such document");
+        return store_error ? refuse(f, 500, "store_error", "the document could not be read")
+                           : refuse(f, 404, "not_found", "no such document");
     buf out;
     buf_init(&out, PDF_BYTES_MAX);
-    bool ok = send_doc(r, &doc, kind, &out, status, why);
+    bool ok = send_doc(r, &doc, kind, &out, f);
     buf_free(&out);
     return ok;
 }

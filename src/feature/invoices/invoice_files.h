@@ -18,13 +18,18 @@ struct app;
 
 typedef enum { INVOICE_FILE_PDF_EXT, INVOICE_FILE_XML_EXT } invoice_file_kind;
 
+/* Why a file could not be sent: the HTTP status, the error code and the
+ * English reason. 404 not_found (no such document of the organization) or
+ * no_einvoice (the document gets none), 422 einvoice_refused (the data the
+ * format needs is missing), 500 store_error or render_error. */
+typedef struct invoice_file_fail {
+    int status;
+    const char *code, *why;
+} invoice_file_fail;
+
 /* Answers the PDF or the e-invoice of document id of org_id as a download
- * (Content-Disposition: attachment). False, having answered nothing, with
- * the HTTP *status and the English reason *why: 404 no such document (or it
- * gets no e-invoice), 422 its e-invoice cannot be written (the data missing),
- * 500 a store or rendering failure. */
-bool invoice_file_send(http_request *r, int64_t org_id, int64_t id, invoice_file_kind kind, int *status,
-                       const char **why);
+ * (Content-Disposition: attachment); false, having answered nothing, with *f. */
+bool invoice_file_send(http_request *r, int64_t org_id, int64_t id, invoice_file_kind kind, invoice_file_fail *f);
 
 /* The renderer the outbox worker of `saldo serve` makes documents' PDFs with. */
 outbox_renderer invoice_file_renderer(const struct app *ap);

@@ -75,14 +75,13 @@ static void get_invoice(http_request *r)
 static void get_file(http_request *r, invoice_file_kind kind)
 {
     int64_t org_id, id;
-    int status;
-    const char *why;
+    invoice_file_fail f;
     if (!org_billing(r, &org_id))
         return;
     if (!http_param_id(r, "invoice_id", &id))
         return http_error(r, 404, "not_found", "no such document", NULL);
-    if (!invoice_file_send(r, org_id, id, kind, &status, &why))
-        http_error(r, status, status == 404 ? "not_found" : status == 422 ? "einvoice_refused" : "internal", why, NULL);
+    if (!invoice_file_send(r, org_id, id, kind, &f))
+        http_error(r, f.status, f.code, f.why, NULL);
 }
 
 static void get_pdf(http_request *r)

@@ -141,14 +141,13 @@ static void get_invoice(http_request *r)
 static void get_file(http_request *r, invoice_file_kind kind)
 {
     int64_t id, org = billing_org(r);
-    int status;
-    const char *why;
+    invoice_file_fail f;
     if (!org)
         return;
     if (!http_param_id(r, "invoice_id", &id))
         return web_error_page(r, 404);
-    if (!invoice_file_send(r, org, id, kind, &status, &why))
-        web_error_page(r, status);
+    if (!invoice_file_send(r, org, id, kind, &f))
+        web_error_page(r, f.status);
 }
 
 static void get_pdf(http_request *r)
