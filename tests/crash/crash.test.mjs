@@ -77,24 +77,9 @@ async function assertExact(srv, c) {
   assert.equal(eur.balance.minor, c.balance, `client ${c.no}: the balance is the sum of the 2xx answers`);
 }
 
-test(`kill -9 under load, ${KILLS} times, on ${store}`, { timeout: 600000 }, async (t) => {
-  t.diagnostic(`seed ${SEED} (CRASH_SEED=${SEED} replays it)`);
+/** Runs the workload and kills the server KILLS times; returns the clients and the last server. */
+async function crashLoop(srv, clients, target, db, firstDir) {
   const rnd = prng(SEED);
-  let srv = await startSaldo();
-  const { db, dir: firstDir } = srv;
-  const staff = await staffLogin(srv);
-  const product = addProduct(srv);
-  const target = new Target(srv);
-  const clients = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const u = await signUp(srv);
-    const c = new Client({ target, no: i, org: u.org.id, token: u.token, staffToken: staff.token, product,
-      seed: SEED + i + 1 });
-    await c.topup(20000);
-    await c.order(); // learns what one order costs, taxes included
-    clients.push(c);
-  }
-
   let stopping = false;
   const running = clients.map((c) => c.run(() => stopping));
   running.forEach((p) => p.catch(() => { stopping = true; }));
@@ -115,16 +100,42 @@ test(`kill -9 under load, ${KILLS} times, on ${store}`, { timeout: 600000 }, asy
     await sleep(300); // the requests lost at the last kill are answered by the last server
   } finally {
     stopping = true;
+    await Promise.allSettled(running);
   }
   await Promise.all(running);
+  return srv;
+}
 
-  const all = clients.flatMap((c) => c.records);
-  const lost = all.filter((r) => r.lost > 0);
-  t.diagnostic(`${all.length} requests answered; ${lost.length} sent again after a kill, ` +
-    `${lost.filter((r) => r.replayed).length} of them replayed (committed before the kill), ` +
-    `${lost.filter((r) => r.committedUnanswered).length} cancels found already done`);
-  assertPresent(srv, clients, 'at the end');
-  for (const c of clients) await assertExact(srv, c);
-  await srv.stop(); // SIGTERM exits 0 and `saldo ledger verify` passes
-  fs.rmSync(firstDir, { recursive: true, force: true });
+test(`kill -9 under load, ${KILLS} times, on ${store}`, { timeout: 600000 }, async (t) => {
+  t.diagnostic(`seed ${SEED} (CRASH_SEED=${SEED} replays it)`);
+  const first = await startSaldo();
+  const { db, dir: firstDir } = first;
+  const target = new Target(first);
+  let done = false;
+  try {
+    const staff = await staffLogin(first);
+    const product = addProduct(first);
+    const clients = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const u = await signUp(first);
+      const c = new Client({ target, no: i, org: u.org.id, token: u.token, staffToken: staff.token, product,
+        seed: SEED + i + 1 });
+      await c.topup(20000);
+      await c.order(); // learns what one order costs, taxes included
+      clients.push(c);
+    }
+    const srv = await crashLoop(first, clients, target, db, firstDir);
+    const all = clients.flatMap((c) => c.records);
+    const lost = all.filter((r) => r.lost > 0);
+    t.diagnostic(`${all.length} requests answered; ${lost.length} sent again after a kill, ` +
+      `${lost.filter((r) => r.replayed).length} of them replayed (committed before the kill), ` +
+      `${lost.filter((r) => r.committedUnanswered).length} cancels found already done`);
+    assertPresent(srv, clients, 'at the end');
+    for (const c of clients) await assertExact(srv, c);
+    done = true;
+    await srv.stop(); // SIGTERM exits 0 and `saldo ledger verify` passes
+  } finally {
+    if (!done) target.server.proc.kill('SIGKILL'); // a failure must not leave a server keeping node alive
+    fs.rmSync(firstDir, { recursive: true, force: true });
+  }
 });
