@@ -1,6 +1,6 @@
 // crash.test.mjs - kill -9 under load. Several clients send a steady stream of
 // money-moving requests (staff top-ups, orders paid from the balance,
-// withdrawals and cancels); at random moments the server is killed with
+// withdrawals, refund requests of a bank transfer, and cancels); at random moments the server is killed with
 // SIGKILL and restarted on the same database (SQLite file, or PostgreSQL when
 // E2E_PG_URL is set), and the clients send every unanswered request again
 // with the same Idempotency-Key. After each kill, with the server down,
@@ -10,8 +10,10 @@
 // number of kills (20) and the random seed (printed, for replaying a failure).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 
+import { statement } from '../e2e/lib/camt053.mjs';
 import { saldoRun, signUp, staffLogin, startSaldo } from '../e2e/lib/harness.mjs';
 import { Client, Target, prng } from './lib/workload.mjs';
 
@@ -37,11 +39,41 @@ function addProduct(srv) {
   return product;
 }
 
+const BANK_TRANSFER = 1000000; // 10,000.00 EUR each client may ask refunds of
+
+/** Each client's organization gets a bank transfer (a top-up by bank, credited
+ * by importing a camt.053 statement) that its refund requests name. */
+async function bankTransfers(srv, clients) {
+  const entries = [];
+  for (const c of clients) {
+    const t = await srv.api('POST', `/api/v1/orgs/${c.org}/topups`, { token: c.token,
+      body: { amount: { currency: 'EUR', minor: BANK_TRANSFER }, method: 'bank_transfer' },
+      headers: { 'Idempotency-Key': `${c.keyPrefix}-bank` } });
+    assert.equal(t.status, 201, t.text);
+    entries.push({ ref: `${c.keyPrefix}-bank`, amount: (BANK_TRANSFER / 100).toFixed(2), debtor: `Client ${c.no}`,
+      structured: t.body.payment.instructions.reference });
+  }
+  const file = path.join(srv.dir, 'statement.xml');
+  fs.writeFileSync(file, statement({ id: `CRASH-${SEED}`, entries }));
+  const imported = srv.run(['import-statement', file]);
+  assert.equal(imported.status, 0, imported.stderr);
+  for (const c of clients) {
+    const offer = await srv.api('GET', `/api/v1/orgs/${c.org}/refund-requests/refundable`, { token: c.token });
+    assert.equal(offer.status, 200, offer.text);
+    assert.equal(offer.body.payments.length, 1, offer.text);
+    c.refundOf = offer.body.payments[0].payment;
+    c.refundable = BANK_TRANSFER;
+    c.balance += BANK_TRANSFER;
+  }
+}
+
 /** Every request answered 2xx so far is in the store (run with the server down). */
 function assertPresent(srv, clients, when) {
   const transfers = new Set(rows(srv, "SELECT id FROM ledger_transfers WHERE kind = 'adjustment'").map((r) => Number(r[0])));
   const orders = new Map(rows(srv, 'SELECT id, org_id FROM orders').map((r) => [Number(r[0]), Number(r[1])]));
   const withdrawals = new Map(rows(srv, 'SELECT id, org_id, status FROM withdrawals')
+    .map((r) => [Number(r[0]), { org: Number(r[1]), status: r[2] }]));
+  const refunds = new Map(rows(srv, 'SELECT id, org_id, status FROM refund_requests')
     .map((r) => [Number(r[0]), { org: Number(r[1]), status: r[2] }]));
   for (const c of clients) {
     for (const rec of c.records) {
@@ -50,6 +82,8 @@ function assertPresent(srv, clients, when) {
       if (rec.kind === 'order') assert.equal(orders.get(rec.orderId), c.org, `${what}: order ${rec.orderId} missing`);
       if (rec.kind === 'withdrawal') assert.equal(withdrawals.get(rec.withdrawalId)?.org, c.org, `${what}: withdrawal missing`);
       if (rec.kind === 'cancel') assert.equal(withdrawals.get(rec.withdrawalId)?.status, 'cancelled', `${what}: not cancelled`);
+      if (rec.kind === 'refund') assert.equal(refunds.get(rec.refundId)?.org, c.org, `${what}: refund request missing`);
+      if (rec.kind === 'refund-cancel') assert.equal(refunds.get(rec.refundId)?.status, 'cancelled', `${what}: not cancelled`);
     }
   }
 }
@@ -68,6 +102,11 @@ async function assertExact(srv, c) {
   assert.deepEqual(ids(wd.map((r) => r[0])), of('withdrawal', 'withdrawalId'), `client ${c.no}: withdrawals`);
   for (const [id, status] of wd) {
     assert.equal(status, c.cancelled.has(Number(id)) ? 'cancelled' : 'pending', `client ${c.no}: withdrawal ${id}`);
+  }
+  const rf = rows(srv, `SELECT id, status FROM refund_requests WHERE org_id = ${c.org}`);
+  assert.deepEqual(ids(rf.map((r) => r[0])), of('refund', 'refundId'), `client ${c.no}: refund requests`);
+  for (const [id, status] of rf) {
+    assert.equal(status, c.cancelledRefunds.has(Number(id)) ? 'cancelled' : 'requested', `client ${c.no}: refund ${id}`);
   }
   const keys = c.records.filter((r) => r.key).map((r) => r.key);
   assert.equal(new Set(keys).size, keys.length, 'each request has its own key');
@@ -124,9 +163,13 @@ test(`kill -9 under load, ${KILLS} times, on ${store}`, { timeout: 600000 }, asy
       await c.order(); // learns what one order costs, taxes included
       clients.push(c);
     }
+    await bankTransfers(first, clients);
     const srv = await crashLoop(first, clients, target, db, firstDir);
     const all = clients.flatMap((c) => c.records);
     const lost = all.filter((r) => r.lost > 0);
+    const kinds = {};
+    for (const r of all) kinds[r.kind] = (kinds[r.kind] || 0) + 1;
+    t.diagnostic(`answered by kind: ${JSON.stringify(kinds)}`);
     t.diagnostic(`${all.length} requests answered; ${lost.length} sent again after a kill, ` +
       `${lost.filter((r) => r.replayed).length} of them replayed (committed before the kill), ` +
       `${lost.filter((r) => r.committedUnanswered).length} cancels found already done`);

@@ -1,6 +1,7 @@
 // workload.mjs - the customers of the crash test: each client owns one
 // organization and sends it a steady stream of money-moving requests (staff
-// top-ups, orders paid from the balance, withdrawals and their cancels), one
+// top-ups, orders paid from the balance, withdrawals, refund requests of a bank
+// transfer, and cancels of both), one
 // at a time, with unique Idempotency-Keys. A request that gets no answer (the
 // server was killed) is sent again, unchanged, to the restarted server until
 // it is answered. Every answer is recorded, and the client keeps the balance
@@ -64,6 +65,10 @@ export class Client {
     this.records = [];          // every request, with its final answer
     this.pending = new Map();   // withdrawal id -> amount, still pending
     this.cancelled = new Set(); // withdrawal ids
+    this.refundOf = null;       // {source: 'bank_transfer', id}: the bank transfer refunds are asked of
+    this.refundable = 0;        // what is left of it (cancels are not counted back: a lower bound)
+    this.pendingRefunds = new Map(); // refund request id -> amount, still requested
+    this.cancelledRefunds = new Set();
     this.n = 0;
     this.keyPrefix = `crash-${seed}-${no}`;
   }
@@ -138,15 +143,37 @@ export class Client {
     this.cancelled.add(id);
   }
 
+  async refund(minor) {
+    const rec = await this.send({ kind: 'refund', key: this.key(), path: `/api/v1/orgs/${this.org}/refund-requests`,
+      body: { payment: this.refundOf, amount: { currency: 'EUR', minor }, reason: 'crash test refund' } });
+    if (rec.status !== 201 || rec.json.status !== 'requested' || rec.json.amount.minor !== minor) this.unexpected(rec);
+    rec.refundId = rec.json.id;
+    this.pendingRefunds.set(rec.json.id, minor);
+    this.balance -= minor;
+    this.refundable -= minor;
+  }
+
+  async cancelRefund(id) {
+    const rec = await this.send({ kind: 'refund-cancel', path: `/api/v1/orgs/${this.org}/refund-requests/${id}/cancel` });
+    const committedUnanswered = rec.status === 409 && rec.lost > 0 && rec.json?.error?.code === 'wrong_status';
+    if (!(rec.status === 200 && rec.json.status === 'cancelled') && !committedUnanswered) this.unexpected(rec);
+    rec.refundId = id;
+    rec.committedUnanswered = committedUnanswered;
+    this.balance += this.pendingRefunds.get(id);
+    this.pendingRefunds.delete(id);
+    this.cancelledRefunds.add(id);
+  }
+
   /** One random request that the model says must succeed. */
   async step() {
     const r = this.rnd.next();
-    if (r < 0.15 && this.pending.size > 0) {
-      const ids = [...this.pending.keys()];
-      return this.cancel(ids[this.rnd.int(0, ids.length - 1)]);
-    }
+    const pick = (m) => { const ids = [...m.keys()]; return ids[this.rnd.int(0, ids.length - 1)]; };
+    if (r < 0.10 && this.pending.size > 0) return this.cancel(pick(this.pending));
+    if (r < 0.18 && this.pendingRefunds.size > 0) return this.cancelRefund(pick(this.pendingRefunds));
     if (r < 0.45 && this.balance >= this.orderTotal) return this.order();
-    if (r < 0.65 && this.balance > 0) return this.withdraw(this.rnd.int(1, Math.min(this.balance, 3000)));
+    if (r < 0.60 && this.balance > 0) return this.withdraw(this.rnd.int(1, Math.min(this.balance, 3000)));
+    const most = Math.min(this.balance, this.refundable, 3000);
+    if (r < 0.72 && this.refundOf && most > 0) return this.refund(this.rnd.int(1, most));
     return this.topup(this.rnd.int(100, 5000));
   }
 
