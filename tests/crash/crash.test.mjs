@@ -7,7 +7,7 @@
 // `saldo ledger verify` must pass and every request answered 2xx must be in the
 // store; at the end each organization holds exactly what its 2xx answers add
 // up to and every effect is there once. CRASH_KILLS and CRASH_SEED override the
-// number of kills (20) and the random seed (printed, for replaying a failure).
+// number of kills (20) and the random seed (printed: it repeats the requests and the kill delays, not the exact timing).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -146,7 +146,7 @@ async function crashLoop(srv, clients, target, db, firstDir) {
 }
 
 test(`kill -9 under load, ${KILLS} times, on ${store}`, { timeout: 600000 }, async (t) => {
-  t.diagnostic(`seed ${SEED} (CRASH_SEED=${SEED} replays it)`);
+  t.diagnostic(`seed ${SEED} (CRASH_SEED=${SEED} repeats the random choices)`);
   const first = await startSaldo();
   const { db, dir: firstDir } = first;
   const target = new Target(first);
