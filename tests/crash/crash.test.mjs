@@ -7,7 +7,8 @@
 // `saldo ledger verify` must pass and every request answered 2xx must be in the
 // store; at the end each organization holds exactly what its 2xx answers add
 // up to and every effect is there once. CRASH_KILLS and CRASH_SEED override the
-// number of kills (20) and the random seed (printed: it repeats the requests and the kill delays, not the exact timing).
+// number of kills (20) and the random seed (printed; it repeats the requests
+// and the kill delays, not the exact timing).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
