@@ -127,6 +127,7 @@ async function crashLoop(srv, clients, target, db, firstDir) {
     for (let k = 1; k <= KILLS; k++) {
       await Promise.race([sleep(rnd.int(100, 600)), Promise.any(running).catch(() => {})]);
       if (stopping) break;
+      assert.equal(srv.proc.exitCode, null, `the server died by itself:\n${srv.log().slice(-4000)}`);
       srv.proc.kill('SIGKILL');
       const { signal } = await new Promise((r) => srv.proc.once('exit', (code, sig) => r({ code, signal: sig })));
       assert.equal(signal, 'SIGKILL');
