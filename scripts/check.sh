@@ -69,6 +69,8 @@ for variant in $VARIANTS; do
   if build "$dir" "${opts[@]}"; then
     run_unit "$dir" "unit ($variant)"
     run_e2e "$dir" "api+browser ($variant)"
+    # kill -9 under load: once, on the plain build (the sanitizers see nothing more in it)
+    [ $variant = plain ] && run_e2e "$dir" "crash (sqlite)" tests/crash/crash.test.mjs
   else
     count "build ($variant)" 0 1
   fi
@@ -83,6 +85,7 @@ run_pg() {
   local url; url=$(cat "$dir/url")
   STORE_TEST_PG_URL=$url run_unit_dir build/tests/store "store (postgresql)"
   E2E_PG_URL=$url run_e2e build "api (postgresql)" "$(ls tests/e2e/*.test.mjs | grep -v /browser_ | tr '\n' ' ')"
+  E2E_PG_URL=$url run_e2e build "crash (postgresql)" tests/crash/crash.test.mjs
   scripts/pg-test-cluster.sh stop "$dir"
 }
 [ -n "$VARIANTS" ] && [ -f build/saldo ] && run_pg
