@@ -13,15 +13,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
-import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { startPayments } from './lib/gateway.mjs';
+import { signUp, staffLogin } from './lib/harness.mjs';
 import { credit, DAY, product as renewable, service } from './lib/billing.mjs';
-import { startRelay } from './lib/relay.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+let payments;
 let saldo;
 let smtp;
 let gw;
@@ -29,21 +29,12 @@ let relay;
 let staff;
 let doc;
 before(async () => {
-  relay = await startRelay();
-  gw = await startGateway({ webhookUrl: relay.url });
-  smtp = await startSmtp();
-  saldo = await startSaldo({ smtp, args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
-    '--gateway-webhook-secret', WEBHOOK_SECRET] });
-  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  payments = await startPayments();
+  ({ saldo, gw, relay, smtp } = payments);
   staff = await staffLogin(saldo);
   doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
 });
-after(async () => {
-  await gw.stop();
-  await saldo.stop();
-  await smtp.stop();
-  await relay.close();
-});
+after(() => payments.stop());
 
 const documented = (method, template, answer) =>
   assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
