@@ -148,4 +148,12 @@ test('mails queued while two nodes send reach the SMTP server once each', async 
   assert.equal(got.length, n);
   assert.equal(new Set(got.map((m) => m.subject)).size, n, 'no message sent twice');
   assert.equal(nodes[0].sql(`SELECT count(*) FROM outbox WHERE subject LIKE '${tag} %' AND status = 'sent'`), String(n));
+  // Both nodes' workers took part, and their logs add up to one send each.
+  const [lo, hi] = nodes[0].sql(`SELECT min(id) || ' ' || max(id) FROM outbox WHERE subject LIKE '${tag} %'`)
+    .split(' ').map(Number);
+  const sent = nodes.map((node) => node.log().split('\n').filter((l) => l.includes('mail_sent'))
+    .map((l) => Number(/outbox_id=(\d+)/.exec(l)[1])).filter((id) => id >= lo && id <= hi));
+  assert.ok(sent.every((ids) => ids.length > 0), `both nodes sent: ${sent.map((x) => x.length)}`);
+  assert.equal(new Set(sent.flat()).size, n);
+  assert.equal(sent.flat().length, n);
 });
