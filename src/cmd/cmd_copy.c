@@ -89,11 +89,11 @@ static bool read_columns(copy_run *r, copy_table *t)
         return fail(r, "source: %s", db_errmsg(r->src));
     db_bind_text(s, 1, t->name);
     db_status st;
-    while ((st = db_step(s)) == DB_ROW && t->ncols < COPY_MAX_COLS) {
+    while ((st = db_step(s)) == DB_ROW) {
         const char *c = db_col_text(s, 0);
-        if (!plain_name(c)) {
+        if (!plain_name(c) || t->ncols == COPY_MAX_COLS) {
             db_done(s);
-            return fail(r, "source: column name of %s not supported", t->name);
+            return fail(r, "source: a column name of %s, or its number of columns, is not supported", t->name);
         }
         t->cols[t->ncols++] = xstrdup(c);
     }
@@ -104,15 +104,19 @@ static bool read_columns(copy_run *r, copy_table *t)
     if (!s)
         return fail(r, "source: %s", db_errmsg(r->src));
     db_bind_text(s, 1, t->name);
-    while ((st = db_step(s)) == DB_ROW && t->ndeps < COPY_MAX_COLS) {
+    while ((st = db_step(s)) == DB_ROW) {
         const char *p = db_col_text(s, 0);
+        if (t->ndeps == COPY_MAX_COLS) {
+            db_done(s);
+            return fail(r, "source: %s references too many tables", t->name);
+        }
         if (!strcmp(p, t->name))
             t->self_ref = true;
         else
             t->deps[t->ndeps++] = xstrdup(p);
     }
     db_done(s);
-    return st == DB_DONE ? true : fail(r, "source: foreign keys of %s: %s", t->name, db_errmsg(r->src));
+    return st == DB_DONE || fail(r, "source: foreign keys of %s: %s", t->name, db_errmsg(r->src));
 }
 
 static bool read_schema(copy_run *r)
@@ -255,7 +259,8 @@ static bool target_kinds(copy_run *r, const copy_table *t, col_kind *kinds)
 {
     for (int c = 0; c < t->ncols; c++) {
         db_stmt *s = db_prepare(r->dst, "SELECT data_type FROM information_schema.columns"
-                                        " WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2");
+                                        " WHERE table_schema = current_schema()"
+                                        " AND table_name = $1 AND column_name = $2");
         if (!s)
             return fail(r, "target: %s", db_errmsg(r->dst));
         db_bind_text(s, 1, t->name);
@@ -326,7 +331,9 @@ static bool copy_rows(copy_run *r, copy_table *t)
         t->copied++;
     }
     db_done(in);
-    return st == DB_DONE ? true : fail(r, "copy %s: %s", t->name, db_errmsg(st == DB_ROW ? r->dst : r->src));
+    if (st == DB_ROW)
+        return fail(r, "copy %s: %s", t->name, db_errmsg(r->dst));
+    return st == DB_DONE || fail(r, "copy %s: %s", t->name, db_errmsg(r->src));
 }
 
 /* Every identity column's sequence moves to max(column) + 1. */
@@ -339,13 +346,14 @@ static bool reset_sequences(copy_run *r)
         return fail(r, "target: %s", db_errmsg(r->dst));
     char *names[COPY_MAX_TABLES][2];
     int n = 0;
-    while (db_step(s) == DB_ROW && n < COPY_MAX_TABLES) {
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW && n < COPY_MAX_TABLES) {
         names[n][0] = xstrdup(db_col_text(s, 0));
         names[n][1] = xstrdup(db_col_text(s, 1));
         n++;
     }
     db_done(s);
-    bool ok = true;
+    bool ok = st == DB_DONE || fail(r, "target: too many identity columns, or %s", db_errmsg(r->dst));
     for (int i = 0; ok && i < n; i++) {
         const char *q = dyn_sql(r,
                                 "SELECT setval(pg_get_serial_sequence('\"%s\"', '%s'),"
