@@ -113,8 +113,9 @@ test('a live SQLite installation copies while it writes; after the writes stop t
   const staff = await staffLogin(source);
   const productId = product(source, { prices: { 12: 700 } });
   const users = [];
+  const oddName = 'O\'Brien "Ünïcødé" ✓ 50% _x_ \\ end';
   for (let i = 0; i < 3; i++) {
-    const u = await signUp(source);
+    const u = await signUp(source, i ? {} : { name: oddName });
     await credit(source, staff, u.org.id, 20000);
     users.push(u);
   }
@@ -162,6 +163,8 @@ test('a live SQLite installation copies while it writes; after the writes stop t
   const copy = await startSaldo({ args: ['--database', url] });
   const u = await signUp(copy);
   assert.ok(u.user.id > Math.max(...users.map((x) => x.user.id)));
+  const s = await copy.api('POST', '/api/v1/sessions', { body: { email: users[0].email, password: users[0].password } });
+  assert.equal((await copy.api('GET', '/api/v1/me', { token: s.body.token })).body.user.name, oddName);
   await copy.stop();
 
   // Copying again into the filled database is refused and changes nothing.
