@@ -4,7 +4,8 @@
 // databases, once while the SQLite server keeps writing and once after:
 // `ledger verify` holds, every table has the same rows, a server on the copy
 // signs the users in and shows the same balances. A second copy into the now
-// filled database is refused naming its tables and changes nothing; bad
+// filled database is refused naming its tables and changes nothing; a row
+// PostgreSQL refuses (invalid UTF-8) rolls the whole copy back; bad
 // arguments are refused. Runs on a PostgreSQL cluster of its own unless
 // E2E_PG_URL names one.
 import assert from 'node:assert/strict';
@@ -195,4 +196,21 @@ test('bad arguments are refused and write nothing', async () => {
   r = saldoRun(['migrate', '--database', url, '--copy-from']);
   assert.equal(r.status, 2);
   assert.equal(pg.psql(url, 'SELECT count(*) FROM users'), '0');
+});
+
+test('a row PostgreSQL refuses stops the copy and leaves the target without data', async () => {
+  const file = path.join(dir, 'bad.db');
+  assert.equal(saldoRun(['demo', '--database', `sqlite:${file}`]).status, 0);
+  // Invalid UTF-8: SQLite keeps it, PostgreSQL refuses it, in a table copied late.
+  sqliteQuery(file, "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at)"
+    + " VALUES ('x@example.test', CAST(X'C328' AS TEXT), 'body', 0, 0)");
+  const url = pg.database();
+  const r = saldoRun(['migrate', '--database', url, '--copy-from', `sqlite:${file}`]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /copy refused: copy outbox row 1: .*UTF8/);
+  assert.doesNotMatch(r.stdout, /copied/);
+  assert.equal(pg.psql(url, 'SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM ledger_transfers)'), '0');
+  // Without that row the same target takes the copy.
+  sqliteQuery(file, "DELETE FROM outbox WHERE recipient = 'x@example.test'");
+  assert.equal(saldoRun(['migrate', '--database', url, '--copy-from', `sqlite:${file}`]).status, 0);
 });
