@@ -2,7 +2,8 @@
 // behind Debian's nginx (round robin on loopback): a session made on one node
 // works on the other (web cookie and API bearer token), a page form with its
 // CSRF token posts through either node; two billing runs started at once
-// renew, charge and mail each due service once; many mails queued while both
+// renew, charge and mail each due service once, and so do the schedulers of
+// two nodes starting at the same moment; many mails queued while both
 // nodes' outbox workers run reach the SMTP server once each. Runs on a
 // PostgreSQL cluster of its own unless E2E_PG_URL names one.
 import assert from 'node:assert/strict';
@@ -156,4 +157,40 @@ test('mails queued while two nodes send reach the SMTP server once each', async 
   assert.ok(sent.every((ids) => ids.length > 0), `both nodes sent: ${sent.map((x) => x.length)}`);
   assert.equal(new Set(sent.flat()).size, n);
   assert.equal(sent.flat().length, n);
+});
+
+test('two nodes starting at once both run the billing: each due service renewed and charged once', async () => {
+  const staff = await staffLogin(nodes[0]);
+  const p = product(nodes[0], { prices: { 12: 1000 } });
+  const now = Math.floor(Date.now() / 1000);
+  const users = [];
+  const services = [];
+  for (let i = 0; i < 4; i++) {
+    const u = await signUp(nodes[0]);
+    await credit(nodes[0], staff, u.org.id, 50000);
+    for (let j = 0; j < 40; j++) {
+      services.push(service(nodes[0], u.org.id, p, now + 3 * 86400 + j * 60, { autoRenew: true,
+        label: `sched${i}-${j}.example` }));
+    }
+    users.push(u);
+  }
+  // Each new node runs the billing once as it starts: both at the same moment.
+  const args = ['--database', db, '--secret-key', KEY, '--base-url', lb.url, '--log-level', 'warn'];
+  const extra = await Promise.all([startSaldo({ smtp, args }), startSaldo({ smtp, args })]);
+  const ids = services.join(',');
+  const sql = (q) => nodes[0].sql(q);
+  const renewed = () => Number(sql(`SELECT count(*) FROM service_renewals WHERE service_id IN (${ids})`));
+  for (let i = 0; i < 300 && renewed() < services.length; i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000)); // a second renewal would land by now
+  for (const n of extra) await n.stop();
+  assert.equal(renewed(), services.length);
+  assert.equal(sql(`SELECT count(*) FROM (SELECT service_id FROM service_renewals WHERE service_id IN (${ids})
+    GROUP BY service_id HAVING count(*) <> 1) AS twice`), '0');
+  const orgs = users.map((u) => u.org.id).join(',');
+  assert.equal(sql(`SELECT count(*) FROM ledger_transfers WHERE kind = 'renewal' AND debit_account_id IN
+    (SELECT id FROM ledger_accounts WHERE org_id IN (${orgs}))`), String(services.length));
+  for (const u of users) {
+    const w = await api(lb.url, 'GET', `/api/v1/orgs/${u.org.id}/wallets`, { token: u.token });
+    assert.equal(w.body.wallets.find((x) => x.currency === 'EUR').balance.minor, 50000 - 40 * 1000);
+  }
 });
