@@ -446,11 +446,7 @@ static db *open_source(const char *url, char *err, size_t err_size)
 
 int copy_sqlite_to(db *target, const char *source_url)
 {
-    assert(target);
-    if (strcmp(db_driver_name(target), "postgresql")) {
-        fprintf(stderr, "saldo: --copy-from copies into PostgreSQL: give --database postgresql://...\n");
-        return 2;
-    }
+    assert(target && !strcmp(db_driver_name(target), "postgresql"));
     copy_run *r = calloc(1, sizeof *r);
     if (!r)
         abort();

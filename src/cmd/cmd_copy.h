@@ -8,8 +8,7 @@
 /* Copies every table of the SQLite database at source_url ("sqlite:PATH")
  * into target (PostgreSQL, migrated to the latest schema, empty of data) in
  * one transaction, prints the rows per table and runs the ledger check.
- * Returns the exit code: 0 done, 1 refused or failed (why on stderr), 2 when
- * the target is not PostgreSQL. */
+ * Returns the exit code: 0 done, 1 refused or failed (why on stderr). */
 int copy_sqlite_to(db *target, const char *source_url);
 
 #endif

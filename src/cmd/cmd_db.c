@@ -21,6 +21,10 @@ int cmd_migrate(int argc, char **argv)
     int code;
     if (!cmd_args(argc, argv, usage, &cfg, flags, NULL, 0, &code))
         return code;
+    if (copy_from && strncmp(cfg.database, "postgres", 8)) {
+        fprintf(stderr, "saldo: --copy-from copies into PostgreSQL: give --database postgresql://...\n");
+        return 2;
+    }
     char err[512];
     db *d = db_open(cfg.database, err, sizeof err);
     if (!d) {

@@ -186,6 +186,7 @@ test('bad arguments are refused and write nothing', async () => {
   let r = saldoRun(['migrate', '--database', `sqlite:${path.join(dir, 'other.db')}`, '--copy-from', `sqlite:${file}`]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /copies into PostgreSQL/);
+  assert.ok(!fs.existsSync(path.join(dir, 'other.db')), 'no SQLite target is created');
   r = saldoRun(['migrate', '--database', url, '--copy-from', `sqlite:${path.join(dir, 'missing.db')}`]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no SQLite database at .*missing\.db/);
