@@ -36,16 +36,23 @@ static int claim_batch(db *d, claimed *out, int max)
     int64_t now = (int64_t)time(NULL);
     if (db_begin(d, DB_TX_WRITE) != DB_OK)
         return 0;
-    db_stmt *s = db_prepare(d,
-        "UPDATE outbox SET next_attempt_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT), attempts = attempts + 1 WHERE id IN"
-        " (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3)"
-        " AND status = 'pending' AND next_attempt_at <= $1" /* rechecked after a row lock wait */
-        " RETURNING id, attempts, recipient, subject, body_text, reply_to");
+    /* The due ids first (a CTE: evaluated once, where PostgreSQL may run an
+     * IN (subquery) with a row lock again per row and claim more than asked);
+     * on PostgreSQL a node skips the rows another node is claiming (SKIP
+     * LOCKED) instead of waiting for its commit; SQLite has one writer. */
+#define CLAIM(lock)                                                                                                 \
+    "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2" lock \
+    ") UPDATE outbox SET next_attempt_at = CAST($1 AS BIGINT) + CAST($3 AS BIGINT), attempts = attempts + 1"       \
+    " WHERE id IN (SELECT id FROM due) AND status = 'pending' AND next_attempt_at <= $1"                           \
+    " RETURNING id, attempts, recipient, subject, body_text, reply_to"
+    static const char sql_sqlite[] = CLAIM(""), sql_pg[] = CLAIM(" FOR UPDATE SKIP LOCKED");
+#undef CLAIM
+    db_stmt *s = db_prepare(d, strcmp(db_driver_name(d), "sqlite") ? sql_pg : sql_sqlite);
     int n = 0;
     if (s) {
         db_bind_int64(s, 1, now);
-        db_bind_int64(s, 2, OUTBOX_LEASE_S);
-        db_bind_int64(s, 3, max);
+        db_bind_int64(s, 2, max);
+        db_bind_int64(s, 3, OUTBOX_LEASE_S);
         while (n < max && db_step(s) == DB_ROW) {
             out[n] = (claimed){db_col_int64(s, 0), db_col_int64(s, 1), strdup(db_col_text(s, 2)),
                                strdup(db_col_text(s, 3)), strdup(db_col_text(s, 4)),
