@@ -1,14 +1,22 @@
 /* renewals.c - services due and paying their renewals together (see
  * renewals.h). Every check is made before anything is written: on PostgreSQL
  * a failed statement would abort the caller's transaction, and a customer
- * told "insufficient funds" must find nothing changed. */
+ * told "insufficient funds" must find nothing changed.
+ *
+ * VAT: prices are net; the selection's VAT is decided once (sale_tax) and
+ * rounded once on its total, then shared over the renewals by their prices
+ * (money_allocate) so that what the renewals charge adds up to the invoice. */
 #include "feature/renewals/renewals.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "app.h"
+#include "core/period.h"
+#include "feature/invoices/sale_invoice.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
 
@@ -137,8 +145,9 @@ static renewals_result check_item(db *d, service_renew_cache *c, int64_t org_id,
     renewals_result r = price_of(d, c, s, items[i].months, &price);
     if (r != RENEWALS_OK)
         return r;
-    if (price > LEDGER_AMOUNT_MAX - out->total_minor)
-        return RENEWALS_BAD_PERIOD; /* beyond what one payment may move */
+    if (price > LEDGER_AMOUNT_MAX / 2 - out->total_minor)
+        return RENEWALS_BAD_PERIOD; /* beyond what one payment may move, VAT included */
+    out->net_minor[i] = price;
     out->total_minor += price;
     return RENEWALS_OK;
 }
@@ -148,7 +157,8 @@ static renewals_result renew_all(db *d, service_renew_cache *c, const service *l
 {
     for (int i = 0; i < n; i++) {
         out->bad_item = i;
-        switch (service_renew(d, c, &list[i], items[i].months, SERVICE_RENEW_MANUAL, now, &out->done[i])) {
+        switch (service_renew(d, c, &list[i], items[i].months, out->vat_minor[i], SERVICE_RENEW_MANUAL, now,
+                              &out->done[i])) {
         case SERVICE_RENEW_OK:
             break;
         case SERVICE_RENEW_INSUFFICIENT_FUNDS: /* spent meanwhile by another payment */
@@ -168,9 +178,37 @@ static renewals_result renew_all(db *d, service_renew_cache *c, const service *l
     return RENEWALS_OK;
 }
 
-/* Reads and checks every item into list, the total into out. */
-static renewals_result check_all(db *d, service_renew_cache *c, int64_t org_id, int64_t user_id,
-                                 const renewal_item *items, int n, service *list, renewals_outcome *out)
+/* The selection's VAT: decided for org_id today, on the total, shared over
+ * the items by their prices. */
+static renewals_result tax_all(db *d, const app *ap, int64_t org_id, int n, int64_t now, renewals_outcome *out)
+{
+    char today[11];
+    if (!period_date_text(now, today))
+        return RENEWALS_STORE_ERROR;
+    switch (sale_tax_decide(d, ap, org_id, 0, today, &out->tax)) {
+    case SALE_TAX_OK:
+        break;
+    case SALE_TAX_UNDECIDED:
+        return RENEWALS_VAT_UNDECIDED;
+    default:
+        return RENEWALS_STORE_ERROR;
+    }
+    if (!sale_tax_compute(&out->tax, out->net_minor, (size_t)n))
+        return RENEWALS_BAD_PERIOD;
+    assert(out->tax.net_minor == out->total_minor);
+    memset(out->vat_minor, 0, sizeof out->vat_minor);
+    if (out->tax.vat_minor == 0)
+        return RENEWALS_OK;
+    const currency *cur = currency_find(out->currency);
+    assert(cur);
+    return money_allocate(money_make(out->tax.vat_minor, cur), out->net_minor, (size_t)n, out->vat_minor) == MONEY_OK
+               ? RENEWALS_OK
+               : RENEWALS_STORE_ERROR;
+}
+
+/* Reads and checks every item into list, the totals into out. */
+static renewals_result check_all(db *d, const app *ap, service_renew_cache *c, int64_t org_id, int64_t user_id,
+                                 const renewal_item *items, int n, int64_t now, service *list, renewals_outcome *out)
 {
     renewals_result r = RENEWALS_OK;
     for (int i = 0; i < n && r == RENEWALS_OK; i++) {
@@ -179,11 +217,43 @@ static renewals_result check_all(db *d, service_renew_cache *c, int64_t org_id, 
     }
     if (r == RENEWALS_OK)
         out->bad_item = -1;
-    return r;
+    return r == RENEWALS_OK ? tax_all(d, ap, org_id, n, now, out) : r;
 }
 
-renewals_result renewals_check(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
-                               renewals_outcome *out)
+/* The invoice of the renewed selection: one line per renewal, its new period. */
+static bool invoice_all(db *d, const app *ap, service_renew_cache *c, int64_t org_id, const service *list, int n,
+                        const char *method, renewals_outcome *out)
+{
+    char lang[3];
+    if (!invoices_org_language(d, org_id, lang))
+        return false;
+    doc_line *lines = calloc((size_t)n, sizeof *lines);
+    if (!lines)
+        abort();
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        const service_renewal *rn = &out->done[i];
+        catalog_product scratch;
+        const catalog_product *p;
+        ok = service_renew_product(d, c, &list[i], &scratch, &p) == 1 &&
+             period_date_text(rn->old_expires_at, lines[i].period_start) &&
+             period_date_text(rn->new_expires_at, lines[i].period_end);
+        lines[i].quantity = 1;
+        lines[i].unit_net_minor = lines[i].net_minor = rn->amount_minor;
+        if (ok)
+            snprintf(lines[i].description, sizeof lines[i].description, "%s", catalog_product_name(p, lang));
+    }
+    char key[48];
+    snprintf(key, sizeof key, "renewals:%lld", (long long)out->done[0].id); /* renewal ids are unique */
+    doc_source src = {.key = key, .renewal_id = out->done[0].id};
+    ok = ok && invoices_sale(d, ap, org_id, &out->tax, out->currency, lines, (size_t)n, method, &src,
+                             &out->invoice_id);
+    free(lines);
+    return ok;
+}
+
+renewals_result renewals_check(db *d, const app *ap, int64_t org_id, int64_t user_id,
+                               const renewal_item *items, int n, renewals_outcome *out)
 {
     assert(d && org_id > 0 && n >= 1 && n <= RENEWALS_ITEMS_MAX);
     memset(out, 0, sizeof *out);
@@ -191,33 +261,35 @@ renewals_result renewals_check(db *d, int64_t org_id, int64_t user_id, const ren
     service_renew_cache *c = cache_new();
     if (!list)
         abort();
-    renewals_result r = check_all(d, c, org_id, user_id, items, n, list, out);
+    renewals_result r = check_all(d, ap, c, org_id, user_id, items, n, (int64_t)time(NULL), list, out);
     free(list);
     free(c);
     return r;
 }
 
-renewals_result renewals_pay(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
-                             int64_t now, renewals_outcome *out)
+renewals_result renewals_pay(db *d, const app *ap, int64_t org_id, int64_t user_id, const renewal_item *items,
+                             int n, int64_t now, const char *method, renewals_outcome *out)
 {
-    assert(d && db_in_tx(d) && org_id > 0 && n >= 1 && n <= RENEWALS_ITEMS_MAX);
+    assert(d && db_in_tx(d) && org_id > 0 && n >= 1 && n <= RENEWALS_ITEMS_MAX && method);
     memset(out, 0, sizeof *out);
     service *list = calloc((size_t)n, sizeof *list);
     service_renew_cache *c = cache_new();
     if (!list)
         abort();
-    renewals_result r = check_all(d, c, org_id, user_id, items, n, list, out);
+    renewals_result r = check_all(d, ap, c, org_id, user_id, items, n, now, list, out);
     int64_t balance = 0;
     if (r == RENEWALS_OK) {
         if (!renewals_balance(d, org_id, out->currency, &balance))
             r = RENEWALS_STORE_ERROR;
-        else if (balance < out->total_minor) {
-            out->shortfall_minor = out->total_minor - balance;
+        else if (balance < out->tax.gross_minor) {
+            out->shortfall_minor = out->tax.gross_minor - balance;
             r = RENEWALS_INSUFFICIENT_FUNDS;
         }
     }
     if (r == RENEWALS_OK)
         r = renew_all(d, c, list, items, n, now, out);
+    if (r == RENEWALS_OK && !invoice_all(d, ap, c, org_id, list, n, method, out))
+        r = RENEWALS_STORE_ERROR;
     free(list);
     free(c);
     assert(r != RENEWALS_INSUFFICIENT_FUNDS || out->shortfall_minor > 0);

@@ -150,9 +150,12 @@ static void answer_failure(http_request *r, renewals_result res, const renewals_
                     item);
     case RENEWALS_INSUFFICIENT_FUNDS:
         return fail(r, 422, "insufficient_funds",
-                    arena_printf(r->a, "the balance is %s short of the total of %s",
+                    arena_printf(r->a, "the balance is %s short of the total of %s (VAT included)",
                                  money_display(r, out->shortfall_minor, out->currency),
-                                 money_display(r, out->total_minor, out->currency)), "items");
+                                 money_display(r, out->tax.gross_minor, out->currency)), "items");
+    case RENEWALS_VAT_UNDECIDED:
+        return fail(r, 422, "vat_undecided",
+                    "the VAT of these renewals cannot be decided for the billing country: contact us", "items");
     case RENEWALS_CONFLICT:
         return fail(r, 409, "conflict", arena_printf(r->a, "%s: the service was renewed meanwhile", item), item);
     default:
@@ -192,8 +195,10 @@ static void post_renewals_gateway(http_request *r, int64_t org_id, const renewal
     json_t *j = payment_json(r->app, &p, r->lang);
     if (!j)
         return http_error(r, 500, "store_error", "cannot read the payment", NULL);
-    http_json(r, 201, json_pack("{s:[], s:o, s:o}", "renewals", "total",
-                                money_json(out->total_minor, out->currency, r->lang), "payment", j));
+    http_json(r, 201, json_pack("{s:[], s:o, s:o, s:o, s:n, s:o}", "renewals", "total",
+                                money_json(out->total_minor, out->currency, r->lang), "vat",
+                                money_json(out->tax.vat_minor, out->currency, r->lang), "gross",
+                                money_json(out->tax.gross_minor, out->currency, r->lang), "invoice_id", "payment", j));
 }
 
 static void post_renewals(http_request *r)
@@ -222,14 +227,17 @@ static void post_renewals(http_request *r)
     if (!idem_begin(r, &k))
         return;
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
-    renewals_result res = renewals_pay(r->db, org_id, r->user_id, items, n, (int64_t)time(NULL), out);
+    renewals_result res = renewals_pay(r->db, r->app, org_id, r->user_id, items, n, (int64_t)time(NULL), "balance", out);
     if (res != RENEWALS_OK)
         return answer_failure(r, res, out);
     json_t *list = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(list, renewal_json(&out->done[i], r->lang));
-    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o}", "renewals", list, "total",
-                                               money_json(out->total_minor, out->currency, r->lang)));
+    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o, s:o, s:o, s:I}", "renewals", list, "total",
+                                               money_json(out->total_minor, out->currency, r->lang), "vat",
+                                               money_json(out->tax.vat_minor, out->currency, r->lang), "gross",
+                                               money_json(out->tax.gross_minor, out->currency, r->lang),
+                                               "invoice_id", (json_int_t)out->invoice_id));
 }
 
 void renewals_routes(router *rt)

@@ -290,7 +290,7 @@ static void post_renewals(http_request *r)
                              n ? failure_message(r, RENEWALS_CONFLICT) : _("Choose at least one service to renew."));
     }
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
-    renewals_result res = renewals_pay(r->db, org, r->user_id, items, n, (int64_t)time(NULL), out);
+    renewals_result res = renewals_pay(r->db, r->app, org, r->user_id, items, n, (int64_t)time(NULL), "balance", out);
     if (res == RENEWALS_STORE_ERROR)
         return web_fail(r);
     if (res != RENEWALS_OK) {
