@@ -270,14 +270,19 @@ test('a To pay selection paid by card: renewed when paid, all together', async (
   documented('POST', '/api/v1/orgs/{org_id}/renewals', r);
   assert.deepEqual(r.body.renewals, []);
   assert.equal(r.body.total.minor, 2800);
+  assert.equal(r.body.gross.minor, 2800 + 616, 'the card pays the net and 22% VAT');
+  assert.equal(r.body.invoice_id, null, 'invoiced once paid');
   const pay = r.body.payment;
   assert.equal(pay.purpose, 'renewals');
+  assert.equal(pay.amount.minor, 3416);
   assert.deepEqual([expiry(a), expiry(b)], before, 'nothing renewed before the payment');
   await payCard(pay);
   const done = await waitDecided(u, pay.id);
   assert.equal(done.body.payment.purpose_status, 'done');
   assert.ok(expiry(a) > before[0] && expiry(b) > before[1]);
   assert.equal(await balance(u), 0);
+  assert.equal(sql(`SELECT kind || ':' || status || ':' || payment_method || ':' || gross_minor FROM documents
+    WHERE org_id = ${u.org.id} AND kind = 'invoice'`), 'invoice:paid:card:3416');
 });
 
 test('a To pay selection renewed meanwhile: the card payment stays as balance', async () => {
@@ -291,7 +296,7 @@ test('a To pay selection renewed meanwhile: the card payment stays as balance', 
   const done = await waitDecided(u, r.body.payment.id);
   assert.equal(done.body.payment.purpose_status, 'refused');
   assert.equal(done.body.payment.purpose_error, 'not_renewable');
-  assert.equal(await balance(u), 1000);
+  assert.equal(await balance(u), 1220, 'the gross paid');
   await smtp.waitFor(u.email, (m) => /is in your balance: the renewal/.test(m.subject));
 });
 
