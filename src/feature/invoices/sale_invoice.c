@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/invoices/invoices.h"
 #include "feature/orgs/orgs.h"
@@ -18,10 +19,35 @@ bool invoices_org_language(db *d, int64_t org_id, char out[3])
     return admin >= 0 && (admin == 0 || auth_user_language(d, admin, out));
 }
 
-/* The evidence the sale was taxed on replaces what document_frame read: the
- * billing address the order named may not be the default one. */
-static void freeze_tax(document *doc, const sale_tax *tax)
+/* Copies what fits of v (a frozen field is as long as document.h allows). */
+static void set(char *dst, size_t size, const char *v)
 {
+    size_t n = strlen(v);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, v, n);
+    dst[n] = '\0';
+}
+
+#define SET(dst, v) set((dst), sizeof(dst), (v))
+
+/* The evidence the sale was taxed on replaces what document_frame read: the
+ * billing address the order named may not be the default one. False on a
+ * store error. */
+static bool freeze_tax(db *d, int64_t org_id, document *doc, const sale_tax *tax)
+{
+    if (tax->address_id) {
+        address a;
+        if (!address_snapshot(d, org_id, tax->address_id, &a))
+            return false;
+        doc_address *b = &doc->buyer.address;
+        SET(b->street, a.f.street);
+        SET(b->extra, a.f.extra);
+        SET(b->postal_code, a.f.postal_code);
+        SET(b->city, a.f.city);
+        SET(b->province, a.f.province);
+        SET(b->country, a.f.country);
+    }
     doc_vat *v = &doc->vat;
     snprintf(v->buyer_country, sizeof v->buyer_country, "%s", tax->evidence.billing_country);
     v->buyer_business = tax->evidence.business;
@@ -29,6 +55,7 @@ static void freeze_tax(document *doc, const sale_tax *tax)
     snprintf(v->decided_on, sizeof v->decided_on, "%s", tax->evidence.date);
     v->scheme = tax->decision.scheme;
     v->mention = tax->decision.mention;
+    return true;
 }
 
 bool invoices_sale(db *d, const app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
@@ -38,9 +65,9 @@ bool invoices_sale(db *d, const app *ap, int64_t org_id, const sale_tax *tax, co
     *doc_id = 0;
     document doc;
     vat_decision framed;
-    if (!document_frame(d, ap, org_id, DOC_INVOICE, tax->evidence.date, currency_code, &doc, &framed))
+    if (!document_frame(d, ap, org_id, DOC_INVOICE, tax->evidence.date, currency_code, &doc, &framed) ||
+        !freeze_tax(d, org_id, &doc, tax))
         return false;
-    freeze_tax(&doc, tax);
     snprintf(doc.paid_date, sizeof doc.paid_date, "%s", tax->evidence.date);
     snprintf(doc.payment_method, sizeof doc.payment_method, "%s", method);
     for (size_t i = 0; i < n; i++)

@@ -35,6 +35,7 @@ sale_tax_result sale_tax_decide(db *d, const app *ap, int64_t org_id, int64_t ad
 {
     assert(org_id > 0 && address_id >= 0 && date && strlen(date) == 10);
     memset(out, 0, sizeof *out);
+    out->address_id = address_id;
     vat_evidence *ev = &out->evidence;
     memcpy(ev->date, date, sizeof ev->date);
     org_profile p;

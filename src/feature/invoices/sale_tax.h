@@ -23,6 +23,7 @@ struct app;
 /* The tax of one sale: the evidence and the decision, and once computed the
  * totals per rate and the amounts. */
 typedef struct sale_tax {
+    int64_t address_id;       /* the billing address the sale named; 0 = the default one */
     vat_evidence evidence;
     vat_decision decision;
     vat_total totals[VAT_TOTALS_MAX];
