@@ -18,7 +18,7 @@
  * A renewal charges its net price plus the VAT decided once per organization
  * per batch (billing_vat.h) and issues its own final invoice (one per
  * renewal: each renewal is its own payment and supply) in the same
- * transaction.
+ * transaction; a pro-forma still open for the service is cancelled.
  * A step is a billing_steps row inserted with ON CONFLICT DO NOTHING in the
  * transaction of its effect and its mail; a renewal is guarded by its expiry
  * and by the ledger's idempotency key, so overlapping runs do each thing once. */
@@ -39,6 +39,7 @@
 #include "feature/auth/auth.h"
 #include "feature/invoices/sale_invoice.h"
 #include "feature/orgs/orgs.h"
+#include "feature/renewals/renewals.h"
 #include "feature/services/service_renew.h"
 #include "jobs/billing_card.h"
 #include "jobs/billing_vat.h"
@@ -226,7 +227,8 @@ static service_renew_result pay_from_balance(run *r, const service *s, service_r
     }
     service_renew_result res = service_renew(r->d, &r->cache, s, s->period_months, tax.vat_minor,
                                              SERVICE_RENEW_AUTO, r->o->at, out);
-    if (res == SERVICE_RENEW_OK && !invoice_renewal(r, s, &tax, out))
+    if (res == SERVICE_RENEW_OK &&
+        (!invoice_renewal(r, s, &tax, out) || !renewals_proformas_renewed(r->d, s, s->period_months, r->o->at)))
         return SERVICE_RENEW_STORE_ERROR; /* the renewal is written: the batch rolls back */
     return res;
 }

@@ -5,14 +5,19 @@
 // charged the net; a Swiss customer is not subject; a discount code and a
 // setup fee on one invoice (the fee its own line, the discount on its line);
 // a French consumer pays French VAT and the OSS report shows the sale; an
-// order whose member state has no rate is refused and changes nothing. Card
-// orders (api_order_payments), To pay selections (api_renewals) and the
-// billing run (billing_run) check their VAT and invoices in their own suites.
+// order whose member state has no rate is refused and changes nothing; a To
+// pay selection gets a pro-forma (VAT, due date, IBAN, RF reference), a newer
+// one cancels it, paying exactly its selection makes it paid with the final
+// invoice, renewing its service otherwise cancels it. Card orders
+// (api_order_payments), To pay selections (api_renewals) and the billing run
+// (billing_run, twice: one invoice per renewal) check their VAT and invoices
+// in their own suites.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
+import * as billing from './lib/billing.mjs';
 
 let saldo;
 let smtp;
@@ -206,4 +211,57 @@ test('no rate for the billing country on the date: the order is refused and noth
   assert.equal(r.body.error.field, 'billing_address_id');
   assert.equal(counts(), before);
   assert.equal(await balance(u), 5000);
+});
+
+test('a pro-forma for To pay: VAT, due date, IBAN and RF reference; a newer one cancels it; paying the selection pays it', async () => {
+  const u = await signUp(saldo);
+  const p = billing.product(saldo, { prices: { 12: 1000, 24: 1800 } });
+  const at = now();
+  const a = billing.service(saldo, u.org.id, p, at + 5 * billing.DAY, { label: 'a.example' });
+  const b = billing.service(saldo, u.org.id, p, at + 8 * billing.DAY, { label: 'b.example' });
+  const items = [{ service_id: a, period: 12 }, { service_id: b, period: 12 }];
+  const ask = (body, token = u.token) => saldo.api('POST', `/api/v1/orgs/${u.org.id}/proformas`, { token, body });
+  const docs = () => sql(`SELECT COUNT(*) FROM documents WHERE org_id = ${u.org.id}`);
+  for (const [body, status, field] of [[{}, 422, 'items'], [{ items: [] }, 422, 'items'],
+    [{ items: [{ service_id: a, period: 5 }] }, 422, 'items[0].period'], [{ items: [{ service_id: 999999, period: 12 }] }, 404, 'items[0].service_id']]) {
+    const r = await ask(body);
+    assert.equal(r.status, status, r.text);
+    assert.equal(r.body.error.field, field);
+  }
+  assert.equal(docs(), '0', 'a refused request issues nothing');
+  const first = await ask({ items });
+  assert.equal(first.status, 201, first.text);
+  documented('POST', '/api/v1/orgs/{org_id}/proformas', first);
+  const pf = first.body;
+  assert.deepEqual([pf.kind, pf.status, pf.paid_date, pf.payment_method], ['proforma', 'unpaid', null, null]);
+  assert.match(pf.number, /^PF-\d{4}\/\d{6}$/);
+  assert.equal(pf.due_date, new Date((at + 5 * billing.DAY) * 1000).toISOString().slice(0, 10), 'the earliest expiry');
+  assert.match(pf.reference, /^RF\d\dSALDO\d{8}$/);
+  assert.ok(pf.iban, 'the provider IBAN to pay it by transfer');
+  assert.deepEqual(pf.lines.map((l) => [l.net.minor, l.rate_bp]), [[1000, 2200], [1000, 2200]]);
+  assert.deepEqual([pf.net.minor, pf.vat_total.minor, pf.gross.minor], [2000, 440, 2440]);
+  const list = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/invoices`, { token: u.token });
+  assert.ok(JSON.stringify(list.body).includes(pf.number), 'listed with the invoices');
+
+  const second = (await ask({ items })).body;
+  assert.equal((await invoice(u, pf.id)).body.status, 'cancelled', 'superseded by the newer one');
+  assert.equal((await invoice(u, second.id)).body.status, 'unpaid');
+
+  await fund(u, 2440);
+  const paid = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/renewals`, {
+    token: u.token, headers: { 'Idempotency-Key': `vrenew-${++keyNo}` }, body: { items } });
+  assert.equal(paid.status, 201, paid.text);
+  const done = (await invoice(u, second.id)).body;
+  assert.deepEqual([done.status, done.payment_method, done.paid_date], ['paid', 'balance', done.issue_date]);
+  const inv = (await invoice(u, paid.body.invoice_id)).body;
+  assert.deepEqual([inv.kind, inv.status, inv.gross.minor], ['invoice', 'paid', 2440], 'the final invoice once paid');
+  assert.deepEqual(inv.lines.map((l) => [l.period_start, l.period_end]), pf.lines.map((l) => [l.period_start, l.period_end]));
+
+  // A pro-forma for a alone, then a renewed for another period: cancelled.
+  const third = (await ask({ items: [{ service_id: a, period: 12 }] })).body;
+  await fund(u, 2196);
+  const other = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/renewals`, {
+    token: u.token, headers: { 'Idempotency-Key': `vrenew-${++keyNo}` }, body: { items: [{ service_id: a, period: 24 }] } });
+  assert.equal(other.status, 201, other.text);
+  assert.equal((await invoice(u, third.id)).body.status, 'cancelled', 'renewed otherwise');
 });

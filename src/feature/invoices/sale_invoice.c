@@ -9,8 +9,12 @@
 #include "app.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
+#include "feature/bank/bank_ref.h"
 #include "feature/invoices/invoices.h"
 #include "feature/orgs/orgs.h"
+#include "render/i18n.h"
+
+#define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
 
 bool invoices_org_language(db *d, int64_t org_id, char out[3])
 {
@@ -58,30 +62,65 @@ static bool freeze_tax(db *d, int64_t org_id, document *doc, const sale_tax *tax
     return true;
 }
 
+/* Frames a document of kind for org_id taxed by tax (the caller adds what
+ * its kind needs, then calls issue). */
+static bool frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const sale_tax *tax, const char *currency_code,
+                  document *doc)
+{
+    vat_decision framed;
+    return document_frame(d, ap, org_id, kind, tax->evidence.date, currency_code, doc, &framed) &&
+           freeze_tax(d, org_id, doc, tax);
+}
+
+/* Issues the framed doc with the n lines at the decision's rate and mails it. */
+static bool issue(db *d, const app *ap, int64_t org_id, const sale_tax *tax, document *doc, doc_line *lines,
+                  size_t n, const doc_source *src, int64_t *doc_id)
+{
+    for (size_t i = 0; i < n; i++)
+        lines[i].rate_bp = tax->decision.rate_bp;
+    doc->lines = lines;
+    doc->line_count = n;
+    switch (documents_issue(d, org_id, src, (int64_t)time(NULL), doc)) {
+    case DOCS_OK:
+        assert(doc->net_minor == tax->net_minor && doc->vat_minor == tax->vat_minor);
+        *doc_id = doc->id;
+        return invoices_mail(d, ap, org_id, doc);
+    case DOCS_ALREADY_ISSUED:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool invoices_sale(db *d, const app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
                    doc_line *lines, size_t n, const char *method, const doc_source *src, int64_t *doc_id)
 {
     assert(db_in_tx(d) && org_id > 0 && tax && lines && n > 0 && n <= DOC_LINES_MAX && method && src && src->key);
     *doc_id = 0;
     document doc;
-    vat_decision framed;
-    if (!document_frame(d, ap, org_id, DOC_INVOICE, tax->evidence.date, currency_code, &doc, &framed) ||
-        !freeze_tax(d, org_id, &doc, tax))
+    if (!frame(d, ap, org_id, DOC_INVOICE, tax, currency_code, &doc))
         return false;
-    snprintf(doc.paid_date, sizeof doc.paid_date, "%s", tax->evidence.date);
-    snprintf(doc.payment_method, sizeof doc.payment_method, "%s", method);
-    for (size_t i = 0; i < n; i++)
-        lines[i].rate_bp = tax->decision.rate_bp;
-    doc.lines = lines;
-    doc.line_count = n;
-    switch (documents_issue(d, org_id, src, (int64_t)time(NULL), &doc)) {
-    case DOCS_OK:
-        assert(doc.net_minor == tax->net_minor && doc.vat_minor == tax->vat_minor);
-        *doc_id = doc.id;
-        return invoices_mail(d, ap, org_id, &doc);
-    case DOCS_ALREADY_ISSUED:
-        return true;
-    default:
+    SET(doc.paid_date, tax->evidence.date);
+    SET(doc.payment_method, method);
+    return issue(d, ap, org_id, tax, &doc, lines, n, src, doc_id);
+}
+
+bool invoices_proforma(db *d, const app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
+                       doc_line *lines, size_t n, const char *due_date, const doc_source *src, int64_t *doc_id)
+{
+    assert(db_in_tx(d) && org_id > 0 && org_id <= BANK_REF_ID_MAX && tax && lines && n > 0 && n <= DOC_LINES_MAX);
+    assert(due_date && strlen(due_date) == 10 && src && !src->key);
+    *doc_id = 0;
+    document doc;
+    if (!frame(d, ap, org_id, DOC_PROFORMA, tax, currency_code, &doc))
         return false;
-    }
+    SET(doc.due_date, due_date);
+    SET(doc.iban, ap->cfg->provider.iban);
+    SET(doc.bic, ap->cfg->provider.bic);
+    char ref[BANK_REF_SIZE];
+    bank_ref_make(org_id, ref);
+    SET(doc.reference, ref);
+    SET(doc.note, i18n_text(doc.language, N_("Not an invoice: the invoice is issued when this is paid. Pay by bank "
+                                             "transfer with the reference above, or from the To pay page.")));
+    return issue(d, ap, org_id, tax, &doc, lines, n, src, doc_id);
 }

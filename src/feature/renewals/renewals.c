@@ -6,7 +6,7 @@
  * VAT: prices are net; the selection's VAT is decided once (sale_tax) and
  * rounded once on its total, then shared over the renewals by their prices
  * (money_allocate) so that what the renewals charge adds up to the invoice. */
-#include "feature/renewals/renewals.h"
+#include "feature/renewals/renewals_internal.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -55,8 +55,7 @@ static int may_act(db *d, service_renew_cache *c, int64_t user_id, const service
     return org_user_may_service(d, user_id, s->org_id, s->id, (*p)->category_id) ? 1 : 0;
 }
 
-/* The lookups one request repeats (products, prices), for its transaction. */
-static service_renew_cache *cache_new(void)
+service_renew_cache *renewals_cache_new(void)
 {
     service_renew_cache *c = calloc(1, sizeof *c);
     if (!c)
@@ -69,7 +68,7 @@ int renewals_due(db *d, int64_t org_id, int64_t user_id, int64_t now, int window
 {
     assert(org_id > 0 && max > 0 && max <= RENEWALS_DUE_MAX && window_days > 0);
     service *list = calloc((size_t)max, sizeof *list);
-    service_renew_cache *c = cache_new();
+    service_renew_cache *c = renewals_cache_new();
     if (!list)
         abort();
     int n = service_due_for_org(d, org_id, now + (int64_t)window_days * DAY_S, list, max), kept = 0;
@@ -206,8 +205,7 @@ static renewals_result tax_all(db *d, const app *ap, int64_t org_id, int n, int6
                : RENEWALS_STORE_ERROR;
 }
 
-/* Reads and checks every item into list, the totals into out. */
-static renewals_result check_all(db *d, const app *ap, service_renew_cache *c, int64_t org_id, int64_t user_id,
+renewals_result renewals_prepare(db *d, const app *ap, service_renew_cache *c, int64_t org_id, int64_t user_id,
                                  const renewal_item *items, int n, int64_t now, service *list, renewals_outcome *out)
 {
     renewals_result r = RENEWALS_OK;
@@ -220,29 +218,33 @@ static renewals_result check_all(db *d, const app *ap, service_renew_cache *c, i
     return r == RENEWALS_OK ? tax_all(d, ap, org_id, n, now, out) : r;
 }
 
-/* The invoice of the renewed selection: one line per renewal, its new period. */
-static bool invoice_all(db *d, const app *ap, service_renew_cache *c, int64_t org_id, const service *list, int n,
-                        const char *method, renewals_outcome *out)
+bool renewals_doc_lines(db *d, service_renew_cache *c, int64_t org_id, const service *list,
+                        const renewal_item *items, int n, const int64_t *net_minor, doc_line *lines)
 {
     char lang[3];
     if (!invoices_org_language(d, org_id, lang))
         return false;
-    doc_line *lines = calloc((size_t)n, sizeof *lines);
-    if (!lines)
-        abort();
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
-        const service_renewal *rn = &out->done[i];
         catalog_product scratch;
         const catalog_product *p;
-        ok = service_renew_product(d, c, &list[i], &scratch, &p) == 1 &&
-             period_date_text(rn->old_expires_at, lines[i].period_start) &&
-             period_date_text(rn->new_expires_at, lines[i].period_end);
-        lines[i].quantity = 1;
-        lines[i].unit_net_minor = lines[i].net_minor = rn->amount_minor;
+        lines[i] = (doc_line){.quantity = 1, .unit_net_minor = net_minor[i], .net_minor = net_minor[i]};
+        ok = service_renew_product(d, c, &list[i], &scratch, &p) == 1 && period_date_text(list[i].expires_at, lines[i].period_start) &&
+             period_date_text(period_add(list[i].expires_at, items[i].months), lines[i].period_end);
         if (ok)
             snprintf(lines[i].description, sizeof lines[i].description, "%s", catalog_product_name(p, lang));
     }
+    return ok;
+}
+
+/* The invoice of the renewed selection: one line per renewal, its new period. */
+static bool invoice_all(db *d, const app *ap, service_renew_cache *c, int64_t org_id, const service *list,
+                        const renewal_item *items, int n, const char *method, renewals_outcome *out)
+{
+    doc_line *lines = calloc((size_t)n, sizeof *lines);
+    if (!lines)
+        abort();
+    bool ok = renewals_doc_lines(d, c, org_id, list, items, n, out->net_minor, lines);
     char key[48];
     snprintf(key, sizeof key, "renewals:%lld", (long long)out->done[0].id); /* renewal ids are unique */
     doc_source src = {.key = key, .renewal_id = out->done[0].id};
@@ -258,10 +260,10 @@ renewals_result renewals_check(db *d, const app *ap, int64_t org_id, int64_t use
     assert(d && org_id > 0 && n >= 1 && n <= RENEWALS_ITEMS_MAX);
     memset(out, 0, sizeof *out);
     service *list = calloc((size_t)n, sizeof *list);
-    service_renew_cache *c = cache_new();
+    service_renew_cache *c = renewals_cache_new();
     if (!list)
         abort();
-    renewals_result r = check_all(d, ap, c, org_id, user_id, items, n, (int64_t)time(NULL), list, out);
+    renewals_result r = renewals_prepare(d, ap, c, org_id, user_id, items, n, (int64_t)time(NULL), list, out);
     free(list);
     free(c);
     return r;
@@ -273,10 +275,10 @@ renewals_result renewals_pay(db *d, const app *ap, int64_t org_id, int64_t user_
     assert(d && db_in_tx(d) && org_id > 0 && n >= 1 && n <= RENEWALS_ITEMS_MAX && method);
     memset(out, 0, sizeof *out);
     service *list = calloc((size_t)n, sizeof *list);
-    service_renew_cache *c = cache_new();
+    service_renew_cache *c = renewals_cache_new();
     if (!list)
         abort();
-    renewals_result r = check_all(d, ap, c, org_id, user_id, items, n, now, list, out);
+    renewals_result r = renewals_prepare(d, ap, c, org_id, user_id, items, n, now, list, out);
     int64_t balance = 0;
     if (r == RENEWALS_OK) {
         if (!renewals_balance(d, org_id, out->currency, &balance))
@@ -288,7 +290,8 @@ renewals_result renewals_pay(db *d, const app *ap, int64_t org_id, int64_t user_
     }
     if (r == RENEWALS_OK)
         r = renew_all(d, c, list, items, n, now, out);
-    if (r == RENEWALS_OK && !invoice_all(d, ap, c, org_id, list, n, method, out))
+    if (r == RENEWALS_OK && (!invoice_all(d, ap, c, org_id, list, items, n, method, out) ||
+                             !renewals_proformas_close(d, list, items, n, now, method)))
         r = RENEWALS_STORE_ERROR;
     free(list);
     free(c);

@@ -79,7 +79,7 @@ typedef struct renewals_outcome {
     int64_t vat_minor[RENEWALS_ITEMS_MAX]; /* each item's share of the selection's VAT */
     sale_tax tax;              /* the selection's VAT (rounded once on the total) and gross */
     int64_t shortfall_minor;   /* RENEWALS_INSUFFICIENT_FUNDS: what the balance lacks of the gross */
-    int64_t invoice_id;        /* RENEWALS_OK: the selection's final invoice */
+    int64_t invoice_id;        /* RENEWALS_OK: the selection's final invoice (its pro-forma for renewals_proforma) */
     service_renewal done[RENEWALS_ITEMS_MAX]; /* RENEWALS_OK: one per item, in order */
 } renewals_outcome;
 
@@ -112,6 +112,20 @@ bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *ite
  * pays the kept selection from the balance just credited, all or none. */
 payment_purpose_result renewals_settle_payment(db *d, const struct app *ap, arena *a, const payment_purpose_in *in,
                                                const char **why);
+
+/* Issues the pro-forma of items (checked as renewals_pay checks them, not
+ * the balance) inside the caller's write transaction: unpaid, its own
+ * numbering, the lines with their VAT, due on the earliest expiry, with the
+ * provider's IBAN/BIC and the organization's RF reference; open pro-formas
+ * holding one of these services are cancelled (superseded). out->invoice_id
+ * is the pro-forma. On anything but RENEWALS_OK the caller rolls back. */
+renewals_result renewals_proforma(db *d, const struct app *ap, int64_t org_id, int64_t user_id,
+                                  const renewal_item *items, int n, int64_t now, renewals_outcome *out);
+
+/* s (as read before renewing) was renewed for months by the billing run:
+ * its open pro-formas are cancelled (renewed otherwise). Inside the caller's
+ * write transaction; false on a store error. */
+bool renewals_proformas_renewed(db *d, const service *s, int months, int64_t now);
 
 /* The balance of org_id's wallet in currency (0 without a wallet); false on
  * a store error. */

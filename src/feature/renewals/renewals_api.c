@@ -3,7 +3,10 @@
  *   GET  /api/v1/orgs/{org_id}/renewals/due
  *   POST /api/v1/orgs/{org_id}/renewals   {items: [{service_id, period}], pay_with?} + Idempotency-Key
  *     (pay_with "balance" by default; "card" or "paypal" answer 201 with the
- *     gateway's payment, and the renewals are paid when it succeeds) */
+ *     gateway's payment, and the renewals are paid when it succeeds)
+ *   POST /api/v1/orgs/{org_id}/proformas  {items: [{service_id, period}]}
+ *     (201 the pro-forma: what the selection costs, to pay by bank transfer
+ *     or later from To pay) */
 #include "feature/renewals/renewals.h"
 
 #include <inttypes.h>
@@ -13,6 +16,8 @@
 
 #include "app.h"
 #include "core/currency.h"
+#include "feature/invoices/documents.h"
+#include "feature/invoices/documents_json.h"
 #include "feature/orgs/orgs.h"
 #include "http/idempotency.h"
 #include "http/json_in.h"
@@ -240,8 +245,32 @@ static void post_renewals(http_request *r)
                                                "invoice_id", (json_int_t)out->invoice_id));
 }
 
+static void post_proformas(http_request *r)
+{
+    int64_t org_id;
+    json_t *b;
+    int n = 0;
+    renewal_item *items = arena_alloc(r->a, sizeof *items * RENEWALS_ITEMS_MAX);
+    if (!org_or_reply(r, &org_id) || !jin_body(r, &b) || !read_items(r, b, items, &n))
+        return;
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return http_error(r, 500, "store_error", "the pro-forma could not be saved", NULL);
+    renewals_outcome *out = arena_alloc(r->a, sizeof *out);
+    renewals_result res = renewals_proforma(r->db, r->app, org_id, r->user_id, items, n, (int64_t)time(NULL), out);
+    if (res != RENEWALS_OK)
+        return answer_failure(r, res, out);
+    if (db_commit(r->db) != DB_OK)
+        return fail(r, 500, "store_error", "the pro-forma could not be saved", NULL);
+    document doc;
+    doc_line *lines = arena_alloc(r->a, sizeof *lines * (size_t)n);
+    if (!documents_get(r->db, org_id, out->invoice_id, &doc, lines, (size_t)n, NULL))
+        return http_error(r, 500, "store_error", "cannot read the pro-forma", NULL);
+    http_json(r, 201, document_json(&doc, r->lang));
+}
+
 void renewals_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/renewals/due", get_due, ROUTE_USER);
     router_add(rt, "POST", "/api/v1/orgs/{org_id}/renewals", post_renewals, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/proformas", post_proformas, ROUTE_USER);
 }
