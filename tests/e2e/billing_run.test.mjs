@@ -47,6 +47,9 @@ test('an auto-renew service is renewed and charged once, however often the run r
   const p = product(saldo);
   const expires = dayOf('2031-01-10');
   const id = service(saldo, u.org.id, p, expires, { autoRenew: true, label: 'once.example' });
+  const pf = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/proformas`, { token: u.token,
+    body: { items: [{ service_id: id, period: 12 }] } });
+  assert.equal(pf.status, 201, pf.text);
   const first = run('2031-01-01');
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stdout, /billing run: 1 renewed, 0 failed/);
@@ -60,6 +63,7 @@ test('an auto-renew service is renewed and charged once, however often the run r
   const invoices = saldo.sql(`SELECT kind || ':' || status || ':' || net_minor || ':' || vat_minor || ':' || gross_minor
     FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`);
   assert.equal(invoices, 'invoice:paid:1000:220:1220', 'one invoice for the one renewal, however often the run repeats');
+  assert.equal(saldo.sql(`SELECT status FROM documents WHERE id = ${pf.body.id}`), 'cancelled', 'the pro-forma: renewed otherwise');
   const t = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/transactions`, { token: u.token });
   const renewals = t.body.transactions.filter((x) => x.kind === 'renewal');
   assert.equal(renewals.length, 1);
