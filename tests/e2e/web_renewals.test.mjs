@@ -72,6 +72,19 @@ test('the page lists what is due with prices, totals the selection and pays it o
   assert.match(short.text, /Your balance does not cover the total/);
   assert.equal(await balance(saldo, u), 2500);
 
+  // "Get a pro-forma": issued for the selection and shown; paying the selection pays it.
+  const pf = await u.web.post('/renewals', { ...form, action: 'proforma' });
+  assert.equal(pf.status, 303, pf.text);
+  assert.match(pf.headers.get('location'), /^\/billing\/invoices\/\d+$/);
+  const pfId = pf.headers.get('location').split('/').pop();
+  const shown = await u.web.get(pf.headers.get('location'));
+  assert.equal(shown.status, 200);
+  assert.match(shown.text, /PF-\d{4}\/\d{6}/);
+  assert.equal(saldo.sql(`SELECT kind || ':' || status || ':' || gross_minor FROM documents WHERE id = ${pfId}`), 'proforma:unpaid:2440');
+  const unchecked = Object.fromEntries(Object.entries(form).filter(([k]) => !k.startsWith('renew_')));
+  const none = await u.web.post('/renewals', { ...unchecked, action: 'proforma' });
+  assert.equal(none.status, 422, 'nothing chosen: nothing issued');
+
   const before = [expiry(a), expiry(b)];
   const paid = await u.web.post('/renewals', { ...form, action: 'pay' });
   assert.equal(paid.status, 303, paid.text);
@@ -82,6 +95,7 @@ test('the page lists what is due with prices, totals the selection and pays it o
   assert.equal(await balance(saldo, u), 2500 - 2440);
   assert.ok(expiry(a) > before[0] + 360 * DAY && expiry(b) > before[1] + 360 * DAY);
   assert.equal(saldo.sql(`SELECT status FROM services WHERE id = ${b}`), 'active');
+  assert.equal(saldo.sql(`SELECT status FROM documents WHERE id = ${pfId}`), 'paid');
 
   const twice = await u.web.post('/renewals', { ...form, action: 'pay' });
   assert.notEqual(twice.status, 303);

@@ -6,7 +6,8 @@
  * the balance, and "Pay":
  * from the balance, which renews every chosen service in one transaction or
  * none, or by card or PayPal through the gateway's page (pay_gateway), the
- * services being renewed when the payment is confirmed.
+ * services being renewed when the payment is confirmed; or "Get a
+ * pro-forma" of the selection (renewals_proforma), shown on its page.
  * Without JavaScript, "Update total" posts the selection back and the page
  * shows its total. Members with the billing right only (404 page otherwise),
  * and limited members see only their services, as in the API. */
@@ -290,6 +291,43 @@ static void pay_gateway(http_request *r, int64_t org, const form *f, const char 
     http_redirect(r, arena_printf(r->a, "/billing/topups/%lld", (long long)p.id));
 }
 
+/* Begins the write transaction and reads the chosen items: how many, or 0
+ * when the page was answered (nothing chosen, renewed meanwhile, a store
+ * error) and nothing is open. */
+static int begin_chosen(http_request *r, int64_t org, const form *f, renewal_item *items)
+{
+    bool stale = false;
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return web_fail(r), 0;
+    int n = chosen_items(r, org, f, items, &stale);
+    if (n > 0 && !stale)
+        return n;
+    db_rollback(r->db);
+    if (n < 0)
+        return web_fail(r), 0;
+    renewals_page(r, org, n ? 409 : 422, f,
+                  n ? failure_message(r, RENEWALS_CONFLICT) : _("Choose at least one service to renew."));
+    return 0;
+}
+
+/* "Get a pro-forma": issues it for the selection and shows it. */
+static void get_proforma(http_request *r, int64_t org, const form *f)
+{
+    renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
+    int n = begin_chosen(r, org, f, items);
+    if (!n)
+        return;
+    renewals_outcome *out = arena_alloc(r->a, sizeof *out);
+    renewals_result res = renewals_proforma(r->db, r->app, org, r->user_id, items, n, (int64_t)time(NULL), out);
+    if (res != RENEWALS_OK)
+        db_rollback(r->db);
+    if (res == RENEWALS_STORE_ERROR || (res == RENEWALS_OK && db_commit(r->db) != DB_OK))
+        return web_fail(r);
+    if (res != RENEWALS_OK)
+        return renewals_page(r, org, 422, f, failure_message(r, res));
+    http_redirect(r, arena_printf(r->a, "/billing/invoices/%lld", (long long)out->invoice_id));
+}
+
 static void post_renewals(http_request *r)
 {
     form f;
@@ -297,23 +335,17 @@ static void post_renewals(http_request *r)
     if (!org || !web_form(r, &f))
         return;
     const char *action = form_get(&f, "action");
+    if (action && !strcmp(action, "proforma"))
+        return get_proforma(r, org, &f);
     if (!action || strcmp(action, "pay"))
         return renewals_page(r, org, 200, &f, NULL); /* "Update total" */
     const char *pay = form_get(&f, "pay_with");
     if (pay && (!strcmp(pay, "card") || !strcmp(pay, "paypal")))
         return pay_gateway(r, org, &f, pay);
     renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
-    bool stale = false;
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return web_fail(r);
-    int n = chosen_items(r, org, &f, items, &stale);
-    if (n < 0)
-        return web_fail(r);
-    if (n == 0 || stale) {
-        db_rollback(r->db);
-        return renewals_page(r, org, n ? 409 : 422, &f,
-                             n ? failure_message(r, RENEWALS_CONFLICT) : _("Choose at least one service to renew."));
-    }
+    int n = begin_chosen(r, org, &f, items);
+    if (!n)
+        return;
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
     renewals_result res = renewals_pay(r->db, r->app, org, r->user_id, items, n, (int64_t)time(NULL), "balance", out);
     if (res == RENEWALS_STORE_ERROR)
