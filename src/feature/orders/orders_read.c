@@ -149,8 +149,8 @@ json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size
 {
     assert(limit > 0 && limit <= ORDER_LIST_MAX && before_id >= 0);
     db_stmt *s = db_prepare(r->db,
-        "SELECT id, status, currency, total_minor, created_at, (SELECT COUNT(*) FROM order_items i WHERE i.order_id = o.id)"
-        " FROM orders o WHERE org_id = $1 AND (CAST($2 AS BIGINT) = 0 OR id < $2) ORDER BY id DESC LIMIT $3");
+        "SELECT id, status, currency, total_minor, created_at, (SELECT COUNT(*) FROM order_items i WHERE i.order_id = o.id),"
+        " gross_minor FROM orders o WHERE org_id = $1 AND (CAST($2 AS BIGINT) = 0 OR id < $2) ORDER BY id DESC LIMIT $3");
     if (!s)
         return NULL;
     db_bind_int64(s, 1, org_id);
@@ -165,8 +165,9 @@ json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size
             break;
         }
         last = db_col_int64(s, 0);
-        json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:I, s:o}", "id", (json_int_t)last,
+        json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:o, s:I, s:o}", "id", (json_int_t)last,
             "status", db_col_text(s, 1), "total", money_or_null(db_col_int64(s, 3), db_col_text(s, 2), r->lang),
+            "gross", money_or_null(db_col_int64(s, 6), db_col_text(s, 2), r->lang),
             "item_count", (json_int_t)db_col_int64(s, 5), "created_at", jout_time(db_col_int64(s, 4))));
     }
     db_done(s);
