@@ -17,7 +17,9 @@
 #include "feature/invoices/documents.h"
 #include "feature/invoices/sale_invoice.h"
 
-enum { PROFORMA_OPEN_MAX = 64 }; /* open pro-formas of one selection's services looked at */
+/* A service is in at most one open pro-forma (a new one cancels the older
+ * ones of its services), so a selection touches at most one per service. */
+enum { PROFORMA_OPEN_MAX = RENEWALS_ITEMS_MAX };
 
 /* The open pro-formas holding service_id, added to ids[*n] once each; false
  * on a store error. */
@@ -33,8 +35,10 @@ static bool open_of(db *d, int64_t service_id, int64_t *ids, int *n)
         bool known = false;
         for (int i = 0; i < *n && !known; i++)
             known = ids[i] == id;
-        if (!known && *n < PROFORMA_OPEN_MAX)
+        if (!known) {
+            assert(*n < PROFORMA_OPEN_MAX);
             ids[(*n)++] = id;
+        }
     }
     db_done(s);
     return st == DB_DONE;
