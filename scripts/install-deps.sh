@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 libsodium-dev liboath-dev
   libcurl4-openssl-dev libqrencode-dev libxml2-dev libxml2-utils libcmocka-dev
-  nodejs npm chromium python3-aiosmtpd wrk gettext zbar-tools
+  nodejs npm chromium python3-aiosmtpd wrk gettext zbar-tools nginx
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
 )
 

@@ -21,12 +21,14 @@
 #include "feature/health/health.h"
 #include "feature/metrics/metrics.h"
 #include "feature/invoices/invoices_api.h"
+#include "render/pdf_document.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/members.h"
 #include "feature/services/services.h"
 #include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
+#include "feature/support/support.h"
 #include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
 #include "feature/web/web.h"
@@ -71,6 +73,12 @@ bool app_init(app *a, const saldo_config *cfg, char *err, size_t err_size)
         app_free(a);
         return false;
     }
+    buf_init(&a->logo, 0);
+    if (cfg->provider.logo[0] && !pdf_logo_load(cfg->provider.logo, &a->logo)) {
+        snprintf(err, err_size, "provider.logo: cannot read a PNG or JPEG logo from '%s'", cfg->provider.logo);
+        app_free(a);
+        return false;
+    }
     app_routes(a);
     return true;
 }
@@ -79,6 +87,7 @@ void app_free(app *a)
 {
     tmpl_set_free(a->tmpl);
     a->tmpl = NULL;
+    buf_free(&a->logo);
 }
 
 void app_routes(app *a)
@@ -104,6 +113,8 @@ void app_routes(app *a)
     services_staff_routes(&a->routes);
     vat_routes(&a->routes);
     invoices_routes(&a->routes);
+    support_routes(&a->routes);
+    support_staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back
@@ -170,6 +181,17 @@ static void dispatch_error(http_request *r, bool page, int status, const char *c
         web_error_page(r, status);
     else
         http_error(r, status, code, message, NULL);
+}
+
+size_t app_body_limit(http_request *r)
+{
+    const route *ro = NULL;
+    if (strcmp(r->method, "POST") && strcmp(r->method, "PUT") && strcmp(r->method, "PATCH"))
+        return 0; /* no upload: spare the second route lookup */
+    return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND &&
+                   (ro->flags & ROUTE_UPLOAD)
+               ? ROUTE_UPLOAD_BODY_MAX
+               : 0;
 }
 
 void app_unavailable(http_request *r)

@@ -9,6 +9,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "http/static_files.h"
+#include "lib/buf.h"
 #include "lib/config.h"
 
 struct tmpl_set;
@@ -19,10 +20,14 @@ typedef struct app {
     struct tmpl_set *tmpl;
     static_set statics;       /* static/ files with their ETags */
     router routes;
+    buf logo;                 /* provider.logo's bytes, for the PDF documents; empty when none */
 } app;
 
 /* Registers every feature's routes. */
 void app_routes(app *a);
+/* The body limit of r's route (for http_server_opts.body_limit):
+ * ROUTE_UPLOAD_BODY_MAX for ROUTE_UPLOAD routes, else 0 (the server's). */
+size_t app_body_limit(http_request *r);
 /* The server's dispatch: route, authenticate, authorize, check CSRF, handle. */
 void app_dispatch(http_request *r);
 /* The server's answer when no database connection opens: /healthz and

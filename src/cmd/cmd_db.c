@@ -1,20 +1,30 @@
-/* cmd_db.c - `saldo migrate` and `saldo ledger verify`. */
+/* cmd_db.c - `saldo migrate` (and its --copy-from) and `saldo ledger verify`. */
 #include "cmd/cmd.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cmd_copy.h"
 #include "feature/ledger/ledger.h"
 #include "store/migrate.h"
 
 int cmd_migrate(int argc, char **argv)
 {
-    static const char *const usage = "usage: saldo migrate [configuration flags]\n"
-                                     "Applies the database migrations not applied yet.\n";
+    static const char *const usage =
+        "usage: saldo migrate [--copy-from sqlite:PATH] [configuration flags]\n"
+        "Applies the database migrations not applied yet. With --copy-from, then copies\n"
+        "that SQLite database (live or not) into the --database, which must be PostgreSQL\n"
+        "and empty of data, and runs `saldo ledger verify` on the copy.\n";
     saldo_config cfg;
+    const char *copy_from = NULL;
+    const cmd_flag flags[] = {{"--copy-from", true, &copy_from}, {NULL, false, NULL}};
     int code;
-    if (!cmd_args(argc, argv, usage, &cfg, NULL, NULL, 0, &code))
+    if (!cmd_args(argc, argv, usage, &cfg, flags, NULL, 0, &code))
         return code;
+    if (copy_from && strncmp(cfg.database, "postgres", 8)) {
+        fprintf(stderr, "saldo: --copy-from copies into PostgreSQL: give --database postgresql://...\n");
+        return 2;
+    }
     char err[512];
     db *d = db_open(cfg.database, err, sizeof err);
     if (!d) {
@@ -22,13 +32,15 @@ int cmd_migrate(int argc, char **argv)
         return 1;
     }
     int applied = db_migrate(d, err, sizeof err);
-    db_close(d);
     if (applied < 0) {
         fprintf(stderr, "saldo: %s\n", err);
+        db_close(d);
         return 1;
     }
     printf("saldo: %d migration(s) applied to %s\n", applied, cfg.database);
-    return 0;
+    code = copy_from ? copy_sqlite_to(d, copy_from) : 0;
+    db_close(d);
+    return code;
 }
 
 int cmd_ledger(int argc, char **argv)

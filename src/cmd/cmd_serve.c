@@ -1,6 +1,6 @@
 /* cmd_serve.c - `saldo serve`: migrate, start the HTTP server, the outbox
- * worker, the provisioning worker and the hourly billing run, run until
- * SIGTERM or SIGINT, then finish the requests in flight. */
+ * worker, the provisioning worker, the hourly billing run and the support SLA
+ * watch, run until SIGTERM or SIGINT, then finish the requests in flight. */
 #include "cmd/cmd.h"
 
 #include <pthread.h>
@@ -11,8 +11,10 @@
 
 #include "app.h"
 #include "feature/auth/secret.h"
+#include "feature/invoices/invoice_files.h"
 #include "feature/payments/payments.h"
 #include "feature/services/services.h"
+#include "feature/support/support.h"
 #include "http/server.h"
 #include "jobs/billing_run.h"
 #include "lib/log.h"
@@ -60,11 +62,12 @@ static int serve(saldo_config *cfg, db *d)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads started below inherit the mask */
     signal(SIGPIPE, SIG_IGN);
-    outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from);
+    outbox_renderer documents = invoice_file_renderer(&a);
+    outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from, &documents);
     provision_worker *provisioner = provision_worker_start(&a, cfg->database);
     http_server_opts opts = {.listen = cfg->listen, .db_url = cfg->database, .threads = (unsigned)cfg->threads,
                              .body_max_bytes = SERVE_BODY_MAX_BYTES, .idle_timeout_s = 30, .https = a.https,
-                             .app = &a, .dispatch = app_dispatch,
+                             .app = &a, .dispatch = app_dispatch, .body_limit = app_body_limit,
                              .unavailable = app_unavailable};
     http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
@@ -76,12 +79,14 @@ static int serve(saldo_config *cfg, db *d)
     }
     billing_scheduler *billing = billing_scheduler_start(&a, cfg);
     payments_catchup *catchup = payments_catchup_start(&a, cfg->database);
+    support_sla_watch *sla = support_sla_start(&a, cfg->database);
     printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("shutdown", "signal=%d", sig);
     payments_catchup_stop(catchup);
+    support_sla_stop(sla);
     billing_scheduler_stop(billing);
     http_server_stop(srv, SERVE_GRACE_MS);
     provision_worker_stop(provisioner);

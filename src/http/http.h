@@ -32,6 +32,7 @@ typedef struct http_request {
     const char *body;             /* NUL-terminated copy of the body */
     size_t body_len;
     bool body_too_large;          /* the body was over the limit and dropped (body is ""): answer 413 */
+    buf in;                       /* the body as it arrives (the server's; body points into it) */
     int64_t started_ns;
     /* Router output. */
     const char *route;            /* the matched pattern, for logs and metrics */

@@ -19,7 +19,15 @@ static bool match_pattern(const char *pat, const char *path, http_request *r)
             const char *close = strchr(pat, '}');
             const char *seg_end = strchr(path, '/');
             size_t seg_len = seg_end ? (size_t)(seg_end - path) : strlen(path);
-            if (!close || seg_len == 0 || n >= HTTP_PARAMS_MAX)
+            if (!close || n >= HTTP_PARAMS_MAX)
+                return false;
+            /* "{id}.pdf": the parameter stops at the '.' (the first one) */
+            const char *stop = close[1] && close[1] != '/' ? memchr(path, close[1], seg_len) : NULL;
+            if (close[1] && close[1] != '/' && !stop)
+                return false;
+            if (stop)
+                seg_len = (size_t)(stop - path);
+            if (seg_len == 0)
                 return false;
             if (r) {
                 r->param_names[n] = arena_strndup(r->a, pat + 1, (size_t)(close - pat - 1));

@@ -1,7 +1,10 @@
 /* router.h - method + path pattern ("/api/v1/orgs/{org_id}/wallets") to handler.
  *
  * Patterns are matched segment by segment; `{name}` matches one non-empty
- * segment and is handed to the handler through http_param(). Routes also say who
+ * segment and is handed to the handler through http_param(); followed by a
+ * literal in the same segment (`{invoice_id}.pdf`) it stops at that
+ * character's first occurrence. Routes are tried in the order they were added,
+ * so add `.../{id}.pdf` before `.../{id}`. Routes also say who
  * may call them, which the dispatcher enforces before the handler runs. */
 #ifndef SALDO_ROUTER_H
 #define SALDO_ROUTER_H
@@ -18,7 +21,10 @@ typedef enum {
     ROUTE_USER = 1 << 0,  /* a signed-in customer */
     ROUTE_STAFF = 1 << 1, /* a signed-in staff member */
     ROUTE_PAGE = 1 << 2,  /* HTML page: errors as pages, login redirects, form CSRF */
+    ROUTE_UPLOAD = 1 << 3, /* takes bodies up to ROUTE_UPLOAD_BODY_MAX (files sent as multipart) */
 } route_flags;
+/* Five files of 10 MB and the form around them. */
+enum { ROUTE_UPLOAD_BODY_MAX = 56 * 1024 * 1024 };
 
 typedef struct route {
     const char *method;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/header_watchdog.h"
 #include "http/metrics.h"
 #include "lib/log.h"
 
@@ -22,6 +23,7 @@ enum { HTTP_REQUEST_TIME_MAX_S = 60 };
 
 struct http_server {
     struct MHD_Daemon *daemon;
+    header_watchdog *watchdog;
     http_server_opts opts;
     char db_url[512];
     atomic_int in_flight;
@@ -75,6 +77,38 @@ static const char *peer_ip(arena *a, struct MHD_Connection *c)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host, sizeof host);
     }
     return arena_strdup(a, host);
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %HH in the path and the query, except %00: a NUL would cut the C
+ * string short ("/static/saldo.css%00.db" read as "/static/saldo.css"), so it
+ * stays the three characters it was and matches nothing. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *out = s;
+    for (const char *in = s; *in;) {
+        int hi = in[0] == '%' ? hex_value(in[1]) : -1, lo = hi >= 0 ? hex_value(in[2]) : -1;
+        if (lo >= 0 && (hi | lo)) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
 }
 
 static http_request *request_new(http_server *s, struct MHD_Connection *c, const char *url,
@@ -144,12 +178,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     http_server *s = cls;
     http_request *r = *con_cls;
     if (!r) {
+        header_watchdog_request_started(c);
         r = request_new(s, c, url, method);
         *con_cls = r;
         atomic_fetch_add(&s->in_flight, 1);
         buf_init(&r->out, 0);
+        size_t limit = s->opts.body_limit ? s->opts.body_limit(r) : 0;
+        buf_init(&r->in, limit > s->opts.body_max_bytes ? limit : s->opts.body_max_bytes);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > s->opts.body_max_bytes)
+        if (cl && strtoull(cl, NULL, 10) > r->in.limit)
             r->body_too_large = true;
         return MHD_YES;
     }
@@ -159,22 +196,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                      r->client_ip, r->path);
             return MHD_NO; /* closes the connection */
         }
-        if (!r->body_too_large) {
-            if (r->body_len + *upload_size > s->opts.body_max_bytes) {
-                r->body_too_large = true;
-            } else {
-                char *nb = arena_alloc(r->a, r->body_len + *upload_size + 1);
-                memcpy(nb, r->body ? r->body : "", r->body_len);
-                memcpy(nb + r->body_len, upload, *upload_size);
-                r->body = nb;
-                r->body_len += *upload_size;
-            }
+        if (!r->body_too_large && !buf_append(&r->in, upload, *upload_size)) {
+            r->body_too_large = true;
+            buf_free(&r->in); /* the rest is read and dropped */
         }
         *upload_size = 0;
         return MHD_YES;
     }
-    if (!r->body)
-        r->body = "";
+    r->body = r->body_too_large ? "" : buf_cstr(&r->in);
+    r->body_len = r->body_too_large ? 0 : r->in.len;
     r->db = thread_db(s->db_url);
     if (!r->db) {
         if (s->opts.unavailable)
@@ -196,9 +226,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     http_server *s = cls;
     http_request *r = *con_cls;
+    header_watchdog_request_done(c);
     if (!r)
         return;
     int64_t elapsed_ns = now_ns() - r->started_ns;
@@ -209,6 +239,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
              r->client_ip, (long long)r->user_id, (long long)r->staff_id,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     buf_free(&r->out);
+    buf_free(&r->in);
     arena_free(r->a);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
@@ -253,20 +284,25 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     snprintf(s->db_url, sizeof s->db_url, "%s", opts->db_url);
     s->opts.db_url = s->db_url;
     unsigned threads = opts->threads ? opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned idle_s = opts->idle_timeout_s ? opts->idle_timeout_s : 30u;
+    s->watchdog = header_watchdog_start(idle_s);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 2u,
-        MHD_OPTION_CONNECTION_TIMEOUT, opts->idle_timeout_s ? opts->idle_timeout_s : 30u,
+        MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_CONNECTION_LIMIT, 4096u,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, header_watchdog_notify, s->watchdog,
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, err_size, "listen: cannot listen on %s", opts->listen);
+        header_watchdog_stop(s->watchdog);
         free(s);
         return NULL;
     }
@@ -287,5 +323,6 @@ void http_server_stop(http_server *s, unsigned grace_ms)
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
     MHD_stop_daemon(s->daemon);
+    header_watchdog_stop(s->watchdog);
     free(s);
 }

@@ -19,7 +19,12 @@ typedef struct http_server_opts {
     const char *db_url;          /* each pool thread opens its own connection */
     unsigned threads;            /* pool size; 0 = number of CPUs */
     size_t body_max_bytes;       /* larger bodies are dropped: dispatch sees body_too_large and answers 413 */
-    unsigned idle_timeout_s;     /* a connection silent this long is closed */
+    /* A larger limit for some routes (uploads), asked once per request with
+     * its method and path set; NULL, or an answer below body_max_bytes, keeps
+     * body_max_bytes. */
+    size_t (*body_limit)(http_request *r);
+    unsigned idle_timeout_s;     /* a connection silent this long, or whose request headers
+                                    take longer than this (header_watchdog.h), is closed */
     bool https;                  /* public URL is https: send HSTS, Secure cookies */
     struct app *app;
     void (*dispatch)(http_request *r);

@@ -565,6 +565,20 @@ static const char *config_set_provider_support_email(saldo_config *c, const char
     return NULL;
 }
 
+/* A directory path: printable characters, no "..", at most CONFIG_PATH_MAX. */
+static const char *config_set_support_attachments_dir(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    size_t len = strnlen(v, CONFIG_PATH_MAX + 1);
+    bool ok = len <= CONFIG_PATH_MAX && !strstr(v, "..");
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (unsigned char)v[i] >= 0x20 && v[i] != 0x7f;
+    if (!ok)
+        return "expected a directory path without \"..\" or control characters, or nothing";
+    config_store(c->support.attachments_dir, sizeof c->support.attachments_dir, v, len);
+    return NULL;
+}
+
 /* Digits, spaces and + - ( ) . only: what a phone number is written with. */
 /* The logo is checked when it is configured, not when the first invoice is
  * drawn: a readable file, at most CONFIG_LOGO_BYTES_MAX, a PNG or a JPEG by
@@ -753,6 +767,9 @@ static const config_key_def config_keys[] = {
     /* GET /metrics (src/feature/metrics). */
     {"metrics.token", "SALDO_METRICS_TOKEN", "--metrics-token", "", config_set_metrics_token, true,
      CONFIG_FIELD(metrics.token)},
+    /* Support tickets (src/feature/support). */
+    {"support.attachments_dir", "SALDO_SUPPORT_ATTACHMENTS_DIR", "--support-attachments-dir", "",
+     config_set_support_attachments_dir, false, CONFIG_FIELD(support.attachments_dir)},
     /* The billing run (src/jobs/billing_run.c). */
     {"renewal_window_days", "SALDO_RENEWAL_WINDOW_DAYS", "--renewal-window-days", "14",
      config_set_renewal_window_days, false, CONFIG_INT, offsetof(saldo_config, renewal_window_days), sizeof(int)},

@@ -100,6 +100,11 @@ typedef struct saldo_config {
     struct {                                    /* GET /metrics (feature/metrics) */
         char token[CONFIG_METRICS_TOKEN_MAX + 1]; /* "" = loopback only, else a bearer token is needed */
     } metrics;
+    struct {                                    /* support tickets (feature/support) */
+        /* Where attachments are stored; "" = "attachments" next to the SQLite
+         * database, or var/attachments. Never under the static/ web root. */
+        char attachments_dir[CONFIG_PATH_MAX + 1];
+    } support;
     char file[CONFIG_PATH_MAX + 1];             /* the INI file read, "" if none */
 } saldo_config;
 

@@ -9,16 +9,23 @@
 
 bool outbox_enqueue(db *d, const char *recipient, const char *subject, const char *body_text)
 {
+    return outbox_enqueue_reply_to(d, recipient, "", subject, body_text);
+}
+
+bool outbox_enqueue_reply_to(db *d, const char *recipient, const char *reply_to, const char *subject,
+                             const char *body_text)
+{
     int64_t now = (int64_t)time(NULL);
     db_stmt *s = db_prepare(d,
-        "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at)"
-        " VALUES ($1, $2, $3, $4, $4)");
+        "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at, reply_to)"
+        " VALUES ($1, $2, $3, $4, $4, $5)");
     if (!s)
         return false;
     db_bind_text(s, 1, recipient);
     db_bind_text(s, 2, subject);
     db_bind_text(s, 3, body_text);
     db_bind_int64(s, 4, now);
+    db_bind_text(s, 5, reply_to);
     return db_exec1(s) == DB_DONE;
 }
 
@@ -61,6 +68,23 @@ bool outbox_attachment_ok(const outbox_attachment *a)
            content_type_ok(a->content_type) && a->len >= 1 && a->len <= OUTBOX_ATTACHMENT_BYTES_MAX;
 }
 
+/* The message's row; its id, 0 on a store error. */
+static int64_t insert_message(db *d, const char *recipient, const char *subject, const char *body_text)
+{
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at)"
+        " VALUES ($1, $2, $3, $4, $4) RETURNING id");
+    if (!s)
+        return 0;
+    db_bind_text(s, 1, recipient);
+    db_bind_text(s, 2, subject);
+    db_bind_text(s, 3, body_text);
+    db_bind_int64(s, 4, (int64_t)time(NULL));
+    int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
+    db_done(s);
+    return id;
+}
+
 static bool insert_attachment(db *d, int64_t outbox_id, const outbox_attachment *a)
 {
     size_t b64_size = sodium_base64_ENCODED_LEN(a->len, sodium_base64_VARIANT_ORIGINAL);
@@ -90,17 +114,26 @@ bool outbox_enqueue_with_attachment(db *d, const char *recipient, const char *su
     assert(db_in_tx(d));
     if (!outbox_attachment_ok(a))
         return false;
-    int64_t now = (int64_t)time(NULL);
-    db_stmt *s = db_prepare(d,
-        "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at)"
-        " VALUES ($1, $2, $3, $4, $4) RETURNING id");
-    if (!s)
-        return false;
-    db_bind_text(s, 1, recipient);
-    db_bind_text(s, 2, subject);
-    db_bind_text(s, 3, body_text);
-    db_bind_int64(s, 4, now);
-    int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
-    db_done(s);
+    int64_t id = insert_message(d, recipient, subject, body_text);
     return id > 0 && insert_attachment(d, id, a);
+}
+
+bool outbox_enqueue_with_rendered(db *d, const char *recipient, const char *subject, const char *body_text,
+                                  const char *kind, const int64_t *refs, size_t n)
+{
+    assert(db_in_tx(d) && kind && *kind && strlen(kind) <= 32 && n >= 1 && n <= OUTBOX_FILES_MAX);
+    int64_t id = insert_message(d, recipient, subject, body_text);
+    if (id <= 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        db_stmt *s = db_prepare(d, "INSERT INTO outbox_rendered (outbox_id, kind, ref) VALUES ($1, $2, $3)");
+        if (!s)
+            return false;
+        db_bind_int64(s, 1, id);
+        db_bind_text(s, 2, kind);
+        db_bind_int64(s, 3, refs[i]);
+        if (db_exec1(s) != DB_DONE)
+            return false;
+    }
+    return true;
 }

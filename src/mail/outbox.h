@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/buf.h"
 #include "store/db.h"
 
 enum { OUTBOX_ATTEMPTS_MAX = 8, OUTBOX_BATCH_MAX = 32, OUTBOX_RETRY_FIRST_S = 10, OUTBOX_RETRY_MAX_S = 6 * 3600 };
@@ -17,6 +18,10 @@ enum { OUTBOX_ATTEMPTS_MAX = 8, OUTBOX_BATCH_MAX = 32, OUTBOX_RETRY_FIRST_S = 10
 int64_t outbox_retry_delay_s(int64_t attempts);
 
 bool outbox_enqueue(db *d, const char *recipient, const char *subject, const char *body_text);
+/* outbox_enqueue with a Reply-To address (replies to a support ticket carry
+ * its token there). */
+bool outbox_enqueue_reply_to(db *d, const char *recipient, const char *reply_to, const char *subject,
+                             const char *body_text);
 
 enum { OUTBOX_FILENAME_MAX = 100, OUTBOX_CONTENT_TYPE_MAX = 100, OUTBOX_ATTACHMENT_BYTES_MAX = 10 * 1000 * 1000 };
 
@@ -37,10 +42,31 @@ bool outbox_attachment_ok(const outbox_attachment *a);
 bool outbox_enqueue_with_attachment(db *d, const char *recipient, const char *subject, const char *body_text,
                                     const outbox_attachment *a);
 
+/* outbox_enqueue with a file made when the message is sent, not now: the
+ * worker's renderer turns (kind, ref) into the file (a document's PDF: made
+ * at send time, so that a billing run issuing a million invoices neither
+ * renders nor stores a million PDFs in its transactions): one file per ref,
+ * 1..OUTBOX_FILES_MAX of them. Inside the caller's write transaction; kind
+ * is 1..32 characters. */
+enum { OUTBOX_FILES_MAX = 4 }; /* files one message carries at most */
+bool outbox_enqueue_with_rendered(db *d, const char *recipient, const char *subject, const char *body_text,
+                                  const char *kind, const int64_t *refs, size_t n);
+
+/* Makes the file of (kind, ref) on d: its bytes appended to data, its name
+ * (outbox_attachment's rules) and type. False when it cannot: the message
+ * waits and is tried again, as after an SMTP failure. */
+typedef struct outbox_renderer {
+    bool (*render)(void *ctx, db *d, const char *kind, int64_t ref, buf *data, char *filename, size_t filename_size,
+                   const char **content_type);
+    void *ctx;
+} outbox_renderer;
+
 typedef struct outbox_worker outbox_worker;
-/* Starts a thread that sends due messages through smtp_url as mail_from; with an
- * empty smtp_url, messages stay pending (nothing is lost). */
-outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from);
+/* Starts a thread that sends due messages through smtp_url as mail_from,
+ * making rendered files with renderer (NULL: a message with one fails); with
+ * an empty smtp_url, messages stay pending (nothing is lost). */
+outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from,
+                                   const outbox_renderer *renderer);
 /* Asks the worker to look at the outbox now instead of at its next tick. */
 void outbox_worker_poke(outbox_worker *w);
 void outbox_worker_stop(outbox_worker *w);

@@ -7,6 +7,7 @@
  * A message's attached files are read when it is sent. */
 #include "mail/outbox.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +17,18 @@
 #include "lib/log.h"
 #include "mail/smtp.h"
 
-enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000, OUTBOX_FILES_MAX = 4 };
+enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000 };
 
 struct outbox_worker {
     worker *w;
     char smtp_url[512], mail_from[256];
+    outbox_renderer renderer; /* .render NULL: none */
 };
 
 typedef struct claimed {
     int64_t id;
     int64_t attempts;
-    char *recipient, *subject, *body;
+    char *recipient, *subject, *body, *reply_to;
 } claimed;
 
 static int claim_batch(db *d, claimed *out, int max)
@@ -38,7 +40,7 @@ static int claim_batch(db *d, claimed *out, int max)
         "UPDATE outbox SET next_attempt_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT), attempts = attempts + 1 WHERE id IN"
         " (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3)"
         " AND status = 'pending' AND next_attempt_at <= $1" /* rechecked after a row lock wait */
-        " RETURNING id, attempts, recipient, subject, body_text");
+        " RETURNING id, attempts, recipient, subject, body_text, reply_to");
     int n = 0;
     if (s) {
         db_bind_int64(s, 1, now);
@@ -46,14 +48,15 @@ static int claim_batch(db *d, claimed *out, int max)
         db_bind_int64(s, 3, max);
         while (n < max && db_step(s) == DB_ROW) {
             out[n] = (claimed){db_col_int64(s, 0), db_col_int64(s, 1), strdup(db_col_text(s, 2)),
-                               strdup(db_col_text(s, 3)), strdup(db_col_text(s, 4))};
+                               strdup(db_col_text(s, 3)), strdup(db_col_text(s, 4)),
+                               strdup(db_col_text(s, 5))};
             n++;
         }
         db_done(s);
     }
     if (db_commit(d) != DB_OK) {
         for (int i = 0; i < n; i++)
-            free(out[i].recipient), free(out[i].subject), free(out[i].body);
+            free(out[i].recipient), free(out[i].subject), free(out[i].body), free(out[i].reply_to);
         return 0;
     }
     return n;
@@ -98,6 +101,51 @@ static void files_load(db *d, int64_t outbox_id, files *f)
     db_done(s);
 }
 
+/* Makes one rendered file into f; false when the renderer cannot. */
+static bool render_one(const outbox_renderer *rd, db *d, const char *kind, int64_t ref, files *f)
+{
+    buf data;
+    buf_init(&data, OUTBOX_ATTACHMENT_BYTES_MAX);
+    char name[OUTBOX_FILENAME_MAX + 1];
+    const char *type = NULL;
+    bool ok = rd->render && rd->render(rd->ctx, d, kind, ref, &data, name, sizeof name, &type) && data.len > 0;
+    outbox_attachment a = {name, type, data.data, data.len};
+    if (ok && (ok = outbox_attachment_ok(&a))) {
+        size_t size = sodium_base64_ENCODED_LEN(data.len, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = malloc(size);
+        if (!b64)
+            abort();
+        sodium_bin2base64(b64, size, (const unsigned char *)data.data, data.len, sodium_base64_VARIANT_ORIGINAL);
+        f->a[f->n++] = (smtp_attachment){strdup(name), strdup(type), b64};
+    }
+    buf_free(&data);
+    return ok;
+}
+
+/* Adds the files made at send time; false (with what was made kept in f for
+ * files_free) when one cannot be made. */
+static bool files_render(const outbox_renderer *rd, db *d, int64_t outbox_id, files *f)
+{
+    db_stmt *s = db_prepare(d, "SELECT kind, ref FROM outbox_rendered WHERE outbox_id = $1 ORDER BY id LIMIT $2");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, outbox_id);
+    db_bind_int64(s, 2, (int64_t)(OUTBOX_FILES_MAX - f->n));
+    typedef struct { char kind[33]; int64_t ref; } wanted;
+    wanted w[OUTBOX_FILES_MAX];
+    size_t n = 0;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        snprintf(w[n].kind, sizeof w[n].kind, "%s", db_col_text(s, 0));
+        w[n++].ref = db_col_int64(s, 1);
+    }
+    db_done(s);
+    bool ok = st == DB_DONE;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = render_one(rd, d, w[i].kind, w[i].ref, f);
+    return ok;
+}
+
 static void files_free(files *f)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -116,8 +164,12 @@ static bool send_round(worker *wk, db *d, void *ctx)
         char err[256] = "";
         files f;
         files_load(d, batch[i].id, &f);
-        bool ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].subject, batch[i].body, f.a, f.n,
-                            err, sizeof err);
+        bool ok = files_render(&w->renderer, d, batch[i].id, &f);
+        if (!ok)
+            snprintf(err, sizeof err, "an attachment could not be made");
+        else
+            ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].reply_to, batch[i].subject,
+                           batch[i].body, f.a, f.n, err, sizeof err);
         files_free(&f);
         if (ok)
             log_info("mail_sent", "outbox_id=%lld", (long long)batch[i].id);
@@ -125,12 +177,13 @@ static bool send_round(worker *wk, db *d, void *ctx)
             log_warn("mail_failed", "outbox_id=%lld attempt=%lld error=\"%s\"", (long long)batch[i].id,
                      (long long)batch[i].attempts, err);
         record_outcome(d, &batch[i], ok, err);
-        free(batch[i].recipient), free(batch[i].subject), free(batch[i].body);
+        free(batch[i].recipient), free(batch[i].subject), free(batch[i].body), free(batch[i].reply_to);
     }
     return n == OUTBOX_BATCH_MAX;
 }
 
-outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from)
+outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from,
+                                   const outbox_renderer *renderer)
 {
     if (!smtp_url || !*smtp_url) {
         log_warn("outbox", "msg=\"no smtp_url configured: mail stays in the outbox\"");
@@ -141,6 +194,8 @@ outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, con
         abort();
     snprintf(w->smtp_url, sizeof w->smtp_url, "%s", smtp_url);
     snprintf(w->mail_from, sizeof w->mail_from, "%s", mail_from);
+    if (renderer)
+        w->renderer = *renderer;
     w->w = worker_start("outbox", db_url, OUTBOX_TICK_MS, send_round, w);
     if (!w->w) {
         free(w);

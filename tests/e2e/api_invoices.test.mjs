@@ -11,6 +11,7 @@
 // changing nothing. The harness runs `saldo ledger verify` when the server
 // stops.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -19,6 +20,7 @@ import { signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harnes
 import { statement } from './lib/camt053.mjs';
 import { pastInvoice as writeInvoice } from './lib/invoice_fixture.mjs';
 import { checkAnswer } from './lib/schema.mjs';
+import { WebClient } from './lib/web.mjs';
 
 let saldo;
 let smtp;
@@ -112,6 +114,70 @@ test('a bank transfer credited issues one receipt without VAT, frozen, mailed; t
   assert.throws(() => saldo.sql(`UPDATE documents SET buyer_city = 'X' WHERE id = ${row.id}`));
   assert.throws(() => saldo.sql(`DELETE FROM document_lines WHERE document_id = ${row.id}`));
   assert.equal(Number(saldo.sql(`SELECT count(*) FROM documents WHERE id = ${row.id} AND buyer_city = 'Milano'`)), 1);
+});
+
+test('"Get invoice": the PDF by the API and the page, the e-invoice when the document gets one; the mail carries the PDF', async () => {
+  const u = await withAddress();
+  await payByTransfer(u, '20');
+  const row = (await list(u)).body.documents[0];
+  const get = (p, headers = { Authorization: `Bearer ${u.token}` }) => fetch(`${saldo.url}${p}`, { headers, redirect: 'manual' });
+  const pdf = await get(`/api/v1/orgs/${u.org.id}/invoices/${row.id}.pdf`);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.match(pdf.headers.get('content-disposition'), /^attachment; filename="Receipt-RC-\d{4}-\d{6}\.pdf"$/);
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  const file = path.join(dir, `${uniq()}.pdf`);
+  fs.writeFileSync(file, bytes);
+  const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+  assert.match(text, new RegExp(row.number.replace('/', '\\/')));
+  // A receipt gets no e-invoice; another organization's document is not found.
+  const xml = await get(`/api/v1/orgs/${u.org.id}/invoices/${row.id}.xml`);
+  assert.equal(xml.status, 404);
+  assert.equal((await xml.json()).error.code, 'no_einvoice');
+  const other = await withAddress();
+  assert.equal((await get(`/api/v1/orgs/${other.org.id}/invoices/${row.id}.pdf`, { Authorization: `Bearer ${other.token}` })).status, 404);
+  assert.equal((await get(`/api/v1/orgs/${u.org.id}/invoices/${row.id}.pdf`, { Authorization: `Bearer ${other.token}` })).status, 404);
+  assert.equal((await get(`/api/v1/orgs/${u.org.id}/invoices/${row.id}x.pdf`)).status, 404);
+  // The page's link, with the web session.
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  const page = await web.get('/billing/invoices');
+  assert.match(page.text, new RegExp(`href="/billing/invoices/${row.id}\\.pdf"`));
+  const download = await web.get(`/billing/invoices/${row.id}.pdf`);
+  assert.equal(download.status, 200);
+  assert.equal(download.headers.get('content-type'), 'application/pdf');
+  // The mail carries the same document as a PDF, made when it was sent.
+  const mail = await smtp.waitFor(u.email, (m) => m.subject.includes(row.number));
+  assert.equal(mail.attachments.length, 1);
+  assert.equal(mail.attachments[0].content_type, 'application/pdf');
+  assert.match(mail.attachments[0].filename, /^Receipt-RC-/);
+  assert.equal(Buffer.from(mail.attachments[0].base64, 'base64').subarray(0, 5).toString(), '%PDF-');
+});
+
+test('deleting an organization can mail all its documents first (PDFs, four to a mail); the documents stay', async () => {
+  const u = await signUp(saldo);
+  const made = await saldo.api('POST', '/api/v1/orgs', { token: u.token, body: { name: 'Closing Srl', kind: 'company' } });
+  assert.equal(made.status, 201, made.text);
+  const org = made.body.id;
+  const docs = [1, 2, 3, 4, 5].map((i) => writeInvoice(saldo, org, 800000 + org * 10 + i, { date: '2018-03-0' + i }));
+  // A pro-forma still unpaid: a request for what will no longer be paid, cancelled with the organization.
+  const pf = writeInvoice(saldo, org, 800000 + org * 10 + 6, { date: '2018-03-06', kind: 'proforma' });
+  const bad = await saldo.api('DELETE', `/api/v1/orgs/${org}?email_documents=perhaps`, { token: u.token });
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.body.error.field, 'email_documents');
+  const r = await saldo.api('DELETE', `/api/v1/orgs/${org}?email_documents=true`, { token: u.token });
+  assert.equal(r.status, 204, r.text);
+  await smtp.waitFor(u.email, (m) => /^Your documents from .* \(1 of 2\)$/.test(m.subject));
+  await smtp.waitFor(u.email, (m) => /^Your documents from .* \(2 of 2\)$/.test(m.subject));
+  const mails = smtp.messages().filter((m) => m.to.includes(u.email) && /^Your documents from/.test(m.subject));
+  assert.equal(mails.length, 2);
+  const files = mails.flatMap((m) => m.attachments.map((a) => a.filename)).sort();
+  assert.deepEqual(files, [...docs.map((d) => `Invoice-${d.number.replace('/', '-')}.pdf`), `Pro-forma-${pf.number.replace('/', '-')}.pdf`].sort());
+  for (const m of mails)
+    for (const a of m.attachments) assert.equal(Buffer.from(a.base64, 'base64').subarray(0, 5).toString(), '%PDF-');
+  assert.equal(Number(saldo.sql(`SELECT count(*) FROM documents WHERE org_id = ${org}`)), 6, 'kept for the law');
+  assert.equal(saldo.sql(`SELECT status FROM documents WHERE id = ${pf.id}`), 'cancelled');
 });
 
 test('an Italian-speaking organization without a billing address: the provider country, the mail in Italian', async () => {

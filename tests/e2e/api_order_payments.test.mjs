@@ -13,15 +13,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
-import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { startPayments } from './lib/gateway.mjs';
+import { signUp, staffLogin } from './lib/harness.mjs';
 import { credit, DAY, product as renewable, service } from './lib/billing.mjs';
-import { startRelay } from './lib/relay.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+let payments;
 let saldo;
 let smtp;
 let gw;
@@ -29,21 +29,12 @@ let relay;
 let staff;
 let doc;
 before(async () => {
-  relay = await startRelay();
-  gw = await startGateway({ webhookUrl: relay.url });
-  smtp = await startSmtp();
-  saldo = await startSaldo({ smtp, args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
-    '--gateway-webhook-secret', WEBHOOK_SECRET] });
-  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  payments = await startPayments();
+  ({ saldo, gw, relay, smtp } = payments);
   staff = await staffLogin(saldo);
   doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
 });
-after(async () => {
-  await gw.stop();
-  await saldo.stop();
-  await smtp.stop();
-  await relay.close();
-});
+after(() => payments.stop());
 
 const documented = (method, template, answer) =>
   assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
@@ -421,4 +412,44 @@ test('the cart page: Card posted twice makes one payment; the return page before
   assert.match(page.text, /your order is placed as soon as it is/);
   assert.match(page.text, /data-testid="topup-continue"/);
   assert.equal(orders(u), 0);
+});
+
+test('the cart and To pay pages offer the saved cards: chosen, charged at once, the order placed and the selection renewed', async () => {
+  const u = await signUp(saldo);
+  const id = product({ price: 1000, setup: 0 });
+  const saving = await order(u, { items: [{ product_id: id, period: 12 }], save_method: true });
+  await payCard(saving.body.payment);
+  await waitDecided(u, saving.body.payment.id);
+  const card = (await saldo.api('GET', `/api/v1/orgs/${u.org.id}/payment-methods`, { token: u.token })).body.payment_methods[0];
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  const _csrf = await web.csrf('/cart');
+  assert.equal((await web.post('/cart/items', { _csrf, product_id: String(id), period: '12', currency: 'EUR' })).status, 303);
+  const cart = await web.get('/cart');
+  assert.match(cart.text, new RegExp(`value="saved:${card.id}" data-testid="pay-with-saved:${card.id}"`));
+  assert.match(cart.text, /•••• 4242/);
+  assert.match(cart.text, /A new card/);
+  const key = /name="key" value="([^"]+)"/.exec(cart.text)[1];
+  const before = orders(u);
+  const bad = await web.post('/cart/checkout', { _csrf, key, pay_with: 'saved:999999', accept_terms: '1', wallet_currency: 'EUR' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /This card cannot be used/);
+  const r = await web.post('/cart/checkout', { _csrf, key, pay_with: `saved:${card.id}`, accept_terms: '1', wallet_currency: 'EUR' });
+  assert.equal(r.status, 303, r.text);
+  const page = await web.get(r.headers.get('location'));
+  assert.match(page.text, /Order placed/);
+  assert.equal(orders(u), before + 1);
+  // To pay: a service due, renewed with the saved card from the page.
+  const p = renewable(saldo, { prices: { 12: 1000 } });
+  const a = service(saldo, u.org.id, p, now() + 5 * DAY, { label: 'page.example' });
+  const expires = Number(sql(`SELECT expires_at FROM services WHERE id = ${a}`));
+  const toPay = await web.get('/renewals');
+  assert.match(toPay.text, new RegExp(`value="saved:${card.id}"`));
+  const payKey = /name="key" value="([^"]+)"/.exec(toPay.text)[1];
+  const expiresField = new RegExp(`name="expires_${a}" value="([^"]+)"`).exec(toPay.text)[1];
+  const renewed = await web.post('/renewals', { _csrf, key: payKey, action: 'pay', pay_with: `saved:${card.id}`,
+    [`period_${a}`]: '12', [`renew_${a}`]: '1', [`expires_${a}`]: expiresField });
+  assert.equal(renewed.status, 303, renewed.text);
+  assert.ok(Number(sql(`SELECT expires_at FROM services WHERE id = ${a}`)) > expires);
+  assert.equal(await balance(u), 0);
 });

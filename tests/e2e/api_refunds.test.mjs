@@ -17,13 +17,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { statement } from './lib/camt053.mjs';
-import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
-import { signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { startGateway, startPayments } from './lib/gateway.mjs';
+import { signUp, staffLogin, tempDir } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+let payments;
 let saldo;
 let smtp;
 let gw;
@@ -31,21 +31,12 @@ let relay;
 let staff;
 let doc;
 before(async () => {
-  relay = await startRelay();
-  gw = await startGateway({ webhookUrl: relay.url });
-  smtp = await startSmtp();
-  saldo = await startSaldo({ smtp, args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
-    '--gateway-webhook-secret', WEBHOOK_SECRET] });
-  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  payments = await startPayments();
+  ({ saldo, gw, relay, smtp } = payments);
   staff = await staffLogin(saldo);
   doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
 });
-after(async () => {
-  await gw.stop();
-  await saldo.stop();
-  await smtp.stop();
-  await relay.close();
-});
+after(() => payments.stop());
 
 let keyNo = 0;
 const key = () => `r-${process.pid}-${++keyNo}`;
@@ -106,9 +97,17 @@ function product(minor) {
   return id;
 }
 
+/** The net price whose gross is minor: prices exclude VAT, and the test buyers
+ * are Italian consumers (22%, rounded half up). */
+function netFor(minor) {
+  for (let n = Math.floor(minor / 1.22) - 2; n <= minor; n++) if (n + Math.round((n * 22) / 100) === minor) return n;
+  throw new Error(`no net price has a gross of ${minor}`);
+}
+
+/** Spends exactly minor of the balance on an order. */
 async function spend(u, minor) {
   const r = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/orders`, { token: u.token, headers: { 'Idempotency-Key': key() },
-    body: { items: [{ product_id: product(minor), period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' } });
+    body: { items: [{ product_id: product(netFor(minor)), period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' } });
   assert.equal(r.status, 201, r.text);
 }
 
@@ -277,7 +276,7 @@ test('a gateway that does not answer leaves the refund approved; the retry finis
     assert.equal((await staffPost(`refund-requests/${r.id}/retry`)).status, 502);
     assert.equal((await saldo.api('POST', `/api/v1/orgs/${u.org.id}/refund-requests/${r.id}/cancel`, { token: u.token })).status, 409);
   } finally {
-    gw = await startGateway({ webhookUrl: relay.url, dir, port: Number(port) });
+    gw = payments.gw = await startGateway({ webhookUrl: relay.url, dir, port: Number(port) });
   }
   const retried = await staffPost(`refund-requests/${r.id}/retry`);
   assert.equal(retried.status, 200, retried.text);

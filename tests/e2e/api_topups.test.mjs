@@ -11,9 +11,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { statement } from './lib/camt053.mjs';
-import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
-import { signUp, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { API_KEY, WEBHOOK_SECRET, startPayments } from './lib/gateway.mjs';
+import { signUp, tempDir } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
 
@@ -22,26 +21,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sign = (body, t = Math.floor(Date.now() / 1000), secret = WEBHOOK_SECRET) =>
   `t=${t},v1=${crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 
+let payments;
 let saldo;
 let smtp;
 let gw;
 let relay;
 let doc;
 before(async () => {
-  relay = await startRelay();
-  gw = await startGateway({ webhookUrl: relay.url });
-  smtp = await startSmtp();
-  saldo = await startSaldo({ smtp, args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
-    '--gateway-webhook-secret', WEBHOOK_SECRET] });
-  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  payments = await startPayments();
+  ({ saldo, gw, relay, smtp } = payments);
   doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
 });
-after(async () => {
-  await gw.stop();
-  await saldo.stop();
-  await smtp.stop();
-  await relay.close();
-});
+after(() => payments.stop());
 
 let keyNo = 0;
 const money = (minor, currency = 'EUR') => ({ currency, minor });

@@ -8,29 +8,24 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser, shotter } from './lib/browser.mjs';
-import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
-import { signUp, startSaldo } from './lib/harness.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { startPayments } from './lib/gateway.mjs';
+import { signUp } from './lib/harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+let payments;
 let saldo;
 let gw;
 let relay;
 let browser;
 before(async () => {
-  relay = await startRelay();
-  gw = await startGateway({ webhookUrl: relay.url });
-  saldo = await startSaldo({ args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
-    '--gateway-webhook-secret', WEBHOOK_SECRET] });
-  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  payments = await startPayments({ smtp: false });
+  ({ saldo, gw, relay } = payments);
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
-  await gw.stop();
-  await saldo.stop();
-  await relay.close();
+  await payments.stop();
 });
 
 const shot = shotter('');

@@ -5,28 +5,23 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { API_KEY, WEBHOOK_SECRET, startGateway } from './lib/gateway.mjs';
-import { signUp, startSaldo } from './lib/harness.mjs';
+import { startPayments } from './lib/gateway.mjs';
+import { signUp } from './lib/harness.mjs';
 import { launchBrowser, shotter } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
 
+let payments;
 let saldo;
 let gw;
 let relay;
 let browser;
 before(async () => {
-  relay = await startRelay();
-  gw = await startGateway({ webhookUrl: relay.url });
-  saldo = await startSaldo({ args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
-    '--gateway-webhook-secret', WEBHOOK_SECRET] });
-  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  payments = await startPayments({ smtp: false });
+  ({ saldo, gw, relay } = payments);
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
-  await gw.stop();
-  await saldo.stop();
-  await relay.close();
+  await payments.stop();
 });
 
 const shot = shotter('');

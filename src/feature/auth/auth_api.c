@@ -88,7 +88,7 @@ static void post_sessions(http_request *r)
         !jin_string(r, b, "otp", JIN_OPTIONAL, 1, TWOFA_CODE_INPUT_MAX, &otp))
         return;
     int64_t user_id = auth_check_login(r, false, email, password);
-    if (!user_id || !twofa_api_second_factor(r, user_id, email, otp))
+    if (!user_id || !twofa_api_second_factor(r, user_id, otp))
         return;
     char token[SECRET_TOKEN_CHARS + 1];
     session s;

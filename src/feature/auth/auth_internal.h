@@ -11,9 +11,9 @@ void auth_email_routes(router *rt);
 void auth_token_routes(router *rt);
 void twofa_routes(router *rt);
 /* After a correct password: when the user has two-factor on, otp must be a
- * valid code. Answers 401 otp_required / invalid_otp itself (a wrong code counts
- * as a failed sign-in) and returns false; true when the sign-in may go on. */
-bool twofa_api_second_factor(http_request *r, int64_t user_id, const char *email, const char *otp);
+ * valid code. Answers 401 otp_required / invalid_otp, or 429 while wrong codes
+ * are slowed down (twofa_login_verify), itself and returns false; true when the sign-in may go on. */
+bool twofa_api_second_factor(http_request *r, int64_t user_id, const char *otp);
 /* Rolls back and answers 500; returns false for `return store_failed(r)`. */
 bool auth_store_failed(http_request *r);
 /* Marks an email link used (inside a write transaction) and returns its user,

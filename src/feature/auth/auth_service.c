@@ -216,6 +216,20 @@ auth_result auth_verify_resend(http_request *r, int64_t user_id)
     return AUTH_OK;
 }
 
+/* Ends the user's unused password reset links: a newer link, a reset or a
+ * password change leaves only what the user did last. Inside a transaction. */
+static bool retire_reset_links(db *d, int64_t user_id)
+{
+    assert(db_in_tx(d));
+    db_stmt *s = db_prepare(d, "UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset'"
+                               " AND used_at IS NULL");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, (int64_t)time(NULL));
+    db_bind_int64(s, 2, user_id);
+    return db_exec1(s) == DB_DONE;
+}
+
 auth_result auth_password_forgot(http_request *r, const char *email)
 {
     db_stmt *s = db_prepare(r->db,
@@ -236,7 +250,8 @@ auth_result auth_password_forgot(http_request *r, const char *email)
         return AUTH_OK;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return AUTH_STORE_ERROR;
-    const char *token = auth_email_token(r, user_id, "reset", RESET_TOKEN_TTL_S);
+    const char *token = retire_reset_links(r->db, user_id) ? auth_email_token(r, user_id, "reset", RESET_TOKEN_TTL_S)
+                                                           : NULL;
     if (!token || !user_mail_reset(r, to, name, lang, token) || db_commit(r->db) != DB_OK)
         return store_error(r->db);
     return AUTH_OK;
@@ -262,7 +277,8 @@ auth_result auth_password_reset(http_request *r, const char *token, const char *
         db_rollback(r->db);
         return AUTH_INVALID_TOKEN;
     }
-    if (!set_password(r->db, user_id, hash) || !session_revoke_user(r->db, user_id) || db_commit(r->db) != DB_OK)
+    if (!set_password(r->db, user_id, hash) || !retire_reset_links(r->db, user_id) ||
+        !session_revoke_user(r->db, user_id) || db_commit(r->db) != DB_OK)
         return store_error(r->db);
     return AUTH_OK;
 }
@@ -282,8 +298,8 @@ auth_result auth_password_change(http_request *r, int64_t user_id, int64_t keep_
         return AUTH_BAD_CREDENTIALS;
     if (!secret_password_hash(password, hash) || db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return AUTH_STORE_ERROR;
-    if (!set_password(r->db, user_id, hash) || !session_revoke_others(r->db, user_id, keep_session) ||
-        db_commit(r->db) != DB_OK)
+    if (!set_password(r->db, user_id, hash) || !retire_reset_links(r->db, user_id) ||
+        !session_revoke_others(r->db, user_id, keep_session) || db_commit(r->db) != DB_OK)
         return store_error(r->db);
     return AUTH_OK;
 }

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "feature/auth/auth.h"
+#include "feature/auth/ratelimit.h"
 #include "feature/auth/secret.h"
 
 static const char recovery_alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789"; /* no 0/o, 1/l/i */
@@ -164,6 +165,21 @@ twofa_result twofa_verify(http_request *r, int64_t user_id, const char *code)
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return TWOFA_STORE_ERROR;
     return finish(r, check_code(r, user_id, code));
+}
+
+twofa_result twofa_login_verify(http_request *r, int64_t user_id, const char *code, int64_t *wait_s)
+{
+    const char *key = arena_printf(r->a, "otp:%lld", (long long)user_id);
+    int64_t now = (int64_t)time(NULL);
+    *wait_s = ratelimit_wait_s(r->db, "account", key, now);
+    if (*wait_s > 0)
+        return TWOFA_WAIT;
+    twofa_result res = twofa_verify(r, user_id, code);
+    if (res == TWOFA_OK)
+        ratelimit_clear(r->db, "account", key);
+    else if (res == TWOFA_BAD_CODE)
+        ratelimit_fail(r->db, "account", key, now);
+    return res;
 }
 
 twofa_result twofa_begin(http_request *r, int64_t user_id, char secret_out[TOTP_SECRET_B32 + 1], buf *uri_out)

@@ -25,6 +25,7 @@ typedef enum {
     TWOFA_NOT_ENABLED,
     TWOFA_NOT_STARTED,     /* confirm: no enrolment under way */
     TWOFA_BAD_CODE,        /* wrong, reused or expired code */
+    TWOFA_WAIT,            /* sign-in: too many wrong codes lately, wait first */
     TWOFA_STORE_ERROR,     /* nothing changed */
     TWOFA_RESULT_COUNT
 } twofa_result;
@@ -45,6 +46,10 @@ twofa_result twofa_pending(http_request *r, int64_t user_id, char secret_out[TOT
 twofa_result twofa_confirm(http_request *r, int64_t user_id, const char *code, twofa_codes codes_out);
 /* Checks a code from the app (each works once) or a recovery code (consumed). */
 twofa_result twofa_verify(http_request *r, int64_t user_id, const char *code);
+/* A sign-in code, slowed down like passwords (ratelimit.h) under its own
+ * key ("otp:<user id>"), which a right password does not clear: TWOFA_WAIT with *wait_s set
+ * while the user must wait, else twofa_verify's answer, the failure counted. */
+twofa_result twofa_login_verify(http_request *r, int64_t user_id, const char *code, int64_t *wait_s);
 /* Switches two-factor off after a valid code. */
 twofa_result twofa_disable(http_request *r, int64_t user_id, const char *code);
 /* Replaces the recovery codes after a valid code. */

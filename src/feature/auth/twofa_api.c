@@ -3,11 +3,9 @@
 #include "feature/auth/twofa.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "feature/auth/auth.h"
 #include "feature/auth/auth_internal.h"
-#include "feature/auth/ratelimit.h"
 #include "feature/auth/session.h"
 #include "http/json_in.h"
 #include "render/qr.h"
@@ -28,7 +26,7 @@ static void answer_twofa_error(http_request *r, twofa_result res)
     }
 }
 
-bool twofa_api_second_factor(http_request *r, int64_t user_id, const char *email, const char *otp)
+bool twofa_api_second_factor(http_request *r, int64_t user_id, const char *otp)
 {
     bool enabled;
     int left;
@@ -40,11 +38,20 @@ bool twofa_api_second_factor(http_request *r, int64_t user_id, const char *email
         http_error(r, 401, "otp_required", "otp: this account needs a code from the authenticator app", "otp");
         return false;
     }
-    if (twofa_verify(r, user_id, otp) == TWOFA_OK)
+    int64_t wait;
+    switch (twofa_login_verify(r, user_id, otp, &wait)) {
+    case TWOFA_OK:
         return true;
-    ratelimit_fail(r->db, "account", email, (int64_t)time(NULL));
-    http_error(r, 401, "invalid_otp", "otp: the code is wrong, used or expired", "otp");
-    return false;
+    case TWOFA_WAIT:
+        http_add_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
+        http_error(r, 429, "too_many_attempts", "too many wrong codes: wait and try again", NULL);
+        return false;
+    case TWOFA_BAD_CODE:
+        http_error(r, 401, "invalid_otp", "otp: the code is wrong, used or expired", "otp");
+        return false;
+    default:
+        return auth_store_failed(r);
+    }
 }
 
 static json_t *codes_json(twofa_codes codes)

@@ -204,9 +204,9 @@ bool einvoice_decimal(int64_t minor, int exponent, int decimals, char out[EINVOI
     char digits[24] = "";
     if (e > 0)
         snprintf(digits, sizeof digits, "%0*" PRIu64, e, frac);
-    snprintf(out, EINVOICE_DECIMAL_SIZE, "%s%" PRIu64 "%s%s%.*s", minor < 0 ? "-" : "", whole,
-             decimals > 0 ? "." : "", digits, decimals - e, "00000000");
-    return true;
+    int n = snprintf(out, EINVOICE_DECIMAL_SIZE, "%s%" PRIu64 "%s%s%.*s", minor < 0 ? "-" : "", whole,
+                     decimals > 0 ? "." : "", digits, decimals - e, "00000000");
+    return n > 0 && n < EINVOICE_DECIMAL_SIZE;
 }
 
 void einvoice_rate(int rate_bp, char out[EINVOICE_DECIMAL_SIZE])

@@ -2,6 +2,7 @@
  * configuration and the organization at issue, the receipt of a top-up, and
  * the mail that tells the organization (see invoices.h). */
 #include "feature/invoices/invoices.h"
+#include "feature/invoices/invoice_files.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -169,14 +170,13 @@ bool invoices_mail(db *d, const app *ap, int64_t org_id, const document *doc)
     if (!cur || money_format(money_make(doc->gross_minor, cur), doc->language, total, sizeof total) != MONEY_OK)
         return false;
     arena *a = arena_new();
-    /* The PDF goes with this mail once the renderer is merged: attach it here. */
     json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", i18n_text(doc->language, kind_title(doc->kind)),
                              "number", doc->number, "total", total, "link",
                              arena_printf(a, "%s/billing/invoices/%" PRId64, ap->cfg->base_url, doc->id), "provider",
                              ap->cfg->provider.name);
     const char *subject, *body;
     bool ok = data && mail_render(ap, a, "new_document", doc->language, data, &subject, &body) &&
-              outbox_enqueue(d, to, subject, body);
+              outbox_enqueue_with_rendered(d, to, subject, body, INVOICE_FILE_PDF, &doc->id, 1); /* its PDF, made at send time */
     json_decref(data);
     arena_free(a);
     return ok;

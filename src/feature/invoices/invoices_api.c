@@ -14,6 +14,7 @@
 #include "feature/invoices/credit_notes.h"
 #include "feature/invoices/documents.h"
 #include "feature/invoices/documents_json.h"
+#include "feature/invoices/invoice_files.h"
 #include "feature/invoices/reports.h"
 #include "feature/orgs/orgs.h"
 #include "http/idempotency.h"
@@ -68,6 +69,29 @@ static void get_invoice(http_request *r)
         return err ? http_error(r, 500, "store_error", "cannot read the document", NULL)
                    : http_error(r, 404, "not_found", "no such document", NULL);
     http_json(r, 200, document_json(&doc, r->lang));
+}
+
+/* GET .../invoices/{invoice_id}.pdf and .xml: the document as a file. */
+static void get_file(http_request *r, invoice_file_kind kind)
+{
+    int64_t org_id, id;
+    invoice_file_fail f;
+    if (!org_billing(r, &org_id))
+        return;
+    if (!http_param_id(r, "invoice_id", &id))
+        return http_error(r, 404, "not_found", "no such document", NULL);
+    if (!invoice_file_send(r, org_id, id, kind, &f))
+        http_error(r, f.status, f.code, f.why, NULL);
+}
+
+static void get_pdf(http_request *r)
+{
+    get_file(r, INVOICE_FILE_PDF_EXT);
+}
+
+static void get_xml(http_request *r)
+{
+    get_file(r, INVOICE_FILE_XML_EXT);
 }
 
 static void staff_documents(http_request *r)
@@ -145,6 +169,9 @@ static void post_credit_note(http_request *r)
 void invoices_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/invoices", list_invoices, ROUTE_USER);
+    /* before .../{invoice_id}, which would take "12.pdf" whole (router.h) */
+    router_add(rt, "GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}.pdf", get_pdf, ROUTE_USER);
+    router_add(rt, "GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}.xml", get_xml, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}", get_invoice, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/staff/documents", staff_documents, ROUTE_STAFF);
     router_add(rt, "POST", "/api/v1/staff/invoices/{invoice_id}/credit-notes", post_credit_note, ROUTE_STAFF);

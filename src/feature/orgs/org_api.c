@@ -161,15 +161,19 @@ static void patch_org(http_request *r)
     answer_org(r, 200, org_id);
 }
 
-/* DELETE /api/v1/orgs/{org_id}: 204, or 422 listing every blocker. */
+/* DELETE /api/v1/orgs/{org_id}[?email_documents=true]: 204, or 422 listing
+ * every blocker. */
 static void delete_org(http_request *r)
 {
     int64_t org_id;
     if (!path_org_or_reply(r, ORG_NEED_ADMIN, &org_id))
         return;
+    const char *email = http_query(r, "email_documents");
+    if (email && strcmp(email, "true") && strcmp(email, "false"))
+        return (void)http_error(r, 422, "invalid_field", "email_documents: true or false", "email_documents");
     org_blocker blockers[ORG_BLOCKERS_MAX];
     int n;
-    org_delete_result res = org_delete(r, org_id, r->user_id, blockers, &n);
+    org_delete_result res = org_delete(r, org_id, r->user_id, email && !strcmp(email, "true"), blockers, &n);
     if (res == ORG_DELETE_STORE_ERROR)
         return (void)http_error(r, 500, "store_error", "cannot delete the organization; nothing was changed", NULL);
     if (res == ORG_DELETE_OK)

@@ -2,11 +2,12 @@
  * function that says whether (and why) the organization may not go yet, and
  * the deletion itself, which keeps what the law needs and erases the rest.
  *
- * Blockers now: a wallet that is not at zero (withdraw first), deleting your
- * own sign-up organization while you belong to no other, and services still
- * running. The invoicing issue adds "unpaid_invoices": each is one function
- * and one line in `blockers` below, reading its own feature through that
- * feature's header. */
+ * Blockers: a wallet that is not at zero (withdraw first), deleting your own
+ * sign-up organization while you belong to no other, and services still
+ * running; each is one function and one line in `blockers` below, reading
+ * its own feature through that feature's header. No invoice can be unpaid: a
+ * final invoice is issued only once paid, and the pro-formas of services that
+ * have ended are cancelled with the deletion (invoices_archive.h). */
 #include "feature/orgs/orgs.h"
 
 #include "feature/addresses/addresses.h"
@@ -19,6 +20,7 @@
 
 #include "core/currency.h"
 #include "core/money.h"
+#include "feature/invoices/invoices_archive.h"
 #include "feature/ledger/ledger_query.h"
 #include "feature/services/services.h"
 
@@ -97,7 +99,6 @@ static const struct {
     {"wallets", wallets_blocker},
     {"personal", personal_blocker},
     {"services", services_blocker},
-    /* {"invoices", invoices_blocker}: the invoicing issue (no unpaid invoice). */
 };
 _Static_assert(sizeof blockers / sizeof blockers[0] <= ORG_BLOCKERS_MAX, "room for every blocker");
 
@@ -121,9 +122,9 @@ int org_delete_blockers(http_request *r, int64_t org_id, int64_t user_id, org_bl
 bool org_erase(db *d, int64_t org_id)
 {
     assert(db_in_tx(d) && org_id > 0);
-    /* Personal data another feature keeps for the organization goes first. The
-     * invoicing issue keeps issued documents (the law wants them) and erases
-     * nothing of them here. */
+    /* Personal data another feature keeps for the organization goes first.
+     * Issued documents stay as issued, buyer block included: the law wants
+     * them kept for its retention period (docs/INVOICES.md). */
     if (!address_erase_org(d, org_id))
         return false;
     char name[ORG_NAME_MAX + 1];
@@ -156,8 +157,10 @@ bool org_erase(db *d, int64_t org_id)
     return true;
 }
 
-org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, org_blocker *out, int *count)
+org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, bool email_documents, org_blocker *out,
+                             int *count)
 {
+    int mails = 0;
     *count = 0;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return ORG_DELETE_STORE_ERROR;
@@ -169,7 +172,9 @@ org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, o
     }
     /* The audit entry is written first: the log outlives the erasure. */
     if (!org_audit_record(r->db, org_id, user_id, "org.deleted", "{}", r->client_ip) ||
-        !org_erase(r->db, org_id) || db_commit(r->db) != DB_OK) {
+        !invoices_cancel_proformas(r->db, org_id) ||
+        (email_documents && !invoices_mail_archive(r->db, r->app, org_id, &mails)) || !org_erase(r->db, org_id) ||
+        db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return ORG_DELETE_STORE_ERROR;
     }

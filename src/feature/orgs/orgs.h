@@ -174,8 +174,11 @@ typedef enum { ORG_DELETE_OK, ORG_DELETE_BLOCKED, ORG_DELETE_STORE_ERROR, ORG_DE
 /* Deletes org_id for user_id (an admin, checked by the caller) in one write
  * transaction: the blockers are checked again inside it (BLOCKED fills out and
  * *count); then the row stays, marked deleted and named "Deleted organization
- * #id", while the profile fields, the logo and the memberships are erased. */
-org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, org_blocker *out, int *count);
+ * #id", while the profile fields, the logo and the memberships are erased.
+ * With email_documents, every issued document is first queued to the billing
+ * address with its PDF (invoices_archive.h); the documents themselves stay. */
+org_delete_result org_delete(http_request *r, int64_t org_id, int64_t user_id, bool email_documents, org_blocker *out,
+                             int *count);
 /* The erasure itself, inside the caller's write transaction: the row stays
  * (ledger accounts and issued documents refer to it), renamed "Deleted
  * organization #id" and marked deleted; profile, logo, memberships, access

@@ -217,7 +217,13 @@ static void post_login_otp(http_request *r)
         return http_redirect(r, "/login");
     }
     const char *otp = form_get(&f, "otp");
-    if (twofa_verify(r, user_id, otp ? otp : "") != TWOFA_OK) {
+    int64_t wait;
+    twofa_result res = twofa_login_verify(r, user_id, otp ? otp : "", &wait);
+    if (res == TWOFA_WAIT) {
+        http_add_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
+        return otp_form(r, 429, _("Too many failed attempts. Wait a few minutes and try again."), NULL);
+    }
+    if (res != TWOFA_OK) {
         twofa_challenge_failed(r, token);
         json_t *errors = json_pack("{s:s}", "otp", _("The code is wrong, used or expired."));
         return otp_form(r, 401, NULL, errors);

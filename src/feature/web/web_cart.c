@@ -127,9 +127,9 @@ static json_t *raw_items(http_request *r, const cart *c)
     return items;
 }
 
-/* The ways to pay the order: the balance, and card and PayPal when the
- * gateway is configured and takes the cart's currency in the organization's
- * country. [{"code", "label", "checked"}]. */
+/* The ways to pay the order: the balance, and the saved cards, a new card
+ * and PayPal when the gateway is configured and takes the cart's currency in
+ * the organization's country. [{"code", "label", "checked"}]. */
 static json_t *pay_choices(http_request *r, int64_t org, const char *cur, const char *chosen)
 {
     static const struct { const char *code, *label; } t[] = {
@@ -138,13 +138,16 @@ static json_t *pay_choices(http_request *r, int64_t org, const char *cur, const 
     char country[3];
     payment_org_country(r->db, r->app, org, country);
     json_t *list = json_array();
+    size_t saved = 0;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         const payment_method *m = payment_method_find(t[i].code);
         if (m && (!gateway_get(r->app->cfg) || !payment_method_enabled(m, cur, country)))
             continue;
+        if (!strcmp(t[i].code, "card"))
+            saved = web_saved_card_choices(r, org, chosen ? chosen : "", list);
         json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "code", t[i].code, "label",
-                                              i18n_text(r->lang, t[i].label), "checked",
-                                              chosen ? !strcmp(chosen, t[i].code) : i == 0));
+                                              saved && i == 1 ? _("A new card") : i18n_text(r->lang, t[i].label),
+                                              "checked", chosen ? !strcmp(chosen, t[i].code) : i == 0));
     }
     return list;
 }
@@ -307,15 +310,20 @@ static void confirm_page(http_request *r, int64_t org, const char *key, const cu
  * paid), then its page, which links to the gateway's (the CSP's form-action
  * 'self' forbids redirecting a form there). The same form twice finds the
  * same payment. */
-static void checkout_gateway(http_request *r, int64_t org, order_in *in, const char *idem_key, const char *pay)
+static void checkout_gateway(http_request *r, int64_t org, order_in *in, const form *f, const char *idem_key,
+                             const char *pay)
 {
-    payment p;
+    payment p, card;
     order_fail fail;
-    in->pay_with = !strcmp(pay, "card") ? ORDER_PAY_CARD : ORDER_PAY_PAYPAL;
+    bool by_card = strcmp(pay, "paypal") != 0; /* "card" or "saved:<id>" */
+    if (by_card && !web_card_choice(r, org, f, pay, &card))
+        return cart_page_with(r, org, 422, json_pack("{s:s}", "checkout", _("This card cannot be used: choose another method.")),
+                              NULL, NULL, "card");
+    in->pay_with = by_card ? ORDER_PAY_CARD : ORDER_PAY_PAYPAL;
     in->auto_renew_all = in->pay_with == ORDER_PAY_CARD;
     in->wallet_cur = NULL;
     in->quote_id = 0;
-    if (!order_pay_start(r, in, NULL, idem_key, &p, &fail)) {
+    if (!order_pay_start(r, in, by_card ? &card : NULL, idem_key, &p, &fail)) {
         if (fail.status == 500)
             return web_fail(r);
         return cart_page_with(r, org, fail.status == 502 ? 502 : 422,
@@ -352,14 +360,14 @@ static void post_checkout(http_request *r)
     in.quote_id = form_id(&f, "quote_id");
     in.billing_address_id = form_id(&f, "billing_address_id");
     const char *pay = form_get(&f, "pay_with");
-    if (pay && strcmp(pay, "balance") && strcmp(pay, "card") && strcmp(pay, "paypal"))
+    if (pay && strcmp(pay, "balance") && strcmp(pay, "card") && strcmp(pay, "paypal") && strncmp(pay, "saved:", 6))
         pay = NULL;
     if (!in.accept_terms)
         return cart_page_with(r, org, 422,
                               json_pack("{s:s}", "accept_terms", _("Accept the terms of contract to order.")), NULL,
                               wc, pay);
     if (pay && strcmp(pay, "balance"))
-        return checkout_gateway(r, org, &in, idem_key, pay);
+        return checkout_gateway(r, org, &in, &f, idem_key, pay);
     if (in.wallet_cur && in.wallet_cur != in.cur && !in.quote_id)
         return confirm_page(r, org, key, in.wallet_cur);
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)

@@ -1,7 +1,6 @@
 /* web_info.c - the pages around the money: the overview at /, the organization
- * and its members, support (how to
- * reach the provider, from the configuration), the static files, and the table
- * of every page route. */
+ * and its members, the static files, and the table of every page route (the
+ * support page is web_support.c's). */
 #include "feature/web/web_internal.h"
 
 #include "app.h"
@@ -44,14 +43,6 @@ static void get_organization(http_request *r)
              json_pack("{s:s, s:o}", "org_name", name, "members", list));
 }
 
-static void get_support(http_request *r)
-{
-    const saldo_config *c = r->app->cfg;
-    web_page(r, 200, "pages/support", _("Support"), "support",
-             json_pack("{s:s, s:s}", "support_email", c->provider.support_email, "support_phone",
-                       c->provider.support_phone));
-}
-
 static void get_static(http_request *r)
 {
     if (!static_serve(r, &r->app->statics, http_param(r, "file")))
@@ -62,13 +53,15 @@ void web_info_routes(router *rt)
 {
     router_add(rt, "GET", "/", get_home, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "GET", "/organization", get_organization, ROUTE_USER | ROUTE_PAGE);
-    router_add(rt, "GET", "/support", get_support, ROUTE_PAGE);
     router_add(rt, "GET", "/static/{file}", get_static, ROUTE_PAGE);
 }
 
 void web_routes(router *rt)
 {
     web_info_routes(rt);
+    web_support_routes(rt);
+    web_staff_support_routes(rt);
+    web_staff_support_settings_routes(rt);
     web_auth_routes(rt);
     web_account_routes(rt);
     web_twofa_routes(rt);

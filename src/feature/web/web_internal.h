@@ -178,6 +178,9 @@ json_t *web_document_choices(http_request *r, const char *chosen, bool kinds);
 void web_document_rows(http_request *r, json_t *rows, const char *url_prefix);
 json_t *web_document_json(http_request *r, const struct document *doc);
 void web_staff_refunds_routes(router *rt);
+void web_support_routes(router *rt);
+void web_staff_support_routes(router *rt);
+void web_staff_support_settings_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of
  * deleting the signed-in user's account, for the profile and its own page. */
@@ -196,5 +199,18 @@ json_t *web_service_row(http_request *r, const struct service_view *v, bool staf
  * SERVICE_PAGE_MAX rows) and "has_services" to data for the partial
  * staff/org_services; false on a store error. */
 bool web_staff_org_services(http_request *r, json_t *data, int64_t org_id);
+
+/* ---- saved cards as payment choices (web_card_choice.c) ---- */
+
+struct payment;
+/* Appends org's saved cards that have not expired to list as choices
+ * {"code": "saved:<id>", "label", "settlement", "checked", "saved": true},
+ * the one chosen (else the default) checked; returns how many. */
+size_t web_saved_card_choices(http_request *r, int64_t org, const char *chosen, json_t *list);
+/* The card a page's choice pays with: "saved:<id>" (a card of org, not
+ * expired: its token in card->card_token) or anything else as a new card,
+ * saved when the form's save_method box is ticked. False for a saved card
+ * that is not org's or has expired. */
+bool web_card_choice(http_request *r, int64_t org, const form *f, const char *choice, struct payment *card);
 
 #endif

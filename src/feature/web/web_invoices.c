@@ -9,6 +9,7 @@
 
 #include "feature/invoices/documents.h"
 #include "feature/invoices/documents_json.h"
+#include "feature/invoices/invoice_files.h"
 #include "feature/orgs/orgs.h"
 #include "feature/web/web.h"
 
@@ -136,8 +137,34 @@ static void get_invoice(http_request *r)
              "billing", json_pack("{s:o}", "doc", web_document_json(r, &doc)));
 }
 
+/* GET /billing/invoices/{invoice_id}.pdf and .xml: "Get invoice". */
+static void get_file(http_request *r, invoice_file_kind kind)
+{
+    int64_t id, org = billing_org(r);
+    invoice_file_fail f;
+    if (!org)
+        return;
+    if (!http_param_id(r, "invoice_id", &id))
+        return web_error_page(r, 404);
+    if (!invoice_file_send(r, org, id, kind, &f))
+        web_error_page(r, f.status);
+}
+
+static void get_pdf(http_request *r)
+{
+    get_file(r, INVOICE_FILE_PDF_EXT);
+}
+
+static void get_xml(http_request *r)
+{
+    get_file(r, INVOICE_FILE_XML_EXT);
+}
+
 void web_invoices_routes(router *rt)
 {
     router_add(rt, "GET", "/billing/invoices", get_invoices, ROUTE_USER | ROUTE_PAGE);
+    /* before /billing/invoices/{invoice_id}, which would take "12.pdf" whole (router.h) */
+    router_add(rt, "GET", "/billing/invoices/{invoice_id}.pdf", get_pdf, ROUTE_USER | ROUTE_PAGE);
+    router_add(rt, "GET", "/billing/invoices/{invoice_id}.xml", get_xml, ROUTE_USER | ROUTE_PAGE);
     router_add(rt, "GET", "/billing/invoices/{invoice_id}", get_invoice, ROUTE_USER | ROUTE_PAGE);
 }

@@ -309,7 +309,8 @@ static void post_delete(http_request *r)
         return profile_page(r, 422, &p, json_pack("{s:s}", "confirm", _("Tick the box to confirm.")));
     org_blocker b[ORG_BLOCKERS_MAX];
     int n;
-    org_delete_result res = org_delete(r, p.id, r->user_id, b, &n);
+    const char *email = form_get(&f, "email_documents");
+    org_delete_result res = org_delete(r, p.id, r->user_id, email && !strcmp(email, "yes"), b, &n);
     if (res == ORG_DELETE_STORE_ERROR)
         return web_fail(r);
     if (res == ORG_DELETE_BLOCKED)

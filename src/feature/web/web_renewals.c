@@ -163,19 +163,23 @@ static json_t *totals_json(http_request *r, int64_t org, const total *t, int n, 
     return list;
 }
 
-/* The ways to pay: the balance, and card and PayPal when the gateway is
- * configured (the currency is checked when paying). */
-static json_t *pay_choices(http_request *r, const form *f)
+/* The ways to pay: the balance, and the saved cards, a new card and PayPal
+ * when the gateway is configured (the currency is checked when paying). */
+static json_t *pay_choices(http_request *r, int64_t org, const form *f)
 {
     static const struct { const char *code, *label; } t[] = {
         {"balance", N_("Pay from balance")}, {"card", N_("Card")}, {"paypal", N_("PayPal")},
     };
     const char *chosen = f ? form_get(f, "pay_with") : NULL;
     json_t *list = json_array();
-    for (size_t i = 0; i < sizeof t / sizeof t[0] && (i == 0 || gateway_get(r->app->cfg)); i++)
+    size_t saved = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0] && (i == 0 || gateway_get(r->app->cfg)); i++) {
+        if (i == 1)
+            saved = web_saved_card_choices(r, org, chosen ? chosen : "", list);
         json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "code", t[i].code, "label",
-                                              i18n_text(r->lang, t[i].label), "checked",
-                                              chosen ? !strcmp(chosen, t[i].code) : i == 0));
+                                              saved && i == 1 ? _("A new card") : i18n_text(r->lang, t[i].label),
+                                              "checked", chosen ? !strcmp(chosen, t[i].code) : i == 0));
+    }
     return list;
 }
 
@@ -212,7 +216,7 @@ static void renewals_page(http_request *r, int64_t org, int status, const form *
     web_page(r, status, "pages/renewals", _("To pay"), "renewals",
              json_pack("{s:o, s:b, s:o, s:b, s:s?, s:b, s:o, s:s}", "services", list, "has_services", n > 0, "totals",
                        totals, "has_chosen", chosen > 0, "error", error, "full", n == WEB_RENEWALS_MAX, "pay_with",
-                       pay_choices(r, f), "key", key));
+                       pay_choices(r, org, f), "key", key));
 }
 
 static void get_renewals(http_request *r)
@@ -259,11 +263,15 @@ static int chosen_items(http_request *r, int64_t org, const form *f, renewal_ite
 /* Card or PayPal: the gateway's payment of the selection (renewed when it is
  * paid), then its page, which links to the gateway's. The form's key makes a
  * double submit find the same payment. */
-static void pay_gateway(http_request *r, int64_t org, const form *f, const char *method)
+static void pay_gateway(http_request *r, int64_t org, const form *f, const char *choice)
 {
     const char *key = form_get(f, "key");
     if (!key || !web_token_ok(key))
         return web_error_page(r, 400);
+    payment card;
+    const char *method = strcmp(choice, "paypal") ? "card" : "paypal"; /* "card" or "saved:<id>" */
+    if (!strcmp(method, "card") && !web_card_choice(r, org, f, choice, &card))
+        return renewals_page(r, org, 422, f, _("This card cannot be used: choose another method."));
     renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
     bool stale = false;
     int n = chosen_items(r, org, f, items, &stale);
@@ -277,7 +285,7 @@ static void pay_gateway(http_request *r, int64_t org, const form *f, const char 
     payment p;
     int status;
     const char *code;
-    if (!renewals_pay_start(r, org, items, n, method, NULL, arena_printf(r->a, "web-%s", key), &res, out, &p, &status,
+    if (!renewals_pay_start(r, org, items, n, method, strcmp(method, "card") ? NULL : &card, arena_printf(r->a, "web-%s", key), &res, out, &p, &status,
                             &code)) {
         if (res == RENEWALS_STORE_ERROR || status == 500)
             return web_fail(r);
@@ -340,7 +348,7 @@ static void post_renewals(http_request *r)
     if (!action || strcmp(action, "pay"))
         return renewals_page(r, org, 200, &f, NULL); /* "Update total" */
     const char *pay = form_get(&f, "pay_with");
-    if (pay && (!strcmp(pay, "card") || !strcmp(pay, "paypal")))
+    if (pay && (!strcmp(pay, "card") || !strcmp(pay, "paypal") || !strncmp(pay, "saved:", 6)))
         return pay_gateway(r, org, &f, pay);
     renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
     int n = begin_chosen(r, org, &f, items);

@@ -63,37 +63,6 @@ static const char *settlement_label(http_request *r, const payment_method *m)
     return _("1-3 business days");
 }
 
-static const char *brand_label(http_request *r, const char *brand)
-{
-    static const struct { const char *code, *label; } t[] = {
-        {"visa", "Visa"}, {"mastercard", "Mastercard"}, {"amex", "American Express"}};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (!strcmp(t[i].code, brand))
-            return t[i].label;
-    return _("Card");
-}
-
-/* The saved cards (not expired) as choices "saved:<id>" appended to list;
- * the default is checked when nothing was chosen. Returns how many. */
-static size_t saved_options(http_request *r, int64_t org, const char *chosen, json_t *list)
-{
-    saved_card *cards = arena_alloc(r->a, CARDS_MAX * sizeof *cards);
-    int n = cards_list(r->db, org, cards, CARDS_MAX);
-    size_t added = 0;
-    for (int i = 0; i < n; i++) {
-        if (cards_expired(&cards[i], (int64_t)time(NULL)))
-            continue;
-        const char *code = arena_printf(r->a, "saved:%lld", (long long)cards[i].id);
-        const char *label = arena_printf(r->a, "%s •••• %s (%02d/%d)", brand_label(r, cards[i].brand), cards[i].last4,
-                                         cards[i].exp_month, cards[i].exp_year);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", code, "label", label,
-                                              "settlement", _("immediate"), "checked",
-                                              chosen ? !strcmp(chosen, code) : cards[i].is_default, "saved", 1));
-        added++;
-    }
-    return added;
-}
-
 /* [{"code", "label", "settlement", "checked", "saved"}] of the saved cards and
  * the gateway methods enabled for cur in org's country. */
 static json_t *method_options(http_request *r, int64_t org, const char *cur, const char *chosen, bool *bank)
@@ -103,7 +72,7 @@ static json_t *method_options(http_request *r, int64_t org, const char *cur, con
     json_t *list = json_array();
     bool online = gateway_get(r->app->cfg) != NULL;
     size_t saved = online && payment_method_enabled(payment_method_find("card"), cur, country)
-                       ? saved_options(r, org, chosen, list) : 0;
+                       ? web_saved_card_choices(r, org, chosen, list) : 0;
     *bank = false;
     for (size_t i = 0; i < PAYMENT_METHOD_COUNT; i++) {
         const payment_method *m = &payment_methods[i];

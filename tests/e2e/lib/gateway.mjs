@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
-import { SALDO_BIN, freePort, tempDir } from './harness.mjs';
+import { SALDO_BIN, freePort, startSaldo, startSmtp, tempDir } from './harness.mjs';
+import { startRelay } from './relay.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const API_KEY = 'sk_test_sandbox_key';
@@ -114,4 +115,27 @@ export async function startGateway({ webhookUrl, args = [], dir: reuse, port: at
       }
     },
   };
+}
+
+/** saldo wired to a sandbox gateway whose webhooks reach it through a relay
+ * (tests/e2e/lib/relay.mjs: the test can hold them back), with a real SMTP
+ * server unless smtp is false: {saldo, gw, relay, smtp, stop()}. */
+export async function startPayments({ smtp: withSmtp = true } = {}) {
+  const relay = await startRelay();
+  const gw = await startGateway({ webhookUrl: relay.url });
+  const smtp = withSmtp ? await startSmtp() : undefined;
+  const saldo = await startSaldo({ smtp, args: ['--gateway-url', gw.url, '--gateway-api-key', API_KEY,
+    '--gateway-webhook-secret', WEBHOOK_SECRET] });
+  relay.target = `${saldo.url}/api/v1/webhooks/gateway`;
+  const stack = {
+    saldo, gw, relay, smtp,
+    /** Stops what stack holds (a test that restarts the gateway puts the new one in stack.gw). */
+    async stop() {
+      await stack.gw.stop();
+      await saldo.stop();
+      await smtp?.stop();
+      await relay.close();
+    },
+  };
+  return stack;
 }

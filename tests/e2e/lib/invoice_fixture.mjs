@@ -8,19 +8,21 @@ import { insertId } from './catalog_fixture.mjs';
  * VAT half up on their sum; by default an Italian consumer at 22%:
  * VAT 330, gross 1830. */
 export function pastInvoice(saldo, orgId, seq, { date = '2020-06-30', scheme = 'domestic', country = 'IT',
-  rate = 2200, nets = [1000, 500] } = {}) {
+  rate = 2200, nets = [1000, 500], kind = 'invoice' } = {}) {
+  const proforma = kind === 'proforma'; // unpaid, its own series
   const net = nets.reduce((a, b) => a + b, 0);
   const vat = Math.round((net * rate) / 10000);
   const year = Number(date.slice(0, 4));
-  const number = `${year}/${String(seq).padStart(6, '0')}`;
+  const number = `${proforma ? 'PF-' : ''}${year}/${String(seq).padStart(6, '0')}`;
   const cols = `org_id, kind, status, series, year, seq, number, issue_date, paid_date, payment_method, language,
     currency, seller_name, seller_vat_id, seller_fiscal_code, seller_street, seller_extra, seller_postal_code,
     seller_city, seller_province, seller_country, buyer_name, buyer_vat_id, buyer_fiscal_code, buyer_street,
     buyer_extra, buyer_postal_code, buyer_city, buyer_province, buyer_country, buyer_kind, buyer_sdi_code, buyer_pec,
     vat_seller_country, vat_buyer_country, vat_buyer_business, vat_buyer_vat_id, vat_scheme, vat_mention,
     vat_decided_on, net_minor, vat_minor, gross_minor, created_at`;
-  const id = insertId(saldo, `INSERT INTO documents (${cols}) VALUES (${orgId}, 'invoice', 'paid', 'invoice', ${year},
-    ${seq}, '${number}', '${date}', '${date}', 'balance', 'en', 'EUR', 'Saldo Hosting S.r.l.', 'IT12345670017',
+  const id = insertId(saldo, `INSERT INTO documents (${cols}) VALUES (${orgId}, '${kind}', '${proforma ? 'unpaid' : 'paid'}',
+    '${proforma ? 'proforma' : 'invoice'}', ${year}, ${seq}, '${number}', '${date}', '${proforma ? '' : date}',
+    '${proforma ? '' : 'balance'}', 'en', 'EUR', 'Saldo Hosting S.r.l.', 'IT12345670017',
     '', 'Via Roma 1', '', '', '', '', 'IT', 'Ada Rossi', '', '', 'Via Dante 12', '', '20121', 'Milano', '', '${country}',
     'person', '', '', 'IT', '${country}', 0, '', '${scheme}', 'none', '${date}', ${net}, ${vat}, ${net + vat}, 0)
     RETURNING id`);

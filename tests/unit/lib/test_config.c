@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 31);
+    assert_int_equal(n, 32);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];

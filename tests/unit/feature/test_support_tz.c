@@ -1,0 +1,103 @@
+/* test_support_tz.c - local time in a zone to UTC and back, at the edges of
+ * the EU summer time: the last Sunday of March (02:00-02:59 does not exist in
+ * Rome) and of October (02:00-02:59 happens twice: the first, summer one is
+ * taken), in other zones and years, and the malformed inputs refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "feature/support/support_tz.h"
+
+/* UTC seconds of a UTC date and time (2026 and 2027 only: enough here). */
+static int64_t utc(int y, int mo, int d, int h, int mi)
+{
+    static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    int64_t days = (int64_t)(y - 1970) * 365 + (y - 1969) / 4 + before[mo - 1] + d - 1;
+    return days * 86400 + h * 3600 + mi * 60;
+}
+
+static void parse_is(const char *text, const char *zone, int64_t want)
+{
+    int64_t got = 0;
+    assert_true(support_tz_parse_local(text, zone, &got));
+    assert_int_equal(got, want);
+}
+
+static void shows(int64_t t, const char *zone, const char *want)
+{
+    char out[64];
+    support_tz_format(t, zone, out, sizeof out);
+    assert_string_equal(out, want);
+}
+
+static void test_spring_edge(void **state)
+{
+    (void)state;
+    parse_is("2026-03-29T01:59", "Europe/Rome", utc(2026, 3, 29, 0, 59));
+    shows(utc(2026, 3, 29, 0, 59), "Europe/Rome", "2026-03-29 01:59 CET");
+    int64_t t;
+    assert_false(support_tz_parse_local("2026-03-29T02:00", "Europe/Rome", &t));
+    assert_false(support_tz_parse_local("2026-03-29T02:59", "Europe/Rome", &t));
+    parse_is("2026-03-29T03:00", "Europe/Rome", utc(2026, 3, 29, 1, 0));
+    shows(utc(2026, 3, 29, 1, 0), "Europe/Rome", "2026-03-29 03:00 CEST");
+    parse_is("2027-03-28T03:30", "Europe/Rome", utc(2027, 3, 28, 1, 30));
+    assert_false(support_tz_parse_local("2027-03-28T02:30", "Europe/Rome", &t));
+    parse_is("2026-03-29T00:30", "Europe/London", utc(2026, 3, 29, 0, 30));
+    assert_false(support_tz_parse_local("2026-03-29T01:30", "Europe/London", &t)); /* London skips 01:00-01:59 */
+    parse_is("2026-03-29T02:30", "Europe/Athens", utc(2026, 3, 29, 0, 30)); /* still EET */
+    assert_false(support_tz_parse_local("2026-03-29T03:30", "Europe/Athens", &t)); /* Athens skips 03:00-03:59 */
+}
+
+static void test_autumn_edge(void **state)
+{
+    (void)state;
+    parse_is("2026-10-25T01:59", "Europe/Rome", utc(2026, 10, 24, 23, 59));
+    parse_is("2026-10-25T02:30", "Europe/Rome", utc(2026, 10, 25, 0, 30)); /* the first 02:30 */
+    shows(utc(2026, 10, 25, 0, 30), "Europe/Rome", "2026-10-25 02:30 CEST");
+    shows(utc(2026, 10, 25, 1, 30), "Europe/Rome", "2026-10-25 02:30 CET"); /* the second */
+    parse_is("2026-10-25T03:00", "Europe/Rome", utc(2026, 10, 25, 2, 0));
+    shows(utc(2026, 10, 25, 2, 0), "Europe/Rome", "2026-10-25 03:00 CET");
+    parse_is("2026-10-25 01:30:15", "Europe/London", utc(2026, 10, 25, 0, 30) + 15);
+    shows(utc(2026, 10, 25, 1, 30), "Europe/London", "2026-10-25 01:30 GMT");
+}
+
+static void test_other_zones(void **state)
+{
+    (void)state;
+    parse_is("2026-07-01T12:00", "UTC", utc(2026, 7, 1, 12, 0));
+    parse_is("2026-03-29T02:30", "UTC", utc(2026, 3, 29, 2, 30));
+    shows(utc(2026, 7, 1, 12, 0), "UTC", "2026-07-01 12:00 UTC");
+    parse_is("2026-01-15T10:00", "Europe/Athens", utc(2026, 1, 15, 8, 0));
+    shows(utc(2026, 7, 1, 9, 0), "Europe/Athens", "2026-07-01 12:00 EEST");
+    assert_true(support_tz_known("Europe/Rome"));
+    assert_false(support_tz_known("Mars/Olympus"));
+    assert_false(support_tz_known(NULL));
+}
+
+static void test_malformed(void **state)
+{
+    (void)state;
+    int64_t t;
+    const char *bad[] = {"", "2026-03-29", "2026-3-29T10:00", "2026-03-29T10:00Z", "2026-03-29T24:00",
+                         "2026-13-01T10:00", "2026-02-30T10:00", "2026-04-31T10:00", "2026-03-29T10:60",
+                         "2026-03-29T10:00:60", "1969-12-31T23:00", "2026-03-29X10:00", "yesterday at ten"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(support_tz_parse_local(bad[i], "Europe/Rome", &t));
+    assert_false(support_tz_parse_local("2026-03-29T10:00", "Mars/Olympus", &t));
+    parse_is("2028-02-29T10:00", "UTC", utc(2028, 2, 29, 10, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spring_edge),
+        cmocka_unit_test(test_autumn_edge),
+        cmocka_unit_test(test_other_zones),
+        cmocka_unit_test(test_malformed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
