@@ -64,6 +64,19 @@ static int same_selection(db *d, int64_t doc_id, const service *list, const rene
     return st != DB_DONE ? -1 : rows == n && matched == n;
 }
 
+/* Whether doc_id is no longer unpaid (cancelled elsewhere: deleting the
+ * organization cancels its pro-formas); false also on a store error. */
+static bool settled_elsewhere(db *d, int64_t doc_id)
+{
+    doc_line *lines = calloc(DOC_LINES_MAX, sizeof *lines);
+    if (!lines)
+        abort();
+    document doc;
+    bool err = false, found = documents_get(d, 0, doc_id, &doc, lines, DOC_LINES_MAX, &err);
+    free(lines);
+    return found && doc.status != DOC_UNPAID;
+}
+
 static bool close_one(db *d, int64_t doc_id, bool paid, const char *date, const char *method)
 {
     db_stmt *s = db_prepare(d, "UPDATE proforma_items SET open = 0 WHERE document_id = $1");
@@ -71,7 +84,8 @@ static bool close_one(db *d, int64_t doc_id, bool paid, const char *date, const 
         return false;
     db_bind_int64(s, 1, doc_id);
     return db_exec1(s) == DB_DONE &&
-           documents_set_status(d, doc_id, paid ? DOC_PAID : DOC_CANCELLED, paid ? date : NULL, paid ? method : NULL);
+           (documents_set_status(d, doc_id, paid ? DOC_PAID : DOC_CANCELLED, paid ? date : NULL, paid ? method : NULL) ||
+            settled_elsewhere(d, doc_id));
 }
 
 bool renewals_proformas_close(db *d, const service *list, const renewal_item *items, int n, int64_t now,
