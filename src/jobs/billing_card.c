@@ -9,10 +9,12 @@
 
 #include "app.h"
 #include "core/currency.h"
+#include "core/period.h"
 #include "feature/cards/cards.h"
 #include "feature/ledger/ledger.h"
 #include "feature/payments/payments.h"
 #include "feature/services/service_renew.h"
+#include "jobs/billing_vat.h"
 #include "lib/log.h"
 
 /* One charge to make: the shortfall of a renewal. */
@@ -65,7 +67,9 @@ static bool make_plans(db *d, const billing_run_opts *o, int64_t after_id, int64
     if (db_begin(d, DB_TX_WRITE) != DB_OK)
         return false;
     purse *purses = calloc((size_t)max, sizeof *purses);
-    if (!purses)
+    billing_vat_cache *vat = calloc(1, sizeof *vat);
+    char date[11];
+    if (!purses || !vat || !period_date_text(o->at, date))
         abort();
     int count = service_due_batch(d, after_id, until, batch, max), known = 0;
     bool ok = count >= 0;
@@ -73,20 +77,23 @@ static bool make_plans(db *d, const billing_run_opts *o, int64_t after_id, int64
         const service *s = &batch[i];
         int64_t price = 0;
         int priced = billing_renews_now(o, s) ? service_renew_price(d, NULL, s, s->period_months, &price) : 0;
-        purse *p = priced == 1 ? purse_of(d, purses, &known, s) : NULL;
-        ok = priced >= 0 && (priced == 0 || p);
-        if (!ok || priced != 1)
+        sale_tax tax;
+        sale_tax_result taxed = priced == 1 ? billing_vat_of(d, o->ap, vat, date, s, price, &tax) : SALE_TAX_OK;
+        purse *p = priced == 1 && taxed == SALE_TAX_OK ? purse_of(d, purses, &known, s) : NULL;
+        ok = priced >= 0 && taxed != SALE_TAX_STORE_ERROR && (priced == 0 || taxed != SALE_TAX_OK || p);
+        if (!ok || !p)
             continue;
-        p->left_minor -= price;
+        p->left_minor -= tax.gross_minor; /* the renewal charges its price and its VAT */
         if (p->left_minor >= 0)
             continue;
         plan *pl = &plans[(*n)++];
         *pl = (plan){.org_id = s->org_id, .shortfall_minor = -p->left_minor};
         snprintf(pl->currency, sizeof pl->currency, "%s", s->currency);
         key_of(s, pl->key);
-        p->left_minor = 0; /* the charge brings it to exactly the price */
+        p->left_minor = 0; /* the charge brings it to exactly the gross */
     }
     free(purses);
+    free(vat);
     db_rollback(d); /* nothing was written: the transaction only read */
     return ok;
 }

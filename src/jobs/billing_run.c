@@ -15,6 +15,10 @@
  *     it only reminders inside the window follow);
  *   - after expiry: suspended once grace_days have passed, terminated once
  *     termination_days have.
+ * A renewal charges its net price plus the VAT decided once per organization
+ * per batch (billing_vat.h) and issues its own final invoice (one per
+ * renewal: each renewal is its own payment and supply) in the same
+ * transaction; a pro-forma still open for the service is cancelled.
  * A step is a billing_steps row inserted with ON CONFLICT DO NOTHING in the
  * transaction of its effect and its mail; a renewal is guarded by its expiry
  * and by the ledger's idempotency key, so overlapping runs do each thing once. */
@@ -33,9 +37,12 @@
 #include "core/period.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
+#include "feature/invoices/sale_invoice.h"
 #include "feature/orgs/orgs.h"
+#include "feature/renewals/renewals.h"
 #include "feature/services/service_renew.h"
 #include "jobs/billing_card.h"
+#include "jobs/billing_vat.h"
 #include "lib/arena.h"
 #include "lib/log.h"
 #include "mail/mail_render.h"
@@ -61,6 +68,8 @@ typedef struct run {
     arena *a; /* the batch's mails; freed at every batch */
     billing_counts batch;
     service_renew_cache cache;
+    billing_vat_cache vat;
+    char date[11]; /* the run's date: the VAT's and the invoices' */
     org_slot orgs[ORG_CACHE_SLOTS];
 } run;
 
@@ -182,9 +191,46 @@ static int reminder_due(const run *r, const service *s)
  * SERVICE_RENEW_INSUFFICIENT_FUNDS to let the next payer try. */
 typedef service_renew_result (*renew_payer)(run *r, const service *s, service_renewal *out);
 
+/* The final invoice of renewal rn of s, taxed by tax. */
+static bool invoice_renewal(run *r, const service *s, const sale_tax *tax, const service_renewal *rn)
+{
+    const org_slot *o = org_of(r, s->org_id);
+    catalog_product scratch;
+    const catalog_product *p;
+    if (!o || service_renew_product(r->d, &r->cache, s, &scratch, &p) != 1)
+        return false;
+    doc_line line = {.quantity = 1, .unit_net_minor = rn->amount_minor, .net_minor = rn->amount_minor};
+    snprintf(line.description, sizeof line.description, "%s", catalog_product_name(p, o->lang));
+    if (!period_date_text(rn->old_expires_at, line.period_start) ||
+        !period_date_text(rn->new_expires_at, line.period_end))
+        return false;
+    doc_source src = {.key = arena_printf(r->a, "renewal:%lld", (long long)rn->id), .renewal_id = rn->id};
+    int64_t doc_id;
+    return invoices_sale(r->d, r->o->ap, s->org_id, tax, rn->currency, &line, 1, "balance", &src, &doc_id);
+}
+
 static service_renew_result pay_from_balance(run *r, const service *s, service_renewal *out)
 {
-    return service_renew(r->d, &r->cache, s, s->period_months, SERVICE_RENEW_AUTO, r->o->at, out);
+    memset(out, 0, sizeof *out);
+    int64_t price;
+    int priced = service_renew_price(r->d, &r->cache, s, s->period_months, &price);
+    if (priced != 1)
+        return priced == 0 ? SERVICE_RENEW_NO_PRICE : SERVICE_RENEW_STORE_ERROR;
+    sale_tax tax;
+    switch (billing_vat_of(r->d, r->o->ap, &r->vat, r->date, s, price, &tax)) {
+    case SALE_TAX_OK:
+        break;
+    case SALE_TAX_STORE_ERROR:
+        return SERVICE_RENEW_STORE_ERROR;
+    default: /* no VAT rate for its country: it cannot be charged (logged as no price) */
+        return SERVICE_RENEW_NO_PRICE;
+    }
+    service_renew_result res = service_renew(r->d, &r->cache, s, s->period_months, tax.vat_minor,
+                                             SERVICE_RENEW_AUTO, r->o->at, out);
+    if (res == SERVICE_RENEW_OK &&
+        (!invoice_renewal(r, s, &tax, out) || !renewals_proformas_renewed(r->d, s, s->period_months, r->o->at)))
+        return SERVICE_RENEW_STORE_ERROR; /* the renewal is written: the batch rolls back */
+    return res;
 }
 
 /* The ways an automatic renewal is paid, tried in order. The saved card is
@@ -199,7 +245,7 @@ static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
         return false;
     json_t *data = mail_data(r, s, o->lang);
     json_object_set_new(data, "new_expires", json_string(date_text(r, rn->new_expires_at)));
-    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, o->lang)));
+    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->gross_minor, o->lang)));
     return queue_mail(r, o, s, "billing_renewed", data);
 }
 
@@ -221,7 +267,7 @@ static bool mail_failed(run *r, const service *s, const service_renewal *rn)
     if (!o)
         return false;
     json_t *data = mail_data(r, s, o->lang);
-    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->amount_minor, o->lang)));
+    json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->gross_minor, o->lang)));
     json_object_set_new(data, "shortfall", json_string(money_text(r, rn->currency, rn->shortfall_minor, o->lang)));
     int declined = billing_card_declined(r->d, s);
     if (declined < 0) {
@@ -343,6 +389,7 @@ static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n
     if (db_begin(r->d, DB_TX_WRITE) != DB_OK)
         return false;
     service_renew_cache_reset(&r->cache);
+    billing_vat_reset(&r->vat);
     memset(r->orgs, 0, sizeof r->orgs);
     memset(&r->batch, 0, sizeof r->batch);
     *n = service_due_batch(r->d, *after_id, horizon(r->o), batch, max);
@@ -383,6 +430,9 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
         abort();
     r->d = d;
     r->o = o;
+    bool dated = period_date_text(o->at, r->date);
+    assert(dated);
+    (void)dated;
     int64_t after_id = 0;
     int n = max;
     bool ok = true;

@@ -113,10 +113,11 @@ test('an order paid by card: nothing until paid, then placed from the balance it
   assert.equal(p.status, 'pending');
   assert.equal(p.purpose, 'order');
   assert.equal(p.order_id, null);
-  assert.deepEqual([p.amount.minor, p.amount.currency], [1200 + 300 + 999, 'EUR']);
+  // The gateway charges the gross: the net 24.99 plus 22% VAT (an Italian consumer).
+  assert.deepEqual([p.amount.minor, p.amount.currency], [2499 + 550, 'EUR']);
   const atGateway = await gw.api('GET', `/v1/payments/${gatewayId(p)}`);
   assert.equal(atGateway.body.method, 'card');
-  assert.deepEqual(atGateway.body.amount, { currency: 'EUR', minor: 2499 });
+  assert.deepEqual(atGateway.body.amount, { currency: 'EUR', minor: 3049 });
   assert.equal(orders(u), 0, 'nothing of the order is written before the payment');
   // The same key again (a double click): the same payment.
   const again = await order(u, { items }, { key });
@@ -133,16 +134,21 @@ test('an order paid by card: nothing until paid, then placed from the balance it
   assert.ok(orderId > 0);
   assert.equal(orders(u), 1);
   assert.equal(await balance(u), 700, 'the wallet is back where it was');
-  assert.equal(revenue() - revenueBefore, 2499, 'revenue got the order total');
+  assert.equal(revenue() - revenueBefore, 2499, 'revenue got the order net total');
   const o = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/orders/${orderId}`, { token: u.token });
   assert.equal(o.status, 200);
   assert.equal(o.body.status, 'paid');
   assert.equal(o.body.total.minor, 2499);
+  assert.equal(o.body.gross.minor, 3049);
+  const inv = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/invoices/${o.body.invoice_id}`, { token: u.token });
+  assert.equal(inv.status, 200, inv.text);
+  assert.deepEqual([inv.body.kind, inv.body.status, inv.body.payment_method, inv.body.gross.minor],
+    ['invoice', 'paid', 'card', 3049], 'the invoice says it was paid by card');
   const renewOn = sql(`SELECT product_id || ':' || auto_renew FROM services WHERE order_id = ${orderId} ORDER BY product_id`);
   assert.equal(renewOn, `${renews}:1\n${fixed}:0`, 'auto-renew on where the product allows it, even if the item said no');
   const legs = sql(`SELECT a.code || ':' || t.amount_minor FROM ledger_transfers t JOIN ledger_accounts a
     ON a.id = t.debit_account_id WHERE t.reference IN ('payment:${p.id}', 'order:${orderId}') ORDER BY t.id`);
-  assert.equal(legs, 'gateway:sandbox:2499\nwallet:2499');
+  assert.equal(legs, 'gateway:sandbox:3049\nwallet:2499\nwallet:550');
   const mail = await smtp.waitFor(u.email, (m) => m.subject === `Order ${orderId} confirmed`);
   assert.match(mail.text, /Product \d+, 12 months: €15\.00 \(auto-renew on\)/);
   assert.match(mail.text, /Paid by card: automatic renewal has been turned on/);
@@ -220,7 +226,7 @@ test('an order impossible once paid (its code used up meanwhile): the money stay
   const r = await order(u, { items: [{ product_id: id, period: 12 }], discount_code: `once${process.pid}` });
   assert.equal(r.status, 201, r.text);
   const p = r.body.payment;
-  assert.equal(p.amount.minor, 1800);
+  assert.equal(p.amount.minor, 2196, '1800 net + 22% VAT');
   // Another organization uses the code up, from its balance, before this payment is made.
   await credit(saldo, staff, other.org.id, 5000);
   const used = await order(other, { pay_with: 'balance', items: [{ product_id: id, period: 12 }],
@@ -235,11 +241,11 @@ test('an order impossible once paid (its code used up meanwhile): the money stay
   assert.equal(done.body.payment.purpose_error, 'discount_code_used_up');
   assert.equal(done.body.payment.order_id, null);
   assert.equal(orders(u), 0);
-  assert.equal(await balance(u), 1800, 'the money is in the balance');
+  assert.equal(await balance(u), 2196, 'the money is in the balance');
   assert.equal(revenue(), revenueBefore);
   assert.equal(sql(`SELECT count(*) FROM notifications WHERE org_id = ${u.org.id} AND kind = 'payment.purpose_refused'`), '1');
   const mail = await smtp.waitFor(u.email, (m) => /is in your balance/.test(m.subject));
-  assert.match(mail.subject, /€18\.00/);
+  assert.match(mail.subject, /€21\.96/);
   assert.match(mail.text, /could no longer be placed/);
 });
 
@@ -255,14 +261,19 @@ test('a To pay selection paid by card: renewed when paid, all together', async (
   documented('POST', '/api/v1/orgs/{org_id}/renewals', r);
   assert.deepEqual(r.body.renewals, []);
   assert.equal(r.body.total.minor, 2800);
+  assert.equal(r.body.gross.minor, 2800 + 616, 'the card pays the net and 22% VAT');
+  assert.equal(r.body.invoice_id, null, 'invoiced once paid');
   const pay = r.body.payment;
   assert.equal(pay.purpose, 'renewals');
+  assert.equal(pay.amount.minor, 3416);
   assert.deepEqual([expiry(a), expiry(b)], before, 'nothing renewed before the payment');
   await payCard(pay);
   const done = await waitDecided(u, pay.id);
   assert.equal(done.body.payment.purpose_status, 'done');
   assert.ok(expiry(a) > before[0] && expiry(b) > before[1]);
   assert.equal(await balance(u), 0);
+  assert.equal(sql(`SELECT kind || ':' || status || ':' || payment_method || ':' || gross_minor FROM documents
+    WHERE org_id = ${u.org.id} AND kind = 'invoice'`), 'invoice:paid:card:3416');
 });
 
 test('a To pay selection renewed meanwhile: the card payment stays as balance', async () => {
@@ -276,7 +287,7 @@ test('a To pay selection renewed meanwhile: the card payment stays as balance', 
   const done = await waitDecided(u, r.body.payment.id);
   assert.equal(done.body.payment.purpose_status, 'refused');
   assert.equal(done.body.payment.purpose_error, 'not_renewable');
-  assert.equal(await balance(u), 1000);
+  assert.equal(await balance(u), 1220, 'the gross paid');
   await smtp.waitFor(u.email, (m) => /is in your balance: the renewal/.test(m.subject));
 });
 
@@ -366,7 +377,7 @@ test('a product retired once paid: the money stays as balance, the notification 
   const done = await waitDecided(u, p.id);
   assert.equal(done.body.payment.purpose_status, 'refused');
   assert.equal(done.body.payment.purpose_error, 'product_retired');
-  assert.equal(await balance(u), 1000);
+  assert.equal(await balance(u), 1220, 'the gross paid');
   assert.equal(orders(u), 0);
   const page = await web.get(`/billing/topups/${p.id}/return?payment_id=${gatewayId(p)}`);
   assert.match(page.text, /data-testid="purpose-refused"/);

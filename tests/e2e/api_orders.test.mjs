@@ -111,15 +111,20 @@ test('an order from the balance moves the money, makes pending services and answ
   assert.deepEqual(o.total, { currency: 'EUR', minor: 1200 + 500 + 999, display: o.total.display });
   assert.equal(o.subtotal.minor, 2699);
   assert.equal(o.discount.minor, 0);
+  // Prices are net: an Italian consumer pays 22% VAT on top (rounded once).
+  assert.deepEqual(o.vat, { scheme: 'domestic', rate_bp: 2200, rate: '22', mention_text: null,
+    amount: { currency: 'EUR', minor: 594, display: o.vat.amount.display } });
+  assert.equal(o.gross.minor, 2699 + 594);
+  assert.equal(typeof o.invoice_id, 'number');
   assert.equal(o.terms_version, '2026-01');
   assert.equal(o.items.length, 2);
   assert.equal(r.body.services.length, 2);
   for (const s of r.body.services) assert.equal(s.status, 'pending');
   assert.equal(r.body.services[0].auto_renew, true);
   assert.equal(r.body.services[1].auto_renew, false, 'the product does not allow renewing by itself');
-  assert.equal(await balance(u), 10000 - 2699);
-  const transfers = sql(`SELECT kind || ':' || amount_minor || ':' || reference FROM ledger_transfers WHERE reference = 'order:${o.id}'`);
-  assert.equal(transfers, `purchase:2699:order:${o.id}`);
+  assert.equal(await balance(u), 10000 - 3293);
+  const transfers = sql(`SELECT kind || ':' || amount_minor || ':' || reference FROM ledger_transfers WHERE reference = 'order:${o.id}' ORDER BY id`);
+  assert.equal(transfers, `purchase:2699:order:${o.id}\npurchase:594:order:${o.id}`);
   const list = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/orders`, { token: u.token });
   assert.equal(list.status, 200);
   documented('GET', '/api/v1/orgs/{org_id}/orders', list);
@@ -130,12 +135,14 @@ test('an order from the balance moves the money, makes pending services and answ
   assert.deepEqual(one.body, o);
   const mail = await smtp.waitFor(u.email, (m) => m.subject.includes(`Order ${o.id}`));
   assert.match(mail.text, /Product \d+, 12 months: €17\.00/);
-  assert.match(mail.text, /Total: €26\.99/);
+  assert.match(mail.text, /Net: €26\.99/);
+  assert.match(mail.text, /VAT: €5\.94/);
+  assert.match(mail.text, /Total \(VAT included\): €32\.93/);
   const audit = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/audit`, { token: u.token });
   const placed = audit.body.entries.find((e) => e.action === 'order.placed');
   assert.equal(placed.user.id, u.user.id);
   assert.deepEqual(placed.detail, { order_id: o.id, total: { currency: 'EUR', minor: 2699, display: '€26.99' },
-    paid: { currency: 'EUR', minor: 2699, display: '€26.99' }, items: 2 });
+    paid: { currency: 'EUR', minor: 3293, display: '€32.93' }, items: 2 });
 });
 
 test('too little balance: 422 insufficient_funds with the shortfall, and nothing written', async () => {
@@ -146,14 +153,14 @@ test('too little balance: 422 insufficient_funds with the shortfall, and nothing
   const r = await order(u, { items: [{ product_id: p.id, period: 12 }] });
   assert.equal(r.status, 422, r.text);
   assert.equal(r.body.error.code, 'insufficient_funds');
-  assert.equal(r.body.shortfall.minor, 700);
+  assert.equal(r.body.shortfall.minor, 2074 - 1000, 'the gross: 1700 + 22% VAT');
   documented('POST', '/api/v1/orgs/{org_id}/orders', r);
   assert.equal(counts(), before, 'no order, item, service, transfer, redemption or mail');
   assert.equal(await balance(u), 1000);
   const none = await signUp(saldo); // no wallet at all
   const r2 = await order(none, { items: [{ product_id: p.id, period: 12 }] });
   assert.equal(r2.body.error.code, 'insufficient_funds');
-  assert.equal(r2.body.shortfall.minor, 1700);
+  assert.equal(r2.body.shortfall.minor, 2074);
 });
 
 test('the same Idempotency-Key replays the first answer; with another body it is 409', async () => {
@@ -168,7 +175,7 @@ test('the same Idempotency-Key replays the first answer; with another body it is
   assert.equal(b.status, 201);
   assert.deepEqual(b.body, a.body);
   assert.equal(counts(), before, 'a replay moves nothing');
-  assert.equal(await balance(u), 10000 - 1700);
+  assert.equal(await balance(u), 10000 - 2074);
   const c = await order(u, { items: [{ product_id: p.id, period: 12, auto_renew: false }] }, 'same-key');
   assert.equal(c.status, 409, c.text);
   const d = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/orders`, {
@@ -372,8 +379,9 @@ test('free credit: staff grant it, checkout uses it (promotions pays), it works 
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.order.credit.minor, 1700);
   assert.equal(r.body.order.total.minor, 300);
+  assert.equal(r.body.order.gross.minor, 366, 'VAT on what is paid, not on the credit');
   assert.equal(r.body.order.items[0].credit_id, credit.id);
-  assert.equal(await balance(u), 700);
+  assert.equal(await balance(u), 1000 - 366);
   const promo = sql(`SELECT t.amount_minor FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id
     WHERE a.code = 'promotions' AND t.reference = 'order:${r.body.order.id}'`);
   assert.equal(promo, '1700');
@@ -407,7 +415,7 @@ test('paying from a wallet in another currency needs a quote; the quote holds, t
   assert.equal(r.status, 422);
   assert.equal(r.body.error.code, 'quote_required');
   r = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/quotes`, {
-    token: u.token, body: { wallet_currency: 'USD', amount: { currency: 'EUR', minor: 1000 } },
+    token: u.token, body: { wallet_currency: 'USD', amount: { currency: 'EUR', minor: 1220 } },
   });
   assert.equal(r.status, 201, r.text);
   documented('POST', '/api/v1/orgs/{org_id}/quotes', r);
@@ -415,20 +423,20 @@ test('paying from a wallet in another currency needs a quote; the quote holds, t
   assert.equal(quote.rate, '1.1');
   assert.equal(quote.source, 'ecb');
   assert.equal(quote.date, '2026-01-02');
-  assert.equal(quote.converted.minor, 1100);
+  assert.equal(quote.converted.minor, 1342, 'the gross: 1000 + 22% VAT, at 1.1');
   assert.ok(Date.parse(quote.expires_at) - Date.parse(quote.created_at) === 300000);
   r = await order(u, { items, wallet_currency: 'USD', quote_id: quote.id });
   assert.equal(r.status, 201, r.text);
-  assert.deepEqual([r.body.order.paid.currency, r.body.order.paid.minor], ['USD', 1100]);
+  assert.deepEqual([r.body.order.paid.currency, r.body.order.paid.minor], ['USD', 1342]);
   assert.equal(r.body.order.quote_id, quote.id);
-  assert.equal(await balance(u, 'USD'), 3900);
+  assert.equal(await balance(u, 'USD'), 5000 - 1342);
   const legs = sql(`SELECT a.code || ':' || t.amount_minor || ':' || t.currency FROM ledger_transfers t
     JOIN ledger_accounts a ON a.id = t.credit_account_id WHERE t.reference = 'order:${r.body.order.id}' ORDER BY t.id`);
-  assert.equal(legs, 'fx:USD:1100:USD\nrevenue:1000:EUR');
+  assert.equal(legs, 'fx:USD:1342:USD\nrevenue:1000:EUR\nvat_payable:220:EUR');
   r = await order(u, { items, wallet_currency: 'USD', quote_id: quote.id });
   assert.equal(r.body.error.code, 'quote_used');
   const q2 = (await saldo.api('POST', `/api/v1/orgs/${u.org.id}/quotes`, {
-    token: u.token, body: { wallet_currency: 'USD', amount: { currency: 'EUR', minor: 1000 } },
+    token: u.token, body: { wallet_currency: 'USD', amount: { currency: 'EUR', minor: 1220 } },
   })).body;
   sql(`UPDATE fx_quotes SET created_at = created_at - 600, expires_at = expires_at - 600 WHERE id = ${q2.id}`);
   const before = counts();
@@ -478,9 +486,11 @@ test('the cart: add, list, preview with a code and the reason it is refused, rem
   documented('POST', '/api/v1/orgs/{org_id}/cart/preview', r);
   assert.equal(r.body.discount.minor, 600);
   assert.equal(r.body.total.minor, 1100);
+  assert.equal(r.body.vat.amount.minor, 242);
+  assert.equal(r.body.gross.minor, 1342);
   assert.equal(r.body.discount_code.applies, true);
   assert.equal(r.body.wallet.sufficient, false);
-  assert.equal(r.body.wallet.shortfall.minor, 100);
+  assert.equal(r.body.wallet.shortfall.minor, 342, 'the wallet must cover the gross');
   r = await saldo.api('POST', `${base}/preview`, { token: u.token, body: { discount_code: 'WRONG' } });
   assert.equal(r.body.discount_code.applies, false);
   assert.equal(r.body.discount_code.reason, 'unknown');
@@ -497,13 +507,13 @@ test('the cart: add, list, preview with a code and the reason it is refused, rem
 test('concurrent orders: one wallet is never overdrawn, the last use of a code is taken once', async () => {
   const u = await signUp(saldo);
   const p = product();
-  await fund(u.org.id, 2000);
+  await fund(u.org.id, 2074 + 300); // one order's gross, and 300
   const items = [{ product_id: p.id, period: 12 }];
   // Three first orders in a currency nobody used before create its "revenue"
   // account at the same moment: each finds the one that won.
   const sek = product({ prices: { SEK: { 12: [5000, 0] } } });
   const firsts = [await signUp(saldo), await signUp(saldo), await signUp(saldo)];
-  for (const b of firsts) await fund(b.org.id, 5000, 'SEK');
+  for (const b of firsts) await fund(b.org.id, 6100, 'SEK');
   let rs = await Promise.all(firsts.map((b) => order(b, { items: [{ product_id: sek.id, period: 12 }], currency: 'SEK' })));
   assert.deepEqual(rs.map((r) => r.status), [201, 201, 201], rs.map((r) => r.text).join('\n'));
   assert.equal(sql("SELECT COUNT(*) FROM ledger_accounts WHERE code = 'revenue' AND currency = 'SEK'"), '1');

@@ -383,11 +383,11 @@ test('billing run: a short balance is charged to the default card for exactly th
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /billing run: 0 renewed, 0 failed/);
   }
-  // 6.00 + 4.00 renew a; b needs all of its 10.00 from the card.
+  // Each renewal costs 12.20 (10.00 + 22% VAT): 6.00 + 6.20 renew a; b needs all of its 12.20 from the card.
   const charges = saldo.sql(`SELECT idem_key || ' ' || amount_minor || ' ' || status FROM payments
     WHERE org_id = ${u.org.id} AND idem_key LIKE 'renewal-card:%' ORDER BY id`).split('\n');
-  assert.deepEqual(charges, [`renewal-card:${a}:${dayOf('2031-02-10')} 400 succeeded`,
-    `renewal-card:${b}:${dayOf('2031-02-11')} 1000 succeeded`]);
+  assert.deepEqual(charges, [`renewal-card:${a}:${dayOf('2031-02-10')} 620 succeeded`,
+    `renewal-card:${b}:${dayOf('2031-02-11')} 1220 succeeded`]);
   assert.equal(await balance(u), 0);
   assert.equal(Number(saldo.sql(`SELECT expires_at FROM services WHERE id = ${a}`)), dayOf('2032-02-10'));
   assert.equal(Number(saldo.sql(`SELECT expires_at FROM services WHERE id = ${b}`)), dayOf('2032-02-11'));
@@ -399,7 +399,7 @@ test('billing run: a short balance is charged to the default card for exactly th
     if (!page.has_more) break;
     page = (await gw.api('GET', `/v1/events?limit=100&after=${page.data.at(-1).id}`)).body;
   }
-  assert.deepEqual(offSession.map((e) => e.data.amount.minor).sort(), [1000, 400], 'charged at the gateway once each');
+  assert.deepEqual(offSession.map((e) => e.data.amount.minor).sort((x, y) => x - y), [620, 1220], 'charged at the gateway once each');
   saldo.sql(`UPDATE services SET status = 'terminated' WHERE org_id = ${u.org.id}`);
 });
 
@@ -416,7 +416,7 @@ test('billing run: a charge the gateway did not answer is retried on the same ca
   assert.match(down.stdout, /0 renewed, 1 failed/);
   const key = `renewal-card:${s}:${dayOf('2033-04-10')}`;
   assert.equal(saldo.sql(`SELECT status || ' ' || amount_minor || ' ' || COALESCE(gateway_id, '-') FROM payments
-    WHERE idem_key = '${key}'`), 'pending 1500 -');
+    WHERE idem_key = '${key}'`), 'pending 2050 -', 'the shortfall of the gross: 25.00 + 22% VAT - 10.00');
   // The default moves to the Mastercard; the retry still charges the Visa the row was opened for.
   assert.equal((await saldo.api('PATCH', `/api/v1/orgs/${u.org.id}/payment-methods/${mc.id}`,
     { token: u.token, body: { default: true } })).status, 200);
@@ -441,7 +441,7 @@ test('billing run: a declined saved card fails the renewal, and the mail says th
   assert.match(r.stdout, /billing run: 0 renewed, 1 failed/);
   assert.match(billingRun('2032-03-01').stdout, /0 renewed, 0 failed/);
   assert.equal(saldo.sql(`SELECT status || ' ' || failure_code || ' ' || amount_minor FROM payments
-    WHERE idem_key = 'renewal-card:${s}:${dayOf('2032-03-10')}'`), 'failed authentication_required 4000');
+    WHERE idem_key = 'renewal-card:${s}:${dayOf('2032-03-10')}'`), 'failed authentication_required 5100');
   assert.equal(await balance(u), 1000);
   const mail = await smtp.waitFor(u.email, (m) => /declined\.example/.test(m.subject) && /(Renewal failed|Rinnovo non riuscito)/.test(m.subject));
   assert.match(mail.text, /(card was declined|carta salvata è stata rifiutata)/);

@@ -97,9 +97,17 @@ function product(minor) {
   return id;
 }
 
+/** The net price whose gross is minor: prices exclude VAT, and the test buyers
+ * are Italian consumers (22%, rounded half up). */
+function netFor(minor) {
+  for (let n = Math.floor(minor / 1.22) - 2; n <= minor; n++) if (n + Math.round((n * 22) / 100) === minor) return n;
+  throw new Error(`no net price has a gross of ${minor}`);
+}
+
+/** Spends exactly minor of the balance on an order. */
 async function spend(u, minor) {
   const r = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/orders`, { token: u.token, headers: { 'Idempotency-Key': key() },
-    body: { items: [{ product_id: product(minor), period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' } });
+    body: { items: [{ product_id: product(netFor(minor)), period: 12 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' } });
   assert.equal(r.status, 201, r.text);
 }
 

@@ -80,7 +80,14 @@ test('paying several renewals: all in one transaction, idempotent, the suspended
   assert.deepEqual(r.body.total, { currency: 'EUR', minor: 3300, display: '€33.00' });
   assert.deepEqual(r.body.renewals.map((x) => [x.service_id, x.period_months, x.amount.minor]),
     [[s.soon, 24, 1800], [s.late, 12, 1000], [s.promo, 12, 500]]);
-  assert.equal(await balance(saldo, u), 1700);
+  // Prices are net: 22% VAT (an Italian consumer) on the total, rounded once.
+  assert.equal(r.body.vat.minor, 726);
+  assert.equal(r.body.gross.minor, 4026);
+  assert.equal(await balance(saldo, u), 5000 - 4026);
+  const inv = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/invoices/${r.body.invoice_id}`, { token: u.token });
+  assert.equal(inv.status, 200, inv.text);
+  assert.deepEqual([inv.body.kind, inv.body.status, inv.body.payment_method, inv.body.gross.minor, inv.body.lines.length],
+    ['invoice', 'paid', 'balance', 4026, 3], 'one invoice for the selection, a line per renewal');
   assert.ok(expiry(s.soon) > before[0] + 700 * DAY);
   assert.ok(expiry(s.late) > before[1] + 360 * DAY);
   assert.equal(saldo.sql(`SELECT status FROM services WHERE id = ${s.late}`), 'active');
@@ -88,7 +95,7 @@ test('paying several renewals: all in one transaction, idempotent, the suspended
   assert.equal(again.status, 201);
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.deepEqual(again.body, r.body);
-  assert.equal(await balance(saldo, u), 1700);
+  assert.equal(await balance(saldo, u), 5000 - 4026);
   const other = await pay(u, [{ service_id: s.soon, period: 12 }], { k });
   assert.equal(other.status, 409);
   assert.equal(other.body.error.code, 'idempotency_conflict');
@@ -105,7 +112,7 @@ test('a balance short of the total renews nothing and says by how much', async (
   assert.equal(r.status, 422);
   documented('POST', '/api/v1/orgs/{org_id}/renewals', r);
   assert.equal(r.body.error.code, 'insufficient_funds');
-  assert.match(r.body.error.message, /€5\.00 short of the total of €20\.00/);
+  assert.match(r.body.error.message, /€9\.40 short of the total of €24\.40 \(VAT included\)/);
   assert.deepEqual([expiry(s.soon), expiry(s.late)], before);
   assert.equal(await balance(saldo, u), 1500);
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), '0');

@@ -47,6 +47,9 @@ test('an auto-renew service is renewed and charged once, however often the run r
   const p = product(saldo);
   const expires = dayOf('2031-01-10');
   const id = service(saldo, u.org.id, p, expires, { autoRenew: true, label: 'once.example' });
+  const pf = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/proformas`, { token: u.token,
+    body: { items: [{ service_id: id, period: 12 }] } });
+  assert.equal(pf.status, 201, pf.text);
   const first = run('2031-01-01');
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stdout, /billing run: 1 renewed, 0 failed/);
@@ -55,16 +58,20 @@ test('an auto-renew service is renewed and charged once, however often the run r
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /billing run: 0 renewed, 0 failed, 0 reminders/);
   }
-  assert.equal(await balance(saldo, u), 1500);
+  assert.equal(await balance(saldo, u), 2500 - 1220, '10.00 net + 22% VAT');
   assert.equal(count(`SELECT expires_at FROM services WHERE id = ${id}`), dayOf('2032-01-10'));
+  const invoices = saldo.sql(`SELECT kind || ':' || status || ':' || net_minor || ':' || vat_minor || ':' || gross_minor
+    FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`);
+  assert.equal(invoices, 'invoice:paid:1000:220:1220', 'one invoice for the one renewal, however often the run repeats');
+  assert.equal(saldo.sql(`SELECT status FROM documents WHERE id = ${pf.body.id}`), 'cancelled', 'the pro-forma: renewed otherwise');
   const t = await saldo.api('GET', `/api/v1/orgs/${u.org.id}/transactions`, { token: u.token });
   const renewals = t.body.transactions.filter((x) => x.kind === 'renewal');
   assert.equal(renewals.length, 1);
-  assert.deepEqual(renewals[0].amount.minor, -1000);
+  assert.deepEqual(renewals[0].amount.minor, -1220);
   assert.equal(renewals[0].reference, `service:${id}`);
   const m = await smtp.waitFor(u.email, (x) => x.subject.startsWith('Renewed: Hosting once.example'));
   assert.match(m.text, /now runs until 2032-01-10/);
-  assert.match(m.text, /€10\.00 has been paid from your balance/);
+  assert.match(m.text, /€12\.20 has been paid from your balance/);
   endServices(u.org.id);
 });
 
@@ -79,10 +86,11 @@ test('two billing runs at once renew and charge each service once', async () => 
   assert.equal(b.status, 0, b.out);
   const renewed = [a, b].map((r) => Number(/(\d+) renewed/.exec(r.out)[1]));
   assert.equal(renewed[0] + renewed[1], 30);
-  assert.equal(await balance(saldo, u), 100000 - 30 * 1000);
+  assert.equal(await balance(saldo, u), 100000 - 30 * 1220);
   assert.equal(count(`SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), 30);
   assert.equal(count(`SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal' AND reference IN
-    (SELECT 'service:' || id FROM services WHERE org_id = ${u.org.id})`), 30);
+    (SELECT 'service:' || id FROM services WHERE org_id = ${u.org.id})`), 2 * 30, 'the gross, and its VAT passed to vat_payable');
+  assert.equal(count(`SELECT COUNT(*) FROM documents WHERE org_id = ${u.org.id} AND kind = 'invoice'`), 30);
   endServices(u.org.id);
 });
 
@@ -97,7 +105,7 @@ test('a balance short of the renewal mails one renewal-failed notice with the sh
   assert.equal(await balance(saldo, u), 300);
   const m = await smtp.waitFor(u.email, (x) => x.subject.startsWith('Rinnovo non riuscito'));
   assert.match(m.subject, /Posta IT poor\.example/);
-  assert.match(m.text, /al tuo saldo mancano 7,00 €/);
+  assert.match(m.text, /al tuo saldo mancano 9,20 €/);
   assert.match(m.text, new RegExp(`${saldo.url}/billing`));
   endServices(u.org.id);
 });

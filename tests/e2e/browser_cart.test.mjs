@@ -54,7 +54,10 @@ test('add to cart, code, terms, order and pay, see the order', async () => {
   });
   assert.equal(add.status(), 303);
   await page.goto(`${saldo.url}/cart`);
-  assert.match(await page.textContent('[data-testid=cart-total]'), /€58\.00/);
+  // Prices are net: the total to pay adds 22% VAT (an Italian consumer).
+  assert.match(await page.textContent('[data-testid=cart-net]'), /€58\.00/);
+  assert.match(await page.textContent('[data-testid=cart-vat]'), /€12\.76/);
+  assert.match(await page.textContent('[data-testid=cart-total]'), /€70\.76/);
   await shot(page, 'cart-02-line');
 
   await page.fill('#discount_code', 'WELCOME11');
@@ -65,7 +68,7 @@ test('add to cart, code, terms, order and pay, see the order', async () => {
   await page.fill('#discount_code', 'welcome10');
   await page.click('form[action="/cart/code"] button[type=submit]');
   await page.waitForURL(`${saldo.url}/cart`);
-  assert.match(await page.textContent('[data-testid=cart-total]'), /€53\.20/);
+  assert.match(await page.textContent('[data-testid=cart-total]'), /€64\.90/);
 
   await page.click('[data-testid=order-pay]');
   assert.match(await page.textContent('#accept_terms-error'), /Accept the terms/);
@@ -74,7 +77,7 @@ test('add to cart, code, terms, order and pay, see the order', async () => {
   await page.click('[data-testid=order-pay]');
   await page.waitForURL(/\/orders\/\d+$/);
   assert.match(await page.textContent('.alert-success'), /your order is paid/);
-  assert.match(await page.textContent('[data-testid=order-total]'), /€53\.20/);
+  assert.match(await page.textContent('[data-testid=order-total]'), /€64\.90/);
   await shot(page, 'cart-05-order');
   await page.click('a[href="/orders"]');
   await page.waitForURL(`${saldo.url}/orders`);

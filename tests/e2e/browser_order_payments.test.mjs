@@ -52,7 +52,7 @@ test('the cart paid by card with 3-D Secure: order placed, auto-renew on; To pay
   });
   assert.equal(add.status(), 303);
   await page.goto(`${saldo.url}/cart`);
-  assert.match(await page.textContent('[data-testid=shortfall]'), /Missing: €58\.00/);
+  assert.match(await page.textContent('[data-testid=shortfall]'), /Missing: €70\.76/, '58.00 net + 22% VAT');
   await page.check('[data-testid=pay-with-card]');
   await page.check('#accept_terms');
   await shot(page, 'order-pay-01-cart-card');
@@ -77,7 +77,7 @@ test('the cart paid by card with 3-D Secure: order placed, auto-renew on; To pay
   await shot(page, 'order-pay-03-placed');
   await page.click('[data-testid="order-link"]');
   await page.waitForURL(/\/orders\/\d+$/);
-  assert.match(await page.textContent('[data-testid=order-total]'), /€58\.00/);
+  assert.match(await page.textContent('[data-testid=order-total]'), /€70\.76/);
   await shot(page, 'order-pay-04-order');
   const orderId = page.url().split('/').pop();
   assert.equal(saldo.sql(`SELECT auto_renew FROM services WHERE order_id = ${orderId}`), '1');

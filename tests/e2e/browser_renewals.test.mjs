@@ -32,7 +32,7 @@ test('choose periods, see the total against the balance, pay from the balance', 
   const promo = product(saldo, { prices: { 12: 500, 24: 900 }, promotional: true, name: 'Domain' });
   const a = service(saldo, u.org.id, p, now() + 6 * DAY, { label: 'shop.example' });
   const b = service(saldo, u.org.id, promo, now() - 3 * DAY, { label: 'shop.example.it', status: 'suspended' });
-  await credit(saldo, staff, u.org.id, 3000);
+  await credit(saldo, staff, u.org.id, 4000);
 
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -47,15 +47,17 @@ test('choose periods, see the total against the balance, pay from the balance', 
   assert.equal(await page.textContent('h1'), 'To pay');
   assert.equal(await page.locator('tbody tr').count(), 2);
   assert.match(await page.textContent(`[data-testid="due-${b}"]`), /Suspended/);
-  assert.match(await page.textContent('[data-testid="total-EUR"]'), /€15\.00 · Balance €30\.00/);
+  // Prices are net: the total adds 22% VAT (an Italian consumer).
+  assert.match(await page.textContent('[data-testid="total-EUR"]'), /€18\.30 · Balance €40\.00/);
+  assert.match(await page.textContent('[data-testid="vat-EUR"]'), /Net €15\.00 · VAT 22% €3\.30/);
   await shot(page, 'renewals-01-due');
 
   await page.selectOption(`#period_${a}`, '36');
   await page.selectOption(`#period_${b}`, '24');
   await page.click('button[value="quote"]');
   await page.waitForURL(`${saldo.url}/renewals`);
-  assert.match(await page.textContent('[data-testid="total-EUR"]'), /€34\.00/);
-  assert.match(await page.textContent('[data-testid="shortfall-EUR"]'), /short by €4\.00/);
+  assert.match(await page.textContent('[data-testid="total-EUR"]'), /€41\.48/);
+  assert.match(await page.textContent('[data-testid="shortfall-EUR"]'), /short by €1\.48/);
   assert.equal(await page.getAttribute('[data-testid="shortfall-EUR"] a', 'href'), '/billing');
   await shot(page, 'renewals-02-short');
 
@@ -65,7 +67,7 @@ test('choose periods, see the total against the balance, pay from the balance', 
   assert.match(await page.textContent('.alert-success'), /renewed and paid/);
   assert.match(await page.textContent('main'), /Nothing to pay/);
   await shot(page, 'renewals-03-paid');
-  assert.equal(await balance(saldo, u), 3000 - 1800 - 900);
+  assert.equal(await balance(saldo, u), 4000 - 3294, '27.00 net + 22% VAT');
 
   await page.goto(`${saldo.url}/billing/transactions`);
   assert.equal(await page.locator('td:has-text("Renewal")').count(), 2);

@@ -122,7 +122,7 @@ test('two billing runs at once renew, charge and mail each service once', async 
     (SELECT id FROM ledger_accounts WHERE org_id IN (${orgs}))`), String(services.length));
   for (const u of users) {
     const w = await api(lb.url, 'GET', `/api/v1/orgs/${u.org.id}/wallets`, { token: u.token });
-    assert.equal(w.body.wallets.find((x) => x.currency === 'EUR').balance.minor, 100000 - 25 * 1000);
+    assert.equal(w.body.wallets.find((x) => x.currency === 'EUR').balance.minor, 100000 - 25 * 1220); // 10.00 + 22% VAT each
   }
 
   // Each renewal mail once, sent by whichever node's outbox worker claimed it.
@@ -191,6 +191,6 @@ test('two nodes starting at once both run the billing: each due service renewed 
     (SELECT id FROM ledger_accounts WHERE org_id IN (${orgs}))`), String(services.length));
   for (const u of users) {
     const w = await api(lb.url, 'GET', `/api/v1/orgs/${u.org.id}/wallets`, { token: u.token });
-    assert.equal(w.body.wallets.find((x) => x.currency === 'EUR').balance.minor, 50000 - 40 * 1000);
+    assert.equal(w.body.wallets.find((x) => x.currency === 'EUR').balance.minor, 50000 - 40 * 1220); // 10.00 + 22% VAT each
   }
 });

@@ -70,8 +70,11 @@ test('add to the cart, apply a code (refused, then good), accept the terms, pay,
   page = await u.web.get('/cart');
   assert.match(page.text, /The product is in your cart/);
   assert.match(page.text, /Hosting \d+<\/td>\s*<td>12 months<\/td>\s*<td class="num">€12\.00<\/td>\s*<td class="num">€5\.00<\/td>/);
-  assert.match(page.text, /data-testid="cart-total"><strong>€17\.00/);
-  assert.match(page.text, /data-testid="shortfall">The balance is not enough for this order\. Missing: €7\.00\. <a href="\/billing">/);
+  // Prices are net: the cart adds the VAT (an Italian consumer: 22%) and charges the gross.
+  assert.match(page.text, /data-testid="cart-net">€17\.00/);
+  assert.match(page.text, /VAT 22%<\/th><td class="num" data-testid="cart-vat">€3\.74/);
+  assert.match(page.text, /data-testid="cart-total"><strong>€20\.74/);
+  assert.match(page.text, /data-testid="shortfall">The balance is not enough for this order\. Missing: €10\.74\. <a href="\/billing">/);
   assert.match(page.text, /<a href="\/terms">terms of contract<\/a> \(version 2026-01\)/);
 
   r = await u.web.post('/cart/code', { _csrf, discount_code: 'nothing' });
@@ -83,7 +86,7 @@ test('add to the cart, apply a code (refused, then good), accept the terms, pay,
   await u.web.post('/cart/code', { _csrf, discount_code: `half${seq}` });
   page = await u.web.get('/cart');
   assert.match(page.text, /data-testid="code-ok">The code applies\./);
-  assert.match(page.text, /data-testid="cart-total"><strong>€11\.00/);
+  assert.match(page.text, /data-testid="cart-total"><strong>€13\.42/);
 
   r = await u.web.post('/cart/checkout', { _csrf, key: field(page.text, 'key'), wallet_currency: 'EUR' });
   assert.equal(r.status, 422, 'the terms are required');
@@ -91,7 +94,7 @@ test('add to the cart, apply a code (refused, then good), accept the terms, pay,
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM orders WHERE org_id = ${u.org.id}`), '0');
   r = await u.web.post('/cart/checkout', { _csrf, key: field(page.text, 'key'), wallet_currency: 'EUR', accept_terms: '1' });
   assert.equal(r.status, 422, 'too little balance');
-  assert.match(r.text, /The balance is not enough for this order\. Missing: €1\.00/);
+  assert.match(r.text, /The balance is not enough for this order\. Missing: €3\.42/);
   await fund(u.org.id, 500);
   const key = field(page.text, 'key');
   r = await u.web.post('/cart/checkout', { _csrf, key, wallet_currency: 'EUR', accept_terms: '1' });
@@ -104,7 +107,10 @@ test('add to the cart, apply a code (refused, then good), accept the terms, pay,
   page = await u.web.get(orderUrl);
   assert.equal(page.status, 200);
   assert.match(page.text, /Thank you: your order is paid/);
-  assert.match(page.text, /data-testid="order-total"><strong>€11\.00/);
+  assert.match(page.text, /data-testid="order-net">€11\.00/);
+  assert.match(page.text, /data-testid="order-vat">€2\.42/);
+  assert.match(page.text, /data-testid="order-total"><strong>€13\.42/);
+  assert.match(page.text, /data-testid="order-invoice">The invoice<\/a>/);
   assert.match(page.text, /version 2026-01/);
   page = await u.web.get('/cart');
   assert.match(page.text, /Your cart is empty/, 'checkout empties the cart');
@@ -148,13 +154,13 @@ test('paying from a wallet in another currency shows the rate, the amount, sourc
   assert.equal(r.status, 200, r.text);
   assert.match(r.text, /1 EUR = 1\.1 USD/);
   assert.match(r.text, /ecb, 2026-01-02/);
-  assert.match(r.text, /data-testid="converted"><strong>\$11\.00/);
+  assert.match(r.text, /data-testid="converted"><strong>\$13\.42/, 'the gross (10.00 + 22% VAT) at 1.1');
   assert.match(r.text, /This rate holds until/);
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM orders WHERE org_id = ${u.org.id}`), '0', 'nothing ordered before confirming');
   r = await u.web.post('/cart/checkout', { _csrf, key, wallet_currency: 'USD', accept_terms: '1', quote_id: field(r.text, 'quote_id') });
   assert.equal(r.status, 303, r.text);
   page = await u.web.get(r.headers.get('location'));
-  assert.match(page.text, /data-testid="order-paid">\$11\.00/);
+  assert.match(page.text, /data-testid="order-paid">\$13\.42/);
 });
 
 test('the cart changes currency, and checkout bills the address chosen', async () => {
@@ -171,7 +177,7 @@ test('the cart changes currency, and checkout bills the address chosen', async (
   r = await u.web.post('/cart/currency', { _csrf, currency: 'USD' });
   assert.equal(r.status, 303);
   let page = await u.web.get('/cart');
-  assert.match(page.text, /data-testid="cart-total"><strong>\$12\.00/);
+  assert.match(page.text, /data-testid="cart-total"><strong>\$14\.64/, 'the VAT of the default address: Italy, 22%');
   assert.match(page.text, /<option value="\d+" selected>Rossi S\.r\.l\., Via Dante 12/, 'the default address is proposed');
   r = await u.web.post('/cart/checkout', {
     _csrf, key: field(page.text, 'key'), wallet_currency: 'USD', accept_terms: '1', billing_address_id: String(second.id),
@@ -180,6 +186,8 @@ test('the cart changes currency, and checkout bills the address chosen', async (
   const id = r.headers.get('location').split('/').pop();
   assert.equal(saldo.sql(`SELECT billing_address_id FROM orders WHERE id = ${id}`), String(second.id));
   assert.equal(saldo.sql(`SELECT billing_address_id || currency FROM services WHERE order_id = ${id}`), `${second.id}USD`);
+  assert.equal(saldo.sql(`SELECT vat_scheme || ':' || vat_rate_bp || ':' || gross_minor FROM orders WHERE id = ${id}`), 'oss:1900:1428',
+    'taxed for the address chosen: a German consumer pays German VAT');
 });
 
 test('a member without the billing right gets 404 pages; the terms page is public', async () => {

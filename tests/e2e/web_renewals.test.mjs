@@ -55,20 +55,35 @@ test('the page lists what is due with prices, totals the selection and pays it o
   assert.match(page.text, /b\.example/);
   assert.doesNotMatch(page.text, /later\.example/);
   assert.match(page.text, /<option value="12" selected>1 year: €10\.00<\/option><option value="24">2 years: €18\.00<\/option>/);
-  assert.match(page.text, /data-testid="total-EUR"><strong>€20\.00<\/strong> · Balance €25\.00/);
+  // Prices are net: the total adds 22% VAT (an Italian consumer).
+  assert.match(page.text, /data-testid="total-EUR"><strong>€24\.40<\/strong> · Balance €25\.00/);
+  assert.match(page.text, /data-testid="vat-EUR">Net €20\.00 · VAT 22% €4\.40</);
   assert.match(page.text, /Your balance covers it/);
   assert.match(page.text, /href="\/renewals"[^>]*aria-current="page"/);
   const form = formOf(page.text);
 
-  // Two years for a: 28.00, 3.00 short.
+  // Two years for a: 28.00 net, 34.16 with VAT, 9.16 short.
   const quote = await u.web.post('/renewals', { ...form, [`period_${a}`]: '24', action: 'quote' });
   assert.equal(quote.status, 200);
-  assert.match(quote.text, /data-testid="total-EUR"><strong>€28\.00<\/strong>/);
-  assert.match(quote.text, /Your balance is short by €3\.00\. <a href="\/billing">Top up your balance<\/a>/);
+  assert.match(quote.text, /data-testid="total-EUR"><strong>€34\.16<\/strong>/);
+  assert.match(quote.text, /Your balance is short by €9\.16\. <a href="\/billing">Top up your balance<\/a>/);
   const short = await u.web.post('/renewals', { ...form, [`period_${a}`]: '24', action: 'pay' });
   assert.equal(short.status, 422);
   assert.match(short.text, /Your balance does not cover the total/);
   assert.equal(await balance(saldo, u), 2500);
+
+  // "Get a pro-forma": issued for the selection and shown; paying the selection pays it.
+  const pf = await u.web.post('/renewals', { ...form, action: 'proforma' });
+  assert.equal(pf.status, 303, pf.text);
+  assert.match(pf.headers.get('location'), /^\/billing\/invoices\/\d+$/);
+  const pfId = pf.headers.get('location').split('/').pop();
+  const shown = await u.web.get(pf.headers.get('location'));
+  assert.equal(shown.status, 200);
+  assert.match(shown.text, /PF-\d{4}\/\d{6}/);
+  assert.equal(saldo.sql(`SELECT kind || ':' || status || ':' || gross_minor FROM documents WHERE id = ${pfId}`), 'proforma:unpaid:2440');
+  const unchecked = Object.fromEntries(Object.entries(form).filter(([k]) => !k.startsWith('renew_')));
+  const none = await u.web.post('/renewals', { ...unchecked, action: 'proforma' });
+  assert.equal(none.status, 422, 'nothing chosen: nothing issued');
 
   const before = [expiry(a), expiry(b)];
   const paid = await u.web.post('/renewals', { ...form, action: 'pay' });
@@ -77,13 +92,14 @@ test('the page lists what is due with prices, totals the selection and pays it o
   page = await u.web.get('/renewals');
   assert.match(page.text, /The services have been renewed and paid from your balance/);
   assert.match(page.text, /Nothing to pay/);
-  assert.equal(await balance(saldo, u), 500);
+  assert.equal(await balance(saldo, u), 2500 - 2440);
   assert.ok(expiry(a) > before[0] + 360 * DAY && expiry(b) > before[1] + 360 * DAY);
   assert.equal(saldo.sql(`SELECT status FROM services WHERE id = ${b}`), 'active');
+  assert.equal(saldo.sql(`SELECT status FROM documents WHERE id = ${pfId}`), 'paid');
 
   const twice = await u.web.post('/renewals', { ...form, action: 'pay' });
   assert.notEqual(twice.status, 303);
-  assert.equal(await balance(saldo, u), 500);
+  assert.equal(await balance(saldo, u), 2500 - 2440);
 });
 
 test('nothing chosen is an error on the page; a member without the billing right gets 404', async () => {

@@ -4,6 +4,8 @@
  * that does not cover a renewal renews nothing and notifies once; reminders,
  * suspension and termination each on their day; retired products renew; the
  * result of service_renew for what cannot be renewed, with nothing written;
+ * the VAT: the gross leaves the wallet, revenue keeps the net and
+ * vat_payable the VAT, and the run issues one invoice per renewal;
  * and fault injection: a renewal, and a billing run, with each of their
  * database calls failing in turn, leave everything whole or nothing. */
 #include <pthread.h>
@@ -155,8 +157,11 @@ static void test_twice_same_date(void **state)
     assert_int_equal(n.renewed, 3);
     n = run_at(d, today(), 0);
     assert_int_equal(n.renewed + n.failed + n.reminders, 0);
-    assert_int_equal(balance(d, w), 7000);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 3);
+    /* 10.00 net + 22% VAT (a consumer in the provider's country: Italy) each. */
+    assert_int_equal(balance(d, w), 10000 - 3 * 1220);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 6);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND gross_minor = 1220"
+                              " AND vat_minor = 220 AND status = 'paid'"), 3);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM service_renewals WHERE source = 'auto'"), 3);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewed: Hosting example.org%'"), 3);
     for (int i = 0; i < 3; i++)
@@ -207,9 +212,10 @@ static void test_two_runs_at_once(void **state)
     /* 5 rich orgs x 4 + 5 poor orgs x 1; 3 failures in each poor org. */
     assert_int_equal(a.n.renewed + b.n.renewed, 25);
     assert_int_equal(a.n.failed + b.n.failed, 15);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 25);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * 25);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), 25);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM billing_steps WHERE step = 'renewal_failed'"), 15);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 40);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 40 + 25); /* and one invoice mail per renewal */
     assert_int_equal(ledger_verify(d, stderr), 0);
 }
 
@@ -238,18 +244,18 @@ static void test_insufficient_funds(void **state)
     billing_counts n = run_at(d, today(), 0);
     assert_int_equal(n.renewed, 1);
     assert_int_equal(n.failed, 1);
-    assert_int_equal(balance(d, w), 500);
+    assert_int_equal(balance(d, w), 1500 - 1220);
     assert_int_equal(get(d, a).expires_at, period_add(today() + 3 * DAY, 12));
     assert_int_equal(get(d, b).expires_at, today() + 4 * DAY); /* untouched */
     assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewal failed: top up%'"
-                              " AND body_text LIKE '%5.00 short%'"), 1);
+                              " AND body_text LIKE '%9.40 short%'"), 1);
     n = run_at(d, today() + DAY, 0); /* still short: no second notice for this expiry */
     assert_int_equal(n.renewed + n.failed, 0);
     /* A top-up, and the next run renews it. */
-    wallet_with(d, org, 600);
+    wallet_with(d, org, 1000);
     n = run_at(d, today() + 2 * DAY, 0);
     assert_int_equal(n.renewed, 1);
-    assert_int_equal(balance(d, w), 100);
+    assert_int_equal(balance(d, w), 280 + 1000 - 1220);
     assert_int_equal(ledger_verify(d, stderr), 0);
 }
 
@@ -308,7 +314,7 @@ static void test_failed_auto_renewal_by_day(void **state)
     }
     status_of(d, id, SERVICE_SUSPENDED);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewal failed: top up%'"), 1);
-    wallet_with(d, org, 1000);
+    wallet_with(d, org, 1220);
     billing_counts n = run_at(d, e + 9 * DAY, 0);
     assert_int_equal(n.renewed, 1);
     assert_int_equal(status_of(d, id, SERVICE_ACTIVE), period_add(e, 12));
@@ -322,18 +328,27 @@ static void test_suspended_and_retired(void **state)
     int64_t org = org_with_admin(d, "a@example.test"), prod = product(d, "old", true);
     int64_t e = today() - 10 * DAY;
     int64_t id = service_at(d, org, prod, e, true, "suspended");
-    int64_t w = wallet_with(d, org, 1000);
+    int64_t w = wallet_with(d, org, 1220);
     billing_counts n = run_at(d, today(), 0);
     assert_int_equal(n.renewed, 1);
     assert_int_equal(status_of(d, id, SERVICE_ACTIVE), period_add(e, 12));
     assert_int_equal(balance(d, w), 0);
 }
 
+static service_renew_result renew_vat(db *d, int64_t id, int months, int64_t vat, service_renewal *out)
+{
+    service s = get(d, id);
+    assert_int_equal(db_begin(d, DB_TX_WRITE), DB_OK);
+    service_renew_result r = service_renew(d, NULL, &s, months, vat, SERVICE_RENEW_MANUAL, today(), out);
+    assert_int_equal(db_commit(d), DB_OK);
+    return r;
+}
+
 static service_renew_result renew(db *d, int64_t id, int months, service_renewal *out)
 {
     service s = get(d, id);
     assert_int_equal(db_begin(d, DB_TX_WRITE), DB_OK);
-    service_renew_result r = service_renew(d, NULL, &s, months, SERVICE_RENEW_MANUAL, today(), out);
+    service_renew_result r = service_renew(d, NULL, &s, months, 0, SERVICE_RENEW_MANUAL, today(), out);
     assert_int_equal(db_commit(d), DB_OK);
     return r;
 }
@@ -364,8 +379,42 @@ static void test_service_renew(void **state)
     service stale = get(d, id);
     stale.expires_at = e;
     assert_int_equal(db_begin(d, DB_TX_WRITE), DB_OK);
-    assert_int_equal(service_renew(d, NULL, &stale, 12, SERVICE_RENEW_MANUAL, today(), &r), SERVICE_RENEW_CONFLICT);
+    assert_int_equal(service_renew(d, NULL, &stale, 12, 0, SERVICE_RENEW_MANUAL, today(), &r), SERVICE_RENEW_CONFLICT);
     db_rollback(d);
+    assert_int_equal(ledger_verify(d, stderr), 0);
+}
+
+static int64_t system_balance(db *d, const char *code)
+{
+    int64_t id;
+    assert_int_equal(db_begin(d, DB_TX_WRITE), DB_OK);
+    assert_int_equal(ledger_system_account(d, code, "EUR", &id), LEDGER_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    return balance(d, id);
+}
+
+/* The VAT the caller gives: the wallet pays the gross in one transfer to
+ * revenue, which passes the VAT to vat_payable; short of the gross (even if
+ * the net is covered) nothing is written. */
+static void test_service_renew_vat(void **state)
+{
+    db *d = ((store_fixture *)*state)->d;
+    int64_t org = org_with_admin(d, "a@example.test"), prod = product(d, "host", false);
+    int64_t w = wallet_with(d, org, 1219);
+    int64_t e = today() + 3 * DAY, id = service_at(d, org, prod, e, false, "active");
+    service_renewal r;
+    assert_int_equal(renew_vat(d, id, 12, 220, &r), SERVICE_RENEW_INSUFFICIENT_FUNDS);
+    assert_int_equal(r.shortfall_minor, 1);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 0);
+    wallet_with(d, org, 1);
+    assert_int_equal(renew_vat(d, id, 12, 220, &r), SERVICE_RENEW_OK);
+    assert_int_equal(r.amount_minor, 1000);
+    assert_int_equal(r.vat_minor, 220);
+    assert_int_equal(r.gross_minor, 1220);
+    assert_true(r.transfer_id > 0 && r.vat_transfer_id > 0);
+    assert_int_equal(balance(d, w), 0);
+    assert_int_equal(system_balance(d, "revenue"), 1000);
+    assert_int_equal(system_balance(d, "vat_payable"), 220);
     assert_int_equal(ledger_verify(d, stderr), 0);
 }
 
@@ -383,7 +432,7 @@ static void test_renew_faults(void **state)
         service_renewal r;
         assert_int_equal(db_begin(d, DB_TX_WRITE), DB_OK);
         db_fail_after(d, n);
-        service_renew_result res = service_renew(d, NULL, &s, 12, SERVICE_RENEW_MANUAL, today(), &r);
+        service_renew_result res = service_renew(d, NULL, &s, 12, 220, SERVICE_RENEW_MANUAL, today(), &r);
         db_fail_after(d, 0);
         if (res == SERVICE_RENEW_OK && db_commit(d) == DB_OK) {
             renewed++;
@@ -397,8 +446,8 @@ static void test_renew_faults(void **state)
             want = period_add(want, 12);
         assert_int_equal(get(d, id).expires_at, want);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM service_renewals"), renewed);
-        assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), renewed);
-        assert_int_equal(balance(d, w), 1000000 - 1000 * renewed);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * renewed);
+        assert_int_equal(balance(d, w), 1000000 - 1220 * renewed);
     }
     assert_true(failures >= 5 && renewed >= 1); /* every call of a renewal was made to fail once */
     assert_int_equal(ledger_verify(d, stderr), 0);
@@ -426,7 +475,8 @@ static void test_run_faults(void **state)
         if (!ok)
             assert_true(billing_run(d, &o, &c));
         assert_int_equal(count(d, "SELECT COUNT(*) FROM service_renewals"), services);
-        assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), services);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * services);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), services);
         assert_int_equal(count(d, "SELECT COUNT(DISTINCT service_id) FROM service_renewals"), services);
         /* Every renewal mailed once: a failed read of the address fails its
          * batch, which is retried, instead of passing for "no address". */
@@ -462,6 +512,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_suspended_and_retired, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_failed_auto_renewal_by_day, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_service_renew, store_fixture_setup, store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_service_renew_vat, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_renew_faults, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_run_faults, store_fixture_setup, store_fixture_teardown),
     };

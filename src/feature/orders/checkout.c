@@ -4,10 +4,15 @@
  * its items and services, the ledger transfers, the redemptions and the
  * confirmation mail, so that all of it is committed or none of it.
  *
+ * Prices are net; the order charges net + VAT (the gross, sale_tax) and
+ * issues its final invoice (sale_invoice.h) in the same transaction.
+ *
  * Ledger transfers of an order (reference "order:<id>", kind "purchase"):
- *   - paid from a wallet in the order's currency: wallet -> revenue;
- *   - from a wallet in another currency X (with a quote): wallet(X) -> fx:X
- *     for the quoted amount, and fx:Y -> revenue(Y) for the order's total;
+ *   - paid from a wallet in the order's currency: wallet -> revenue for the
+ *     net and wallet -> vat_payable for the VAT;
+ *   - from a wallet in another currency X (with a quote of the gross):
+ *     wallet(X) -> fx:X for the quoted amount, and fx:Y -> revenue(Y) for the
+ *     net and fx:Y -> vat_payable(Y) for the VAT;
  *   - lines paid by free credits: promotions -> revenue. */
 #include "feature/orders/orders_internal.h"
 
@@ -16,12 +21,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/period.h"
 #include "feature/addresses/addresses.h"
+#include "feature/invoices/sale_invoice.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
 #include "feature/orgs/org_audit.h"
 #include "feature/services/services.h"
 #include "http/json_in.h"
+#include "render/i18n.h"
 
 #define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
 
@@ -108,6 +116,32 @@ static bool judge_code(http_request *r, const order_in *in, const order_line *li
     return true;
 }
 
+/* The VAT of the priced order's nets: decided for the billing address the
+ * order names (or the default one) today. */
+static bool order_tax(http_request *r, const order_in *in, const int64_t *nets, order_priced *out, order_fail *fail)
+{
+    char today[11];
+    if (!period_date_text((int64_t)time(NULL), today))
+        return store_error(fail);
+    switch (sale_tax_decide(r->db, r->app, in->org_id, in->billing_address_id, today, &out->tax)) {
+    case SALE_TAX_OK:
+        break;
+    case SALE_TAX_NOT_FOUND:
+        return order_refuse(fail, 422, "invalid_address", N_("There is no such billing address."),
+                            "billing_address_id");
+    case SALE_TAX_UNDECIDED:
+        return order_refuse(fail, 422, "vat_undecided",
+                            N_("The VAT of this order cannot be decided for your billing country: please contact us."),
+                            "billing_address_id");
+    default:
+        return store_error(fail);
+    }
+    if (!sale_tax_compute(&out->tax, nets, out->n))
+        return order_refuse(fail, 422, "amount_too_large", N_("The order's total is too large."), "items");
+    assert(out->tax.net_minor == out->totals.total_minor);
+    return true;
+}
+
 bool order_prepare(http_request *r, const order_in *in, order_priced *out, order_fail *fail)
 {
     assert(in->org_id > 0 && in->user_id > 0 && in->cur && in->n <= ORDER_ITEMS_MAX);
@@ -131,11 +165,13 @@ bool order_prepare(http_request *r, const order_in *in, order_priced *out, order
     int64_t discount[ORDER_ITEMS_MAX];
     if (order_price(lines, out->n, have_code ? &code : NULL, in->cur, discount, &out->totals) != MONEY_OK)
         return order_refuse(fail, 422, "amount_too_large", N_("The order's total is too large."), "items");
+    int64_t nets[ORDER_ITEMS_MAX];
     for (size_t i = 0; i < out->n; i++) {
         out->items[i].discount_minor = discount[i];
         out->items[i].total_minor = lines[i].credited ? 0 : lines[i].price_minor + lines[i].setup_minor - discount[i];
+        nets[i] = out->items[i].total_minor;
     }
-    return true;
+    return order_tax(r, in, nets, out, fail);
 }
 
 /* ---- checkout ---- */
@@ -165,7 +201,7 @@ static bool check_quote(http_request *r, const order_in *in, const order_priced 
     if (q->expires_at <= (int64_t)time(NULL))
         return order_refuse(fail, 422, "quote_expired", N_("The quote has expired: ask for a new one."), "quote_id");
     if (strcmp(q->from, pay->wallet_cur->code) || strcmp(q->to, in->cur->code) ||
-        q->amount_minor != pr->totals.total_minor)
+        q->amount_minor != pr->tax.gross_minor)
         return order_refuse(fail, 422, "quote_mismatch",
                             N_("The quote is for another amount or currency: ask for a new one."), "quote_id");
     pay->paid_minor = q->converted_minor;
@@ -186,9 +222,9 @@ static bool plan_payment(http_request *r, const order_in *in, const order_priced
 {
     assert(in->pay_with == ORDER_PAY_BALANCE);
     *pay = (wallet_plan){.wallet_cur = in->wallet_cur ? in->wallet_cur : in->cur};
-    if (pr->totals.total_minor == 0)
+    if (pr->tax.gross_minor == 0)
         return true; /* everything paid by codes and credits */
-    pay->paid_minor = pr->totals.total_minor;
+    pay->paid_minor = pr->tax.gross_minor;
     if (pay->wallet_cur != in->cur && !check_quote(r, in, pr, pay, fail))
         return false;
     ledger_result lr = ledger_wallet(r->db, in->org_id, pay->wallet_cur->code, false, &pay->wallet_id);
@@ -222,8 +258,9 @@ static int64_t insert_order(http_request *r, const order_in *in, const order_pri
     db_stmt *s = db_prepare(r->db,
         "INSERT INTO orders (org_id, user_id, status, currency, subtotal_minor, discount_minor, credit_minor,"
         " total_minor, discount_code_id, pay_with, wallet_currency, paid_minor, quote_id, terms_version,"
-        " terms_accepted_at, billing_address_id, idempotency_key, created_at)"
-        " VALUES ($1, $2, 'paid', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14) RETURNING id");
+        " terms_accepted_at, billing_address_id, idempotency_key, created_at, vat_minor, gross_minor, vat_rate_bp,"
+        " vat_scheme, vat_mention) VALUES ($1, $2, 'paid', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14,"
+        " $17, $18, $19, $20, $21) RETURNING id");
     if (!s)
         return 0;
     db_bind_int64(s, 1, in->org_id);
@@ -251,6 +288,11 @@ static int64_t insert_order(http_request *r, const order_in *in, const order_pri
     else
         db_bind_null(s, 15);
     db_bind_text(s, 16, idem_key);
+    db_bind_int64(s, 17, pr->tax.vat_minor);
+    db_bind_int64(s, 18, pr->tax.gross_minor);
+    db_bind_int64(s, 19, pr->tax.decision.rate_bp);
+    db_bind_text(s, 20, vat_scheme_name(pr->tax.decision.scheme));
+    db_bind_text(s, 21, vat_mention_name(pr->tax.decision.mention));
     int64_t id = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
     db_done(s);
     return id;
@@ -322,18 +364,21 @@ static ledger_result post_transfers(http_request *r, const order_in *in, const o
                                    const wallet_plan *pay)
 {
     const order_totals *t = &res->priced.totals;
+    const sale_tax *tax = &res->priced.tax;
     const char *k = arena_printf(r->a, "order:%" PRId64, res->order_id); /* order ids are unique */
     ledger_result lr = LEDGER_OK;
-    if (t->total_minor > 0 && pay->wallet_cur == in->cur)
-        lr = post(r, NULL, pay->wallet_id, "revenue", in->cur, t->total_minor, res->order_id,
-                  arena_printf(r->a, "%s:pay", k));
-    if (t->total_minor > 0 && pay->wallet_cur != in->cur) {
+    const char *fx = arena_printf(r->a, "fx:%s", in->cur->code);
+    bool same = pay->wallet_cur == in->cur;
+    if (tax->gross_minor > 0 && !same)
         lr = post(r, NULL, pay->wallet_id, arena_printf(r->a, "fx:%s", pay->wallet_cur->code), pay->wallet_cur,
                   pay->paid_minor, res->order_id, arena_printf(r->a, "%s:pay", k));
-        if (lr == LEDGER_OK)
-            lr = post(r, arena_printf(r->a, "fx:%s", in->cur->code), 0, "revenue", in->cur, t->total_minor,
-                      res->order_id, arena_printf(r->a, "%s:fx", k));
-    }
+    /* From the wallet itself, or from the FX account the quote filled. */
+    if (lr == LEDGER_OK && t->total_minor > 0)
+        lr = post(r, same ? NULL : fx, same ? pay->wallet_id : 0, "revenue", in->cur, t->total_minor, res->order_id,
+                  arena_printf(r->a, same ? "%s:pay" : "%s:fx", k));
+    if (lr == LEDGER_OK && tax->vat_minor > 0)
+        lr = post(r, same ? NULL : fx, same ? pay->wallet_id : 0, "vat_payable", in->cur, tax->vat_minor,
+                  res->order_id, arena_printf(r->a, "%s:vat", k));
     if (lr == LEDGER_OK && t->credit_minor > 0)
         lr = post(r, "promotions", 0, "revenue", in->cur, t->credit_minor, res->order_id,
                   arena_printf(r->a, "%s:credit", k));
@@ -348,6 +393,48 @@ static bool order_audit(http_request *r, const order_in *in, const order_result 
                                jout_money(money_make(out->paid_minor, out->wallet_cur), "en"), "items",
                                (int)out->priced.n);
     return org_audit_record_json(r->db, in->org_id, r->user_id, "order.placed", detail, r->client_ip);
+}
+
+/* The invoice's lines of item it: its period (net of its discount) and its
+ * setup fee when there is one; a credited item's lines are discounted to 0.
+ * Returns how many. */
+static size_t item_lines(const order_priced_item *it, const char *lang, int64_t now, doc_line *out)
+{
+    doc_line *l = &out[0];
+    *l = (doc_line){.quantity = 1, .unit_net_minor = it->price.price_minor,
+                    .discount_minor = it->credit_id ? it->price.price_minor : it->discount_minor};
+    l->net_minor = l->unit_net_minor - l->discount_minor;
+    snprintf(l->description, sizeof l->description, "%s", catalog_product_name(&it->product, lang));
+    bool dates = period_date_text(now, l->period_start) &&
+                 period_date_text(period_add(now, it->period_months), l->period_end);
+    assert(dates);
+    (void)dates;
+    if (!it->price.setup_minor)
+        return 1;
+    doc_line *setup = &out[1];
+    *setup = (doc_line){.quantity = 1, .unit_net_minor = it->price.setup_minor,
+                        .discount_minor = it->credit_id ? it->price.setup_minor : 0};
+    setup->net_minor = setup->unit_net_minor - setup->discount_minor;
+    snprintf(setup->description, sizeof setup->description, "%s: %s",
+             i18n_text(lang, N_("Setup fee")), catalog_product_name(&it->product, lang));
+    return 2;
+}
+
+/* The final invoice of the order: one line per item and per setup fee. */
+static bool order_invoice(http_request *r, const order_in *in, const order_result *res)
+{
+    const order_priced *pr = &res->priced;
+    char lang[3];
+    if (!invoices_org_language(r->db, in->org_id, lang))
+        return false;
+    doc_line *lines = arena_alloc(r->a, 2 * ORDER_ITEMS_MAX * sizeof *lines);
+    size_t n = 0;
+    int64_t now = (int64_t)time(NULL), doc_id;
+    for (size_t i = 0; i < pr->n; i++)
+        n += item_lines(&pr->items[i], lang, now, &lines[n]);
+    doc_source src = {.key = arena_printf(r->a, "order:%" PRId64, res->order_id), .order_id = res->order_id};
+    return invoices_sale(r->db, r->app, in->org_id, &pr->tax, in->cur->code, lines, n,
+                         in->paid_by ? in->paid_by : "balance", &src, &doc_id);
 }
 
 /* Services, items, transfers and redemptions of the inserted order. */
@@ -367,7 +454,8 @@ static bool write_rest(http_request *r, const order_in *in, order_result *out, c
         (pr->code_id && !discount_redeem(r->db, pr->code_id, in->org_id, out->order_id,
                                          money_make(pr->totals.discount_minor, in->cur))) ||
         (pay->quote.id && !quote_use(r->db, pay->quote.id, now)) ||
-        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_mail(r, in, out) || !order_audit(r, in, out))
+        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_invoice(r, in, out) || !order_mail(r, in, out) ||
+        !order_audit(r, in, out))
         return store_error(fail);
     return true;
 }

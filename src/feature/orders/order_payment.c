@@ -2,7 +2,7 @@
  * page. Nothing of the order is written when the payment starts: its input
  * (items, periods, credits, code, currency, address, terms version and time,
  * language) is kept as JSON with the payment (purpose "order"), whose amount
- * is the total priced then. When payment_sync sees the payment succeeded it
+ * is the gross (net + VAT) priced then. When payment_sync sees the payment succeeded it
  * credits the wallet and calls order_settle_payment in the same transaction,
  * which places the kept order from that balance through order_checkout: one
  * checkout for both paths. A card payment turns auto-renew on for every
@@ -56,7 +56,7 @@ bool order_pay_start(http_request *r, const order_in *in, const payment *card, c
     int64_t address_id;
     if (!order_validate(r, in, pr, &address_id, fail))
         return false;
-    if (pr->totals.total_minor == 0)
+    if (pr->tax.gross_minor == 0)
         return order_refuse(fail, 422, "nothing_to_pay",
                             N_("Nothing is left to pay: place the order from the balance."), "pay_with");
     const char *method = order_pay_with_names[in->pay_with];
@@ -70,7 +70,7 @@ bool order_pay_start(http_request *r, const order_in *in, const payment *card, c
     json_decref(kept);
     if (!text)
         abort();
-    payment p = {.org_id = in->org_id, .user_id = in->user_id, .amount = money_make(pr->totals.total_minor, in->cur),
+    payment p = {.org_id = in->org_id, .user_id = in->user_id, .amount = money_make(pr->tax.gross_minor, in->cur),
                  .purpose = "order", .purpose_data = arena_strdup(r->a, text)};
     free(text);
     snprintf(p.method, sizeof p.method, "%s", method);
@@ -126,6 +126,7 @@ payment_purpose_result order_settle_payment(db *d, const struct app *ap, arena *
     order_in in;
     if (!kept_read(pin->data, p, &in))
         return *why = "invalid_order", PURPOSE_REFUSED;
+    in.paid_by = p->method; /* the invoice says how it was paid */
     const char *terms = json_string_value(json_object_get(pin->data, "terms_version"));
     if (!terms || strcmp(terms, order_terms_version(&r)))
         return *why = "terms_changed", PURPOSE_REFUSED;
@@ -135,7 +136,7 @@ payment_purpose_result order_settle_payment(db *d, const struct app *ap, arena *
         *why = fail.code;
         return fail.status >= 500 ? PURPOSE_ERROR : PURPOSE_REFUSED;
     }
-    if (in.cur != p->amount.cur || res->priced.totals.total_minor != p->amount.minor)
+    if (in.cur != p->amount.cur || res->priced.tax.gross_minor != p->amount.minor)
         return *why = "price_changed", PURPOSE_REFUSED; /* checkout's writes are rolled back */
     *order_id = res->order_id;
     return PURPOSE_DONE;

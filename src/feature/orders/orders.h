@@ -16,6 +16,7 @@
 
 #include "core/money.h"
 #include "feature/catalog/catalog.h"
+#include "feature/invoices/sale_tax.h"
 #include "feature/orders/order_price.h"
 #include "feature/payments/payments.h"
 #include "http/http.h"
@@ -70,6 +71,7 @@ typedef struct order_in {
     int64_t billing_address_id; /* 0 = the organization's default */
     bool clear_cart;            /* the order came from the cart: empty it */
     bool auto_renew_all;        /* paid by card: auto-renew on wherever the product allows it */
+    const char *paid_by;        /* the invoice's payment method: NULL = "balance" (the gateway's: "card") */
 } order_in;
 
 /* One priced item. */
@@ -86,14 +88,16 @@ typedef struct order_priced {
     const currency *cur;
     size_t n;
     order_priced_item items[ORDER_ITEMS_MAX];
-    order_totals totals;
+    order_totals totals;          /* net: catalog prices exclude VAT */
+    sale_tax tax;                 /* the VAT on totals.total_minor and the gross charged */
     order_code_verdict verdict;   /* of the code typed (OK when none was) */
     int64_t code_id;              /* 0 = no code applied */
     char code[ORDER_CODE_TEXT_MAX + 1];
 } order_priced;
 
 /* Prices in->items for in->org_id as in->user_id may buy them, with the code
- * and credits checked; writes nothing. False with *fail filled when an item,
+ * and credits checked, and adds the VAT (sale_tax, with the billing address
+ * the order names or the default one); writes nothing. False with *fail filled when an item,
  * a credit or the code is refused. */
 bool order_prepare(http_request *r, const order_in *in, order_priced *out, order_fail *fail);
 

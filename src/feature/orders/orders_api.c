@@ -339,13 +339,15 @@ json_t *orders_preview_json(http_request *r, const order_in *in, const order_pri
         code = json_pack("{s:s, s:b, s:s?, s:s}", "code", in->discount_code, "applies", pr->verdict == ORDER_CODE_OK,
                          "reason", pr->verdict == ORDER_CODE_OK ? NULL : order_code_verdict_name(pr->verdict),
                          "message", order_code_verdict_message(pr->verdict));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "currency", pr->cur->code, "lines", lines,
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "currency", pr->cur->code, "lines", lines,
         "subtotal", jout_money(money_make(pr->totals.subtotal_minor, pr->cur), r->lang),
         "discount", jout_money(money_make(pr->totals.discount_minor, pr->cur), r->lang),
         "credit", jout_money(money_make(pr->totals.credit_minor, pr->cur), r->lang),
-        "total", jout_money(money_make(pr->totals.total_minor, pr->cur), r->lang), "discount_code", code,
+        "total", jout_money(money_make(pr->totals.total_minor, pr->cur), r->lang),
+        "vat", order_tax_json(r, &pr->tax, pr->cur),
+        "gross", jout_money(money_make(pr->tax.gross_minor, pr->cur), r->lang), "discount_code", code,
         "terms_version", order_terms_version(r),
-        "wallet", wallet_json(r, in->org_id, pr->cur, pr->totals.total_minor));
+        "wallet", wallet_json(r, in->org_id, pr->cur, pr->tax.gross_minor));
 }
 
 /* POST .../cart/preview {discount_code?}: the cart priced as checkout would. */

@@ -33,6 +33,13 @@ bool cart_clear(db *d, int64_t org_id);
  * organization has nowhere to send it. */
 bool order_mail(http_request *r, const order_in *in, const order_result *res);
 
+/* The VAT of an order as the API shows it: {"scheme" (null before VAT was
+ * charged), "rate_bp", "rate", "mention_text" (translated; null when none),
+ * "amount"}. scheme NULL for an order placed before. */
+json_t *order_vat_json(http_request *r, const char *scheme, int rate_bp, const char *mention_text, money amount);
+/* The VAT of a priced order, likewise. */
+json_t *order_tax_json(http_request *r, const sale_tax *tax, const currency *cur);
+
 /* Fills f and returns false: a one-liner for refusals. */
 bool order_refuse(order_fail *f, int status, const char *code, const char *message, const char *field);
 

@@ -10,7 +10,9 @@
 #include "app.h"
 #include "feature/addresses/addresses.h"
 #include "feature/orgs/orgs.h"
+#include "feature/invoices/documents.h"
 #include "http/json_in.h"
+#include "render/i18n.h"
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
 
@@ -23,6 +25,31 @@ static json_t *money_or_null(int64_t minor, const char *code, const char *lang)
 {
     const currency *cur = currency_find(code);
     return cur ? jout_money(money_make(minor, cur), lang) : json_null();
+}
+
+json_t *order_vat_json(http_request *r, const char *scheme, int rate_bp, const char *mention_text, money amount)
+{
+    char rate[8];
+    vat_rate_text(rate_bp, rate);
+    return json_pack("{s:s?, s:i, s:s, s:s?, s:o}", "scheme", scheme, "rate_bp", rate_bp, "rate", rate,
+                     "mention_text", mention_text ? i18n_text(r->lang, mention_text) : NULL, "amount",
+                     jout_money(amount, r->lang));
+}
+
+json_t *order_tax_json(http_request *r, const sale_tax *tax, const currency *cur)
+{
+    const vat_decision *d = &tax->decision;
+    return order_vat_json(r, vat_scheme_name(d->scheme), d->rate_bp, d->mention_text,
+                          money_make(tax->vat_minor, cur));
+}
+
+/* The mention's text of a stored mention name, for the provider as seller. */
+static const char *stored_mention_text(http_request *r, const char *name)
+{
+    for (int m = 0; name && m < VAT_MENTION_COUNT; m++)
+        if (!strcmp(vat_mention_name((vat_mention)m), name))
+            return vat_mention_text((vat_mention)m, r->app->cfg->provider.country);
+    return NULL;
 }
 
 static json_t *order_items_json(http_request *r, int64_t order_id, const currency *cur)
@@ -58,7 +85,8 @@ json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *foun
     db_stmt *s = db_prepare(r->db,
         "SELECT o.status, o.currency, o.subtotal_minor, o.discount_minor, o.credit_minor, o.total_minor,"
         " d.code, o.pay_with, o.wallet_currency, o.paid_minor, COALESCE(o.quote_id, 0), o.terms_version,"
-        " o.terms_accepted_at, COALESCE(o.billing_address_id, 0), o.created_at"
+        " o.terms_accepted_at, COALESCE(o.billing_address_id, 0), o.created_at, o.vat_minor, o.gross_minor,"
+        " o.vat_rate_bp, o.vat_scheme, o.vat_mention"
         " FROM orders o LEFT JOIN discount_codes d ON d.id = o.discount_code_id WHERE o.id = $1 AND o.org_id = $2");
     *found = false;
     if (!s)
@@ -74,6 +102,9 @@ json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *foun
     assert(cur);
     const char *code = db_col_is_null(s, 6) ? NULL : arena_strdup(r->a, db_col_text(s, 6));
     int64_t quote = db_col_int64(s, 10), address_id = db_col_int64(s, 13);
+    const char *scheme = db_col_is_null(s, 18) ? NULL : arena_strdup(r->a, db_col_text(s, 18));
+    const char *mention = db_col_is_null(s, 19) ? NULL : stored_mention_text(r, db_col_text(s, 19));
+    json_t *vat = order_vat_json(r, scheme, (int)db_col_int64(s, 17), mention, money_make(db_col_int64(s, 15), cur));
     json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:s?, s:s, s:o, s:o, s:s, s:o, s:o, s:o}",
         "id", (json_int_t)order_id, "status", db_col_text(s, 0), "currency", cur->code,
         "subtotal", jout_money(money_make(db_col_int64(s, 2), cur), r->lang),
@@ -86,8 +117,13 @@ json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *foun
         "terms_version", db_col_text(s, 11), "terms_accepted_at", jout_time(db_col_int64(s, 12)),
         "billing_address_id", address_id ? json_integer(address_id) : json_null(),
         "created_at", jout_time(db_col_int64(s, 14)));
+    json_object_set_new(o, "vat", vat);
+    json_object_set_new(o, "gross", jout_money(money_make(db_col_int64(s, 16), cur), r->lang));
     db_done(s);
-    json_t *items = order_items_json(r, order_id, cur);
+    bool store_error = false;
+    int64_t invoice = documents_by_source(r->db, arena_printf(r->a, "order:%" PRId64, order_id), &store_error);
+    json_t *items = store_error ? NULL : order_items_json(r, order_id, cur);
+    json_object_set_new(o, "invoice_id", invoice ? json_integer(invoice) : json_null());
     if (!items) {
         json_decref(o);
         return NULL;
@@ -113,8 +149,8 @@ json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size
 {
     assert(limit > 0 && limit <= ORDER_LIST_MAX && before_id >= 0);
     db_stmt *s = db_prepare(r->db,
-        "SELECT id, status, currency, total_minor, created_at, (SELECT COUNT(*) FROM order_items i WHERE i.order_id = o.id)"
-        " FROM orders o WHERE org_id = $1 AND (CAST($2 AS BIGINT) = 0 OR id < $2) ORDER BY id DESC LIMIT $3");
+        "SELECT id, status, currency, total_minor, created_at, (SELECT COUNT(*) FROM order_items i WHERE i.order_id = o.id),"
+        " gross_minor FROM orders o WHERE org_id = $1 AND (CAST($2 AS BIGINT) = 0 OR id < $2) ORDER BY id DESC LIMIT $3");
     if (!s)
         return NULL;
     db_bind_int64(s, 1, org_id);
@@ -129,8 +165,9 @@ json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size
             break;
         }
         last = db_col_int64(s, 0);
-        json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:I, s:o}", "id", (json_int_t)last,
+        json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:o, s:I, s:o}", "id", (json_int_t)last,
             "status", db_col_text(s, 1), "total", money_or_null(db_col_int64(s, 3), db_col_text(s, 2), r->lang),
+            "gross", money_or_null(db_col_int64(s, 6), db_col_text(s, 2), r->lang),
             "item_count", (json_int_t)db_col_int64(s, 5), "created_at", jout_time(db_col_int64(s, 4))));
     }
     db_done(s);
@@ -141,7 +178,8 @@ json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size
 static json_t *mail_data(http_request *r, const order_in *in, const order_result *res, const char *lang)
 {
     const order_priced *pr = &res->priced;
-    char org[ORG_NAME_MAX + 1], total[MONEY_FORMAT_BYTES_MAX], paid[MONEY_FORMAT_BYTES_MAX];
+    char org[ORG_NAME_MAX + 1], net[MONEY_FORMAT_BYTES_MAX], vat[MONEY_FORMAT_BYTES_MAX],
+        total[MONEY_FORMAT_BYTES_MAX], paid[MONEY_FORMAT_BYTES_MAX];
     if (!org_name(r->db, in->org_id, org, sizeof org))
         org[0] = '\0';
     json_t *lines = json_array();
@@ -155,10 +193,12 @@ static json_t *mail_data(http_request *r, const order_in *in, const order_result
             catalog_product_name(&pr->items[i].product, lang), "period", pr->items[i].period_months,
             "total", line_total, "credited", pr->items[i].credit_id != 0, "auto_renew", renews));
     }
-    money_format(money_make(pr->totals.total_minor, in->cur), lang, total, sizeof total);
+    money_format(money_make(pr->totals.total_minor, in->cur), lang, net, sizeof net);
+    money_format(money_make(pr->tax.vat_minor, in->cur), lang, vat, sizeof vat);
+    money_format(money_make(pr->tax.gross_minor, in->cur), lang, total, sizeof total);
     money_format(money_make(res->paid_minor, res->wallet_cur), lang, paid, sizeof paid);
-    return json_pack("{s:s, s:I, s:o, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "organization", org,
-        "order_id", (json_int_t)res->order_id, "lines", lines, "total", total, "paid", paid,
+    return json_pack("{s:s, s:I, s:o, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "organization", org,
+        "order_id", (json_int_t)res->order_id, "lines", lines, "net", net, "vat", vat, "total", total, "paid", paid,
         "converted", res->wallet_cur != in->cur, "card_auto_renew", renewing, "terms_version", order_terms_version(r),
         "link", arena_printf(r->a, "%s/orders/%" PRId64, r->app->cfg->base_url, res->order_id),
         "provider", r->app->cfg->provider.name);

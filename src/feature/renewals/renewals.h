@@ -15,6 +15,7 @@
 
 #include "core/period.h"
 #include "feature/catalog/catalog.h"
+#include "feature/invoices/sale_tax.h"
 #include "feature/payments/payments.h"
 #include "feature/services/service_renew.h"
 #include "http/router.h"
@@ -65,6 +66,7 @@ typedef enum {
     RENEWALS_MIXED_CURRENCIES,   /* services billed in different currencies */
     RENEWALS_INSUFFICIENT_FUNDS, /* the balance does not cover the total */
     RENEWALS_CONFLICT,           /* a service was renewed meanwhile */
+    RENEWALS_VAT_UNDECIDED,      /* no VAT rate for the organization's billing country (staff must add one) */
     RENEWALS_STORE_ERROR,
     RENEWALS_RESULT_COUNT
 } renewals_result;
@@ -72,22 +74,29 @@ typedef enum {
 typedef struct renewals_outcome {
     int bad_item;              /* the item at fault (index), -1 when none is */
     char currency[4];          /* of every item */
-    int64_t total_minor;       /* of all items */
-    int64_t shortfall_minor;   /* RENEWALS_INSUFFICIENT_FUNDS: what the balance lacks */
+    int64_t total_minor;       /* of all items: net (catalog prices exclude VAT) */
+    int64_t net_minor[RENEWALS_ITEMS_MAX]; /* each item's price */
+    int64_t vat_minor[RENEWALS_ITEMS_MAX]; /* each item's share of the selection's VAT */
+    sale_tax tax;              /* the selection's VAT (rounded once on the total) and gross */
+    int64_t shortfall_minor;   /* RENEWALS_INSUFFICIENT_FUNDS: what the balance lacks of the gross */
+    int64_t invoice_id;        /* RENEWALS_OK: the selection's final invoice (its pro-forma for renewals_proforma) */
     service_renewal done[RENEWALS_ITEMS_MAX]; /* RENEWALS_OK: one per item, in order */
 } renewals_outcome;
 
 /* Renews items (1..RENEWALS_ITEMS_MAX) of org_id for user_id inside the
- * caller's write transaction, paid from the balance (source "manual"). On
- * anything but RENEWALS_OK the caller must roll back (some renewals may be
- * written). */
-renewals_result renewals_pay(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
-                             int64_t now, renewals_outcome *out);
+ * caller's write transaction, paid from the balance (source "manual"): the
+ * net prices plus the VAT decided for the organization today (sale_tax, its
+ * default billing address), and issues the selection's final invoice paid
+ * by method ("balance", or the gateway's method that credited the balance)
+ * with its mail. On anything but RENEWALS_OK the caller must roll back (some
+ * renewals may be written). */
+renewals_result renewals_pay(db *d, const struct app *ap, int64_t org_id, int64_t user_id, const renewal_item *items,
+                             int n, int64_t now, const char *method, renewals_outcome *out);
 
-/* Checks items as renewals_pay does (services, periods, currencies) without
- * the balance and without writing; the total and currency in out. */
-renewals_result renewals_check(db *d, int64_t org_id, int64_t user_id, const renewal_item *items, int n,
-                               renewals_outcome *out);
+/* Checks items as renewals_pay does (services, periods, currencies, the VAT)
+ * without the balance and without writing; the totals and currency in out. */
+renewals_result renewals_check(db *d, const struct app *ap, int64_t org_id, int64_t user_id,
+                               const renewal_item *items, int n, renewals_outcome *out);
 
 /* Starts paying items by card or PayPal (method) at the gateway
  * (renewals_payment.c): checks them (renewals_check; *res and out tell what
@@ -103,6 +112,20 @@ bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *ite
  * pays the kept selection from the balance just credited, all or none. */
 payment_purpose_result renewals_settle_payment(db *d, const struct app *ap, arena *a, const payment_purpose_in *in,
                                                const char **why);
+
+/* Issues the pro-forma of items (checked as renewals_pay checks them, not
+ * the balance) inside the caller's write transaction: unpaid, its own
+ * numbering, the lines with their VAT, due on the earliest expiry, with the
+ * provider's IBAN/BIC and the organization's RF reference; open pro-formas
+ * holding one of these services are cancelled (superseded). out->invoice_id
+ * is the pro-forma. On anything but RENEWALS_OK the caller rolls back. */
+renewals_result renewals_proforma(db *d, const struct app *ap, int64_t org_id, int64_t user_id,
+                                  const renewal_item *items, int n, int64_t now, renewals_outcome *out);
+
+/* s (as read before renewing) was renewed for months by the billing run:
+ * its open pro-formas are cancelled (renewed otherwise). Inside the caller's
+ * write transaction; false on a store error. */
+bool renewals_proformas_renewed(db *d, const service *s, int months, int64_t now);
 
 /* The balance of org_id's wallet in currency (0 without a wallet); false on
  * a store error. */

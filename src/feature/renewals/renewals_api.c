@@ -3,7 +3,10 @@
  *   GET  /api/v1/orgs/{org_id}/renewals/due
  *   POST /api/v1/orgs/{org_id}/renewals   {items: [{service_id, period}], pay_with?} + Idempotency-Key
  *     (pay_with "balance" by default; "card" or "paypal" answer 201 with the
- *     gateway's payment, and the renewals are paid when it succeeds) */
+ *     gateway's payment, and the renewals are paid when it succeeds)
+ *   POST /api/v1/orgs/{org_id}/proformas  {items: [{service_id, period}]}
+ *     (201 the pro-forma: what the selection costs, to pay by bank transfer
+ *     or later from To pay) */
 #include "feature/renewals/renewals.h"
 
 #include <inttypes.h>
@@ -13,6 +16,8 @@
 
 #include "app.h"
 #include "core/currency.h"
+#include "feature/invoices/documents.h"
+#include "feature/invoices/documents_json.h"
 #include "feature/orgs/orgs.h"
 #include "http/idempotency.h"
 #include "http/json_in.h"
@@ -150,9 +155,12 @@ static void answer_failure(http_request *r, renewals_result res, const renewals_
                     item);
     case RENEWALS_INSUFFICIENT_FUNDS:
         return fail(r, 422, "insufficient_funds",
-                    arena_printf(r->a, "the balance is %s short of the total of %s",
+                    arena_printf(r->a, "the balance is %s short of the total of %s (VAT included)",
                                  money_display(r, out->shortfall_minor, out->currency),
-                                 money_display(r, out->total_minor, out->currency)), "items");
+                                 money_display(r, out->tax.gross_minor, out->currency)), "items");
+    case RENEWALS_VAT_UNDECIDED:
+        return fail(r, 422, "vat_undecided",
+                    "the VAT of these renewals cannot be decided for the billing country: contact us", "items");
     case RENEWALS_CONFLICT:
         return fail(r, 409, "conflict", arena_printf(r->a, "%s: the service was renewed meanwhile", item), item);
     default:
@@ -192,8 +200,10 @@ static void post_renewals_gateway(http_request *r, int64_t org_id, const renewal
     json_t *j = payment_json(r->app, &p, r->lang);
     if (!j)
         return http_error(r, 500, "store_error", "cannot read the payment", NULL);
-    http_json(r, 201, json_pack("{s:[], s:o, s:o}", "renewals", "total",
-                                money_json(out->total_minor, out->currency, r->lang), "payment", j));
+    http_json(r, 201, json_pack("{s:[], s:o, s:o, s:o, s:n, s:o}", "renewals", "total",
+                                money_json(out->total_minor, out->currency, r->lang), "vat",
+                                money_json(out->tax.vat_minor, out->currency, r->lang), "gross",
+                                money_json(out->tax.gross_minor, out->currency, r->lang), "invoice_id", "payment", j));
 }
 
 static void post_renewals(http_request *r)
@@ -222,18 +232,45 @@ static void post_renewals(http_request *r)
     if (!idem_begin(r, &k))
         return;
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
-    renewals_result res = renewals_pay(r->db, org_id, r->user_id, items, n, (int64_t)time(NULL), out);
+    renewals_result res = renewals_pay(r->db, r->app, org_id, r->user_id, items, n, (int64_t)time(NULL), "balance", out);
     if (res != RENEWALS_OK)
         return answer_failure(r, res, out);
     json_t *list = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(list, renewal_json(&out->done[i], r->lang));
-    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o}", "renewals", list, "total",
-                                               money_json(out->total_minor, out->currency, r->lang)));
+    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o, s:o, s:o, s:I}", "renewals", list, "total",
+                                               money_json(out->total_minor, out->currency, r->lang), "vat",
+                                               money_json(out->tax.vat_minor, out->currency, r->lang), "gross",
+                                               money_json(out->tax.gross_minor, out->currency, r->lang),
+                                               "invoice_id", (json_int_t)out->invoice_id));
+}
+
+static void post_proformas(http_request *r)
+{
+    int64_t org_id;
+    json_t *b;
+    int n = 0;
+    renewal_item *items = arena_alloc(r->a, sizeof *items * RENEWALS_ITEMS_MAX);
+    if (!org_or_reply(r, &org_id) || !jin_body(r, &b) || !read_items(r, b, items, &n))
+        return;
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return http_error(r, 500, "store_error", "the pro-forma could not be saved", NULL);
+    renewals_outcome *out = arena_alloc(r->a, sizeof *out);
+    renewals_result res = renewals_proforma(r->db, r->app, org_id, r->user_id, items, n, (int64_t)time(NULL), out);
+    if (res != RENEWALS_OK)
+        return answer_failure(r, res, out);
+    if (db_commit(r->db) != DB_OK)
+        return fail(r, 500, "store_error", "the pro-forma could not be saved", NULL);
+    document doc;
+    doc_line *lines = arena_alloc(r->a, sizeof *lines * (size_t)n);
+    if (!documents_get(r->db, org_id, out->invoice_id, &doc, lines, (size_t)n, NULL))
+        return http_error(r, 500, "store_error", "cannot read the pro-forma", NULL);
+    http_json(r, 201, document_json(&doc, r->lang));
 }
 
 void renewals_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/renewals/due", get_due, ROUTE_USER);
     router_add(rt, "POST", "/api/v1/orgs/{org_id}/renewals", post_renewals, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/proformas", post_proformas, ROUTE_USER);
 }

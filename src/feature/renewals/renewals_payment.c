@@ -1,7 +1,7 @@
 /* renewals_payment.c - a To pay selection paid by card or PayPal on the
  * gateway's hosted page. Nothing is renewed when the payment starts: the
  * selection (service ids and periods) is kept as JSON with the payment
- * (purpose "renewals"), whose amount is the total priced then. When
+ * (purpose "renewals"), whose amount is the gross (net + VAT) priced then. When
  * payment_sync sees it succeeded it credits the wallet and calls
  * renewals_settle_payment in the same transaction, which pays the selection
  * from that balance through renewals_pay, all or none; when it can no longer
@@ -40,14 +40,14 @@ bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *ite
     assert(!strcmp(method, "card") || !strcmp(method, "paypal"));
     *status = 0;
     *code = NULL;
-    if ((*res = renewals_check(r->db, org_id, r->user_id, items, n, out)) != RENEWALS_OK)
+    if ((*res = renewals_check(r->db, r->app, org_id, r->user_id, items, n, out)) != RENEWALS_OK)
         return false;
     char country[3];
     payment_org_country(r->db, r->app, org_id, country);
     if (!gateway_get(r->app->cfg) || !payment_method_enabled(payment_method_find(method), out->currency, country))
         return *status = 422, *code = "method_not_available", false;
     payment in = {.org_id = org_id, .user_id = r->user_id, .purpose = "renewals",
-                  .amount = money_make(out->total_minor, currency_find(out->currency)),
+                  .amount = money_make(out->tax.gross_minor, currency_find(out->currency)),
                   .purpose_data = kept_text(r, items, n)};
     snprintf(in.method, sizeof in.method, "%s", method);
     snprintf(in.idem_key, sizeof in.idem_key, "%s", idem_key);
@@ -66,7 +66,6 @@ bool renewals_pay_start(http_request *r, int64_t org_id, const renewal_item *ite
 payment_purpose_result renewals_settle_payment(db *d, const struct app *ap, arena *a, const payment_purpose_in *pin,
                                                const char **why)
 {
-    (void)ap;
     const payment *p = pin->p;
     assert(db_in_tx(d) && !strcmp(p->purpose, "renewals"));
     json_t *list = json_object_get(pin->data, "items");
@@ -84,14 +83,14 @@ payment_purpose_result renewals_settle_payment(db *d, const struct app *ap, aren
         [RENEWALS_NOT_FOUND] = "not_found", [RENEWALS_NOT_RENEWABLE] = "not_renewable",
         [RENEWALS_BAD_PERIOD] = "invalid_period", [RENEWALS_DUPLICATE] = "invalid_selection",
         [RENEWALS_MIXED_CURRENCIES] = "mixed_currencies", [RENEWALS_INSUFFICIENT_FUNDS] = "price_changed",
-        [RENEWALS_CONFLICT] = "conflict",
+        [RENEWALS_CONFLICT] = "conflict", [RENEWALS_VAT_UNDECIDED] = "vat_undecided",
     };
-    renewals_result res = renewals_pay(d, p->org_id, p->user_id, items, n, (int64_t)time(NULL), out);
+    renewals_result res = renewals_pay(d, ap, p->org_id, p->user_id, items, n, (int64_t)time(NULL), p->method, out);
     if (res == RENEWALS_STORE_ERROR)
         return PURPOSE_ERROR;
     if (res != RENEWALS_OK)
         return *why = reasons[res], PURPOSE_REFUSED;
-    if (strcmp(out->currency, p->amount.cur->code) || out->total_minor != p->amount.minor)
+    if (strcmp(out->currency, p->amount.cur->code) || out->tax.gross_minor != p->amount.minor)
         return *why = "price_changed", PURPOSE_REFUSED; /* the renewals are rolled back */
     return PURPOSE_DONE;
 }

@@ -113,20 +113,33 @@ static ledger_result wallet_of(db *d, service_renew_cache *c, int64_t org_id, co
     return r;
 }
 
-static ledger_result revenue_of(db *d, service_renew_cache *c, const char *currency_code, int64_t *out)
+/* The system account code in currency_code, through the cache's slots[n]. */
+static ledger_result system_of(db *d, service_renew_account *slots, size_t n, const char *code, const char *currency_code,
+                               int64_t *out)
 {
-    size_t n = c ? sizeof c->revenue / sizeof c->revenue[0] : 0, i = 0;
-    for (; i < n && c->revenue[i].id; i++)
-        if (!strcmp(c->revenue[i].currency, currency_code)) {
-            *out = c->revenue[i].id;
+    size_t i = 0;
+    for (; i < n && slots[i].id; i++)
+        if (!strcmp(slots[i].currency, currency_code)) {
+            *out = slots[i].id;
             return LEDGER_OK;
         }
-    ledger_result r = ledger_system_account(d, "revenue", currency_code, out);
+    ledger_result r = ledger_system_account(d, code, currency_code, out);
     if (r == LEDGER_OK && i < n) {
-        snprintf(c->revenue[i].currency, sizeof c->revenue[i].currency, "%s", currency_code);
-        c->revenue[i].id = *out;
+        snprintf(slots[i].currency, sizeof slots[i].currency, "%s", currency_code);
+        slots[i].id = *out;
     }
     return r;
+}
+
+static ledger_result revenue_of(db *d, service_renew_cache *c, const char *currency_code, int64_t *out)
+{
+    return system_of(d, c ? c->revenue : NULL, c ? SERVICE_RENEW_CURRENCIES : 0, "revenue", currency_code, out);
+}
+
+static ledger_result vat_payable_of(db *d, service_renew_cache *c, const char *currency_code, int64_t *out)
+{
+    return system_of(d, c ? c->vat_payable : NULL, c ? SERVICE_RENEW_CURRENCIES : 0, "vat_payable", currency_code,
+                     out);
 }
 
 /* The guarded move of the expiry: only if s still expires where it did and
@@ -203,15 +216,31 @@ static service_renew_result short_of_funds(db *d, int64_t wallet_id, service_ren
     int64_t balance = 0;
     if (wallet_id && ledger_balance(d, wallet_id, &balance) != LEDGER_OK)
         return SERVICE_RENEW_STORE_ERROR;
-    assert(balance < r->amount_minor);
-    r->shortfall_minor = r->amount_minor - balance;
+    assert(balance < r->gross_minor);
+    r->shortfall_minor = r->gross_minor - balance;
     return SERVICE_RENEW_INSUFFICIENT_FUNDS;
 }
 
-/* Posts the transfer that pays r. Nothing written unless SERVICE_RENEW_OK. */
+/* Passes r's VAT from revenue to vat_payable (the wallet paid the gross to
+ * revenue): system accounts, so it cannot be refused for funds. */
+static bool pass_vat(db *d, service_renew_cache *c, service_renewal *r, int64_t revenue, const char *key,
+                     const char *reference)
+{
+    int64_t vat_payable;
+    if (vat_payable_of(d, c, r->currency, &vat_payable) != LEDGER_OK)
+        return false;
+    char vat_key[SERVICE_RENEW_KEY_MAX + 4];
+    snprintf(vat_key, sizeof vat_key, "%s:vat", key);
+    ledger_transfer t = {.debit_account_id = revenue, .credit_account_id = vat_payable, .amount_minor = r->vat_minor,
+                         .currency = r->currency, .kind = "renewal", .reference = reference,
+                         .idempotency_key = vat_key};
+    return ledger_post(d, &t, &r->vat_transfer_id) == LEDGER_OK;
+}
+
+/* Posts the transfers that pay r. Nothing written unless SERVICE_RENEW_OK. */
 static service_renew_result pay(db *d, service_renew_cache *c, service_renewal *r)
 {
-    assert(r->amount_minor > 0 && r->amount_minor <= LEDGER_AMOUNT_MAX);
+    assert(r->gross_minor > 0 && r->gross_minor <= LEDGER_AMOUNT_MAX);
     int64_t wallet = 0, revenue = 0;
     if (wallet_of(d, c, r->org_id, r->currency, &wallet) != LEDGER_OK)
         return SERVICE_RENEW_STORE_ERROR;
@@ -222,12 +251,14 @@ static service_renew_result pay(db *d, service_renew_cache *c, service_renewal *
     char key[SERVICE_RENEW_KEY_MAX], reference[40];
     snprintf(key, sizeof key, "renewal:%lld:%lld", (long long)r->service_id, (long long)r->old_expires_at);
     snprintf(reference, sizeof reference, "service:%lld", (long long)r->service_id);
-    ledger_transfer t = {.debit_account_id = wallet, .credit_account_id = revenue, .amount_minor = r->amount_minor,
+    ledger_transfer t = {.debit_account_id = wallet, .credit_account_id = revenue, .amount_minor = r->gross_minor,
                          .currency = r->currency, .kind = "renewal", .reference = reference,
                          .idempotency_key = key};
     switch (ledger_post(d, &t, &r->transfer_id)) {
     case LEDGER_OK:
-        return SERVICE_RENEW_OK;
+        /* A store error here leaves the gross transfer written: the caller rolls back. */
+        return r->vat_minor == 0 || pass_vat(d, c, r, revenue, key, reference) ? SERVICE_RENEW_OK
+                                                                               : SERVICE_RENEW_STORE_ERROR;
     case LEDGER_INSUFFICIENT_FUNDS:
         return short_of_funds(d, wallet, r);
     case LEDGER_REPLAYED:
@@ -249,10 +280,10 @@ static void renewal_init(service_renewal *r, const service *s, int months)
     snprintf(r->currency, sizeof r->currency, "%s", s->currency);
 }
 
-service_renew_result service_renew(db *d, service_renew_cache *c, const service *s, int months,
+service_renew_result service_renew(db *d, service_renew_cache *c, const service *s, int months, int64_t vat_minor,
                                    service_renew_source source, int64_t now, service_renewal *out)
 {
-    assert(d && s && out && db_in_tx(d));
+    assert(d && s && out && db_in_tx(d) && vat_minor >= 0);
     assert(source >= 0 && source < SERVICE_RENEW_SOURCE_COUNT);
     renewal_init(out, s, months);
     if (s->status != SERVICE_ACTIVE && s->status != SERVICE_SUSPENDED)
@@ -260,7 +291,9 @@ service_renew_result service_renew(db *d, service_renew_cache *c, const service 
     int priced = service_renew_price(d, c, s, months, &out->amount_minor);
     if (priced != 1)
         return priced == 0 ? SERVICE_RENEW_NO_PRICE : SERVICE_RENEW_STORE_ERROR;
-    if (out->amount_minor > LEDGER_AMOUNT_MAX)
+    out->vat_minor = vat_minor;
+    out->gross_minor = out->amount_minor + vat_minor;
+    if (out->amount_minor > LEDGER_AMOUNT_MAX || vat_minor > LEDGER_AMOUNT_MAX - out->amount_minor)
         return SERVICE_RENEW_NO_PRICE;
     out->new_expires_at = period_add(s->expires_at, months);
     if (out->new_expires_at <= s->expires_at)
@@ -270,7 +303,7 @@ service_renew_result service_renew(db *d, service_renew_cache *c, const service 
         return SERVICE_RENEW_STORE_ERROR;
     if (!moved)
         return SERVICE_RENEW_CONFLICT;
-    service_renew_result r = out->amount_minor > 0 ? pay(d, c, out) : SERVICE_RENEW_OK;
+    service_renew_result r = out->gross_minor > 0 ? pay(d, c, out) : SERVICE_RENEW_OK;
     if (r != SERVICE_RENEW_OK)
         return restore_service(d, s, out->new_expires_at) ? r : SERVICE_RENEW_STORE_ERROR;
     if (!insert_renewal(d, out, source, now))

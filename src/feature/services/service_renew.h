@@ -1,6 +1,6 @@
 /* service_renew.h - the billing side of a service's life: renewing it for a
  * period (priced by the catalog, paid from the organization's wallet through
- * the ledger, its expiry moved), finding the services due, and suspending or
+ * the ledger with the VAT the caller decided, its expiry moved), finding the services due, and suspending or
  * terminating them after expiry.
  *
  * Used by the billing run (src/jobs) and by the To pay page and its API; they
@@ -38,9 +38,12 @@ typedef struct service_renewal {
     int64_t old_expires_at, new_expires_at;
     int period_months;
     char currency[4];
-    int64_t amount_minor;    /* the price of the period (paid, or due when funds are short) */
+    int64_t amount_minor;    /* the net price of the period (catalog prices exclude VAT) */
+    int64_t vat_minor;       /* the VAT charged on it (the caller's) */
+    int64_t gross_minor;     /* amount + VAT: what the wallet paid, or what was due when funds were short */
     int64_t shortfall_minor; /* what the wallet lacks; 0 unless SERVICE_RENEW_INSUFFICIENT_FUNDS */
     int64_t transfer_id;     /* the ledger transfer that paid it; 0 when the renewal was free */
+    int64_t vat_transfer_id; /* revenue -> vat_payable for its VAT; 0 when none */
 } service_renewal;
 
 enum {
@@ -48,8 +51,16 @@ enum {
     SERVICE_RENEW_KEY_MAX = 64,     /* "renewal:<id>:<expires_at>" */
 };
 
+/* A system account of one currency, as the cache keeps it. */
+typedef struct service_renew_account {
+    char currency[4];
+    int64_t id;
+} service_renew_account;
+
+enum { SERVICE_RENEW_CURRENCIES = 8 }; /* currencies cached per system account */
+
 /* What one transaction of a billing run looks up again and again: products,
- * prices for an organization, wallets and the revenue account. Valid only
+ * prices for an organization, wallets and the revenue and VAT accounts. Valid only
  * inside one transaction (an account created in a rolled-back one is gone):
  * reset it at every db_begin. Plain memory, no allocation. */
 typedef struct service_renew_cache {
@@ -57,7 +68,7 @@ typedef struct service_renew_cache {
     struct { int64_t product_id, org_id; int months; char currency[4]; int found; int64_t minor; }
         price[SERVICE_RENEW_CACHE_SLOTS];
     struct { int64_t org_id; char currency[4]; int64_t id; } wallet[SERVICE_RENEW_CACHE_SLOTS];
-    struct { char currency[4]; int64_t id; } revenue[8];
+    service_renew_account revenue[SERVICE_RENEW_CURRENCIES], vat_payable[SERVICE_RENEW_CURRENCIES];
 } service_renew_cache;
 
 void service_renew_cache_reset(service_renew_cache *c);
@@ -73,13 +84,16 @@ int service_renew_product(db *d, service_renew_cache *c, const service *s, catal
 int service_renew_price(db *d, service_renew_cache *c, const service *s, int months, int64_t *out_minor);
 
 /* Renews s (as read in this transaction) for months inside the caller's write
- * transaction: pays the price from the wallet of s's organization in s's
- * currency (ledger kind "renewal", reference "service:<id>", idempotency key
- * "renewal:<id>:<expires_at>"), moves expires_at by period_add with a guard on
+ * transaction: pays the price plus vat_minor (the VAT the caller decided on
+ * that price: sale_tax) from the wallet of s's organization in s's currency
+ * (ledger kind "renewal", reference "service:<id>": wallet -> revenue for the
+ * gross, key "renewal:<id>:<expires_at>", then revenue -> vat_payable for the
+ * VAT, key "...:vat"; one debit of the wallet, so a balance short of the
+ * gross writes nothing), moves expires_at by period_add with a guard on
  * the old expiry, reactivates a suspended service, and records the renewal.
  * On anything but SERVICE_RENEW_OK nothing was written; out is filled as far
  * as known (price and shortfall on INSUFFICIENT_FUNDS). c may be NULL. */
-service_renew_result service_renew(db *d, service_renew_cache *c, const service *s, int months,
+service_renew_result service_renew(db *d, service_renew_cache *c, const service *s, int months, int64_t vat_minor,
                                    service_renew_source source, int64_t now, service_renewal *out);
 
 /* The services a billing run looks at: up to max with status active or

@@ -298,7 +298,7 @@ static void confirm_page(http_request *r, int64_t org, const char *key, const cu
     if (!cart_get(r->db, org, c) || !cart_order_in(c, org, r->user_id, &in))
         return cart_page(r, org, 422, NULL, _("The cart is empty."), NULL);
     if (!order_prepare(r, &in, pr, &fail) ||
-        !quote_create(r, org, money_make(pr->totals.total_minor, in.cur), from, &q, &fail))
+        !quote_create(r, org, money_make(pr->tax.gross_minor, in.cur), from, &q, &fail))
         return cart_page(r, org, 422, json_pack("{s:s}", "wallet_currency", fail_text(r, &fail)), NULL, from->code);
     json_t *quote = quote_json(r, &q);
     json_object_set_new(quote, "expires", json_string(web_datetime(r, json_string_value(json_object_get(quote, "expires_at")))));

@@ -1,10 +1,13 @@
 /* web_renewals.c - the To pay page: the current organization's services due
  * for renewal (expiring within the renewal window, or expired and not
  * terminated), each with a checkbox and a period select showing the price of
- * each period, the total of the selection against the balance, and "Pay":
+ * each period (net), the total of the selection with its VAT (decided once
+ * for the organization today: sale_tax, as renewals_pay charges it) against
+ * the balance, and "Pay":
  * from the balance, which renews every chosen service in one transaction or
  * none, or by card or PayPal through the gateway's page (pay_gateway), the
- * services being renewed when the payment is confirmed.
+ * services being renewed when the payment is confirmed; or "Get a
+ * pro-forma" of the selection (renewals_proforma), shown on its page.
  * Without JavaScript, "Update total" posts the selection back and the page
  * shows its total. Members with the billing right only (404 page otherwise),
  * and limited members see only their services, as in the API. */
@@ -18,7 +21,9 @@
 #include "app.h"
 #include "core/currency.h"
 #include "core/money.h"
+#include "core/period.h"
 #include "feature/auth/secret.h"
+#include "feature/invoices/sale_tax.h"
 #include "feature/orgs/orgs.h"
 #include "feature/renewals/renewals.h"
 #include "feature/web/web.h"
@@ -120,21 +125,40 @@ static bool add_total(total *t, int *n, const char *code, int64_t minor)
     return true;
 }
 
-/* [{currency, total, balance, enough, shortfall}] of the selection. */
-static json_t *totals_json(http_request *r, int64_t org, const total *t, int n)
+/* The VAT of the organization's renewals today into *tax: 1 decided, 0 not
+ * (no rate: paying will say so), -1 store error. */
+static int renewals_tax(http_request *r, int64_t org, int64_t now, sale_tax *tax)
+{
+    char today[11];
+    if (!period_date_text(now, today))
+        return -1;
+    sale_tax_result res = sale_tax_decide(r->db, r->app, org, 0, today, tax);
+    return res == SALE_TAX_OK ? 1 : res == SALE_TAX_STORE_ERROR ? -1 : 0;
+}
+
+/* [{currency, total (gross), taxed, net, vat, rate, mention, balance,
+ * enough, shortfall}] of the selection; decided NULL when the VAT is not. */
+static json_t *totals_json(http_request *r, int64_t org, const total *t, int n, const sale_tax *decided)
 {
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
         int64_t balance = 0;
-        if (!renewals_balance(r->db, org, t[i].currency, &balance)) {
+        sale_tax tax = decided ? *decided : (sale_tax){0};
+        if (!renewals_balance(r->db, org, t[i].currency, &balance) || !sale_tax_compute(&tax, &t[i].minor, 1)) {
             json_decref(list);
             return NULL;
         }
-        bool enough = balance >= t[i].minor;
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b, s:s}", "currency", t[i].currency, "total",
-                                              money_text(r, t[i].minor, t[i].currency), "balance",
-                                              money_text(r, balance, t[i].currency), "enough", enough, "shortfall",
-                                              money_text(r, enough ? 0 : t[i].minor - balance, t[i].currency)));
+        char rate[8];
+        vat_rate_text(tax.decision.rate_bp, rate);
+        const char *mention = tax.decision.mention_text ? i18n_text(r->lang, tax.decision.mention_text) : NULL;
+        bool enough = balance >= tax.gross_minor;
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:s?, s:s, s:b, s:s}", "currency",
+                                              t[i].currency, "total", money_text(r, tax.gross_minor, t[i].currency),
+                                              "taxed", decided != NULL, "net", money_text(r, t[i].minor, t[i].currency),
+                                              "vat", money_text(r, tax.vat_minor, t[i].currency), "rate", rate,
+                                              "mention", mention, "balance", money_text(r, balance, t[i].currency),
+                                              "enough", enough, "shortfall",
+                                              money_text(r, enough ? 0 : tax.gross_minor - balance, t[i].currency)));
     }
     return list;
 }
@@ -182,7 +206,9 @@ static void renewals_page(http_request *r, int64_t org, int status, const form *
                 chosen++;
             }
     }
-    json_t *totals = fits ? totals_json(r, org, t, currencies) : json_array();
+    sale_tax tax;
+    int taxed = currencies ? renewals_tax(r, org, now, &tax) : 0;
+    json_t *totals = taxed < 0 ? NULL : fits ? totals_json(r, org, t, currencies, taxed ? &tax : NULL) : json_array();
     if (!totals)
         return (void)json_decref(list), web_fail(r);
     char key[SECRET_TOKEN_CHARS + 1];
@@ -273,6 +299,43 @@ static void pay_gateway(http_request *r, int64_t org, const form *f, const char 
     http_redirect(r, arena_printf(r->a, "/billing/topups/%lld", (long long)p.id));
 }
 
+/* Begins the write transaction and reads the chosen items: how many, or 0
+ * when the page was answered (nothing chosen, renewed meanwhile, a store
+ * error) and nothing is open. */
+static int begin_chosen(http_request *r, int64_t org, const form *f, renewal_item *items)
+{
+    bool stale = false;
+    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
+        return web_fail(r), 0;
+    int n = chosen_items(r, org, f, items, &stale);
+    if (n > 0 && !stale)
+        return n;
+    db_rollback(r->db);
+    if (n < 0)
+        return web_fail(r), 0;
+    renewals_page(r, org, n ? 409 : 422, f,
+                  n ? failure_message(r, RENEWALS_CONFLICT) : _("Choose at least one service to renew."));
+    return 0;
+}
+
+/* "Get a pro-forma": issues it for the selection and shows it. */
+static void get_proforma(http_request *r, int64_t org, const form *f)
+{
+    renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
+    int n = begin_chosen(r, org, f, items);
+    if (!n)
+        return;
+    renewals_outcome *out = arena_alloc(r->a, sizeof *out);
+    renewals_result res = renewals_proforma(r->db, r->app, org, r->user_id, items, n, (int64_t)time(NULL), out);
+    if (res != RENEWALS_OK)
+        db_rollback(r->db);
+    if (res == RENEWALS_STORE_ERROR || (res == RENEWALS_OK && db_commit(r->db) != DB_OK))
+        return web_fail(r);
+    if (res != RENEWALS_OK)
+        return renewals_page(r, org, 422, f, failure_message(r, res));
+    http_redirect(r, arena_printf(r->a, "/billing/invoices/%lld", (long long)out->invoice_id));
+}
+
 static void post_renewals(http_request *r)
 {
     form f;
@@ -280,25 +343,19 @@ static void post_renewals(http_request *r)
     if (!org || !web_form(r, &f))
         return;
     const char *action = form_get(&f, "action");
+    if (action && !strcmp(action, "proforma"))
+        return get_proforma(r, org, &f);
     if (!action || strcmp(action, "pay"))
         return renewals_page(r, org, 200, &f, NULL); /* "Update total" */
     const char *pay = form_get(&f, "pay_with");
     if (pay && (!strcmp(pay, "card") || !strcmp(pay, "paypal") || !strncmp(pay, "saved:", 6)))
         return pay_gateway(r, org, &f, pay);
     renewal_item *items = arena_alloc(r->a, sizeof *items * WEB_RENEWALS_MAX);
-    bool stale = false;
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return web_fail(r);
-    int n = chosen_items(r, org, &f, items, &stale);
-    if (n < 0)
-        return web_fail(r);
-    if (n == 0 || stale) {
-        db_rollback(r->db);
-        return renewals_page(r, org, n ? 409 : 422, &f,
-                             n ? failure_message(r, RENEWALS_CONFLICT) : _("Choose at least one service to renew."));
-    }
+    int n = begin_chosen(r, org, &f, items);
+    if (!n)
+        return;
     renewals_outcome *out = arena_alloc(r->a, sizeof *out);
-    renewals_result res = renewals_pay(r->db, org, r->user_id, items, n, (int64_t)time(NULL), out);
+    renewals_result res = renewals_pay(r->db, r->app, org, r->user_id, items, n, (int64_t)time(NULL), "balance", out);
     if (res == RENEWALS_STORE_ERROR)
         return web_fail(r);
     if (res != RENEWALS_OK) {

@@ -1,0 +1,41 @@
+/* sale_invoice.h - the final invoice of a sale paid (an order, a renewal, a
+ * To pay selection): issued inside the write transaction that takes the
+ * money; and the pro-forma of what is to be paid, with the VAT decided by sale_tax, numbered in the invoice series,
+ * paid, then mailed (invoices_mail). docs/INVOICES.md. */
+#ifndef SALDO_SALE_INVOICE_H
+#define SALDO_SALE_INVOICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feature/invoices/documents.h"
+#include "feature/invoices/sale_tax.h"
+#include "store/db.h"
+
+struct app;
+
+/* The organization's language ("it" or "en"): its first administrator's,
+ * as its documents are written in. False on a store error. */
+bool invoices_org_language(db *d, int64_t org_id, char out[3]);
+
+/* Issues org_id's invoice in currency_code of the n net lines (their rate is set to the
+ * decision's) paid today by method, with tax's evidence and decision frozen,
+ * for src (its key makes a second call issue nothing and succeed), and
+ * queues its mail. The invoice's totals must be tax's (asserted: the caller
+ * charged what the invoice says). *doc_id is the invoice (0 when it was
+ * issued before). Inside the caller's write transaction; false on a store
+ * error (roll back). */
+bool invoices_sale(db *d, const struct app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
+                   doc_line *lines, size_t n, const char *method, const doc_source *src, int64_t *doc_id);
+
+/* Issues org_id's pro-forma (unpaid, its own numbering) of the n net lines
+ * with tax's VAT, due on due_date ("YYYY-MM-DD"), with the provider's IBAN
+ * and BIC and the organization's RF reference (bank_ref.h) to pay it by
+ * bank transfer, and queues its mail. src->key must be NULL (a pro-forma is
+ * issued on request). Inside the caller's write transaction; false on a
+ * store error. */
+bool invoices_proforma(db *d, const struct app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
+                       doc_line *lines, size_t n, const char *due_date, const doc_source *src, int64_t *doc_id);
+
+#endif
