@@ -23,7 +23,7 @@
 #include "feature/ledger/ledger.h"
 #include "store/migrate.h"
 
-enum { COPY_MAX_TABLES = 256, COPY_MAX_COLS = 64, COPY_MAX_SQL = COPY_MAX_TABLES * 8 };
+enum { COPY_MAX_TABLES = 256, COPY_MAX_COLS = 64, COPY_MAX_SQL = COPY_MAX_TABLES * 8, COPY_ERR_MAX = 8192 };
 
 typedef struct copy_table {
     char *name;
@@ -44,7 +44,7 @@ typedef struct copy_run {
     copy_table *order[COPY_MAX_TABLES];
     char *sql[COPY_MAX_SQL]; /* dynamic statements: db_prepare caches by pointer */
     int nsql;
-    char err[1024];
+    char err[COPY_ERR_MAX + 64]; /* room for a refusal naming every table */
 } copy_run;
 
 static char *xstrdup(const char *s)
@@ -232,7 +232,7 @@ static bool fresh_counts(copy_run *r)
 /* Inside the target transaction: refuses data, clears seed rows. */
 static bool target_empty(copy_run *r)
 {
-    char found[512] = "";
+    char found[COPY_ERR_MAX] = "";
     size_t len = 0;
     for (int i = 0; i < r->ntables; i++) {
         copy_table *t = r->tables + i;
