@@ -180,6 +180,11 @@ static void read_body(GMimeMessage *msg, mail_in *m)
         m->body = dup_or_empty("");
     g_free(w.plain);
     g_free(w.html);
+    char *o = m->body; /* CRLF to LF */
+    for (const char *p = m->body; *p; p++)
+        if (*p != '\r' || p[1] != '\n')
+            *o++ = *p;
+    *o = '\0';
     mail_in_trim_quotes(m->body);
 }
 
@@ -203,6 +208,11 @@ bool mail_in_parse(const char *data, size_t len, mail_in *m)
         m->message_id = dup_or_empty(g_mime_message_get_message_id(msg));
         m->in_reply_to = first_id(header(msg, "In-Reply-To"));
         m->is_auto = auto_headers(msg, m->from);
+        GMimeObject *top = g_mime_message_get_mime_part(msg);
+        const char *cl = header(msg, "Content-Language");
+        if (!cl && top)
+            cl = g_mime_object_get_header(top, "Content-Language");
+        strcpy(m->lang, cl && !strncasecmp(cl, "it", 2) ? "it" : "en");
         read_body(msg, m);
     }
     g_object_unref(msg);

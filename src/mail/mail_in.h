@@ -32,6 +32,7 @@ typedef struct mail_in {
     char *subject;                                /* UTF-8, "" when none */
     char *message_id, *in_reply_to;               /* without <>, "" when none */
     bool is_auto;                                 /* auto-reply, bulk/list mail or bounce */
+    char lang[3];                                 /* "it" when Content-Language says so, else "en" */
     char *body;                                   /* UTF-8 text, quotes trimmed */
     mail_in_file files[MAIL_IN_FILES_MAX];
     size_t file_count;
