@@ -139,6 +139,24 @@ test('a staff answer carries the token; the customer email reply, quotes trimmed
   await smtp.waitFor(stranger.email, (m) => /not registered/.test(m.text));
 });
 
+test('a reply from the organization support address (where staff answers go) lands on the ticket', async () => {
+  const u = await signUp(saldo);
+  const support = `help${Date.now()}@example.test`;
+  let r = await saldo.api('PUT', `/api/v1/orgs/${u.org.id}/notification-addresses`,
+    { token: u.token, body: { billing: null, support, abuse: null, status: null } });
+  assert.equal(r.status, 200, r.text);
+  mailIn(crlf([`From: ${u.email}`, 'To: support@saldo.test', 'Subject: DNS', '', 'DNS is wrong.', '']));
+  const [row] = await tickets(u);
+  r = await saldo.api('POST', `/api/v1/staff/tickets/${row.id}/messages`, { token: staff.token, body: { body: 'Which record?' } });
+  assert.equal(r.status, 201, r.text);
+  const mail = await smtp.waitFor(support, (m) => m.text.includes('Which record?'));
+  r = mailIn(crlf([`From: Helpdesk <${support}>`, `To: ${mail.headers['Reply-To']}`, 'Subject: Re: DNS', '', 'The MX.', '']));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /result=added/);
+  const t = await ticketOf(u, row.id);
+  assert.deepEqual(t.messages.map((m) => [m.author, m.body]).slice(-1), [['email', 'The MX.']]);
+});
+
 test('an unknown sender gets one polite auto-reply a day; never a ticket', async () => {
   const who = `nobody${Date.now()}@example.test`;
   const before = count('support_tickets');

@@ -1,6 +1,7 @@
 /* support_mail_in.c - the rules of email to ticket (see support_mail_in.h and
  * docs/SUPPORT.md "Mail-in"): the token of support+<token>@ finds the ticket,
- * the sender must be a member of its organization who may see it; a new mail
+ * the sender must be a member of its organization who may see it (or its
+ * support or billing notification address, where its mails go); a new mail
  * from a customer's address opens a ticket in the department named by the
  * local part of the address it was sent to; anybody else gets one auto-reply
  * a day (support_mail_in_replies); auto-replies and bounces are never
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
 #include "feature/support/support_internal.h"
@@ -99,16 +101,16 @@ static support_mail_in_result add_to_ticket(http_request *r, const mail_in *m, i
     return SUPPORT_MAIL_IN_ADDED;
 }
 
-/* The department of address: the active one whose code is the local part
+/* The department of rcpt: the active one whose code is the local part
  * (before any +tag), 1 found, 0 not, -1 store error. */
-static int department_of(db *d, const char *address, support_department *dep)
+static int department_of(db *d, const char *rcpt, support_department *dep)
 {
     char code[SUPPORT_DEPT_CODE_MAX + 1];
-    size_t len = strcspn(address, "+@");
-    if (!address[0] || len == 0 || len > SUPPORT_DEPT_CODE_MAX)
+    size_t len = strcspn(rcpt, "+@");
+    if (!rcpt[0] || len == 0 || len > SUPPORT_DEPT_CODE_MAX)
         return 0;
     for (size_t i = 0; i < len; i++)
-        code[i] = (char)tolower((unsigned char)address[i]);
+        code[i] = (char)tolower((unsigned char)rcpt[i]);
     code[len] = '\0';
     int found = support_department_by_code(d, code, dep);
     return found == 1 && !dep->active ? 0 : found;
@@ -180,6 +182,16 @@ static support_mail_in_result answer_unknown(http_request *r, const mail_in *m)
     return SUPPORT_MAIL_IN_ANSWERED;
 }
 
+/* 1 when from is org's support or billing notification address (where the
+ * ticket's mails go), 0 not, -1 store error. */
+static int org_notify_address(db *d, int64_t org_id, const char *from)
+{
+    notify_entry e[NOTIFY_KIND_COUNT];
+    if (!notify_addresses_get(d, org_id, e))
+        return -1;
+    return !strcmp(e[NOTIFY_SUPPORT].address, from) || !strcmp(e[NOTIFY_BILLING].address, from);
+}
+
 support_mail_in_result support_mail_in(http_request *r, const mail_in *m, const char *dept_address,
                                        int64_t *ticket_id)
 {
@@ -198,6 +210,13 @@ support_mail_in_result support_mail_in(http_request *r, const mail_in *m, const 
         if (found == 1 && user_id > 0 && support_user_may(r, user_id, &t)) {
             *ticket_id = t.id;
             return add_to_ticket(r, m, user_id, &t);
+        }
+        int notify = found == 1 ? org_notify_address(r->db, t.org_id, m->from) : 0;
+        if (notify < 0)
+            return SUPPORT_MAIL_IN_STORE_ERROR;
+        if (notify) {
+            *ticket_id = t.id;
+            return add_to_ticket(r, m, 0, &t); /* from the address the ticket's mails go to */
         }
         return answer_unknown(r, m);
     }
