@@ -121,7 +121,8 @@ static char *part_bytes(GMimePart *part, size_t *len)
     char *out = malloc(ba->len + 1);
     if (!out)
         abort();
-    memcpy(out, ba->data, ba->len);
+    if (ba->len)
+        memcpy(out, ba->data, ba->len);
     out[ba->len] = '\0';
     *len = ba->len;
     g_object_unref(s);

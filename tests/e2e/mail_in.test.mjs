@@ -5,7 +5,7 @@
 // Reply-To and the customer's email reply to it lands on the same ticket; an
 // unknown sender gets one auto-reply a day (read on the SMTP test server);
 // auto-replies and bounces create nothing and answer nobody; unparseable input
-// exits 65 and changes nothing.
+// or over 25 MB exits 65 and changes nothing; a store error exits 75.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -203,5 +203,13 @@ test('unparseable input exits 65 and changes nothing', async () => {
     const r = mailIn(input);
     assert.equal(r.status, 65, r.stderr);
   }
+  const big = mailIn(`From: a@example.test\nSubject: big\n\n${'x'.repeat(25 * 1024 * 1024 + 1)}`);
+  assert.equal(big.status, 65, 'over 25 MB');
   assert.deepEqual([count('support_tickets'), count('outbox')], before);
+});
+
+test('a store that cannot be opened exits 75 (the MTA tries again)', () => {
+  const r = spawnSync(SALDO_BIN, ['mail-in', '--database', 'sqlite:/nonexistent/dir/saldo.db'],
+    { input: crlf(['From: a@example.test', 'To: support@saldo.test', 'Subject: x', '', 'y', '']), encoding: 'utf8' });
+  assert.equal(r.status, 75, r.stderr);
 });
