@@ -106,6 +106,8 @@ int cmd_mail_in(int argc, char **argv)
     char dept_addr[MAIL_IN_ADDR_MAX + 1] = "";
     if (dept)
         mail_in_addr(dept, dept_addr);
+    if (!m.token[0])
+        mail_in_token(dept_addr, m.token); /* the envelope recipient may carry it (Bcc) */
     int rc = file_message(&cfg, &m, dept_addr[0] ? dept_addr : NULL);
     mail_in_free(&m);
     return rc;

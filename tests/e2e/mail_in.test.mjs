@@ -125,6 +125,11 @@ test('a staff answer carries the token; the customer email reply, quotes trimmed
     [['email', 'Our mail bounces.'], ['staff', 'Fixed the MX record.'], ['email', 'Thanks, it works now.']]);
   assert.equal(t.status, 'open');
 
+  r = mailIn(crlf([`From: ${u.email}`, 'To: someone@example.test', 'Subject: Bcc', '', 'Sent in Bcc.', '']),
+    ['--department-from', replyTo]);
+  assert.match(r.stderr, /result=added/, 'the envelope recipient carries the token');
+  assert.equal((await tickets(u)).length, 1);
+
   r = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/tickets/${row.id}/close`, { token: u.token });
   assert.equal(r.status, 200, r.text);
   r = mailIn(crlf([`From: ${u.email}`, `To: ${replyTo}`, 'Subject: Re: again', '', 'It broke again.', '']));
