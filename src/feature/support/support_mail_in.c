@@ -62,7 +62,7 @@ static char *clean_text(http_request *r, const char *in, size_t max)
  * types checked by content, as the API does) in files[0..*n). */
 static const char *body_and_files(http_request *r, const mail_in *m, support_file *files, size_t *n)
 {
-    const char *body = clean_text(r, m->body, SUPPORT_BODY_MAX - 1000);
+    const char *body = clean_text(r, m->body, SUPPORT_BODY_MAX - 2000); /* room for the notes */
     if (!support_text_ok(body, 1, SUPPORT_BODY_MAX))
         body = "(no text)";
     *n = 0;
