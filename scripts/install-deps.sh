@@ -10,6 +10,7 @@ PACKAGES=(
   libcurl4-openssl-dev libqrencode-dev libxml2-dev libxml2-utils libcmocka-dev
   nodejs npm chromium python3-aiosmtpd wrk gettext zbar-tools nginx
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
+  libgmime-3.0-dev
 )
 
 missing=()

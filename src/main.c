@@ -23,6 +23,7 @@ static const struct {
     {"sync-payments", cmd_sync_payments, "ask the payment gateway about pending payments and apply its answers"},
     {"gateway-sandbox", cmd_gateway_sandbox, "a sandbox payment gateway (hosted pages, test cards, webhooks)"},
     {"backup", cmd_backup, "copy the live SQLite database to a file, consistent and checked"},
+    {"mail-in", cmd_mail_in, "file one email read on stdin as a support ticket or a reply to one (for an MTA pipe)"},
     {"staff", cmd_staff, "staff add --email E: create a staff account (password on stdin)"},
 };
 

@@ -19,6 +19,7 @@ int cmd_sync_payments(int argc, char **argv);
 int cmd_import_statement(int argc, char **argv);
 int cmd_gateway_sandbox(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_mail_in(int argc, char **argv);
 
 /* A command's own flags: name ("--force"), whether it takes a value, and where
  * the value (or "1" for a bare switch) goes. */

@@ -15,7 +15,7 @@ const ecbSample = path.resolve(repo, 'tests/unit/feature/data/eurofxref-daily.sa
 test('every command has --help; unknown commands and options exit 2 with one line', () => {
   const listed = saldoRun(['--help']).stdout.split('\n').filter((l) => /^  [a-z]/.test(l)).map((l) => l.trim().split(' ')[0]);
   assert.deepEqual(listed, ['serve', 'migrate', 'demo', 'ledger', 'import-rates', 'import-statement', 'billing-run',
-    'sync-payments', 'gateway-sandbox', 'backup', 'staff']);
+    'sync-payments', 'gateway-sandbox', 'backup', 'mail-in', 'staff']);
   for (const c of listed) {
     const r = saldoRun([c, '--help']);
     assert.equal(r.status, 0, c);

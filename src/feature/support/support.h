@@ -75,6 +75,10 @@ typedef struct support_ticket {
     char token[SUPPORT_TOKEN_HEX + 1];
 } support_ticket;
 
+typedef enum { SUPPORT_AUTHOR_CUSTOMER, SUPPORT_AUTHOR_STAFF, SUPPORT_AUTHOR_EMAIL, SUPPORT_AUTHOR_CHAT,
+               SUPPORT_AUTHOR_SYSTEM, SUPPORT_AUTHOR_COUNT } support_author;
+extern const char *const support_author_names[];
+
 struct support_file;
 
 /* What a customer opens. Strings checked by the caller (support_check_*). */
@@ -86,6 +90,7 @@ typedef struct support_new {
     int64_t problem_at;
     struct support_file *files; /* checked by support_check_files */
     size_t file_count;
+    support_author author;      /* of the first message: customer (0) or email */
 } support_new;
 
 /* Opens a ticket with its first message and its files; due = now + the
@@ -118,10 +123,6 @@ bool support_breached(const support_ticket *t, int64_t now);
 
 /* The ticket as JSON for a customer (staff adds token-free SLA details). */
 json_t *support_ticket_json(http_request *r, const support_ticket *t, bool staff, int64_t now);
-
-typedef enum { SUPPORT_AUTHOR_CUSTOMER, SUPPORT_AUTHOR_STAFF, SUPPORT_AUTHOR_EMAIL, SUPPORT_AUTHOR_CHAT,
-               SUPPORT_AUTHOR_SYSTEM, SUPPORT_AUTHOR_COUNT } support_author;
-extern const char *const support_author_names[];
 
 /* Adds a message to ticket t inside the caller's write transaction and moves
  * the status: a customer's (email, chat) message reopens (open), a staff

@@ -26,6 +26,7 @@ bool support_open(http_request *r, const support_new *n, int64_t *out_id)
 {
     db *d = r->db;
     assert(n->dep && n->priority < SUPPORT_PRIORITY_COUNT);
+    assert(n->author == SUPPORT_AUTHOR_CUSTOMER || n->author == SUPPORT_AUTHOR_EMAIL);
     int64_t now = (int64_t)time(NULL);
     unsigned char rnd[SUPPORT_TOKEN_HEX / 2];
     char token[SUPPORT_TOKEN_HEX + 1];
@@ -60,7 +61,7 @@ bool support_open(http_request *r, const support_new *n, int64_t *out_id)
     support_ticket t = {.id = ok ? *out_id : 0, .status = SUPPORT_OPEN};
     int64_t msg_id = 0;
     support_written written = {0};
-    ok = ok && support_add_message(d, &t, SUPPORT_AUTHOR_CUSTOMER, n->user_id, n->body, false, -1, &msg_id) &&
+    ok = ok && support_add_message(d, &t, n->author, n->user_id, n->body, false, -1, &msg_id) &&
          support_store_files(r, msg_id, n->files, n->file_count, &written);
     if (ok && db_commit(d) == DB_OK)
         return true;
