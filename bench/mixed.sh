@@ -15,7 +15,8 @@
 #
 # Environment: BENCH_DURATION (default 10s), BENCH_WARMUP (default 2s),
 # BENCH_CONNECTIONS (default 64), BENCH_THREADS (wrk threads, default 2),
-# BENCH_CUSTOMERS (default 16).
+# BENCH_CUSTOMERS (default 16), BENCH_MIX (the weights of catalog, wallets,
+# transactions, top-ups and orders, adding up to 100; default 40,25,20,10,5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -25,6 +26,7 @@ WARMUP=${BENCH_WARMUP:-2s}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 CUSTOMERS=${BENCH_CUSTOMERS:-16}
+MIX=${BENCH_MIX:-40,25,20,10,5}
 FUND_MINOR=100000000000 # 1,000,000,000.00 EUR per customer: no order of the run can run short
 TARGET_P99_MS=20
 
@@ -68,7 +70,7 @@ server_cpu_s() {
 measure() { # name path duration script
   local out line cpu0 cpu1
   cpu0=$(server_cpu_s)
-  out=$(SALDO_BENCH_CUSTOMERS=$TMP/customers SALDO_BENCH_RUN="$$-$1" \
+  out=$(SALDO_BENCH_CUSTOMERS=$TMP/customers SALDO_BENCH_RUN="$$-$1" SALDO_BENCH_MIX=$MIX \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 5s --latency -s "$4" "$BASE$2" \
         2>"$TMP/wrk-$1.err")
   cpu1=$(server_cpu_s)
@@ -92,7 +94,7 @@ fail_run() { # name
 
 echo "mixed bench: saldo serve on 127.0.0.1:$PORT, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, after a $WARMUP warm-up on each; $CUSTOMERS customers"
-echo "  mix: 40 catalog, 25 wallets, 20 transactions, 10 bank-transfer top-ups, 5 orders from the balance"
+echo "  mix: $MIX (catalog, wallets, transactions, bank-transfer top-ups, orders from the balance)"
 measure warmup-healthz /healthz "$WARMUP" bench/wrk_report.lua >/dev/null || fail_run warmup-healthz
 read -r H_RPS H_P50 H_P99 H_CPU < <(measure healthz /healthz "$DURATION" bench/wrk_report.lua) || true
 [ -n "${H_RPS:-}" ] || fail_run healthz

@@ -2,7 +2,7 @@
 -- signed-in customer does, each request as one of the customers prepared by
 -- bench/mixed_setup.mjs (read from the file SALDO_BENCH_CUSTOMERS: a line
 -- "PRODUCT id period price_minor", then lines "CUSTOMER token org_id"). The
--- weights, out of 100:
+-- weights, out of 100 (by default):
 --   40  GET  /api/v1/catalog?currency=EUR                 (public, no session)
 --   25  GET  /api/v1/orgs/{org}/wallets
 --   20  GET  /api/v1/orgs/{org}/transactions?limit=20     (the first page)
@@ -12,8 +12,20 @@
 -- number, the process id of the run and a counter). At the end it prints one
 -- machine-readable line for mixed.sh, like wrk_report.lua, with the number of
 -- requests of each kind summed over the threads.
-local WEIGHTS = { catalog = 40, wallets = 25, transactions = 20, topup = 10, order = 5 }
+-- SALDO_BENCH_MIX ("40,25,20,10,5", in that order; mixed.sh's BENCH_MIX)
+-- sets other weights, to see which part of the mix costs what.
 local KINDS = { "catalog", "wallets", "transactions", "topup", "order" }
+local WEIGHTS = { catalog = 40, wallets = 25, transactions = 20, topup = 10, order = 5 }
+local mix = os.getenv("SALDO_BENCH_MIX")
+if mix and mix ~= "" then
+  local sum, i = 0, 0
+  for w in mix:gmatch("%d+") do
+    i = i + 1
+    WEIGHTS[KINDS[i]] = tonumber(w)
+    sum = sum + tonumber(w)
+  end
+  assert(i == #KINDS and sum == 100, "SALDO_BENCH_MIX: five weights adding up to 100")
+end
 
 -- setup() runs in the main Lua state; it numbers the threads, whose own
 -- states read their number as the global thread_no (so no local of that name).
