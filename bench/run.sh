@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh - `make bench`: builds saldo, runs the ledger, billing-run and
 # invoice PDF benchmarks on a disk-backed folder (var/bench/, never a tmpfs: fsync has to
-# reach a disk for the figures to mean anything) and the HTTP benchmark, then
+# reach a disk for the figures to mean anything), the HTTP benchmark, the mixed
+# workload and the 1,000-connection memory benchmark, then
 # prints every target with PASS or MISS. Exits 0 on misses (benchmarks report, tests
 # assert); non-zero only when a benchmark could not run. See docs/PERFORMANCE.md.
 set -euo pipefail
@@ -32,7 +33,12 @@ echo
 build/bench/invoices_bench | tee "$WORK/invoices.out"
 echo
 bench/http.sh | tee "$WORK/http.out"
+echo
+bench/mixed.sh | tee "$WORK/mixed.out"
+echo
+bench/connections.sh | tee "$WORK/connections.out"
 
 echo
 echo "summary"
-grep -h -E 'PASS|MISS' "$WORK/ledger.out" "$WORK/billing.out" "$WORK/invoices.out" "$WORK/http.out" | sed -E 's/^ +/  /'
+grep -h -E 'PASS|MISS' "$WORK/ledger.out" "$WORK/billing.out" "$WORK/invoices.out" "$WORK/http.out" \
+  "$WORK/mixed.out" "$WORK/connections.out" | sed -E 's/^ +/  /'
