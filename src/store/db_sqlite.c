@@ -7,11 +7,17 @@
 #include <assert.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { SQLITE_BUSY_TIMEOUT_MS = 10000 };
+enum {
+    SQLITE_BUSY_TIMEOUT_US = 10 * 1000 * 1000, /* a writer gives up after waiting 10 s */
+    SQLITE_BUSY_FIRST_US = 200,                /* how often it looks at first ... */
+    SQLITE_BUSY_FIRST_TRIES = 50,              /* ... during its first 10 ms */
+    SQLITE_BUSY_THEN_US = 1000,                /* then once a millisecond */
+};
 
 static const char *const sqlite_pragmas =
     "PRAGMA journal_mode=WAL;"
@@ -28,6 +34,23 @@ static void sq_config(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Waiting for the write lock: SQLite's own busy timeout sleeps in steps of up
+ * to 100 ms, so a writer behind another sleeps long after the lock is free
+ * (p99 of the mixed benchmark's writes near a second, docs/PERFORMANCE.md);
+ * this looks every 200 us for 10 ms, then every millisecond, for 10 s. */
+static int sq_busy(void *ctx, int tries)
+{
+    (void)ctx;
+    int64_t waited = tries <= SQLITE_BUSY_FIRST_TRIES
+                         ? (int64_t)tries * SQLITE_BUSY_FIRST_US
+                         : (int64_t)SQLITE_BUSY_FIRST_TRIES * SQLITE_BUSY_FIRST_US +
+                               (int64_t)(tries - SQLITE_BUSY_FIRST_TRIES) * SQLITE_BUSY_THEN_US;
+    if (waited >= SQLITE_BUSY_TIMEOUT_US)
+        return 0;
+    usleep(tries < SQLITE_BUSY_FIRST_TRIES ? SQLITE_BUSY_FIRST_US : SQLITE_BUSY_THEN_US);
+    return 1;
+}
+
 static void *sq_open(const char *path, char *err, size_t err_size)
 {
     pthread_once(&sq_config_once, sq_config);
@@ -38,7 +61,7 @@ static void *sq_open(const char *path, char *err, size_t err_size)
         sqlite3_close(c);
         return NULL;
     }
-    sqlite3_busy_timeout(c, SQLITE_BUSY_TIMEOUT_MS);
+    sqlite3_busy_handler(c, sq_busy, NULL);
     sqlite3_extended_result_codes(c, 0);
     char *msg = NULL;
     if (sqlite3_exec(c, sqlite_pragmas, NULL, NULL, &msg) != SQLITE_OK) {

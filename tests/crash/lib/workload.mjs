@@ -116,8 +116,8 @@ export class Client {
       body: { items: [{ product_id: this.product, period: 1 }], currency: 'EUR', accept_terms: true, pay_with: 'balance' } });
     if (rec.status !== 201 || rec.json.order.status !== 'paid' || rec.json.order.total.currency !== 'EUR') this.unexpected(rec);
     rec.orderId = rec.json.order.id;
-    this.balance -= rec.json.order.total.minor;
-    if (this.orderTotal === undefined) this.orderTotal = rec.json.order.total.minor;
+    this.balance -= rec.json.order.gross.minor; // the total with VAT is what the balance pays
+    if (this.orderTotal === undefined) this.orderTotal = rec.json.order.gross.minor;
   }
 
   async withdraw(minor) {
