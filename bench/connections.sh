@@ -27,37 +27,14 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$NEED" ]; then
   ulimit -n "$NEED" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
 
-if [ ! -f build/build.ninja ]; then meson setup build >/dev/null; fi
-ninja -C build saldo >/dev/null
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/saldo-bench-conns.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() {
-  node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => {
-    console.log(s.address().port); s.close(); });"
-}
+. bench/lib.sh
+bench_serve conns
 
 # A line of /proc/PID/status (VmRSS, VmHWM) in MB.
 server_mem_mb() {
   awk -v k="$1:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
 }
 
-DB=sqlite:$TMP/saldo.db
-"$BIN" demo --database "$DB" >/dev/null
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-(cd "$TMP" && exec "$BIN" serve --database "$DB" --listen "127.0.0.1:$PORT" --base-url "$BASE" \
-  --log-level warn) >"$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
 if ! SETUP=$(node bench/http_setup.mjs "$BASE" mario.rossi@example.com saldo-demo-1 2>"$TMP/setup.err"); then
   echo "connections bench: could not prepare the run:"; cat "$TMP/setup.err" "$TMP/serve.log"; exit 1
 fi

@@ -21,41 +21,13 @@ THREADS=${BENCH_THREADS:-2}
 TARGET_RATIO=0.60 # wallets req/s over healthz req/s, at least
 TARGET_P99_MS=10  # p99 latency, below
 
-if [ ! -f build/build.ninja ]; then meson setup build >/dev/null; fi
-ninja -C build saldo >/dev/null
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/saldo-bench-http.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() {
-  node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => {
-    console.log(s.address().port); s.close(); });"
-}
-
-DB=sqlite:$TMP/saldo.db
-"$BIN" demo --database "$DB" >/dev/null
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-(cd "$TMP" && exec "$BIN" serve --database "$DB" --listen "127.0.0.1:$PORT" --base-url "$BASE" \
-  --log-level warn) >"$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
+. bench/lib.sh
+bench_serve http
 if ! SETUP=$(node bench/http_setup.mjs "$BASE" mario.rossi@example.com saldo-demo-1 2>"$TMP/setup.err"); then
   echo "http bench: could not prepare the run:"; cat "$TMP/setup.err" "$TMP/serve.log"; exit 1
 fi
 read -r TOKEN ORG <<<"$SETUP"
 
-# CPU seconds the server has used so far (user + system), from /proc.
-server_cpu_s() {
-  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SERVER_PID/stat"
-}
 
 # One wrk run; prints "REQS_PER_S P50_MS P99_MS SERVER_CPU_US_PER_REQUEST", the
 # first three from wrk_report.lua's line. token: sent as a bearer token, or "".

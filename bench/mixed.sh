@@ -30,40 +30,12 @@ MIX=${BENCH_MIX:-40,25,20,10,5}
 FUND_MINOR=100000000000 # 1,000,000,000.00 EUR per customer: no order of the run can run short
 TARGET_P99_MS=20
 
-if [ ! -f build/build.ninja ]; then meson setup build >/dev/null; fi
-ninja -C build saldo >/dev/null
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/saldo-bench-mixed.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() {
-  node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => {
-    console.log(s.address().port); s.close(); });"
-}
-
-DB=sqlite:$TMP/saldo.db
-"$BIN" demo --database "$DB" >/dev/null
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-(cd "$TMP" && exec "$BIN" serve --database "$DB" --listen "127.0.0.1:$PORT" --base-url "$BASE" \
-  --log-level warn) >"$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
+. bench/lib.sh
+bench_serve mixed
 if ! node bench/mixed_setup.mjs "$BASE" "$CUSTOMERS" "$FUND_MINOR" >"$TMP/customers" 2>"$TMP/setup.err"; then
   echo "mixed bench: could not prepare the run:"; cat "$TMP/setup.err" "$TMP/serve.log"; exit 1
 fi
 
-# CPU seconds the server has used so far (user + system), from /proc.
-server_cpu_s() {
-  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SERVER_PID/stat"
-}
 
 # One wrk run; prints "REQS_PER_S P50_MS P99_MS SERVER_CPU_US_PER_REQUEST" and
 # keeps wrk's output in $TMP/wrk-NAME.log (and its BENCH line in .line).
