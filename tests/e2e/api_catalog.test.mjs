@@ -187,9 +187,14 @@ test('PATCH edits fields, replaces the price list, retires and un-retires', asyn
   const cat = await newCategory();
   const other = await newCategory();
   const p = await newProduct(cat);
+  const listed = async () => findProduct((await saldo.api('GET', '/api/v1/catalog')).body, p.id);
+  assert.deepEqual((await listed()).prices.map((x) => [x.period, x.price.minor]), [[1, 1000], [12, 10000]]);
   let r = await saldo.api('PATCH', `/api/v1/staff/products/${p.id}`, { token: staff.token,
     body: { name_en: 'Renamed', category_id: other.id, prices: [{ period: 3, price: eur(2700) }] } });
   assert.equal(r.status, 200, r.text);
+  const now = await listed();
+  assert.equal(now.name_en, 'Renamed', 'the public catalog shows the edit at once');
+  assert.deepEqual(now.prices.map((x) => [x.period, x.price.minor]), [[3, 2700]]);
   conforms('PATCH', '/api/v1/staff/products/{product_id}', r);
   assert.equal(r.body.name_en, 'Renamed');
   assert.equal(r.body.name_it, p.name_it, 'fields not sent are kept');

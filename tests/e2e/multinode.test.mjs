@@ -80,6 +80,34 @@ test('sessions, bearer tokens and CSRF forms work through either node', async ()
   assert.match(lb.accessLog(), /"GET \/profile HTTP\/1.1" 200/);
 });
 
+test('a catalog change made on one node shows on the other at once', async () => {
+  const staff = await staffLogin(nodes[1]);
+  const eur = (minor) => ({ currency: 'EUR', minor });
+  const cat = await api(nodes[1].url, 'POST', '/api/v1/staff/categories', { token: staff.token,
+    body: { code: 'multinode-cache', name_en: 'Cache', name_it: 'Cache' } });
+  assert.equal(cat.status, 201, cat.text);
+  const made = await api(nodes[1].url, 'POST', '/api/v1/staff/products', { token: staff.token,
+    body: { category_id: cat.body.id, code: 'multinode-cache-1', name_en: 'Cached', name_it: 'In cache',
+      prices: [{ period: 12, price: eur(1000) }] } });
+  assert.equal(made.status, 201, made.text);
+  const id = made.body.id;
+  const priceOn = async (node) => {
+    const r = await api(node.url, 'GET', '/api/v1/catalog?currency=EUR');
+    assert.equal(r.status, 200, r.text);
+    const p = r.body.categories.flatMap((c) => c.products).find((x) => x.id === id);
+    return p && p.prices.find((x) => x.period === 12).price.minor;
+  };
+  for (const n of nodes) for (let i = 0; i < 2; i++) assert.equal(await priceOn(n), 1000);
+  nodes[0].sql(`UPDATE catalog_prices SET price_minor = 1500 WHERE product_id = ${id}`);
+  for (const n of nodes) assert.equal(await priceOn(n), 1500, `${n.url} answers the new price`);
+  const r = await api(nodes[1].url, 'PATCH', `/api/v1/staff/products/${id}`, { token: staff.token,
+    body: { prices: [{ period: 12, price: eur(1700) }] } });
+  assert.equal(r.status, 200, r.text);
+  for (const n of nodes) assert.equal(await priceOn(n), 1700, `${n.url} answers the edit made on the other node`);
+  nodes[0].sql(`UPDATE catalog_products SET retired_at = 1 WHERE id = ${id}`);
+  for (const n of nodes) assert.equal(await priceOn(n), undefined, `${n.url} no longer offers a retired product`);
+});
+
 function billingRun(date) {
   return new Promise((resolve) => {
     const p = spawn(SALDO_BIN, ['billing-run', '--at', date, '--database', db, '--log-level', 'warn',

@@ -24,6 +24,11 @@ bool catalog_api_read_product(http_request *r, json_t *b, catalog_product_in *in
 /* {"discounts": [{"category_id", "percent_bp"}]} into ds (CATALOG_CATEGORIES_MAX). */
 bool catalog_api_read_discounts(http_request *r, json_t *b, catalog_discount *ds, size_t *n);
 
+/* The public offer (no organization) in cur for lang as its JSON text,
+ * appended to out; kept per node while the catalog does not change
+ * (catalog_cache.c). False on a store error. */
+bool catalog_public_body(db *d, const currency *cur, const char *lang, buf *out);
+
 /* GET /api/v1/catalog */
 void catalog_get_public(http_request *r);
 

@@ -118,6 +118,13 @@ json_t *catalog_offer_json(db *d, const currency *cur, int64_t org_id, const cha
                      "categories", arr);
 }
 
+static void answer_offer(http_request *r, json_t *offer)
+{
+    if (!offer)
+        return http_error(r, 500, "store_error", "cannot read the catalog", NULL);
+    http_json(r, 200, offer);
+}
+
 void catalog_get_public(http_request *r)
 {
     const char *code = http_query(r, "currency");
@@ -132,8 +139,13 @@ void catalog_get_public(http_request *r)
         return http_error(r, 401, "unauthenticated", "sign in to see an organization's prices", NULL);
     if (q && !org_user_may(r->db, r->user_id, org_id, ORG_NEED_MEMBER))
         return http_error(r, 404, "not_found", "no such organization", NULL);
-    json_t *j = catalog_offer_json(r->db, cur, org_id, r->lang);
-    if (!j)
-        return http_error(r, 500, "store_error", "cannot read the catalog", NULL);
-    http_json(r, 200, j);
+    if (org_id)
+        return answer_offer(r, catalog_offer_json(r->db, cur, org_id, r->lang));
+    buf body;
+    buf_init(&body, 0);
+    if (catalog_public_body(r->db, cur, r->lang, &body))
+        http_text(r, 200, "application/json", buf_cstr(&body), body.len);
+    else
+        http_error(r, 500, "store_error", "cannot read the catalog", NULL);
+    buf_free(&body);
 }
