@@ -15,7 +15,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { statement } from './lib/camt053.mjs';
+import { signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 import * as billing from './lib/billing.mjs';
 
@@ -264,4 +268,56 @@ test('a pro-forma for To pay: VAT, due date, IBAN and RF reference; a newer one 
     token: u.token, headers: { 'Idempotency-Key': `vrenew-${++keyNo}` }, body: { items: [{ service_id: a, period: 24 }] } });
   assert.equal(other.status, 201, other.text);
   assert.equal((await invoice(u, third.id)).body.status, 'cancelled', 'renewed otherwise');
+});
+
+/** Imports a statement with one credit of amount (text, "24.40") carrying u's RF reference. */
+const statements = tempDir('saldo-vat-bank-');
+function transfer(u, reference, amount) {
+  const id = `${process.pid}-${++keyNo}`;
+  const file = path.join(statements, `s${id}.xml`);
+  fs.writeFileSync(file, statement({ id: `PF-${id}`, entries: [{ ref: `pf-${id}`, amount, structured: reference }] }));
+  const r = saldo.run(['import-statement', file]);
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test('a bank transfer of exactly a pro-forma\'s total pays it; any other amount stays as balance', async () => {
+  const u = await signUp(saldo);
+  const p = billing.product(saldo, { prices: { 12: 1000 } });
+  const at = now();
+  const a = billing.service(saldo, u.org.id, p, at + 5 * billing.DAY, { label: 'pa.example' });
+  const b = billing.service(saldo, u.org.id, p, at + 9 * billing.DAY, { label: 'pb.example' });
+  const ask = (items) => saldo.api('POST', `/api/v1/orgs/${u.org.id}/proformas`, { token: u.token, body: { items } });
+  const pfA = (await ask([{ service_id: a, period: 12 }])).body;
+  const pfB = (await ask([{ service_id: b, period: 12 }])).body;
+  assert.equal(pfA.gross.minor, 1220);
+  const expiry = (id) => Number(sql(`SELECT expires_at FROM services WHERE id = ${id}`));
+  const beforeB = expiry(b);
+
+  transfer(u, pfA.reference, '12.21'); // a cent more: not this pro-forma
+  assert.equal((await invoice(u, pfA.id)).body.status, 'unpaid');
+  assert.equal(await balance(u), 1221, 'the money stays as balance');
+  assert.equal(expiry(b), beforeB);
+
+  transfer(u, pfB.reference, '12.20');
+  const paid = (await invoice(u, pfA.id)).body;
+  assert.deepEqual([paid.status, paid.payment_method], ['paid', 'bank_transfer'], 'the oldest pro-forma of that total');
+  assert.equal((await invoice(u, pfB.id)).body.status, 'unpaid');
+  assert.equal(await balance(u), 1221, 'credited 12.20, then spent on the renewal');
+  const docs = (await saldo.api('GET', `/api/v1/orgs/${u.org.id}/invoices?kind=invoice`, { token: u.token })).body.documents;
+  assert.equal(docs.length, 1);
+  const inv = (await invoice(u, docs[0].id)).body;
+  assert.deepEqual([inv.status, inv.payment_method, inv.gross.minor], ['paid', 'bank_transfer', 1220]);
+  assert.equal(expiry(b), beforeB, 'only the pro-forma paid was renewed');
+  assert.ok(expiry(a) > at + 300 * billing.DAY, 'its service renewed for its period');
+  await smtp.waitFor(u.email, (m) => m.subject.includes(inv.number));
+
+  // Paid from To pay meanwhile: a transfer of its total is then only balance.
+  await fund(u, 1220);
+  const other = await saldo.api('POST', `/api/v1/orgs/${u.org.id}/renewals`, {
+    token: u.token, headers: { 'Idempotency-Key': `vrenew-${++keyNo}` }, body: { items: [{ service_id: b, period: 12 }] } });
+  assert.equal(other.status, 201, other.text);
+  const left = await balance(u);
+  transfer(u, pfB.reference, '12.20');
+  assert.equal((await invoice(u, pfB.id)).body.status, 'paid', 'paid by the To pay selection');
+  assert.equal(await balance(u), left + 1220);
 });

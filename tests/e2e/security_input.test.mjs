@@ -123,7 +123,8 @@ test('searches take % and _ literally and survive metacharacters', async () => {
   for (const q of [...NASTY, '%', '_', '\\', '\\%', "'", '"', ';--']) await search(q);
   const nul = await saldo.api('GET', `/api/v1/staff/orgs?q=${encodeURIComponent(NUL)}`, { token: staff.token });
   assert.ok(nul.status < 500);
-  const long = await saldo.api('GET', `/api/v1/staff/orgs?q=${encodeURIComponent(LONG)}`, { token: staff.token });
+  // 900 characters (8 kB encoded): past the field's limit, within the server's for a request line.
+  const long = await saldo.api('GET', `/api/v1/staff/orgs?q=${encodeURIComponent(LONG.slice(0, 1200))}`, { token: staff.token });
   assert.equal(long.status, 422);
   // Users by email: _ is a letter, not a wildcard.
   const a = await signUp(saldo, { email: `${tag}_u@example.test` });

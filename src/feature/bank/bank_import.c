@@ -21,6 +21,7 @@
 #include "feature/orgs/org_audit.h"
 #include "feature/orgs/orgs.h"
 #include "feature/payments/payments.h"
+#include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
 #include "lib/arena.h"
 #include "mail/mail_render.h"
@@ -66,7 +67,8 @@ static bool mail_received(db *d, const app *ap, arena *a, int64_t org_id, const 
 static bool credit(db *d, const app *ap, arena *a, const bank_row *e, int64_t org_id, int64_t staff_id)
 {
     assert(db_in_tx(d) && org_id > 0 && e->amount_minor > 0);
-    int64_t bank, wallet, transfer;
+    int64_t bank, wallet, transfer, invoice;
+    bool topup = false;
     const char *code = arena_printf(a, "bank:%s", e->account_iban);
     if (ledger_system_account(d, code, e->currency, &bank) != LEDGER_OK ||
         ledger_wallet(d, org_id, e->currency, true, &wallet) != LEDGER_OK)
@@ -81,7 +83,7 @@ static bool credit(db *d, const app *ap, arena *a, const bank_row *e, int64_t or
         .idempotency_key = arena_printf(a, "bank:%s", e->entry_key),
     };
     if (ledger_post(d, &t, &transfer) != LEDGER_OK ||
-        !payment_settle_bank(d, org_id, e->currency, e->amount_minor, transfer, (int64_t)time(NULL)))
+        !payment_settle_bank(d, org_id, e->currency, e->amount_minor, transfer, (int64_t)time(NULL), &topup))
         return false;
     db_stmt *s = db_prepare(d, "UPDATE bank_entries SET status = 'credited', org_id = $1, transfer_id = $2,"
                                " staff_id = $3, resolved_at = $4 WHERE id = $5");
@@ -102,7 +104,9 @@ static bool credit(db *d, const app *ap, arena *a, const bank_row *e, int64_t or
                                (json_int_t)transfer);
     return org_audit_record_json(d, org_id, 0, "payment.received", detail, NULL) && mail_received(d, ap, a, org_id, e) &&
            invoices_receipt(d, ap, org_id, e->currency, e->amount_minor, "bank_transfer",
-                            arena_printf(a, "bank_entry:%" PRId64, e->id), 0);
+                            arena_printf(a, "bank_entry:%" PRId64, e->id), 0) &&
+           (topup || renewals_proforma_settle_bank(d, ap, org_id, e->currency, e->amount_minor, (int64_t)time(NULL),
+                                                   &invoice));
 }
 
 /* Records entry e of statement st under key; *id = 0 when it was imported before. */

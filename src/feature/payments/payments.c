@@ -350,7 +350,7 @@ int payment_event_seen(db *d, const char *event_id)
 }
 
 bool payment_settle_bank(db *d, int64_t org_id, const char *currency_code, int64_t amount_minor,
-                         int64_t transfer_id, int64_t now)
+                         int64_t transfer_id, int64_t now, bool *settled)
 {
     assert(db_in_tx(d) && transfer_id > 0);
     db_stmt *s = db_prepare(d,
@@ -365,5 +365,8 @@ bool payment_settle_bank(db *d, int64_t org_id, const char *currency_code, int64
     db_bind_int64(s, 3, org_id);
     db_bind_text(s, 4, currency_code);
     db_bind_int64(s, 5, amount_minor);
-    return db_exec1(s) == DB_DONE;
+    if (db_exec1(s) != DB_DONE)
+        return false;
+    *settled = db_changes(d) > 0;
+    return true;
 }

@@ -165,9 +165,9 @@ void payments_webhook(http_request *r);
 /* A bank transfer arrived for org_id (the bank feature's statement import,
  * inside its write transaction, after crediting transfer_id): the oldest
  * pending bank-transfer top-up of that currency and amount, if any, is
- * settled by it. False on a store error. */
+ * settled by it (*settled says whether one was). False on a store error. */
 bool payment_settle_bank(db *d, int64_t org_id, const char *currency_code, int64_t amount_minor,
-                         int64_t transfer_id, int64_t now);
+                         int64_t transfer_id, int64_t now, bool *settled);
 
 /* ---- catching up with the gateway (payments_catchup.c) ---- */
 

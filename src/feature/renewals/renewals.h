@@ -122,6 +122,14 @@ payment_purpose_result renewals_settle_payment(db *d, const struct app *ap, aren
 renewals_result renewals_proforma(db *d, const struct app *ap, int64_t org_id, int64_t user_id,
                                   const renewal_item *items, int n, int64_t now, renewals_outcome *out);
 
+/* A bank transfer of amount in currency was just credited to org_id's
+ * wallet (the statement import's write transaction): when it is exactly the
+ * total of an unpaid pro-forma whose selection costs that today, the
+ * selection is renewed from the balance, the pro-forma paid and its final
+ * invoice issued ("bank_transfer"): *invoice_id, else 0 and the money stays
+ * as balance. False on a store error (the caller rolls back). */
+bool renewals_proforma_settle_bank(db *d, const struct app *ap, int64_t org_id, const char *currency_code,
+                                   int64_t amount_minor, int64_t now, int64_t *invoice_id);
 /* s (as read before renewing) was renewed for months by the billing run:
  * its open pro-formas are cancelled (renewed otherwise). Inside the caller's
  * write transaction; false on a store error. */
