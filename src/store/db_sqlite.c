@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,6 +52,17 @@ static int sq_busy(void *ctx, int tries)
     return 1;
 }
 
+/* Transaction control runs on every request (the read scope's BEGIN and
+ * COMMIT): kept prepared per connection instead of parsed by sqlite3_exec
+ * each time (about a tenth of a wallet read's server time). */
+static const char *const sq_tx_sql[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+enum { SQ_TX_COUNT = sizeof sq_tx_sql / sizeof sq_tx_sql[0] };
+
+typedef struct sq_conn {
+    sqlite3 *c;
+    sqlite3_stmt *tx[SQ_TX_COUNT]; /* prepared on first use */
+} sq_conn;
+
 static void *sq_open(const char *path, char *err, size_t err_size)
 {
     pthread_once(&sq_config_once, sq_config);
@@ -70,16 +82,29 @@ static void *sq_open(const char *path, char *err, size_t err_size)
         sqlite3_close(c);
         return NULL;
     }
-    return c;
+    sq_conn *sc = calloc(1, sizeof *sc);
+    if (!sc)
+        abort(); /* out of memory */
+    sc->c = c;
+    return sc;
 }
 
-static void sq_close(void *conn) { sqlite3_close(conn); }
-static const char *sq_errmsg(void *conn) { return sqlite3_errmsg(conn); }
+static void sq_close(void *conn)
+{
+    sq_conn *sc = conn;
+    for (size_t i = 0; i < SQ_TX_COUNT; i++)
+        sqlite3_finalize(sc->tx[i]);
+    sqlite3_close(sc->c);
+    free(sc);
+}
+
+static sqlite3 *sq_handle(void *conn) { return ((sq_conn *)conn)->c; }
+static const char *sq_errmsg(void *conn) { return sqlite3_errmsg(sq_handle(conn)); }
 
 static void *sq_prepare(void *conn, const char *sql)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v3(sq_handle(conn), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
         return NULL;
     /* The shared SQL dialect numbers parameters $1..$n in order of first use, so
      * that SQLite's positional indexes equal PostgreSQL's. */
@@ -145,20 +170,35 @@ static void sq_reset(void *stmt)
     sqlite3_clear_bindings(stmt);
 }
 
-static db_status sq_exec_script(void *conn, const char *sql)
+/* A transaction control statement of sq_tx_sql, stepped from its prepared
+ * statement; DB_OK when it ran. */
+static db_status sq_tx_control(sq_conn *sc, size_t i)
 {
-    return sq_map(sqlite3_exec(conn, sql, NULL, NULL, NULL));
+    if (!sc->tx[i] && sqlite3_prepare_v3(sc->c, sq_tx_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &sc->tx[i], NULL))
+        return DB_ERROR;
+    int rc = sqlite3_step(sc->tx[i]);
+    sqlite3_reset(sc->tx[i]);
+    return rc == SQLITE_DONE ? DB_OK : sq_map(rc);
 }
 
-static int64_t sq_last_id(void *conn) { return sqlite3_last_insert_rowid(conn); }
-static int64_t sq_changes(void *conn) { return sqlite3_changes64(conn); }
+static db_status sq_exec_script(void *conn, const char *sql)
+{
+    for (size_t i = 0; i < SQ_TX_COUNT; i++)
+        if (!strcmp(sql, sq_tx_sql[i]))
+            return sq_tx_control(conn, i);
+    return sq_map(sqlite3_exec(sq_handle(conn), sql, NULL, NULL, NULL));
+}
+
+static int64_t sq_last_id(void *conn) { return sqlite3_last_insert_rowid(sq_handle(conn)); }
+static int64_t sq_changes(void *conn) { return sqlite3_changes64(sq_handle(conn)); }
 static bool sq_readonly(void *stmt) { return sqlite3_stmt_readonly(stmt); }
 
 /* The file must still be the one opened (an open connection keeps reading a
  * removed file's inode, so a query alone would not notice), readable and
  * writable, and answer a query on its schema. */
-static bool sq_ping(void *conn, char *err, size_t err_size)
+static bool sq_ping(void *sc, char *err, size_t err_size)
 {
+    sqlite3 *conn = sq_handle(sc);
     const char *path = sqlite3_db_filename(conn, "main");
     int moved = 0;
     if (sqlite3_file_control(conn, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || moved) {
