@@ -9,10 +9,11 @@
  *      for each service the price, the VAT (decided once per organization
  *      per batch), the ledger transfers (the gross from the wallet, the VAT
  *      to vat_payable) with their guarded balance updates, the service
- *      update, the renewal row, the final invoice (numbered, frozen: buyer,
- *      evidence, line and totals) with its "new document" mail, and the
- *      "renewed" mail rendered from its template into the outbox; batches
- *      of 1,000 services per transaction;
+ *      update, the renewal row, the final invoice (numbered; its frame of
+ *      seller, buyer and evidence frozen once per organization per batch;
+ *      line and totals), and the one "renewed" mail rendered from its
+ *      template into the outbox, naming the invoice whose PDF it carries;
+ *      batches of 1,000 services per transaction;
  *   2. the bare SQL of a renewal as it was before VAT and invoices, in
  *      batches of 1,000 per transaction: one renewal row, one ledger
  *      transfer row, two balance updates, one service update, nothing
@@ -245,8 +246,8 @@ static bool real_run(db *d, const app *a, const saldo_config *cfg, int64_t n, do
                 c.renewed, n, c.failed);
         return false;
     }
-    /* Two mails per renewal (renewed, and the new invoice) and one invoice. */
-    return count(d, "SELECT COUNT(*) FROM outbox") == 2 * n &&
+    /* One invoice and one mail per renewal (renewed, carrying the invoice's PDF). */
+    return count(d, "SELECT COUNT(*) FROM outbox") == n && count(d, "SELECT COUNT(*) FROM outbox_rendered") == n &&
            count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND renewal_id IS NOT NULL") == n;
 }
 

@@ -72,6 +72,16 @@ test('an auto-renew service is renewed and charged once, however often the run r
   const m = await smtp.waitFor(u.email, (x) => x.subject.startsWith('Renewed: Hosting once.example'));
   assert.match(m.text, /now runs until 2032-01-10/);
   assert.match(m.text, /€12\.20 has been paid from your balance/);
+  // The one mail of the renewal carries its invoice: its number, its page and its PDF.
+  const inv = saldo.sql(`SELECT id || ' ' || number FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`).split(' ');
+  assert.ok(m.text.includes(`Your invoice ${inv[1]} is attached`), m.text);
+  assert.ok(m.text.includes(`${saldo.url}/billing/invoices/${inv[0]}`), m.text);
+  assert.equal(m.attachments.length, 1);
+  assert.equal(m.attachments[0].content_type, 'application/pdf');
+  assert.equal(m.attachments[0].filename, `Invoice-${inv[1].replace('/', '-')}.pdf`);
+  assert.equal(Buffer.from(m.attachments[0].base64, 'base64').subarray(0, 5).toString(), '%PDF-');
+  assert.equal(smtp.messages().filter((x) => x.to.includes(u.email) && x.subject.startsWith(`Invoice ${inv[1]}`)).length, 0,
+    'no second mail for the invoice');
   endServices(u.org.id);
 });
 

@@ -164,6 +164,11 @@ static void test_twice_same_date(void **state)
                               " AND vat_minor = 220 AND status = 'paid'"), 3);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM service_renewals WHERE source = 'auto'"), 3);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewed: Hosting example.org%'"), 3);
+    /* The one mail of each renewal names its invoice and carries its PDF. */
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 3);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox o JOIN outbox_rendered r ON r.outbox_id = o.id"
+                              " JOIN documents doc ON doc.id = r.ref WHERE r.kind = 'document_pdf'"
+                              " AND o.body_text LIKE '%Your invoice ' || doc.number || ' is attached%'"), 3);
     for (int i = 0; i < 3; i++)
         assert_int_equal(get(d, ids[i]).expires_at, period_add(e, 12));
     assert_int_equal(ledger_verify(d, stderr), 0);
@@ -215,7 +220,10 @@ static void test_two_runs_at_once(void **state)
     assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * 25);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), 25);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM billing_steps WHERE step = 'renewal_failed'"), 15);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 40 + 25); /* and one invoice mail per renewal */
+    /* One mail per renewal (it carries the invoice) and per failure. */
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 25 + 15);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox_rendered r JOIN documents doc ON doc.id = r.ref"
+                              " WHERE doc.renewal_id IS NOT NULL"), 25);
     assert_int_equal(ledger_verify(d, stderr), 0);
 }
 
