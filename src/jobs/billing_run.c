@@ -75,6 +75,8 @@ typedef struct run {
     billing_vat_cache vat;
     char date[11]; /* the run's date: the VAT's and the invoices' */
     document invoice; /* the invoice of the renewal being handled (invoice_renewal) */
+    int open_n; /* the batch's services on an open pro-forma: how many (> BILLING_BATCH_MAX: more) */
+    int64_t open_ids[BILLING_BATCH_MAX]; /* their ids, ascending */
     org_slot orgs[ORG_CACHE_SLOTS];
 } run;
 
@@ -233,8 +235,22 @@ static bool invoice_renewal(run *r, const service *s, const sale_tax *tax, const
         return false;
     char key[40];
     snprintf(key, sizeof key, "renewal:%lld", (long long)rn->id);
-    doc_source src = {.key = key, .renewal_id = rn->id};
+    doc_source src = {.key = key, .renewal_id = rn->id, .key_new = true}; /* rn was inserted just now */
     return invoices_sale_framed(r->d, s->org_id, tax, frame, &line, 1, &src, &r->invoice);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whether s may be on an open pro-forma (the batch's one question, not one
+ * per service). */
+static bool proforma_open(const run *r, const service *s)
+{
+    return r->open_n > BILLING_BATCH_MAX ||
+           (r->open_n > 0 && bsearch(&s->id, r->open_ids, (size_t)r->open_n, sizeof r->open_ids[0], id_cmp));
 }
 
 static service_renew_result pay_from_balance(run *r, const service *s, service_renewal *out)
@@ -257,7 +273,8 @@ static service_renew_result pay_from_balance(run *r, const service *s, service_r
     service_renew_result res = service_renew(r->d, &r->cache, s, s->period_months, tax.vat_minor,
                                              SERVICE_RENEW_AUTO, r->o->at, out);
     if (res == SERVICE_RENEW_OK &&
-        (!invoice_renewal(r, s, &tax, out) || !renewals_proformas_renewed(r->d, s, s->period_months, r->o->at)))
+        (!invoice_renewal(r, s, &tax, out) ||
+         (proforma_open(r, s) && !renewals_proformas_renewed(r->d, s, s->period_months, r->o->at))))
         return SERVICE_RENEW_STORE_ERROR; /* the renewal is written: the batch rolls back */
     return res;
 }
@@ -432,6 +449,10 @@ static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n
     memset(&r->batch, 0, sizeof r->batch);
     *n = service_due_batch(r->d, *after_id, horizon(r->o), batch, max);
     bool ok = *n >= 0;
+    if (ok && *n > 0) {
+        r->open_n = renewals_proformas_open_in(r->d, batch[0].id, batch[*n - 1].id, r->open_ids, BILLING_BATCH_MAX);
+        ok = r->open_n >= 0;
+    }
     for (int i = 0; ok && i < *n; i++)
         ok = handle(r, &batch[i]);
     if (ok && db_commit(r->d) == DB_OK) {
