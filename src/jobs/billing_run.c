@@ -17,8 +17,12 @@
  *     termination_days have.
  * A renewal charges its net price plus the VAT decided once per organization
  * per batch (billing_vat.h) and issues its own final invoice (one per
- * renewal: each renewal is its own payment and supply) in the same
- * transaction; a pro-forma still open for the service is cancelled.
+ * renewal: each renewal is its own payment and supply; its frame is taken
+ * once per organization per batch) in the same transaction, mailed with the
+ * "renewed" mail (one mail per renewal, with the invoice's PDF); a pro-forma
+ * still open for the service is cancelled. The wallet pays the gross to
+ * revenue per renewal; the batch's VAT passes from revenue to vat_payable in
+ * one transfer per currency before the commit.
  * A step is a billing_steps row inserted with ON CONFLICT DO NOTHING in the
  * transaction of its effect and its mail; a renewal is guarded by its expiry
  * and by the ledger's idempotency key, so overlapping runs do each thing once. */
@@ -444,6 +448,7 @@ static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n
     if (db_begin(r->d, DB_TX_WRITE) != DB_OK)
         return false;
     service_renew_cache_reset(&r->cache);
+    r->cache.vat_per_batch = true; /* one VAT transfer per currency per batch (service_renew_pass_vat) */
     billing_vat_reset(&r->vat);
     memset(r->orgs, 0, sizeof r->orgs);
     memset(&r->batch, 0, sizeof r->batch);
@@ -455,7 +460,7 @@ static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n
     }
     for (int i = 0; ok && i < *n; i++)
         ok = handle(r, &batch[i]);
-    if (ok && db_commit(r->d) == DB_OK) {
+    if (ok && service_renew_pass_vat(r->d, &r->cache) && db_commit(r->d) == DB_OK) {
         if (*n > 0)
             *after_id = batch[*n - 1].id; /* only once committed: a retry redoes the batch */
         return true;

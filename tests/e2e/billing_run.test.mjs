@@ -99,7 +99,12 @@ test('two billing runs at once renew and charge each service once', async () => 
   assert.equal(await balance(saldo, u), 100000 - 30 * 1220);
   assert.equal(count(`SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), 30);
   assert.equal(count(`SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal' AND reference IN
-    (SELECT 'service:' || id FROM services WHERE org_id = ${u.org.id})`), 2 * 30, 'the gross, and its VAT passed to vat_payable');
+    (SELECT 'service:' || id FROM services WHERE org_id = ${u.org.id})`), 30, 'the gross of each, from the wallet');
+  // The VAT passes from revenue to vat_payable once per batch: all the run's renewals' VAT, not a cent more.
+  assert.equal(count(`SELECT COALESCE(SUM(t.amount_minor), 0) FROM ledger_transfers t
+    JOIN ledger_accounts a ON a.id = t.credit_account_id WHERE t.kind = 'renewal' AND a.code = 'vat_payable'`),
+  count('SELECT SUM(vat_minor) FROM documents WHERE renewal_id IS NOT NULL'));
+  assert.equal(count(`SELECT SUM(vat_minor) FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`), 30 * 220);
   assert.equal(count(`SELECT COUNT(*) FROM documents WHERE org_id = ${u.org.id} AND kind = 'invoice'`), 30);
   endServices(u.org.id);
 });
