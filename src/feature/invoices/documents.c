@@ -31,8 +31,8 @@ void doc_number_format(doc_kind kind, int year, int64_t seq, char out[DOC_NUMBER
  * wait for each other's commit. */
 static int64_t bump_seq(db *d, const char *series, int year)
 {
-    db_stmt *s = db_prepare(d, "UPDATE document_counters SET last_value = last_value + 1 WHERE series = $1 AND year = $2"
-                               " RETURNING last_value");
+    db_stmt *s = db_prepare(d, "UPDATE document_counters SET last_value = last_value + 1"
+                               " WHERE series = $1 AND year = $2 RETURNING last_value");
     if (!s)
         return -1;
     db_bind_text(s, 1, series);

@@ -64,8 +64,8 @@ static bool freeze_tax(db *d, int64_t org_id, document *doc, const sale_tax *tax
 
 /* Frames a document of kind for org_id taxed by tax (the caller adds what
  * its kind needs, then calls issue). */
-static bool frame_doc(db *d, const app *ap, int64_t org_id, doc_kind kind, const sale_tax *tax, const char *currency_code,
-                  document *doc)
+static bool frame_doc(db *d, const app *ap, int64_t org_id, doc_kind kind, const sale_tax *tax,
+                      const char *currency_code, document *doc)
 {
     vat_decision framed;
     return document_frame(d, ap, org_id, kind, tax->evidence.date, currency_code, doc, &framed) &&
