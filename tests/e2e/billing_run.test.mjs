@@ -125,6 +125,21 @@ test('a balance short of the renewal mails one renewal-failed notice with the sh
   endServices(u.org.id);
 });
 
+test('an Italian-speaking organization gets its renewal and its invoice in one mail in Italian', async () => {
+  const u = await signUp(saldo, { language: 'it' });
+  await credit(saldo, staff, u.org.id, 2500);
+  const p = product(saldo, { name: 'Posta' });
+  service(saldo, u.org.id, p, dayOf('2033-09-10'), { autoRenew: true, label: 'uno.example' });
+  const r = run('2033-09-01');
+  assert.match(r.stdout, /1 renewed, 0 failed/);
+  const number = saldo.sql(`SELECT number FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`);
+  const m = await smtp.waitFor(u.email, (x) => x.subject.startsWith('Rinnovato: Posta IT uno.example'));
+  assert.ok(m.text.includes(`La fattura ${number} è allegata a questo messaggio`), m.text);
+  assert.equal(m.attachments.length, 1);
+  assert.equal(Buffer.from(m.attachments[0].base64, 'base64').subarray(0, 5).toString(), '%PDF-');
+  endServices(u.org.id);
+});
+
 test('reminders 30, 7 and 1 days before expiry, then suspension and termination, each mailed once', async () => {
   const u = await signUp(saldo);
   const p = product(saldo, { name: 'VPS' });
