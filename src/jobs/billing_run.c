@@ -17,8 +17,12 @@
  *     termination_days have.
  * A renewal charges its net price plus the VAT decided once per organization
  * per batch (billing_vat.h) and issues its own final invoice (one per
- * renewal: each renewal is its own payment and supply) in the same
- * transaction; a pro-forma still open for the service is cancelled.
+ * renewal: each renewal is its own payment and supply; its frame is taken
+ * once per organization per batch) in the same transaction, mailed with the
+ * "renewed" mail (one mail per renewal, with the invoice's PDF); a pro-forma
+ * still open for the service is cancelled. The wallet pays the gross to
+ * revenue per renewal; the batch's VAT passes from revenue to vat_payable in
+ * one transfer per currency before the commit.
  * A step is a billing_steps row inserted with ON CONFLICT DO NOTHING in the
  * transaction of its effect and its mail; a renewal is guarded by its expiry
  * and by the ledger's idempotency key, so overlapping runs do each thing once. */
@@ -37,6 +41,7 @@
 #include "core/period.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
+#include "feature/invoices/invoice_files.h"
 #include "feature/invoices/sale_invoice.h"
 #include "feature/orgs/orgs.h"
 #include "feature/renewals/renewals.h"
@@ -54,12 +59,15 @@ enum { ORG_CACHE_SLOTS = 64, REMINDER_COUNT = 3, BILLING_BATCH_ATTEMPTS = 3 };
 static const int reminder_days[REMINDER_COUNT] = {1, 7, 30};
 static const char *const reminder_steps[REMINDER_COUNT] = {"reminder_1", "reminder_7", "reminder_30"};
 
-/* Where an organization's billing mail goes, in which language; per batch. */
+/* Where an organization's billing mail goes, in which language, and the
+ * frame of its renewals' invoices (taken at its first renewal); per batch. */
 typedef struct org_slot {
     int64_t org_id;
     bool has_address;
     char address[FIELD_EMAIL_MAX + 1];
     char lang[3];
+    bool framed;
+    document frame; /* invoices_sale_frame, in frame.currency */
 } org_slot;
 
 typedef struct run {
@@ -70,6 +78,9 @@ typedef struct run {
     service_renew_cache cache;
     billing_vat_cache vat;
     char date[11]; /* the run's date: the VAT's and the invoices' */
+    document invoice; /* the invoice of the renewal being handled (invoice_renewal) */
+    int open_n; /* the batch's services on an open pro-forma: how many (> BILLING_BATCH_MAX: more) */
+    int64_t open_ids[BILLING_BATCH_MAX]; /* their ids, ascending */
     org_slot orgs[ORG_CACHE_SLOTS];
 } run;
 
@@ -134,9 +145,11 @@ static json_t *mail_data(run *r, const service *s, const char *lang)
                      "provider", r->o->ap->cfg->provider.name);
 }
 
-/* Queues template name to o's billing address about s; data is consumed. An
- * organization without any address gets no mail (logged), which is no error. */
-static bool queue_mail(run *r, const org_slot *o, const service *s, const char *name, json_t *data)
+/* Queues template name to o's billing address about s, with the PDF of
+ * document doc_id (made when the mail is sent) unless 0; data is consumed.
+ * An organization without any address gets no mail (logged), which is no
+ * error. */
+static bool queue_mail(run *r, const org_slot *o, const service *s, const char *name, json_t *data, int64_t doc_id)
 {
     if (!data)
         return false; /* a store error while gathering it */
@@ -148,7 +161,8 @@ static bool queue_mail(run *r, const org_slot *o, const service *s, const char *
     }
     const char *subject, *body;
     bool ok = mail_render(r->o->ap, r->a, name, o->lang, data, &subject, &body) &&
-              outbox_enqueue(r->d, o->address, subject, body);
+              (doc_id ? outbox_enqueue_with_rendered(r->d, o->address, subject, body, INVOICE_FILE_PDF, &doc_id, 1)
+                      : outbox_enqueue(r->d, o->address, subject, body));
     json_decref(data);
     return ok;
 }
@@ -191,27 +205,62 @@ static int reminder_due(const run *r, const service *s)
  * SERVICE_RENEW_INSUFFICIENT_FUNDS to let the next payer try. */
 typedef service_renew_result (*renew_payer)(run *r, const service *s, service_renewal *out);
 
-/* The final invoice of renewal rn of s, taxed by tax. */
+/* The frame of s's organization's invoices in currency_code, taxed by tax
+ * (its one decision of the batch): taken at its first renewal of the batch
+ * instead of at each. NULL on a store error. */
+static const document *frame_of(run *r, const service *s, const sale_tax *tax, const char *currency_code)
+{
+    if (!org_of(r, s->org_id))
+        return NULL;
+    org_slot *o = &r->orgs[(uint64_t)s->org_id % ORG_CACHE_SLOTS];
+    assert(o->org_id == s->org_id);
+    if (!o->framed || strcmp(o->frame.currency, currency_code)) {
+        o->framed = false;
+        if (!invoices_sale_frame(r->d, r->o->ap, s->org_id, tax, currency_code, "balance", &o->frame))
+            return NULL;
+        o->framed = true;
+    }
+    return &o->frame;
+}
+
+/* The final invoice of renewal rn of s, taxed by tax, into r->invoice (its
+ * mail is the "renewed" one, mail_renewed). */
 static bool invoice_renewal(run *r, const service *s, const sale_tax *tax, const service_renewal *rn)
 {
-    const org_slot *o = org_of(r, s->org_id);
+    const document *frame = frame_of(r, s, tax, rn->currency);
     catalog_product scratch;
     const catalog_product *p;
-    if (!o || service_renew_product(r->d, &r->cache, s, &scratch, &p) != 1)
+    if (!frame || service_renew_product(r->d, &r->cache, s, &scratch, &p) != 1)
         return false;
     doc_line line = {.quantity = 1, .unit_net_minor = rn->amount_minor, .net_minor = rn->amount_minor};
-    snprintf(line.description, sizeof line.description, "%s", catalog_product_name(p, o->lang));
+    snprintf(line.description, sizeof line.description, "%s", catalog_product_name(p, frame->language));
     if (!period_date_text(rn->old_expires_at, line.period_start) ||
         !period_date_text(rn->new_expires_at, line.period_end))
         return false;
-    doc_source src = {.key = arena_printf(r->a, "renewal:%lld", (long long)rn->id), .renewal_id = rn->id};
-    int64_t doc_id;
-    return invoices_sale(r->d, r->o->ap, s->org_id, tax, rn->currency, &line, 1, "balance", &src, &doc_id);
+    char key[40];
+    snprintf(key, sizeof key, "renewal:%lld", (long long)rn->id);
+    doc_source src = {.key = key, .renewal_id = rn->id, .key_new = true}; /* rn was inserted just now */
+    return invoices_sale_framed(r->d, s->org_id, tax, frame, &line, 1, &src, &r->invoice);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whether s may be on an open pro-forma (the batch's one question, not one
+ * per service). */
+static bool proforma_open(const run *r, const service *s)
+{
+    return r->open_n > BILLING_BATCH_MAX ||
+           (r->open_n > 0 && bsearch(&s->id, r->open_ids, (size_t)r->open_n, sizeof r->open_ids[0], id_cmp));
 }
 
 static service_renew_result pay_from_balance(run *r, const service *s, service_renewal *out)
 {
     memset(out, 0, sizeof *out);
+    r->invoice.id = 0;
     int64_t price;
     int priced = service_renew_price(r->d, &r->cache, s, s->period_months, &price);
     if (priced != 1)
@@ -228,7 +277,8 @@ static service_renew_result pay_from_balance(run *r, const service *s, service_r
     service_renew_result res = service_renew(r->d, &r->cache, s, s->period_months, tax.vat_minor,
                                              SERVICE_RENEW_AUTO, r->o->at, out);
     if (res == SERVICE_RENEW_OK &&
-        (!invoice_renewal(r, s, &tax, out) || !renewals_proformas_renewed(r->d, s, s->period_months, r->o->at)))
+        (!invoice_renewal(r, s, &tax, out) ||
+         (proforma_open(r, s) && !renewals_proformas_renewed(r->d, s, s->period_months, r->o->at))))
         return SERVICE_RENEW_STORE_ERROR; /* the renewal is written: the batch rolls back */
     return res;
 }
@@ -238,6 +288,8 @@ static service_renew_result pay_from_balance(run *r, const service *s, service_r
  * tops the balance up before the batch (billing_card.h). */
 static const renew_payer payers[] = {pay_from_balance};
 
+/* The one mail of a renewal: what was renewed, and its invoice (r->invoice)
+ * with the invoice's PDF attached. */
 static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
 {
     const org_slot *o = org_of(r, s->org_id);
@@ -246,7 +298,14 @@ static bool mail_renewed(run *r, const service *s, const service_renewal *rn)
     json_t *data = mail_data(r, s, o->lang);
     json_object_set_new(data, "new_expires", json_string(date_text(r, rn->new_expires_at)));
     json_object_set_new(data, "amount", json_string(money_text(r, rn->currency, rn->gross_minor, o->lang)));
-    return queue_mail(r, o, s, "billing_renewed", data);
+    const document *inv = &r->invoice;
+    if (inv->id) {
+        json_object_set_new(data, "invoice", json_string(inv->number));
+        json_object_set_new(data, "invoice_link", json_string(arena_printf(r->a, "%s/billing/invoices/%lld",
+                                                                            r->o->ap->cfg->base_url,
+                                                                            (long long)inv->id)));
+    }
+    return queue_mail(r, o, s, "billing_renewed", data, inv->id);
 }
 
 static bool mail_failed(run *r, const service *s, const service_renewal *rn)
@@ -275,7 +334,7 @@ static bool mail_failed(run *r, const service *s, const service_renewal *rn)
         return false;
     }
     json_object_set_new(data, "card_declined", json_boolean(declined));
-    return queue_mail(r, o, s, "billing_renewal_failed", data);
+    return queue_mail(r, o, s, "billing_renewal_failed", data, 0);
 }
 
 /* Tries to renew s; *done when nothing else is to be done for it now
@@ -324,7 +383,7 @@ static bool remind(run *r, const service *s, bool after_failed_renewal)
         return false;
     json_t *data = mail_data(r, s, o->lang);
     json_object_set_new(data, "days", json_integer(days_left));
-    return queue_mail(r, o, s, "billing_reminder", data);
+    return queue_mail(r, o, s, "billing_reminder", data, 0);
 }
 
 static bool expire(run *r, const service *s)
@@ -352,7 +411,7 @@ static bool expire(run *r, const service *s)
     if (!o)
         return false;
     return queue_mail(r, o, s, to == SERVICE_TERMINATED ? "billing_terminated" : "billing_suspended",
-                      mail_data(r, s, o->lang));
+                      mail_data(r, s, o->lang), 0);
 }
 
 static bool handle(run *r, const service *s)
@@ -389,14 +448,19 @@ static bool run_batch(run *r, service *batch, int max, int64_t *after_id, int *n
     if (db_begin(r->d, DB_TX_WRITE) != DB_OK)
         return false;
     service_renew_cache_reset(&r->cache);
+    r->cache.vat_per_batch = true; /* one VAT transfer per currency per batch (service_renew_pass_vat) */
     billing_vat_reset(&r->vat);
     memset(r->orgs, 0, sizeof r->orgs);
     memset(&r->batch, 0, sizeof r->batch);
     *n = service_due_batch(r->d, *after_id, horizon(r->o), batch, max);
     bool ok = *n >= 0;
+    if (ok && *n > 0) {
+        r->open_n = renewals_proformas_open_in(r->d, batch[0].id, batch[*n - 1].id, r->open_ids, BILLING_BATCH_MAX);
+        ok = r->open_n >= 0;
+    }
     for (int i = 0; ok && i < *n; i++)
         ok = handle(r, &batch[i]);
-    if (ok && db_commit(r->d) == DB_OK) {
+    if (ok && service_renew_pass_vat(r->d, &r->cache) && db_commit(r->d) == DB_OK) {
         if (*n > 0)
             *after_id = batch[*n - 1].id; /* only once committed: a retry redoes the batch */
         return true;

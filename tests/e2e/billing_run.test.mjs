@@ -72,6 +72,16 @@ test('an auto-renew service is renewed and charged once, however often the run r
   const m = await smtp.waitFor(u.email, (x) => x.subject.startsWith('Renewed: Hosting once.example'));
   assert.match(m.text, /now runs until 2032-01-10/);
   assert.match(m.text, /€12\.20 has been paid from your balance/);
+  // The one mail of the renewal carries its invoice: its number, its page and its PDF.
+  const inv = saldo.sql(`SELECT id || ' ' || number FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`).split(' ');
+  assert.ok(m.text.includes(`Your invoice ${inv[1]} is attached`), m.text);
+  assert.ok(m.text.includes(`${saldo.url}/billing/invoices/${inv[0]}`), m.text);
+  assert.equal(m.attachments.length, 1);
+  assert.equal(m.attachments[0].content_type, 'application/pdf');
+  assert.equal(m.attachments[0].filename, `Invoice-${inv[1].replace('/', '-')}.pdf`);
+  assert.equal(Buffer.from(m.attachments[0].base64, 'base64').subarray(0, 5).toString(), '%PDF-');
+  assert.equal(smtp.messages().filter((x) => x.to.includes(u.email) && x.subject.startsWith(`Invoice ${inv[1]}`)).length, 0,
+    'no second mail for the invoice');
   endServices(u.org.id);
 });
 
@@ -89,7 +99,12 @@ test('two billing runs at once renew and charge each service once', async () => 
   assert.equal(await balance(saldo, u), 100000 - 30 * 1220);
   assert.equal(count(`SELECT COUNT(*) FROM service_renewals WHERE org_id = ${u.org.id}`), 30);
   assert.equal(count(`SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal' AND reference IN
-    (SELECT 'service:' || id FROM services WHERE org_id = ${u.org.id})`), 2 * 30, 'the gross, and its VAT passed to vat_payable');
+    (SELECT 'service:' || id FROM services WHERE org_id = ${u.org.id})`), 30, 'the gross of each, from the wallet');
+  // The VAT passes from revenue to vat_payable once per batch: all the run's renewals' VAT, not a cent more.
+  assert.equal(count(`SELECT COALESCE(SUM(t.amount_minor), 0) FROM ledger_transfers t
+    JOIN ledger_accounts a ON a.id = t.credit_account_id WHERE t.kind = 'renewal' AND a.code = 'vat_payable'`),
+  count('SELECT SUM(vat_minor) FROM documents WHERE renewal_id IS NOT NULL'));
+  assert.equal(count(`SELECT SUM(vat_minor) FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`), 30 * 220);
   assert.equal(count(`SELECT COUNT(*) FROM documents WHERE org_id = ${u.org.id} AND kind = 'invoice'`), 30);
   endServices(u.org.id);
 });
@@ -107,6 +122,21 @@ test('a balance short of the renewal mails one renewal-failed notice with the sh
   assert.match(m.subject, /Posta IT poor\.example/);
   assert.match(m.text, /al tuo saldo mancano 9,20 €/);
   assert.match(m.text, new RegExp(`${saldo.url}/billing`));
+  endServices(u.org.id);
+});
+
+test('an Italian-speaking organization gets its renewal and its invoice in one mail in Italian', async () => {
+  const u = await signUp(saldo, { language: 'it' });
+  await credit(saldo, staff, u.org.id, 2500);
+  const p = product(saldo, { name: 'Posta' });
+  service(saldo, u.org.id, p, dayOf('2033-09-10'), { autoRenew: true, label: 'uno.example' });
+  const r = run('2033-09-01');
+  assert.match(r.stdout, /1 renewed, 0 failed/);
+  const number = saldo.sql(`SELECT number FROM documents WHERE org_id = ${u.org.id} AND renewal_id IS NOT NULL`);
+  const m = await smtp.waitFor(u.email, (x) => x.subject.startsWith('Rinnovato: Posta IT uno.example'));
+  assert.ok(m.text.includes(`La fattura ${number} è allegata a questo messaggio`), m.text);
+  assert.equal(m.attachments.length, 1);
+  assert.equal(Buffer.from(m.attachments[0].base64, 'base64').subarray(0, 5).toString(), '%PDF-');
   endServices(u.org.id);
 });
 

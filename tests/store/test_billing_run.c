@@ -122,6 +122,19 @@ static int64_t count(db *d, const char *sql)
     return n;
 }
 
+/* The billing run's renewal transfers: one from the wallet per renewal, and
+ * the VAT passed to vat_payable per batch, which must add up to the VAT of
+ * the renewals' invoices. Returns the wallet ones. */
+static int64_t renewal_transfers(db *d)
+{
+    assert_int_equal(count(d, "SELECT COALESCE(SUM(t.amount_minor), 0) FROM ledger_transfers t"
+                              " JOIN ledger_accounts a ON a.id = t.credit_account_id"
+                              " WHERE t.kind = 'renewal' AND a.code = 'vat_payable'"),
+                     count(d, "SELECT COALESCE(SUM(vat_minor), 0) FROM documents WHERE renewal_id IS NOT NULL"));
+    return count(d, "SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id"
+                    " WHERE t.kind = 'renewal' AND a.code = 'wallet'");
+}
+
 static int64_t balance(db *d, int64_t account)
 {
     int64_t b;
@@ -159,11 +172,19 @@ static void test_twice_same_date(void **state)
     assert_int_equal(n.renewed + n.failed + n.reminders, 0);
     /* 10.00 net + 22% VAT (a consumer in the provider's country: Italy) each. */
     assert_int_equal(balance(d, w), 10000 - 3 * 1220);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 6);
+    assert_int_equal(renewal_transfers(d), 3);
+    /* The VAT of the batch passed to vat_payable in one transfer. */
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal' AND amount_minor = 660"
+                              " AND idempotency_key LIKE 'renewal-vat:%:EUR'"), 1);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND gross_minor = 1220"
                               " AND vat_minor = 220 AND status = 'paid'"), 3);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM service_renewals WHERE source = 'auto'"), 3);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewed: Hosting example.org%'"), 3);
+    /* The one mail of each renewal names its invoice and carries its PDF. */
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 3);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox o JOIN outbox_rendered r ON r.outbox_id = o.id"
+                              " JOIN documents doc ON doc.id = r.ref WHERE r.kind = 'document_pdf'"
+                              " AND o.body_text LIKE '%Your invoice ' || doc.number || ' is attached%'"), 3);
     for (int i = 0; i < 3; i++)
         assert_int_equal(get(d, ids[i]).expires_at, period_add(e, 12));
     assert_int_equal(ledger_verify(d, stderr), 0);
@@ -212,10 +233,13 @@ static void test_two_runs_at_once(void **state)
     /* 5 rich orgs x 4 + 5 poor orgs x 1; 3 failures in each poor org. */
     assert_int_equal(a.n.renewed + b.n.renewed, 25);
     assert_int_equal(a.n.failed + b.n.failed, 15);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * 25);
+    assert_int_equal(renewal_transfers(d), 25);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), 25);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM billing_steps WHERE step = 'renewal_failed'"), 15);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 40 + 25); /* and one invoice mail per renewal */
+    /* One mail per renewal (it carries the invoice) and per failure. */
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox"), 25 + 15);
+    assert_int_equal(count(d, "SELECT COUNT(*) FROM outbox_rendered r JOIN documents doc ON doc.id = r.ref"
+                              " WHERE doc.renewal_id IS NOT NULL"), 25);
     assert_int_equal(ledger_verify(d, stderr), 0);
 }
 
@@ -475,7 +499,7 @@ static void test_run_faults(void **state)
         if (!ok)
             assert_true(billing_run(d, &o, &c));
         assert_int_equal(count(d, "SELECT COUNT(*) FROM service_renewals"), services);
-        assert_int_equal(count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * services);
+        assert_int_equal(renewal_transfers(d), services);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), services);
         assert_int_equal(count(d, "SELECT COUNT(DISTINCT service_id) FROM service_renewals"), services);
         /* Every renewal mailed once: a failed read of the address fails its

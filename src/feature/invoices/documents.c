@@ -26,11 +26,32 @@ void doc_number_format(doc_kind kind, int year, int64_t seq, char out[DOC_NUMBER
     snprintf(out, DOC_NUMBER_MAX + 1, "%s%04d/%06lld", prefix[kind], year, (long long)seq);
 }
 
-/* The next number of series in year: the counter row is created once (ON
- * CONFLICT DO NOTHING, never a constraint error) then bumped by an UPDATE
- * whose row lock makes concurrent issues wait for each other's commit. */
+/* Bumps the counter of series in year: its new value, 0 when the row is
+ * missing, -1 on a store error. The UPDATE's row lock makes concurrent issues
+ * wait for each other's commit. */
+static int64_t bump_seq(db *d, const char *series, int year)
+{
+    db_stmt *s = db_prepare(d, "UPDATE document_counters SET last_value = last_value + 1"
+                               " WHERE series = $1 AND year = $2 RETURNING last_value");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, series);
+    db_bind_int64(s, 2, year);
+    db_status st = db_step(s);
+    int64_t seq = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
+    db_done(s);
+    return seq;
+}
+
+/* The next number of series in year: the counter row is bumped, and created
+ * first (ON CONFLICT DO NOTHING, never a constraint error) only by the first
+ * document of its year, so a document costs one statement here. 0 on a
+ * store error. */
 static int64_t next_seq(db *d, const char *series, int year)
 {
+    int64_t seq = bump_seq(d, series, year);
+    if (seq != 0)
+        return seq > 0 ? seq : 0;
     db_stmt *s = db_prepare(d, "INSERT INTO document_counters (series, year, last_value) VALUES ($1, $2, 0)"
                                " ON CONFLICT (series, year) DO NOTHING");
     if (!s)
@@ -39,15 +60,8 @@ static int64_t next_seq(db *d, const char *series, int year)
     db_bind_int64(s, 2, year);
     if (db_exec1(s) != DB_DONE)
         return 0;
-    s = db_prepare(d, "UPDATE document_counters SET last_value = last_value + 1 WHERE series = $1 AND year = $2"
-                      " RETURNING last_value");
-    if (!s)
-        return 0;
-    db_bind_text(s, 1, series);
-    db_bind_int64(s, 2, year);
-    int64_t seq = db_step(s) == DB_ROW ? db_col_int64(s, 0) : 0;
-    db_done(s);
-    return seq;
+    seq = bump_seq(d, series, year);
+    return seq > 0 ? seq : 0;
 }
 
 /* Totals per rate and the document's amounts from its lines; keep: the
@@ -268,7 +282,7 @@ docs_result documents_issue(db *d, int64_t org_id, const doc_source *src, int64_
     assert((doc->kind == DOC_CREDIT_NOTE) == (src->credits_id > 0));
     if (!lines_valid(doc) || !compute_totals(doc, src->keep_totals) || strlen(doc->issue_date) != 10)
         return DOCS_INVALID;
-    if (src->key) {
+    if (src->key && !src->key_new) {
         bool err = false;
         if (documents_by_source(d, src->key, &err) > 0)
             return DOCS_ALREADY_ISSUED;

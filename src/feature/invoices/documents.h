@@ -29,6 +29,10 @@ typedef struct doc_source {
      * VAT may differ from vat_totals by the rounding rest): credit notes,
      * whose last credit of a rate takes exactly the VAT left at that rate. */
     bool keep_totals;
+    /* The caller knows no document has key yet (its event was written in
+     * this transaction: a renewal row just inserted), so the lookup is
+     * skipped; the unique source_key stays the guard. */
+    bool key_new;
 } doc_source;
 
 typedef enum docs_result {

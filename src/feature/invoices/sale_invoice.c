@@ -64,28 +64,65 @@ static bool freeze_tax(db *d, int64_t org_id, document *doc, const sale_tax *tax
 
 /* Frames a document of kind for org_id taxed by tax (the caller adds what
  * its kind needs, then calls issue). */
-static bool frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const sale_tax *tax, const char *currency_code,
-                  document *doc)
+static bool frame_doc(db *d, const app *ap, int64_t org_id, doc_kind kind, const sale_tax *tax,
+                      const char *currency_code, document *doc)
 {
     vat_decision framed;
     return document_frame(d, ap, org_id, kind, tax->evidence.date, currency_code, doc, &framed) &&
            freeze_tax(d, org_id, doc, tax);
 }
 
-/* Issues the framed doc with the n lines at the decision's rate and mails it. */
-static bool issue(db *d, const app *ap, int64_t org_id, const sale_tax *tax, document *doc, doc_line *lines,
-                  size_t n, const doc_source *src, int64_t *doc_id)
+/* Issues the framed doc with the n lines at the decision's rate: DOCS_OK,
+ * DOCS_ALREADY_ISSUED (src's key issued one before) or an error. */
+static docs_result issue_unmailed(db *d, int64_t org_id, const sale_tax *tax, document *doc, doc_line *lines,
+                                  size_t n, const doc_source *src)
 {
     for (size_t i = 0; i < n; i++)
         lines[i].rate_bp = tax->decision.rate_bp;
     doc->lines = lines;
     doc->line_count = n;
-    switch (documents_issue(d, org_id, src, (int64_t)time(NULL), doc)) {
+    docs_result r = documents_issue(d, org_id, src, (int64_t)time(NULL), doc);
+    assert(r != DOCS_OK || (doc->net_minor == tax->net_minor && doc->vat_minor == tax->vat_minor));
+    return r;
+}
+
+/* Issues the framed doc with the n lines at the decision's rate and mails it. */
+static bool issue(db *d, const app *ap, int64_t org_id, const sale_tax *tax, document *doc, doc_line *lines,
+                  size_t n, const doc_source *src, int64_t *doc_id)
+{
+    switch (issue_unmailed(d, org_id, tax, doc, lines, n, src)) {
     case DOCS_OK:
-        assert(doc->net_minor == tax->net_minor && doc->vat_minor == tax->vat_minor);
         *doc_id = doc->id;
         return invoices_mail(d, ap, org_id, doc);
     case DOCS_ALREADY_ISSUED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool invoices_sale_frame(db *d, const app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
+                         const char *method, document *frame)
+{
+    assert(db_in_tx(d) && org_id > 0 && tax && method);
+    if (!frame_doc(d, ap, org_id, DOC_INVOICE, tax, currency_code, frame))
+        return false;
+    SET(frame->paid_date, tax->evidence.date);
+    SET(frame->payment_method, method);
+    return true;
+}
+
+bool invoices_sale_framed(db *d, int64_t org_id, const sale_tax *tax, const document *frame, doc_line *lines,
+                          size_t n, const doc_source *src, document *out)
+{
+    assert(db_in_tx(d) && org_id > 0 && tax && frame && frame->kind == DOC_INVOICE && lines && n > 0 &&
+           n <= DOC_LINES_MAX && src && src->key);
+    *out = *frame;
+    switch (issue_unmailed(d, org_id, tax, out, lines, n, src)) {
+    case DOCS_OK:
+        return true;
+    case DOCS_ALREADY_ISSUED:
+        out->id = 0;
         return true;
     default:
         return false;
@@ -98,11 +135,8 @@ bool invoices_sale(db *d, const app *ap, int64_t org_id, const sale_tax *tax, co
     assert(db_in_tx(d) && org_id > 0 && tax && lines && n > 0 && n <= DOC_LINES_MAX && method && src && src->key);
     *doc_id = 0;
     document doc;
-    if (!frame(d, ap, org_id, DOC_INVOICE, tax, currency_code, &doc))
-        return false;
-    SET(doc.paid_date, tax->evidence.date);
-    SET(doc.payment_method, method);
-    return issue(d, ap, org_id, tax, &doc, lines, n, src, doc_id);
+    return invoices_sale_frame(d, ap, org_id, tax, currency_code, method, &doc) &&
+           issue(d, ap, org_id, tax, &doc, lines, n, src, doc_id);
 }
 
 bool invoices_proforma(db *d, const app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
@@ -112,7 +146,7 @@ bool invoices_proforma(db *d, const app *ap, int64_t org_id, const sale_tax *tax
     assert(due_date && strlen(due_date) == 10 && src && !src->key);
     *doc_id = 0;
     document doc;
-    if (!frame(d, ap, org_id, DOC_PROFORMA, tax, currency_code, &doc))
+    if (!frame_doc(d, ap, org_id, DOC_PROFORMA, tax, currency_code, &doc))
         return false;
     SET(doc.due_date, due_date);
     SET(doc.iban, ap->cfg->provider.iban);

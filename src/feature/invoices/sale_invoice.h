@@ -29,6 +29,24 @@ bool invoices_org_language(db *d, int64_t org_id, char out[3]);
 bool invoices_sale(db *d, const struct app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
                    doc_line *lines, size_t n, const char *method, const doc_source *src, int64_t *doc_id);
 
+/* The frame of org_id's invoices in currency_code taxed by tax, paid today
+ * by method: document_frame's seller, buyer, language and VAT, with tax's
+ * evidence and decision frozen. A caller issuing many invoices to one
+ * organization with one tax decision (the billing run: per organization per
+ * batch) frames once and issues each with invoices_sale_framed. Inside the
+ * caller's write transaction; false on a store error. */
+bool invoices_sale_frame(db *d, const struct app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
+                         const char *method, document *frame);
+
+/* Issues org_id's invoice of the n net lines from a copy of frame (taken by
+ * invoices_sale_frame with the same tax), for src, without a mail: the
+ * caller tells the customer (with invoices_mail, or its own mail). *out is
+ * the issued invoice, out->id 0 when src's key issued one before. The totals
+ * must be tax's (asserted). Inside the caller's write transaction; false on
+ * a store error (roll back). */
+bool invoices_sale_framed(db *d, int64_t org_id, const sale_tax *tax, const document *frame, doc_line *lines,
+                          size_t n, const doc_source *src, document *out);
+
 /* Issues org_id's pro-forma (unpaid, its own numbering) of the n net lines
  * with tax's VAT, due on due_date ("YYYY-MM-DD"), with the provider's IBAN
  * and BIC and the organization's RF reference (bank_ref.h) to pay it by

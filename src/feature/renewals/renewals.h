@@ -135,6 +135,13 @@ bool renewals_proforma_settle_bank(db *d, const struct app *ap, int64_t org_id, 
  * write transaction; false on a store error. */
 bool renewals_proformas_renewed(db *d, const service *s, int months, int64_t now);
 
+/* The ids of the services with ids in [first_id, last_id] that are on an
+ * open pro-forma, ascending and distinct, at most max of them into out: how
+ * many (max + 1 when there are more), -1 on a store error. A caller renewing
+ * a range of services (the billing run's batch) asks once instead of asking
+ * renewals_proformas_renewed about each. */
+int renewals_proformas_open_in(db *d, int64_t first_id, int64_t last_id, int64_t *out, int max);
+
 /* The balance of org_id's wallet in currency (0 without a wallet); false on
  * a store error. */
 bool renewals_balance(db *d, int64_t org_id, const char *currency, int64_t *out_minor);

@@ -44,6 +44,27 @@ static bool open_of(db *d, int64_t service_id, int64_t *ids, int *n)
     return st == DB_DONE;
 }
 
+int renewals_proformas_open_in(db *d, int64_t first_id, int64_t last_id, int64_t *out, int max)
+{
+    assert(first_id <= last_id && max > 0);
+    db_stmt *s = db_prepare(d, "SELECT DISTINCT service_id FROM proforma_items WHERE open = 1"
+                               " AND service_id >= $1 AND service_id <= $2 ORDER BY service_id LIMIT $3");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, first_id);
+    db_bind_int64(s, 2, last_id);
+    db_bind_int64(s, 3, (int64_t)max + 1);
+    int n = 0;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (n < max)
+            out[n] = db_col_int64(s, 0);
+        n++;
+    }
+    db_done(s);
+    return st == DB_DONE ? n : -1;
+}
+
 /* Whether pro-forma doc_id asks for exactly this selection; -1 on a store error. */
 static int same_selection(db *d, int64_t doc_id, const service *list, const renewal_item *items, int n)
 {

@@ -237,6 +237,59 @@ static bool pass_vat(db *d, service_renew_cache *c, service_renewal *r, int64_t 
     return ledger_post(d, &t, &r->vat_transfer_id) == LEDGER_OK;
 }
 
+/* Adds r's VAT to c's sum of its currency: false when c has no room for
+ * another currency (the caller passes it now). */
+static bool defer_vat(service_renew_cache *c, const service_renewal *r)
+{
+    for (size_t i = 0; i < SERVICE_RENEW_CURRENCIES; i++) {
+        service_renew_vat_due *v = &c->vat_due[i];
+        if (!v->currency[0])
+            snprintf(v->currency, sizeof v->currency, "%s", r->currency);
+        if (!strcmp(v->currency, r->currency)) {
+            assert(v->minor <= LEDGER_AMOUNT_MAX - r->vat_minor); /* a batch is far below it */
+            v->minor += r->vat_minor;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Passes r's VAT to vat_payable now, or adds it to the batch's sum. */
+static bool vat_of(db *d, service_renew_cache *c, service_renewal *r, int64_t revenue, const char *key,
+                   const char *reference)
+{
+    if (r->vat_minor == 0 || (c && c->vat_per_batch && defer_vat(c, r)))
+        return true;
+    return pass_vat(d, c, r, revenue, key, reference);
+}
+
+bool service_renew_pass_vat(db *d, service_renew_cache *c)
+{
+    assert(db_in_tx(d) && c && c->vat_per_batch);
+    for (size_t i = 0; i < SERVICE_RENEW_CURRENCIES && c->vat_due[i].currency[0]; i++) {
+        service_renew_vat_due *v = &c->vat_due[i];
+        assert(c->first_renewal_id > 0 && c->last_renewal_id >= c->first_renewal_id);
+        int64_t revenue, vat_payable, id;
+        if (!v->minor)
+            continue;
+        if (revenue_of(d, c, v->currency, &revenue) != LEDGER_OK ||
+            vat_payable_of(d, c, v->currency, &vat_payable) != LEDGER_OK)
+            return false;
+        char key[SERVICE_RENEW_KEY_MAX], reference[64];
+        snprintf(key, sizeof key, "renewal-vat:%lld:%s", (long long)c->first_renewal_id, v->currency);
+        snprintf(reference, sizeof reference, "service_renewals:%lld-%lld", (long long)c->first_renewal_id,
+                 (long long)c->last_renewal_id);
+        ledger_transfer t = {.debit_account_id = revenue, .credit_account_id = vat_payable, .amount_minor = v->minor,
+                             .currency = v->currency, .kind = "renewal", .reference = reference,
+                             .idempotency_key = key};
+        if (ledger_post(d, &t, &id) != LEDGER_OK)
+            return false;
+    }
+    memset(c->vat_due, 0, sizeof c->vat_due);
+    c->first_renewal_id = c->last_renewal_id = 0;
+    return true;
+}
+
 /* Posts the transfers that pay r. Nothing written unless SERVICE_RENEW_OK. */
 static service_renew_result pay(db *d, service_renew_cache *c, service_renewal *r)
 {
@@ -257,8 +310,7 @@ static service_renew_result pay(db *d, service_renew_cache *c, service_renewal *
     switch (ledger_post(d, &t, &r->transfer_id)) {
     case LEDGER_OK:
         /* A store error here leaves the gross transfer written: the caller rolls back. */
-        return r->vat_minor == 0 || pass_vat(d, c, r, revenue, key, reference) ? SERVICE_RENEW_OK
-                                                                               : SERVICE_RENEW_STORE_ERROR;
+        return vat_of(d, c, r, revenue, key, reference) ? SERVICE_RENEW_OK : SERVICE_RENEW_STORE_ERROR;
     case LEDGER_INSUFFICIENT_FUNDS:
         return short_of_funds(d, wallet, r);
     case LEDGER_REPLAYED:
@@ -308,6 +360,11 @@ service_renew_result service_renew(db *d, service_renew_cache *c, const service 
         return restore_service(d, s, out->new_expires_at) ? r : SERVICE_RENEW_STORE_ERROR;
     if (!insert_renewal(d, out, source, now))
         return SERVICE_RENEW_STORE_ERROR; /* the transfer is written: the caller rolls back */
+    if (c && c->vat_per_batch && out->vat_minor > 0 && !out->vat_transfer_id) { /* its VAT is in the batch's sum */
+        if (!c->first_renewal_id)
+            c->first_renewal_id = out->id;
+        c->last_renewal_id = out->id;
+    }
     assert(out->new_expires_at > out->old_expires_at);
     return SERVICE_RENEW_OK;
 }

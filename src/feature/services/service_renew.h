@@ -43,7 +43,7 @@ typedef struct service_renewal {
     int64_t gross_minor;     /* amount + VAT: what the wallet paid, or what was due when funds were short */
     int64_t shortfall_minor; /* what the wallet lacks; 0 unless SERVICE_RENEW_INSUFFICIENT_FUNDS */
     int64_t transfer_id;     /* the ledger transfer that paid it; 0 when the renewal was free */
-    int64_t vat_transfer_id; /* revenue -> vat_payable for its VAT; 0 when none */
+    int64_t vat_transfer_id; /* revenue -> vat_payable for its VAT; 0 when none or passed per batch */
 } service_renewal;
 
 enum {
@@ -59,19 +59,39 @@ typedef struct service_renew_account {
 
 enum { SERVICE_RENEW_CURRENCIES = 8 }; /* currencies cached per system account */
 
+/* The VAT of a batch's renewals in one currency, not yet passed to vat_payable. */
+typedef struct service_renew_vat_due {
+    char currency[4];
+    int64_t minor;
+} service_renew_vat_due;
+
 /* What one transaction of a billing run looks up again and again: products,
  * prices for an organization, wallets and the revenue and VAT accounts. Valid only
  * inside one transaction (an account created in a rolled-back one is gone):
- * reset it at every db_begin. Plain memory, no allocation. */
+ * reset it at every db_begin. Plain memory, no allocation.
+ * With vat_per_batch set (after the reset), a renewal's VAT stays in revenue
+ * and is added up in vat_due; service_renew_pass_vat then passes each
+ * currency's sum to vat_payable in one transfer before the commit. */
 typedef struct service_renew_cache {
     struct { int64_t id; catalog_product p; } product[SERVICE_RENEW_CACHE_SLOTS];
     struct { int64_t product_id, org_id; int months; char currency[4]; int found; int64_t minor; }
         price[SERVICE_RENEW_CACHE_SLOTS];
     struct { int64_t org_id; char currency[4]; int64_t id; } wallet[SERVICE_RENEW_CACHE_SLOTS];
     service_renew_account revenue[SERVICE_RENEW_CURRENCIES], vat_payable[SERVICE_RENEW_CURRENCIES];
+    bool vat_per_batch;
+    service_renew_vat_due vat_due[SERVICE_RENEW_CURRENCIES];
+    int64_t first_renewal_id, last_renewal_id; /* the renewals whose VAT is due; 0 when none */
 } service_renew_cache;
 
 void service_renew_cache_reset(service_renew_cache *c);
+
+/* Passes the VAT c added up (vat_per_batch) from revenue to vat_payable: one
+ * transfer per currency, kind "renewal", reference
+ * "service_renewals:<first id>-<last id>", key
+ * "renewal-vat:<first renewal id>:<currency>" (the renewal rows are new, so
+ * the key is too), then empties the sums. Inside the transaction of the
+ * renewals, before its commit; false on a store error (roll back). */
+bool service_renew_pass_vat(db *d, service_renew_cache *c);
 
 /* The product of s, through cache c (NULL = no cache): 1, 0 unknown, -1 error.
  * *out points into c, or into scratch when c is NULL. */
@@ -88,7 +108,7 @@ int service_renew_price(db *d, service_renew_cache *c, const service *s, int mon
  * that price: sale_tax) from the wallet of s's organization in s's currency
  * (ledger kind "renewal", reference "service:<id>": wallet -> revenue for the
  * gross, key "renewal:<id>:<expires_at>", then revenue -> vat_payable for the
- * VAT, key "...:vat"; one debit of the wallet, so a balance short of the
+ * VAT, key "...:vat", or later for the batch when c->vat_per_batch; one debit of the wallet, so a balance short of the
  * gross writes nothing), moves expires_at by period_add with a guard on
  * the old expiry, reactivates a suspended service, and records the renewal.
  * On anything but SERVICE_RENEW_OK nothing was written; out is filled as far
