@@ -16,6 +16,7 @@
 #include "feature/auth/session.h"
 #include "feature/bank/bank.h"
 #include "feature/cards/cards.h"
+#include "feature/notifications/notifications.h"
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
@@ -115,6 +116,7 @@ void app_routes(app *a)
     invoices_routes(&a->routes);
     support_routes(&a->routes);
     support_staff_routes(&a->routes);
+    notifications_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

@@ -12,7 +12,7 @@
 #include "app.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
-#include "feature/payments/payments.h"
+#include "feature/notifications/notifications.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "http/static_files.h"
@@ -171,7 +171,12 @@ static void add_user(http_request *r, json_t *ctx)
                                                "verified", (int)u.email_verified));
     int64_t org = web_current_org(r);
     add_orgs(r, ctx, org);
-    if (!org || !org_user_may(r->db, r->user_id, org, ORG_NEED_BILLING))
+    if (!org)
+        return;
+    int unread = notifications_unread(r->db, org, r->user_id);
+    json_object_set_new(ctx, "org_member", json_true());
+    json_object_set_new(ctx, "unread_notifications", unread > 0 ? json_integer(unread) : json_false());
+    if (!org_user_may(r->db, r->user_id, org, ORG_NEED_BILLING))
         return;
     json_t *w = wallet_list_json(r, org);
     if (w) {
@@ -180,8 +185,6 @@ static void add_user(http_request *r, json_t *ctx)
         json_object_set_new(ctx, "billing", json_true());
         json_decref(w);
     }
-    int unread = payment_notifications_unread(r->db, org, r->user_id);
-    json_object_set_new(ctx, "unread_notifications", unread > 0 ? json_integer(unread) : json_false());
 }
 
 /* What both layouts show: language, title, provider, CSRF token, static files,
