@@ -29,6 +29,7 @@
 #include "feature/services/services.h"
 #include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
+#include "feature/status/status.h"
 #include "feature/support/support.h"
 #include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
@@ -117,6 +118,7 @@ void app_routes(app *a)
     support_routes(&a->routes);
     support_staff_routes(&a->routes);
     notifications_routes(&a->routes);
+    status_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

@@ -43,17 +43,12 @@ static int64_t max_id(db *d)
     return id;
 }
 
-int64_t notification_fanout(db *d, const char *kind, int64_t ref_id, const char *detail, const char *targets_sql)
+int64_t notification_fanout(db *d, const char *kind, int64_t ref_id, const char *detail, const char *fanout_sql,
+                            const char *services_sql)
 {
-    assert(db_in_tx(d) && targets_sql);
+    assert(db_in_tx(d) && fanout_sql && services_sql);
     int64_t before = max_id(d);
-    char sql[4096];
-    int n = snprintf(sql, sizeof sql,
-                     "INSERT INTO notifications (org_id, ref_id, kind, audience, detail, created_at)"
-                     " SELECT t.org_id, $1, $2, 'members', $3, $4 FROM (SELECT DISTINCT org_id FROM (%s) a) t",
-                     targets_sql);
-    assert(n > 0 && (size_t)n < sizeof sql);
-    db_stmt *s = before >= 0 ? db_prepare(d, sql) : NULL;
+    db_stmt *s = before >= 0 ? db_prepare(d, fanout_sql) : NULL;
     if (!s)
         return -1;
     db_bind_int64(s, 1, ref_id);
@@ -63,13 +58,7 @@ int64_t notification_fanout(db *d, const char *kind, int64_t ref_id, const char 
     if (db_exec1(s) != DB_DONE)
         return -1;
     int64_t orgs = db_changes(d);
-    n = snprintf(sql, sizeof sql,
-                 "INSERT INTO notification_services (notification_id, service_id, category_id)"
-                 " SELECT DISTINCT n.id, t.service_id, t.category_id FROM (%s) t"
-                 " JOIN notifications n ON n.org_id = t.org_id AND n.id > $2 WHERE t.service_id > 0",
-                 targets_sql);
-    assert(n > 0 && (size_t)n < sizeof sql);
-    s = db_prepare(d, sql);
+    s = db_prepare(d, services_sql);
     if (!s)
         return -1;
     db_bind_int64(s, 1, ref_id);

@@ -30,14 +30,24 @@ enum { NOTIFICATIONS_PAGE_MAX = 50, NOTIFICATIONS_UNREAD_MAX = 99 };
 bool notification_add(db *d, int64_t org_id, const char *kind, notification_audience audience, int64_t ref_id,
                       const char *detail);
 
-/* Adds a NOTIFICATION_MEMBERS notification to each organization of targets_sql
- * in two statements, whatever their number (caller's write transaction).
- * targets_sql is a SELECT of rows (org_id, service_id, category_id) whose only
- * parameter is $1 = ref_id; a row with service_id 0 makes the notification
- * visible to every member of its organization, otherwise members see it when
- * they may see one of its services. Returns how many organizations, -1 on a
- * store error. */
-int64_t notification_fanout(db *d, const char *kind, int64_t ref_id, const char *detail, const char *targets_sql);
+/* Adds a NOTIFICATION_MEMBERS notification to each organization of a SELECT
+ * of rows (org_id, service_id, category_id) whose only parameter is $1 =
+ * ref_id, in two statements whatever their number (caller's write
+ * transaction); a row with service_id 0 makes the notification visible to
+ * every member of its organization, otherwise members see it when they may
+ * see one of its services. Pass the two statements made from that SELECT
+ * (string literals, as db_prepare wants):
+ *   notification_fanout(d, kind, ref, detail, NOTIFICATION_FANOUT_SQL(T), NOTIFICATION_SERVICES_SQL(T))
+ * Returns how many organizations, -1 on a store error. */
+#define NOTIFICATION_FANOUT_SQL(targets)                                                                        \
+    "INSERT INTO notifications (org_id, ref_id, kind, audience, detail, created_at)"                          \
+    " SELECT t.org_id, $1, $2, 'members', $3, $4 FROM (SELECT DISTINCT org_id FROM (" targets ") a) t"
+#define NOTIFICATION_SERVICES_SQL(targets)                                                                      \
+    "INSERT INTO notification_services (notification_id, service_id, category_id)"                            \
+    " SELECT DISTINCT n.id, t.service_id, t.category_id FROM (" targets ") t"                                  \
+    " JOIN notifications n ON n.org_id = t.org_id AND n.id > $2 WHERE t.service_id > 0"
+int64_t notification_fanout(db *d, const char *kind, int64_t ref_id, const char *detail, const char *fanout_sql,
+                            const char *services_sql);
 
 /* How many notifications of org user_id sees and has not read, at most
  * NOTIFICATIONS_UNREAD_MAX; -1 on a store error. */

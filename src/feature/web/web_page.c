@@ -89,6 +89,8 @@ static const struct {
     {"card_default", N_("This card is now the default: renewals the balance cannot pay are charged to it.")},
     {"card_removed", N_("The card has been removed.")},
     {"card_gateway_down", N_("The payment service cannot be reached right now: nothing was changed. Please try again in a few minutes.")},
+    {"announcement_posted", N_("The announcement has been posted: the organizations it concerns are notified and mailed.")},
+    {"abuse_reported", N_("The abuse report has been sent to the organization.")},
     {"ticket_opened", N_("Your ticket has been opened. We answer high-priority tickets first.")},
     {"ticket_replied", N_("Your message has been added to the ticket.")},
     {"ticket_closed", N_("The ticket has been closed.")},
