@@ -141,6 +141,32 @@ test('a targeted incident reaches exactly the customers of the product, category
   assert.ok(r.body.announcements.length >= 4);
 });
 
+test('members limited to some services see only the announcements about theirs; admins see all', async () => {
+  const catA = addCategory(saldo);
+  const catB = addCategory(saldo);
+  const pa = addProduct(saldo, catA);
+  const pb = addProduct(saldo, catB);
+  const admin = await customer(pa);
+  const sb = addService(saldo, admin.org.id, pb, { status: 'active' });
+  const limitedA = await signUp(saldo);
+  const limitedB = await signUp(saldo);
+  const t = Math.floor(Date.now() / 1000) + 1;
+  for (const [u, kind, ref] of [[limitedA, 'service', admin.service], [limitedB, 'category', catB]]) {
+    saldo.sql(`INSERT INTO memberships (org_id, user_id, role, billing, created_at, access_all)
+               VALUES (${admin.org.id}, ${u.user.id}, 'member', 0, ${t}, 0)`);
+    saldo.sql(`INSERT INTO member_scopes (org_id, user_id, kind, ref_id) VALUES (${admin.org.id}, ${u.user.id}, '${kind}', ${ref})`);
+  }
+  const r = await post({ kind: 'incident', ...text('Only category B'), audience: 'targeted', product_ids: [pb] });
+  assert.equal(r.status, 201, r.text);
+  const titles = async (u) => (await notes(u, admin.org.id)).body.notifications.map((x) => x.title);
+  assert.deepEqual(await titles(admin), ['Only category B']);
+  assert.deepEqual(await titles(limitedB), ['Only category B'], 'B may see the service of category B');
+  assert.deepEqual(await titles(limitedA), [], 'A sees only its own service');
+  assert.equal((await notes(limitedA, admin.org.id)).body.unread, 0);
+  assert.equal((await notes(limitedB, admin.org.id)).body.unread, 1);
+  assert.ok(sb > 0);
+});
+
 test('an announcement for everyone reaches every organization, in its language, and shows on /status', async () => {
   const it = await customer(null, 'active', { language: 'it' });
   const en = await customer(null);
