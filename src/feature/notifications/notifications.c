@@ -90,19 +90,23 @@ static bool may_see_services(db *d, const viewer *v, int64_t notification_id)
     if (!s)
         return false;
     db_bind_int64(s, 1, notification_id);
-    enum { CHECK_MAX = 64 };
-    int64_t ids[CHECK_MAX][2];
-    size_t n = 0;
-    while (n < CHECK_MAX && db_step(s) == DB_ROW) {
+    size_t n = 0, cap = 16;
+    int64_t(*ids)[2] = malloc(cap * sizeof *ids);
+    if (!ids)
+        abort();
+    while (db_step(s) == DB_ROW) {
+        if (n == cap && !(ids = realloc(ids, (cap *= 2) * sizeof *ids)))
+            abort();
         ids[n][0] = db_col_int64(s, 0);
         ids[n][1] = db_col_int64(s, 1);
         n++;
     }
     db_done(s);
-    for (size_t i = 0; i < n; i++)
-        if (org_user_may_service(d, v->user_id, v->org_id, ids[i][0], ids[i][1]))
-            return true;
-    return false;
+    bool may = false;
+    for (size_t i = 0; !may && i < n; i++)
+        may = org_user_may_service(d, v->user_id, v->org_id, ids[i][0], ids[i][1]);
+    free(ids);
+    return may;
 }
 
 /* The newest id of org that user_id has read (0: none). */

@@ -45,7 +45,8 @@ bool notification_add(db *d, int64_t org_id, const char *kind, notification_audi
 #define NOTIFICATION_SERVICES_SQL(targets)                                                                      \
     "INSERT INTO notification_services (notification_id, service_id, category_id)"                            \
     " SELECT DISTINCT n.id, t.service_id, t.category_id FROM (" targets ") t"                                  \
-    " JOIN notifications n ON n.org_id = t.org_id AND n.id > $2 WHERE t.service_id > 0"
+    " JOIN notifications n ON n.org_id = t.org_id AND n.ref_id = $1 AND n.audience = 'members' AND n.id > $2"   \
+    " WHERE t.service_id > 0"
 int64_t notification_fanout(db *d, const char *kind, int64_t ref_id, const char *detail, const char *fanout_sql,
                             const char *services_sql);
 

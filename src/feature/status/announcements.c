@@ -21,22 +21,12 @@
 static const char *const kind_names[] = {"maintenance", "incident", "resolved"};
 const char *const announcement_target_names[TARGET_KIND_COUNT] = {"product", "category", "service"};
 
-const char *announcement_kind_name(const char *text)
+static const char *announcement_kind_name(const char *text)
 {
     for (size_t i = 0; text && i < sizeof kind_names / sizeof kind_names[0]; i++)
         if (!strcmp(text, kind_names[i]))
             return kind_names[i];
     return NULL;
-}
-
-bool announcement_target_kind_parse(const char *text, announcement_target_kind *out)
-{
-    for (int k = 0; text && k < TARGET_KIND_COUNT; k++)
-        if (!strcmp(text, announcement_target_names[k])) {
-            *out = (announcement_target_kind)k;
-            return true;
-        }
-    return false;
 }
 
 /* The organizations of an announcement ($1), as notification_fanout wants them. */
@@ -310,9 +300,10 @@ static bool tell(http_request *r, const announcement_row *a, bool update)
            outbox_enqueue_each(r->db, OUTBOX_EACH_SQL(RECIPIENTS_SQL), a->id, subject, body) >= 0;
 }
 
+/* orgs: how many organizations it was posted to, -1 for an update. */
 static bool audit(http_request *r, const char *action, int64_t id, int64_t orgs)
 {
-    const char *detail = arena_printf(r->a, "{\"organizations\":%" PRId64 "}", orgs);
+    const char *detail = orgs < 0 ? "{}" : arena_printf(r->a, "{\"organizations\":%" PRId64 "}", orgs);
     return staff_audit(r->db, r->staff_id, action, "announcement", id, detail, r->client_ip);
 }
 
@@ -404,7 +395,7 @@ announcement_result announcement_update(http_request *r, int64_t id, const annou
     } else if (load(r->db, id, &a)) {
         if (!patched_ok(&a, field, message))
             res = ANNOUNCEMENT_INVALID;
-        else if (tell(r, &a, true) && audit(r, "announcement.update", id, 0))
+        else if (tell(r, &a, true) && audit(r, "announcement.update", id, -1))
             res = ANNOUNCEMENT_OK;
         row_free(&a);
     }

@@ -94,11 +94,6 @@ json_t *announcements_json(db *d);
  * NULL on a store error. */
 json_t *status_public_json(db *d, const char *lang);
 
-/* Parses "maintenance" ... into in->kind's canonical text; NULL if unknown. */
-const char *announcement_kind_name(const char *text);
-/* "product", "category", "service" to a kind; false when unknown. */
-bool announcement_target_kind_parse(const char *text, announcement_target_kind *out);
-
 /* ---- abuse reports ---- */
 
 enum { ABUSE_SUBJECT_MAX = 200, ABUSE_BODY_MAX = 10000, ABUSE_EVIDENCE_MAX = 100000, ABUSE_LIST_MAX = 50 };
