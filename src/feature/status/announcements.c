@@ -1,6 +1,7 @@
 /* announcements.c - posting and updating service-status announcements: the
- * checks, and the one write transaction that stores an announcement, resolves
- * its organizations, notifies them and queues their mails (status.h). */
+ * one write transaction that stores an announcement, resolves its
+ * organizations, notifies them and queues their mails (status.h); the checks
+ * are announcement_check.c's. */
 #include "feature/status/status.h"
 #include "feature/status/status_internal.h"
 
@@ -11,23 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
-#include "feature/catalog/catalog.h"
 #include "feature/notifications/notifications.h"
 #include "feature/staff/staff.h"
-#include "mail/mail_render.h"
 #include "mail/outbox.h"
 
-static const char *const kind_names[] = {"maintenance", "incident", "resolved"};
 const char *const announcement_target_names[TARGET_KIND_COUNT] = {"product", "category", "service"};
-
-static const char *announcement_kind_name(const char *text)
-{
-    for (size_t i = 0; text && i < sizeof kind_names / sizeof kind_names[0]; i++)
-        if (!strcmp(text, kind_names[i]))
-            return kind_names[i];
-    return NULL;
-}
 
 /* The organizations of an announcement ($1), as notification_fanout wants them. */
 #define ORGS_SQL "SELECT org_id, service_id, category_id FROM announcement_orgs WHERE announcement_id = $1"
@@ -43,121 +32,6 @@ static const char *announcement_kind_name(const char *text)
     " AND na.kind = 'billing'), " FIRST_ADMIN("email") ", '') AS recipient,"                                      \
     " COALESCE(" FIRST_ADMIN("language") ", 'en') AS lang"                                                        \
     " FROM (SELECT DISTINCT org_id FROM announcement_orgs WHERE announcement_id = $1) o"
-
-static bool set_invalid(const char **field, const char **message, const char *f, const char *m)
-{
-    *field = f;
-    *message = m;
-    return false;
-}
-
-static bool text_ok(const char *s, size_t max)
-{
-    return s && *s && strlen(s) <= max;
-}
-
-/* 1 when the target exists, 0 when not, -1 on a store error. */
-static int target_exists(db *d, const announcement_target *t)
-{
-    if (t->kind == TARGET_PRODUCT) {
-        catalog_product p;
-        return catalog_product_get(d, t->id, &p);
-    }
-    if (t->kind == TARGET_CATEGORY) {
-        catalog_category c;
-        return catalog_category_get(d, t->id, &c);
-    }
-    db_stmt *s = db_prepare(d, "SELECT 1 FROM services WHERE id = $1");
-    if (!s)
-        return -1;
-    db_bind_int64(s, 1, t->id);
-    db_status st = db_step(s);
-    db_done(s);
-    return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
-}
-
-/* The open incident id: 1, 0 when it is not one, -1 on a store error. */
-static int open_incident(db *d, int64_t id, bool *targeted, bool *is_public)
-{
-    db_stmt *s = db_prepare(d, "SELECT audience, public FROM announcements WHERE id = $1 AND kind = 'incident'"
-                               " AND closed_at = 0");
-    if (!s)
-        return -1;
-    db_bind_int64(s, 1, id);
-    db_status st = db_step(s);
-    if (st == DB_ROW) {
-        *targeted = !strcmp(db_col_text(s, 0), "targeted");
-        *is_public = db_col_int64(s, 1) != 0;
-    }
-    db_done(s);
-    return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
-}
-
-static bool texts_check(const char *const title[2], const char *const body[2], const char **field,
-                        const char **message)
-{
-    static const char *const title_fields[2] = {"title_en", "title_it"}, *const body_fields[2] = {"body_en", "body_it"};
-    for (int l = 0; l < 2; l++) {
-        if (!text_ok(title[l], ANNOUNCEMENT_TITLE_MAX))
-            return set_invalid(field, message, title_fields[l], "a title of 1 to 200 characters");
-        if (!text_ok(body[l], ANNOUNCEMENT_BODY_MAX))
-            return set_invalid(field, message, body_fields[l], "a text of 1 to 5000 characters");
-    }
-    return true;
-}
-
-/* ANNOUNCEMENT_OK, INVALID with *field, or STORE_ERROR; for a resolved one
- * *targeted and *is_public become its incident's. */
-static announcement_result check(db *d, const announcement_in *in, bool *targeted, bool *is_public,
-                                 const char **field, const char **message)
-{
-    if (!announcement_kind_name(in->kind))
-        return set_invalid(field, message, "kind", "maintenance, incident or resolved"), ANNOUNCEMENT_INVALID;
-    if (!texts_check(in->title, in->body, field, message))
-        return ANNOUNCEMENT_INVALID;
-    bool maintenance = !strcmp(in->kind, "maintenance"), resolved = !strcmp(in->kind, "resolved");
-    if (maintenance && in->starts_at <= 0)
-        return set_invalid(field, message, "starts_at", "the start of the maintenance"), ANNOUNCEMENT_INVALID;
-    if (maintenance && in->ends_at <= in->starts_at)
-        return set_invalid(field, message, "ends_at", "the end of the maintenance, after its start"),
-               ANNOUNCEMENT_INVALID;
-    if (!maintenance && (in->starts_at || in->ends_at))
-        return set_invalid(field, message, in->starts_at ? "starts_at" : "ends_at", "only for maintenance"),
-               ANNOUNCEMENT_INVALID;
-    *targeted = in->targeted;
-    *is_public = in->is_public < 0 ? !in->targeted : in->is_public != 0;
-    if (!resolved && in->parent_id)
-        return set_invalid(field, message, "parent_id", "only for resolved"), ANNOUNCEMENT_INVALID;
-    if (resolved) {
-        if (in->targeted || in->n_targets)
-            return set_invalid(field, message, "audience", "a resolution goes to its incident's customers"),
-                   ANNOUNCEMENT_INVALID;
-        bool parent_public;
-        int found = in->parent_id > 0 ? open_incident(d, in->parent_id, targeted, &parent_public) : 0;
-        if (found < 0)
-            return ANNOUNCEMENT_STORE_ERROR;
-        if (!found)
-            return set_invalid(field, message, "parent_id", "an open incident"), ANNOUNCEMENT_INVALID;
-        if (in->is_public < 0)
-            *is_public = parent_public;
-        return ANNOUNCEMENT_OK;
-    }
-    if (in->targeted && !in->n_targets)
-        return set_invalid(field, message, "product_ids", "at least one product, category or service"),
-               ANNOUNCEMENT_INVALID;
-    if (!in->targeted && in->n_targets)
-        return set_invalid(field, message, "audience", "targeted, with product_ids, category_ids or service_ids"), ANNOUNCEMENT_INVALID;
-    for (size_t i = 0; i < in->n_targets; i++) {
-        int found = target_exists(d, &in->targets[i]);
-        if (found < 0)
-            return ANNOUNCEMENT_STORE_ERROR;
-        static const char *const fields[TARGET_KIND_COUNT] = {"product_ids", "category_ids", "service_ids"};
-        if (!found)
-            return set_invalid(field, message, fields[in->targets[i].kind], "no such product, category or service"),
-                   ANNOUNCEMENT_INVALID;
-    }
-    return ANNOUNCEMENT_OK;
-}
 
 static int64_t insert_announcement(db *d, int64_t staff_id, const announcement_in *in, bool targeted, bool is_public)
 {
@@ -312,15 +186,16 @@ announcement_result announcement_post(http_request *r, const announcement_in *in
 {
     assert(r->staff_id > 0);
     bool targeted, is_public;
-    announcement_result res = check(r->db, in, &targeted, &is_public, field, message);
+    announcement_result res = announcement_check(r->db, in, &targeted, &is_public, field, message);
     if (res != ANNOUNCEMENT_OK)
         return res;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return ANNOUNCEMENT_STORE_ERROR;
     bool parent_public;
-    if (in->parent_id && open_incident(r->db, in->parent_id, &targeted, &parent_public) != 1) {
+    if (in->parent_id && announcement_open_incident(r->db, in->parent_id, &targeted, &parent_public) != 1) {
         db_rollback(r->db);
-        set_invalid(field, message, "parent_id", "an open incident");
+        *field = "parent_id";
+        *message = "an open incident";
         return ANNOUNCEMENT_INVALID;
     }
     int64_t id = insert_announcement(r->db, r->staff_id, in, targeted, is_public);
@@ -363,28 +238,12 @@ static int apply_patch(db *d, int64_t id, const announcement_patch *p)
     return db_changes(d) == 1;
 }
 
-/* The patched announcement a still holds together (times of a maintenance). */
-static bool patched_ok(const announcement_row *a, const char **field, const char **message)
-{
-    bool maintenance = !strcmp(a->kind, "maintenance");
-    if (!maintenance && (a->starts_at || a->ends_at))
-        return set_invalid(field, message, a->starts_at ? "starts_at" : "ends_at", "only for maintenance");
-    if (maintenance && a->ends_at <= a->starts_at)
-        return set_invalid(field, message, "ends_at", "the end of the maintenance, after its start");
-    return true;
-}
-
 announcement_result announcement_update(http_request *r, int64_t id, const announcement_patch *p, const char **field,
                                         const char **message)
 {
     assert(r->staff_id > 0);
-    for (int l = 0; l < 2; l++) {
-        static const char *const tf[2] = {"title_en", "title_it"}, *const bf[2] = {"body_en", "body_it"};
-        if (p->title[l] && !text_ok(p->title[l], ANNOUNCEMENT_TITLE_MAX))
-            return set_invalid(field, message, tf[l], "a title of 1 to 200 characters"), ANNOUNCEMENT_INVALID;
-        if (p->body[l] && !text_ok(p->body[l], ANNOUNCEMENT_BODY_MAX))
-            return set_invalid(field, message, bf[l], "a text of 1 to 5000 characters"), ANNOUNCEMENT_INVALID;
-    }
+    if (!announcement_patch_texts_ok(p, field, message))
+        return ANNOUNCEMENT_INVALID;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
         return ANNOUNCEMENT_STORE_ERROR;
     announcement_row a;
@@ -393,7 +252,7 @@ announcement_result announcement_update(http_request *r, int64_t id, const annou
     if (found <= 0) {
         res = found == 0 ? ANNOUNCEMENT_NOT_FOUND : ANNOUNCEMENT_STORE_ERROR;
     } else if (load(r->db, id, &a)) {
-        if (!patched_ok(&a, field, message))
+        if (!announcement_times_ok(a.kind, a.starts_at, a.ends_at, field, message))
             res = ANNOUNCEMENT_INVALID;
         else if (tell(r, &a, true) && audit(r, "announcement.update", id, -1))
             res = ANNOUNCEMENT_OK;
