@@ -135,6 +135,11 @@ test('a targeted incident reaches exactly the customers of the product, category
   await smtp.waitFor('noc-a@example.test', (m) => m.subject.startsWith('[Update]'));
   assert.equal((await notes(a)).body.unread, 2);
 
+  r = await saldo.api('GET', '/api/v1/staff/audit', { token: staff.token });
+  const actions = r.body.entries.filter((e) => e.target_kind === 'announcement' && e.target_id === incident)
+    .map((e) => e.action);
+  assert.deepEqual(actions.sort(), ['announcement.post', 'announcement.update']);
+
   r = await saldo.api('GET', '/api/v1/staff/announcements', { token: staff.token });
   assert.equal(r.status, 200);
   checkAnswer(doc, 'GET', '/api/v1/staff/announcements', r);
