@@ -16,6 +16,7 @@
 #include "feature/auth/session.h"
 #include "feature/bank/bank.h"
 #include "feature/cards/cards.h"
+#include "feature/notifications/notifications.h"
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
 #include "feature/health/health.h"
@@ -28,6 +29,7 @@
 #include "feature/services/services.h"
 #include "feature/renewals/renewals.h"
 #include "feature/staff/staff.h"
+#include "feature/status/status.h"
 #include "feature/support/support.h"
 #include "feature/vat/vat.h"
 #include "feature/wallet/wallet.h"
@@ -115,6 +117,8 @@ void app_routes(app *a)
     invoices_routes(&a->routes);
     support_routes(&a->routes);
     support_staff_routes(&a->routes);
+    notifications_routes(&a->routes);
+    status_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/buf.h"
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_gmime(void)
@@ -37,6 +39,22 @@ static char *first_id(const char *value)
     char *out = dup_or_empty(id);
     if (refs)
         g_mime_references_free(refs);
+    return out;
+}
+
+/* Every message id of a References header, without <>, space separated. */
+static char *all_ids(const char *value)
+{
+    GMimeReferences *refs = value ? g_mime_references_parse(NULL, value) : NULL;
+    int n = refs ? g_mime_references_length(refs) : 0;
+    buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < n; i++)
+        buf_printf(&b, "%s%s", i ? " " : "", g_mime_references_get_message_id(refs, i));
+    if (refs)
+        g_mime_references_free(refs);
+    char *out = dup_or_empty(b.len ? b.data : "");
+    buf_free(&b);
     return out;
 }
 
@@ -208,6 +226,7 @@ bool mail_in_parse(const char *data, size_t len, mail_in *m)
         m->subject = dup_or_empty(g_mime_message_get_subject(msg));
         m->message_id = dup_or_empty(g_mime_message_get_message_id(msg));
         m->in_reply_to = first_id(header(msg, "In-Reply-To"));
+        m->references = all_ids(header(msg, "References"));
         m->is_auto = auto_headers(msg, m->from);
         GMimeObject *top = g_mime_message_get_mime_part(msg);
         const char *cl = header(msg, "Content-Language");
@@ -225,6 +244,7 @@ void mail_in_free(mail_in *m)
     free(m->subject);
     free(m->message_id);
     free(m->in_reply_to);
+    free(m->references);
     free(m->body);
     for (size_t i = 0; i < m->file_count; i++) {
         free(m->files[i].name);

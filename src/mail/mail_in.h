@@ -31,6 +31,8 @@ typedef struct mail_in {
     char token[MAIL_IN_TOKEN_MAX + 1];            /* of support+<token>@..., "" when none */
     char *subject;                                /* UTF-8, "" when none */
     char *message_id, *in_reply_to;               /* without <>, "" when none */
+    char *references;                             /* References' ids without <>, newest last, one space
+                                                   * between them; "" when none */
     bool is_auto;                                 /* auto-reply, bulk/list mail or bounce */
     char lang[3];                                 /* "it" when Content-Language says so, else "en" */
     char *body;                                   /* UTF-8 text, quotes trimmed */

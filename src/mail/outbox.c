@@ -15,10 +15,18 @@ bool outbox_enqueue(db *d, const char *recipient, const char *subject, const cha
 bool outbox_enqueue_reply_to(db *d, const char *recipient, const char *reply_to, const char *subject,
                              const char *body_text)
 {
+    return outbox_enqueue_with_id(d, recipient, reply_to, "", subject, body_text);
+}
+
+bool outbox_enqueue_with_id(db *d, const char *recipient, const char *reply_to, const char *message_id,
+                            const char *subject, const char *body_text)
+{
+    assert(message_id && (!*message_id || (strlen(message_id) >= 3 && strlen(message_id) <= 250 &&
+                                           strchr(message_id, '@') && !strpbrk(message_id, "<> \r\n"))));
     int64_t now = (int64_t)time(NULL);
     db_stmt *s = db_prepare(d,
-        "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at, reply_to)"
-        " VALUES ($1, $2, $3, $4, $4, $5)");
+        "INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at, reply_to, message_id)"
+        " VALUES ($1, $2, $3, $4, $4, $5, $6)");
     if (!s)
         return false;
     db_bind_text(s, 1, recipient);
@@ -26,7 +34,24 @@ bool outbox_enqueue_reply_to(db *d, const char *recipient, const char *reply_to,
     db_bind_text(s, 3, body_text);
     db_bind_int64(s, 4, now);
     db_bind_text(s, 5, reply_to);
+    db_bind_text(s, 6, message_id);
     return db_exec1(s) == DB_DONE;
+}
+
+int64_t outbox_enqueue_each(db *d, const char *each_sql, int64_t ref, const char *const subject[2],
+                            const char *const body[2])
+{
+    assert(db_in_tx(d) && each_sql);
+    db_stmt *s = db_prepare(d, each_sql);
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, ref);
+    db_bind_text(s, 2, subject[1]);
+    db_bind_text(s, 3, subject[0]);
+    db_bind_text(s, 4, body[1]);
+    db_bind_text(s, 5, body[0]);
+    db_bind_int64(s, 6, (int64_t)time(NULL));
+    return db_exec1(s) == DB_DONE ? db_changes(d) : -1;
 }
 
 int64_t outbox_retry_delay_s(int64_t attempts)

@@ -22,6 +22,25 @@ bool outbox_enqueue(db *d, const char *recipient, const char *subject, const cha
  * its token there). */
 bool outbox_enqueue_reply_to(db *d, const char *recipient, const char *reply_to, const char *subject,
                              const char *body_text);
+/* outbox_enqueue_reply_to sent with message_id as its Message-ID (without
+ * <>: "local@domain", 3..250 characters; a ticket keeps the ids of its mails
+ * so that a reply naming one in In-Reply-To finds it). */
+bool outbox_enqueue_with_id(db *d, const char *recipient, const char *reply_to, const char *message_id,
+                            const char *subject, const char *body_text);
+
+/* Queues one message per row of a SELECT of (recipient, lang) rows whose
+ * only parameter is $1 = ref, in one statement whatever their number (a
+ * status announcement to every organization): pass OUTBOX_EACH_SQL(that
+ * SELECT) (a string literal, as db_prepare wants). A row whose lang is "it"
+ * gets subject[1] and body[1], any other subject[0] and body[0]; rows with an
+ * empty recipient are skipped. Inside the caller's write transaction; returns
+ * how many were queued, -1 on a store error. */
+#define OUTBOX_EACH_SQL(rows)                                                                                   \
+    "WITH q AS (" rows ") INSERT INTO outbox (recipient, subject, body_text, next_attempt_at, created_at)"      \
+    " SELECT q.recipient, CASE WHEN q.lang = 'it' THEN $2 ELSE $3 END,"                                          \
+    " CASE WHEN q.lang = 'it' THEN $4 ELSE $5 END, $6, $6 FROM q WHERE q.recipient <> ''"
+int64_t outbox_enqueue_each(db *d, const char *each_sql, int64_t ref, const char *const subject[2],
+                            const char *const body[2]);
 
 enum { OUTBOX_FILENAME_MAX = 100, OUTBOX_CONTENT_TYPE_MAX = 100, OUTBOX_ATTACHMENT_BYTES_MAX = 10 * 1000 * 1000 };
 

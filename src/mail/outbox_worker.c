@@ -28,7 +28,7 @@ struct outbox_worker {
 typedef struct claimed {
     int64_t id;
     int64_t attempts;
-    char *recipient, *subject, *body, *reply_to;
+    char *recipient, *subject, *body, *reply_to, *message_id;
 } claimed;
 
 static int claim_batch(db *d, claimed *out, int max)
@@ -44,7 +44,7 @@ static int claim_batch(db *d, claimed *out, int max)
     "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2" lock \
     ") UPDATE outbox SET next_attempt_at = CAST($1 AS BIGINT) + CAST($3 AS BIGINT), attempts = attempts + 1"       \
     " WHERE id IN (SELECT id FROM due) AND status = 'pending' AND next_attempt_at <= $1"                           \
-    " RETURNING id, attempts, recipient, subject, body_text, reply_to"
+    " RETURNING id, attempts, recipient, subject, body_text, reply_to, message_id"
     static const char sql_sqlite[] = CLAIM(""), sql_pg[] = CLAIM(" FOR UPDATE SKIP LOCKED");
 #undef CLAIM
     db_stmt *s = db_prepare(d, strcmp(db_driver_name(d), "sqlite") ? sql_pg : sql_sqlite);
@@ -56,14 +56,15 @@ static int claim_batch(db *d, claimed *out, int max)
         while (n < max && db_step(s) == DB_ROW) {
             out[n] = (claimed){db_col_int64(s, 0), db_col_int64(s, 1), strdup(db_col_text(s, 2)),
                                strdup(db_col_text(s, 3)), strdup(db_col_text(s, 4)),
-                               strdup(db_col_text(s, 5))};
+                               strdup(db_col_text(s, 5)), strdup(db_col_text(s, 6))};
             n++;
         }
         db_done(s);
     }
     if (db_commit(d) != DB_OK) {
         for (int i = 0; i < n; i++)
-            free(out[i].recipient), free(out[i].subject), free(out[i].body), free(out[i].reply_to);
+            free(out[i].recipient), free(out[i].subject), free(out[i].body), free(out[i].reply_to),
+                free(out[i].message_id);
         return 0;
     }
     return n;
@@ -175,8 +176,8 @@ static bool send_round(worker *wk, db *d, void *ctx)
         if (!ok)
             snprintf(err, sizeof err, "an attachment could not be made");
         else
-            ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].reply_to, batch[i].subject,
-                           batch[i].body, f.a, f.n, err, sizeof err);
+            ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].reply_to, batch[i].message_id,
+                           batch[i].subject, batch[i].body, f.a, f.n, err, sizeof err);
         files_free(&f);
         if (ok)
             log_info("mail_sent", "outbox_id=%lld", (long long)batch[i].id);
@@ -184,7 +185,8 @@ static bool send_round(worker *wk, db *d, void *ctx)
             log_warn("mail_failed", "outbox_id=%lld attempt=%lld error=\"%s\"", (long long)batch[i].id,
                      (long long)batch[i].attempts, err);
         record_outcome(d, &batch[i], ok, err);
-        free(batch[i].recipient), free(batch[i].subject), free(batch[i].body), free(batch[i].reply_to);
+        free(batch[i].recipient), free(batch[i].subject), free(batch[i].body), free(batch[i].reply_to),
+            free(batch[i].message_id);
     }
     return n == OUTBOX_BATCH_MAX;
 }

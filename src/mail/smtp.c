@@ -53,8 +53,8 @@ static void put_attachment(buf *out, const char *boundary, const smtp_attachment
     }
 }
 
-void smtp_build_message(buf *out, const char *from, const char *to, const char *reply_to, const char *subject,
-                        const char *body, const smtp_attachment *att, size_t n)
+void smtp_build_message(buf *out, const char *from, const char *to, const char *reply_to, const char *message_id,
+                        const char *subject, const char *body, const smtp_attachment *att, size_t n)
 {
     char date[64], id[33];
     time_t now = time(NULL);
@@ -65,7 +65,10 @@ void smtp_build_message(buf *out, const char *from, const char *to, const char *
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
     const char *domain = strchr(from, '@') ? strchr(from, '@') + 1 : "localhost";
-    buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s@%s>\r\n", date, from, to, id, domain);
+    if (message_id && *message_id)
+        buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s>\r\n", date, from, to, message_id);
+    else
+        buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s@%s>\r\n", date, from, to, id, domain);
     if (reply_to && *reply_to)
         buf_printf(out, "Reply-To: %s\r\n", reply_to);
     buf_puts(out, "Subject: ");
@@ -99,12 +102,13 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
-bool smtp_send(const char *url, const char *from, const char *to, const char *reply_to, const char *subject,
-               const char *body, const smtp_attachment *att, size_t n, char *err, size_t err_size)
+bool smtp_send(const char *url, const char *from, const char *to, const char *reply_to, const char *message_id,
+               const char *subject, const char *body, const smtp_attachment *att, size_t n, char *err,
+               size_t err_size)
 {
     buf msg;
     buf_init(&msg, 0);
-    smtp_build_message(&msg, from, to, reply_to, subject, body, att, n);
+    smtp_build_message(&msg, from, to, reply_to, message_id, subject, body, att, n);
     struct reader rd = {msg.data, msg.len};
     char from_path[300], errbuf[CURL_ERROR_SIZE] = "";
     snprintf(from_path, sizeof from_path, "<%s>", from);

@@ -2,7 +2,9 @@
 // command as an MTA would. A customer's mail opens a ticket in the department
 // of the address it was sent to (text, multipart with an attachment, HTML-only,
 // a quoted reply trimmed); a staff answer goes out with the ticket's token in
-// Reply-To and the customer's email reply to it lands on the same ticket; an
+// Reply-To and the customer's email reply to it lands on the same ticket, as
+// does a reply without the token whose In-Reply-To or References names the
+// Message-ID of our mail; an
 // unknown sender gets one auto-reply a day (read on the SMTP test server);
 // auto-replies and bounces create nothing and answer nobody; unparseable input
 // or over 25 MB exits 65 and changes nothing; a store error exits 75.
@@ -160,6 +162,42 @@ test('a reply from the organization support address (where staff answers go) lan
   assert.match(r.stderr, /result=added/);
   const t = await ticketOf(u, row.id);
   assert.deepEqual(t.messages.map((m) => [m.author, m.body]).slice(-1), [['email', 'The MX.']]);
+});
+
+test('a reply without the token finds its ticket by In-Reply-To or References', async () => {
+  const u = await signUp(saldo);
+  mailIn(crlf([`From: ${u.email}`, 'To: support@saldo.test', 'Subject: Disk full', '', 'The disk is full.', '']));
+  const [row] = await tickets(u);
+  let r = await saldo.api('POST', `/api/v1/staff/tickets/${row.id}/messages`, { token: staff.token, body: { body: 'Cleaned the logs.' } });
+  assert.equal(r.status, 201, r.text);
+  const mail = await smtp.waitFor(u.email, (m) => m.text.includes('Cleaned the logs'));
+  const id = mail.headers['Message-ID'] || mail.headers['Message-Id'];
+  assert.match(id, new RegExp(`^<ticket-${row.id}\\.[0-9a-f]{32}@saldo\\.test>$`), 'a Message-ID we keep');
+  assert.equal(saldo.sql(`SELECT ticket_id FROM support_mail_ids WHERE message_id = '${id.slice(1, -1)}'`), String(row.id));
+
+  // Sent to the plain support address (no token): In-Reply-To names our mail.
+  r = mailIn(crlf([`From: ${u.email}`, 'To: support@saldo.test', 'Subject: Re: Disk full', `In-Reply-To: ${id}`, '',
+    'Thanks, all good.', '']));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /result=added/);
+  assert.equal((await tickets(u)).length, 1, 'no new ticket');
+  // Only References, ours not the last one.
+  r = mailIn(crlf([`From: ${u.email}`, 'To: support@saldo.test', 'Subject: Re: Re: Disk full',
+    'In-Reply-To: <client-1@example.test>', `References: ${id} <client-1@example.test>`, '', 'One more thing.', '']));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /result=added/);
+  const t = await ticketOf(u, row.id);
+  assert.deepEqual(t.messages.map((m) => m.body).slice(-2), ['Thanks, all good.', 'One more thing.']);
+
+  // An id we never sent opens a new ticket as before; a stranger naming ours adds nothing.
+  r = mailIn(crlf([`From: ${u.email}`, 'To: support@saldo.test', 'Subject: Other', 'In-Reply-To: <nope@saldo.test>', '',
+    'Something else.', '']));
+  assert.match(r.stderr, /result=opened/);
+  const stranger = await signUp(saldo);
+  const before = count('support_messages');
+  r = mailIn(crlf([`From: ${stranger.email}`, 'To: support@saldo.test', 'Subject: Re: x', `In-Reply-To: ${id}`, '', 'Hi', '']));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(count('support_messages'), before, 'a sender who may not see the ticket adds nothing');
 });
 
 test('an unknown sender gets one polite auto-reply a day; never a ticket', async () => {

@@ -143,16 +143,6 @@ bool payment_notify(db *d, const struct app *ap, const payment *p);
  * (the money stays as balance) (caller's tx). */
 bool payment_notify_refused(db *d, const struct app *ap, const payment *p);
 
-#define NOTIFICATIONS_PAGE_MAX 50
-/* In-app notifications belong to an organization (its billing members see
- * them); each member reads them for themselves. Unread ones of org for
- * user_id, -1 on a store error. */
-int payment_notifications_unread(db *d, int64_t org_id, int64_t user_id);
-/* The newest NOTIFICATIONS_PAGE_MAX: [{"id", "kind", "method", "amount", "created_at", "unread"}], NULL on error. */
-json_t *payment_notifications_json(db *d, int64_t org_id, int64_t user_id, const char *lang);
-/* Marks every notification of org read for user_id (one statement). */
-bool payment_notifications_read(db *d, int64_t org_id, int64_t user_id);
-
 /* ---- the webhook (payments_webhook.c) ---- */
 
 #define WEBHOOK_TOLERANCE_S 300

@@ -10,6 +10,9 @@ const char *support_reply_to(http_request *r, const support_ticket *t);
 /* Queues the staff answer body of t to the organization's support address,
  * inside the caller's write transaction. False on a store error. */
 bool support_mail_reply(http_request *r, const support_ticket *t, const char *body);
+/* The ticket a mail we sent with message_id (without <>) was about: 1 and
+ * *ticket_id, 0 when we sent none with it, -1 on a store error. */
+int support_ticket_by_message_id(db *d, const char *message_id, int64_t *ticket_id);
 
 /* The staff's changes, each inside the caller's write transaction with an
  * audit entry by r->staff_id. False on a store error. */

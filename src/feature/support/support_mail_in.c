@@ -1,6 +1,7 @@
 /* support_mail_in.c - the rules of email to ticket (see support_mail_in.h and
  * docs/SUPPORT.md "Mail-in"): the token of support+<token>@ finds the ticket,
- * the sender must be a member of its organization who may see it (or its
+ * or, without one, the ticket of the mail we sent that its In-Reply-To or
+ * References names (support_mail_ids); the sender must be a member of its organization who may see it (or its
  * support or billing notification address, where its mails go); a new mail
  * from a customer's address opens a ticket in the department named by the
  * local part of the address it was sent to; anybody else gets one auto-reply
@@ -25,6 +26,8 @@
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
 
+enum { MAIL_IN_REF_MAX = 250, MAIL_IN_REFS_MAX = 20 };
+
 const char *const support_mail_in_names[] = {"added", "opened", "answered", "quiet", "ignored", "store_error"};
 
 /* The ticket whose token is token: 1, 0 none, -1 store error. A merged
@@ -41,6 +44,34 @@ static int ticket_by_token(db *d, const char *token, support_ticket *t)
     if (st != DB_ROW)
         return st == DB_DONE ? 0 : -1;
     int found = support_get(d, 0, id, t);
+    return found == 1 && t->merged_into ? support_get(d, 0, t->merged_into, t) : found;
+}
+
+/* The ticket a reply without a token answers: the one we sent the mail its
+ * In-Reply-To names, else the newest of its References we sent. 1, 0 none,
+ * -1 store error. */
+static int ticket_by_reference(db *d, const mail_in *m, support_ticket *t)
+{
+    int64_t id = 0;
+    int found = m->in_reply_to[0] ? support_ticket_by_message_id(d, m->in_reply_to, &id) : 0;
+    char ref[MAIL_IN_REF_MAX + 1];
+    const char *end = m->references + strlen(m->references);
+    /* From the newest (last) reference back, at most MAIL_IN_REFS_MAX of them. */
+    for (int n = 0; found == 0 && end > m->references && n < MAIL_IN_REFS_MAX; n++) {
+        const char *start = end;
+        while (start > m->references && start[-1] != ' ')
+            start--;
+        size_t len = (size_t)(end - start);
+        if (len && len <= MAIL_IN_REF_MAX) {
+            memcpy(ref, start, len);
+            ref[len] = '\0';
+            found = support_ticket_by_message_id(d, ref, &id);
+        }
+        end = start > m->references ? start - 1 : start;
+    }
+    if (found <= 0)
+        return found;
+    found = support_get(d, 0, id, t);
     return found == 1 && t->merged_into ? support_get(d, 0, t->merged_into, t) : found;
 }
 
@@ -202,11 +233,11 @@ support_mail_in_result support_mail_in(http_request *r, const mail_in *m, const 
     int64_t user_id = auth_user_id_by_email(r->db, m->from);
     if (user_id < 0)
         return SUPPORT_MAIL_IN_STORE_ERROR;
-    if (m->token[0]) {
-        support_ticket t;
-        int found = ticket_by_token(r->db, m->token, &t);
-        if (found < 0)
-            return SUPPORT_MAIL_IN_STORE_ERROR;
+    support_ticket t;
+    int found = m->token[0] ? ticket_by_token(r->db, m->token, &t) : ticket_by_reference(r->db, m, &t);
+    if (found < 0)
+        return SUPPORT_MAIL_IN_STORE_ERROR;
+    if (m->token[0] || found) {
         if (found == 1 && user_id > 0 && support_user_may(r, user_id, &t)) {
             *ticket_id = t.id;
             return add_to_ticket(r, m, user_id, &t);

@@ -84,6 +84,7 @@ void web_routes(router *rt)
     web_topup_routes(rt);
     web_payment_methods_routes(rt);
     web_notifications_routes(rt);
+    web_status_routes(rt);
     web_staff_withdrawals_routes(rt);
     web_staff_vat_routes(rt);
     web_refunds_routes(rt);

@@ -163,6 +163,7 @@ void web_withdrawals_routes(router *rt);
 void web_topup_routes(router *rt);
 void web_payment_methods_routes(router *rt);
 void web_notifications_routes(router *rt);
+void web_status_routes(router *rt);
 void web_staff_withdrawals_routes(router *rt);
 void web_staff_vat_routes(router *rt);
 void web_refunds_routes(router *rt);

@@ -12,7 +12,7 @@
 #include "app.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
-#include "feature/payments/payments.h"
+#include "feature/notifications/notifications.h"
 #include "feature/staff/staff.h"
 #include "feature/wallet/wallet.h"
 #include "http/static_files.h"
@@ -89,6 +89,8 @@ static const struct {
     {"card_default", N_("This card is now the default: renewals the balance cannot pay are charged to it.")},
     {"card_removed", N_("The card has been removed.")},
     {"card_gateway_down", N_("The payment service cannot be reached right now: nothing was changed. Please try again in a few minutes.")},
+    {"announcement_posted", N_("The announcement has been posted: the organizations it concerns are notified and mailed.")},
+    {"abuse_reported", N_("The abuse report has been sent to the organization.")},
     {"ticket_opened", N_("Your ticket has been opened. We answer high-priority tickets first.")},
     {"ticket_replied", N_("Your message has been added to the ticket.")},
     {"ticket_closed", N_("The ticket has been closed.")},
@@ -171,7 +173,12 @@ static void add_user(http_request *r, json_t *ctx)
                                                "verified", (int)u.email_verified));
     int64_t org = web_current_org(r);
     add_orgs(r, ctx, org);
-    if (!org || !org_user_may(r->db, r->user_id, org, ORG_NEED_BILLING))
+    if (!org)
+        return;
+    int unread = notifications_unread(r->db, org, r->user_id);
+    json_object_set_new(ctx, "org_member", json_true());
+    json_object_set_new(ctx, "unread_notifications", unread > 0 ? json_integer(unread) : json_false());
+    if (!org_user_may(r->db, r->user_id, org, ORG_NEED_BILLING))
         return;
     json_t *w = wallet_list_json(r, org);
     if (w) {
@@ -180,8 +187,6 @@ static void add_user(http_request *r, json_t *ctx)
         json_object_set_new(ctx, "billing", json_true());
         json_decref(w);
     }
-    int unread = payment_notifications_unread(r->db, org, r->user_id);
-    json_object_set_new(ctx, "unread_notifications", unread > 0 ? json_integer(unread) : json_false());
 }
 
 /* What both layouts show: language, title, provider, CSRF token, static files,

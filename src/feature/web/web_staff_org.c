@@ -19,6 +19,7 @@
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
 #include "feature/staff/staff.h"
+#include "feature/status/status.h"
 #include "feature/wallet/wallet.h"
 #include "http/json_in.h"
 #include "feature/web/web.h"
@@ -112,6 +113,9 @@ static json_t *org_data(http_request *r, int64_t org_id, const char *name, int64
     if (json_is_string(next))
         json_object_set_new(data, "older_url", json_string(arena_printf(r->a, "/staff/orgs/%" PRId64 "?cursor=%s",
                                                                         org_id, json_string_value(next))));
+    json_t *reports = abuse_reports_json(r->db, org_id);
+    json_object_set_new(data, "has_abuse_reports", json_boolean(json_array_size(reports) > 0));
+    json_object_set_new(data, "abuse_reports", reports ? reports : json_array());
     json_decref(w);
     json_decref(page);
     return data;
