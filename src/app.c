@@ -18,6 +18,7 @@
 #include "feature/cards/cards.h"
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
+#include "feature/chat/chat.h"
 #include "feature/health/health.h"
 #include "feature/metrics/metrics.h"
 #include "feature/invoices/invoices_api.h"
@@ -115,6 +116,8 @@ void app_routes(app *a)
     invoices_routes(&a->routes);
     support_routes(&a->routes);
     support_staff_routes(&a->routes);
+    chat_routes(&a->routes);
+    chat_staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back
