@@ -44,8 +44,6 @@ json_t *chat_messages_json(db *d, int64_t chat_id, int64_t after_id, int max);
 /* Sets status (closing sets closed_at) and, when staff_id > 0, the assignee, inside the caller's transaction. */
 bool chat_set_status(db *d, int64_t id, chat_status st, int64_t staff_id);
 bool chat_set_ticket(db *d, int64_t id, int64_t ticket_id);
-/* Staff's list: waiting and active first (oldest first), then closed (newest first), at most max. */
-json_t *chat_list_json(db *d, int status, int max);
 json_t *chat_json(const chat *c, bool staff);
 /* Hex SHA-256 of "csrf:" + token: what a visitor sends as X-CSRF-Token. */
 void chat_visitor_csrf(const char *token, char out[SECRET_HASH_HEX + 1]);
@@ -67,22 +65,19 @@ void chat_events(http_request *r, const chat *c);
 /* True when chat_id may take one more message now (and counts it). */
 bool chat_rate_take(int64_t chat_id, int64_t now);
 
-/* ---- chat_post.c: shared by the customer and the staff API ---- */
-/* A message text field (1..CHAT_BODY_MAX characters, multi-line): answers 422 itself. */
+/* ---- chat_actions.c ---- */
+/* A message text field: answers 422 naming it itself. */
 bool chat_body_field(http_request *r, json_t *b, const char *field, const char **out);
-/* Closes c with a system message note, inside the caller's transaction. */
-bool chat_close_in_tx(db *d, const chat *c, const char *note);
-/* Validates {"body"} and posts it: answers 201 with the message, or the error. */
-void chat_post_answer(http_request *r, const chat *c, chat_author kind, int64_t author_id);
-/* Closes c (a system message says who closed it) and answers the chat. */
-void chat_close_answer(http_request *r, const chat *c, bool by_staff);
-/* {"chat": ..., "messages": [...]}; NULL on a store error. */
-json_t *chat_transcript_json(db *d, int64_t id, bool staff);
-/* Answers that with status. */
-void chat_answer(http_request *r, int status, int64_t id, bool staff);
-
-/* ---- chat_staff_api.c ---- */
+/* Answers a failed result: 409, 422, 429 or 500 with its code and message. */
+void chat_result_answer(http_request *r, chat_result res);
 /* The staff audit log entry for chat_id (detail JSON or NULL), inside the caller's transaction. */
 bool chat_audit(http_request *r, const char *action, int64_t chat_id, const char *detail);
+/* Closes chat id with a system message note, inside the caller's transaction. */
+bool chat_close_in_tx(db *d, int64_t id, const char *note);
+/* The routes that write and close (customer: staff false). */
+void chat_post_route(http_request *r, bool staff);
+void chat_close_route(http_request *r, bool staff);
+/* Answers the chat and its transcript with status. */
+void chat_answer(http_request *r, int status, int64_t id, bool staff);
 
 #endif
