@@ -6,7 +6,9 @@
 // and turn them into tickets with the transcript (a visitor without an
 // account is refused with 422); bad input is refused naming the field and
 // writes nothing; posting is rate-limited per chat; the events stream closes
-// when the chat does; and SIGTERM with open streams still exits 0 at once.
+// when the chat does; a message posted on another node sharing the store
+// arrives through the hub's poll; and SIGTERM with open streams still exits 0
+// at once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -294,6 +296,25 @@ test('open streams per chat are capped', async () => {
   assert.equal(ninth.status, 429);
   assert.match(ninth.body, /too_many_streams/);
   for (const es of open) es.close();
+});
+
+test('a message posted on another node reaches this node\'s streams within about a second', async () => {
+  const other = await startSaldo({ args: ['--database', saldo.db] });
+  try {
+    const u = await signUp(saldo);
+    const r = await saldo.api('POST', '/api/v1/chats', { token: u.token, body: { message: 'two nodes' } });
+    const es = await openEvents(`${saldo.url}/api/v1/chats/${r.body.chat.id}/events`, { Authorization: `Bearer ${u.token}` });
+    await es.next(1);
+    const t0 = Date.now();
+    const p = await api(other.url, 'POST', `/api/v1/staff/chats/${r.body.chat.id}/messages`,
+      { token: staff.token, body: { body: 'from the other node' } });
+    assert.equal(p.status, 201, p.text);
+    assert.equal((await es.next(2, 4000))[1].data.body, 'from the other node');
+    assert.ok(Date.now() - t0 < 3000, `arrived after ${Date.now() - t0} ms`);
+    es.close();
+  } finally {
+    await other.stop();
+  }
 });
 
 test('SIGTERM with open streams exits 0 at once', async () => {
