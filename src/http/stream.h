@@ -30,8 +30,14 @@ typedef ssize_t (*http_stream_fill)(void *ctx, db *d, char *out, size_t max);
 http_stream *http_stream_answer(http_request *r, const char *content_type, http_stream_fill fill,
                                 void (*done)(void *ctx), void *ctx);
 /* Has fill called again soon: at once if the stream sleeps. Any thread; s must
- * not have ended (callers drop their pointer in done). */
+ * be alive: not released yet (callers drop their pointer in done), or held.
+ * Call it under no lock that done takes: hold the streams under that lock,
+ * let go of it, then wake them and drop them. */
 void http_stream_wake(http_stream *s);
+/* Keeps s's memory alive past its end until the matching drop (a wake after
+ * the end does nothing). */
+void http_stream_hold(http_stream *s);
+void http_stream_drop(http_stream *s);
 /* How many streams are open. */
 size_t http_stream_count(void);
 

@@ -13,6 +13,7 @@
  * too many costs one query, and none is ever lost. */
 #include "feature/chat/chat_hub.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -61,19 +62,33 @@ void chat_hub_leave(chat_listener *l)
     pthread_mutex_unlock(&lock);
 }
 
-/* Wakes the listeners of chat_id (0 = all; keepalive asks for a comment line). */
+/* Wakes the listeners of chat_id (0 = all; keepalive asks for a comment
+ * line): their streams are held under the lock and woken after it (stream.h). */
 static void wake(int64_t chat_id, bool keepalive)
 {
+    http_stream *some[CHAT_STREAMS_PER_CHAT], **streams = some;
+    size_t n = 0;
     pthread_mutex_lock(&lock);
+    if (!chat_id && !(streams = calloc(total ? total : 1, sizeof *streams)))
+        abort();
     for (chat_listener *l = head.next; l != &head; l = l->next) {
         if (chat_id && l->chat_id != chat_id)
             continue;
         if (keepalive)
             atomic_store(&l->keepalive, true);
-        if (l->stream)
-            http_stream_wake(l->stream);
+        if (l->stream) {
+            assert(n < (chat_id ? CHAT_STREAMS_PER_CHAT : total));
+            http_stream_hold(l->stream);
+            streams[n++] = l->stream;
+        }
     }
     pthread_mutex_unlock(&lock);
+    for (size_t i = 0; i < n; i++) {
+        http_stream_wake(streams[i]);
+        http_stream_drop(streams[i]);
+    }
+    if (streams != some)
+        free(streams);
 }
 
 void chat_hub_notify(int64_t chat_id)
