@@ -1,12 +1,28 @@
-// chat_staff.js - keeps the back office's open chat live: an EventSource on
-// the list's data-events URL appends each new message (it resumes by itself
-// after the last one it got), the answer form is sent with fetch so the page
-// stays put, and when the chat closes the page reloads to show it closed.
-// Without JavaScript the forms post and the page reloads.
+// chat_staff.js - keeps the back office's chat console live: the list of
+// chats is fetched again every 10 seconds (new chats appear without a
+// reload), and for the open chat an EventSource on the messages' data-events
+// URL appends each new message (it resumes by itself after the last one it
+// got), the answer form is sent with fetch so the page stays put, and when
+// the chat closes the page reloads to show it closed. Without JavaScript the
+// forms post and the page reloads.
 (function () {
   'use strict';
+  if (!window.fetch) return;
+  var chats = document.querySelector('[data-testid="chat-list"]');
+  if (chats && window.DOMParser) {
+    setInterval(function () {
+      fetch(window.location.pathname, { credentials: 'same-origin' }).then(function (res) {
+        return res.ok ? res.text() : null;
+      }).then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-testid="chat-list"]');
+        var now = document.querySelector('[data-testid="chat-list"]');
+        if (fresh && now) now.replaceWith(document.importNode(fresh, true));
+      });
+    }, 10000);
+  }
   var list = document.querySelector('[data-events]');
-  if (!list || !window.EventSource || !window.fetch) return;
+  if (!list || !window.EventSource) return;
   var t = function (key) { return list.getAttribute('data-t-' + key) || key; };
   var seen = {};
   Array.prototype.forEach.call(list.querySelectorAll('li[data-id]'), function (li) {

@@ -24,7 +24,10 @@ before(async () => {
   staff = await staffLogin(saldo);
   doc = (await saldo.api('GET', '/api/v1/openapi.json')).body;
 });
-after(async () => { await saldo.stop(); });
+after(async () => {
+  assert.doesNotMatch(saldo.log(), /db_leak/, 'no statement left open by a handler or a stream');
+  await saldo.stop();
+});
 
 const cookieOf = (r) => (r.headers.get('set-cookie') || '').split(';')[0];
 const count = (table) => Number(saldo.sql(`SELECT COUNT(*) FROM ${table}`));
@@ -280,6 +283,32 @@ test('posting is rate-limited per chat with a clear 429', async () => {
   assert.equal(count(`chat_messages WHERE chat_id = ${id}`), n, 'nothing written');
   r = await saldo.api('POST', `/api/v1/staff/chats/${id}/messages`, { token: staff.token, body: { body: 'staff too' } });
   assert.equal(r.status, 429, 'per chat, whoever writes');
+});
+
+test('many streams, posts from all sides at once: every stream gets every message once, in order', async () => {
+  const chats = [];
+  for (let c = 0; c < 5; c++) {
+    const u = await signUp(saldo);
+    const r = await saldo.api('POST', '/api/v1/chats', { token: u.token, body: { message: `chat ${c}` } });
+    const auth = { Authorization: `Bearer ${u.token}` };
+    const streams = [];
+    for (let i = 0; i < 4; i++) streams.push(await openEvents(`${saldo.url}/api/v1/chats/${r.body.chat.id}/events`, auth));
+    chats.push({ u, id: r.body.chat.id, streams });
+  }
+  // One stream goes away mid-way; the others must not notice.
+  chats[0].streams.pop().close();
+  await Promise.all(chats.flatMap((c) => Array.from({ length: 8 }, (_, i) => (i % 2
+    ? saldo.api('POST', `/api/v1/staff/chats/${c.id}/messages`, { token: staff.token, body: { body: `s${i}` } })
+    : saldo.api('POST', `/api/v1/chats/${c.id}/messages`, { token: c.u.token, body: { body: `c${i}` } })))));
+  for (const c of chats) {
+    const want = saldo.sql(`SELECT id FROM chat_messages WHERE chat_id = ${c.id} ORDER BY id`).split('\n').map(Number);
+    assert.equal(want.length, 9);
+    for (const es of c.streams) {
+      const got = (await es.next(9)).map((e) => e.data.id);
+      assert.deepEqual(got, want);
+      es.close();
+    }
+  }
 });
 
 test('open streams per chat are capped', async () => {

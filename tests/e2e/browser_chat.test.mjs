@@ -1,7 +1,8 @@
 // browser_chat.test.mjs - live chat in a real browser (chromium): a customer
 // and an operator in two browser contexts. The customer opens the chat panel
 // from the button at the bottom right, the operator claims the chat in the
-// back office's console, messages appear on both sides live (server-sent
+// back office's console (whose list shows the new chat without a reload),
+// messages appear on both sides live (server-sent
 // events, no reload), the operator turns the chat into a ticket and the
 // customer sees the ticket in /support. Then a visitor without JavaScript
 // uses /chat with plain forms on the public pages. Screenshots of each step.
@@ -35,14 +36,6 @@ test('a customer and an operator chat live; the operator turns the chat into a t
   await customer.click('form[action="/login"] button[type=submit]');
   await customer.waitForURL(`${saldo.url}/`);
 
-  await customer.click('[data-testid="chat-button"]');
-  await customer.waitForSelector('[data-testid="chat-panel-start"]');
-  await customer.fill('#chat-panel-message', 'Hello, my site is slow');
-  await shot(customer, '01-customer-start');
-  await customer.click('[data-testid="chat-panel-start"] button[type=submit]');
-  await customer.waitForSelector('[data-testid="chat-panel-write"]');
-  assert.match(await customer.textContent('[data-testid="chat-panel-messages"]'), /Hello, my site is slow/);
-
   const email = `chatop${Date.now()}@saldo.test`;
   await staffLogin(saldo, email);
   const operator = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
@@ -53,7 +46,20 @@ test('a customer and an operator chat live; the operator turns the chat into a t
   await operator.click('form[action="/staff/login"] button[type=submit]');
   await operator.waitForURL(`${saldo.url}/staff`);
   await operator.click('a[href="/staff/chats"]');
+  await operator.waitForURL(`${saldo.url}/staff/chats`);
+  assert.match(await operator.textContent('[data-testid="chat-list"]'), /No chats yet/);
+
+  await customer.click('[data-testid="chat-button"]');
+  await customer.waitForSelector('[data-testid="chat-panel-start"]');
+  await customer.fill('#chat-panel-message', 'Hello, my site is slow');
+  await shot(customer, '01-customer-start');
+  await customer.click('[data-testid="chat-panel-start"] button[type=submit]');
+  await customer.waitForSelector('[data-testid="chat-panel-write"]');
+  assert.match(await customer.textContent('[data-testid="chat-panel-messages"]'), /Hello, my site is slow/);
+
   const id = saldo.sql(`SELECT MAX(id) FROM chats WHERE user_id = ${u.user.id}`);
+  // The console's list shows the new chat without a reload.
+  await operator.waitForSelector(`[data-testid="chat-row-${id}"]`, { timeout: 15000 });
   await operator.click(`[data-testid="chat-row-${id}"] a`);
   await operator.waitForURL(`${saldo.url}/staff/chats/${id}`);
   await operator.click('[data-testid="chat-claim"]');
