@@ -97,14 +97,6 @@ void http_stream_drop(http_stream *s)
     free(s);
 }
 
-size_t http_stream_count(void)
-{
-    pthread_mutex_lock(&list_lock);
-    size_t n = open_count;
-    pthread_mutex_unlock(&list_lock);
-    return n;
-}
-
 ssize_t http_stream_step(http_stream *s, db *d, char *out, size_t max)
 {
     pthread_mutex_lock(&s->lock);

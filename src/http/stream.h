@@ -38,8 +38,6 @@ void http_stream_wake(http_stream *s);
  * the end does nothing). */
 void http_stream_hold(http_stream *s);
 void http_stream_drop(http_stream *s);
-/* How many streams are open. */
-size_t http_stream_count(void);
 
 /* For the server (server.c). One step of s on a pool thread: the bytes, 0 (s
  * suspended its connection or will be called again), or -1 to end. */

@@ -1,6 +1,7 @@
 /* chat_internal.h - what the chat feature's files share: the chat row, the
  * store calls (chats.c), who may see a chat (chat_access.c), the hub
- * (chat_hub.c) and the per-chat rate limit (chat_rate.c). */
+ * (chat_hub.c), the event streams (chat_events.c), the per-chat rate limit
+ * (chat_rate.c) and the API helpers (chat_actions.c). */
 #ifndef SALDO_CHAT_INTERNAL_H
 #define SALDO_CHAT_INTERNAL_H
 
@@ -44,6 +45,7 @@ json_t *chat_messages_json(db *d, int64_t chat_id, int64_t after_id, int max);
 /* Sets status (closing sets closed_at) and, when staff_id > 0, the assignee, inside the caller's transaction. */
 bool chat_set_status(db *d, int64_t id, chat_status st, int64_t staff_id);
 bool chat_set_ticket(db *d, int64_t id, int64_t ticket_id);
+/* The chat as the API shows it (staff also see the email and the ids). */
 json_t *chat_json(const chat *c, bool staff);
 /* Hex SHA-256 of "csrf:" + token: what a visitor sends as X-CSRF-Token. */
 void chat_visitor_csrf(const char *token, char out[SECRET_HASH_HEX + 1]);
@@ -58,7 +60,9 @@ bool chat_or_404(http_request *r, bool staff, chat *c, chat_author *kind);
 /* ---- chat_hub.c ---- */
 /* Wakes the streams of chat_id (after a commit). */
 void chat_hub_notify(int64_t chat_id);
-/* The GET .../events handler (customer, visitor, staff). */
+
+/* ---- chat_events.c ---- */
+/* Answers the chat's messages as server-sent events (customer, visitor, staff). */
 void chat_events(http_request *r, const chat *c);
 
 /* ---- chat_rate.c ---- */
