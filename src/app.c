@@ -19,6 +19,7 @@
 #include "feature/notifications/notifications.h"
 #include "feature/payments/payments.h"
 #include "feature/catalog/catalog.h"
+#include "feature/chat/chat.h"
 #include "feature/health/health.h"
 #include "feature/metrics/metrics.h"
 #include "feature/invoices/invoices_api.h"
@@ -119,6 +120,8 @@ void app_routes(app *a)
     support_staff_routes(&a->routes);
     notifications_routes(&a->routes);
     status_routes(&a->routes);
+    chat_routes(&a->routes);
+    chat_staff_routes(&a->routes);
     web_routes(&a->routes);
     apidoc_routes(&a->routes);
     /* Staff pages authenticate from the staff cookie, which only the back

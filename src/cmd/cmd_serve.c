@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "feature/auth/secret.h"
+#include "feature/chat/chat.h"
 #include "feature/invoices/invoice_files.h"
 #include "feature/payments/payments.h"
 #include "feature/services/services.h"
@@ -80,6 +81,7 @@ static int serve(saldo_config *cfg, db *d)
     billing_scheduler *billing = billing_scheduler_start(&a, cfg);
     payments_catchup *catchup = payments_catchup_start(&a, cfg->database);
     support_sla_watch *sla = support_sla_start(&a, cfg->database);
+    chat_hub_start(cfg->database);
     printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
     fflush(stdout);
     int sig = 0;
@@ -87,6 +89,7 @@ static int serve(saldo_config *cfg, db *d)
     log_info("shutdown", "signal=%d", sig);
     payments_catchup_stop(catchup);
     support_sla_stop(sla);
+    chat_hub_stop();
     billing_scheduler_stop(billing);
     http_server_stop(srv, SERVE_GRACE_MS);
     provision_worker_stop(provisioner);

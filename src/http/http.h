@@ -56,6 +56,9 @@ typedef struct http_request {
     const char *header_names[HTTP_HEADERS_OUT_MAX];
     const char *header_values[HTTP_HEADERS_OUT_MAX];
     bool answered;
+    struct http_stream *stream;   /* a long answer (stream.h): outlives the handler */
+    bool streamed;                /* the answer was a stream */
+    int64_t answered_ns;          /* when the answer was queued (a stream's start) */
 } http_request;
 
 /* Request inputs. Returned strings live in the request arena. */

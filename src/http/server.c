@@ -17,9 +17,13 @@
 
 #include "http/header_watchdog.h"
 #include "http/metrics.h"
+#include "http/stream.h"
 #include "lib/log.h"
 
 enum { HTTP_REQUEST_TIME_MAX_S = 60 };
+
+/* Where a stream's reader finds its thread's database (one server per process). */
+static const char *stream_db_url;
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -143,17 +147,44 @@ static void add_security_headers(const http_server *s, struct MHD_Response *resp
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }
 
+/* A stream's reader (stream.h): runs on the pool thread that owns the
+ * connection, with that thread's database connection. */
+static ssize_t read_stream(void *cls, uint64_t pos, char *out, size_t max)
+{
+    (void)pos;
+    http_stream *st = cls;
+    ssize_t n = http_stream_step(st, thread_db(stream_db_url), out, max);
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
+}
+
+static struct MHD_Response *stream_response(http_request *r)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, read_stream, r->stream, http_stream_release);
+    if (!resp)
+        http_stream_release(r->stream);
+    r->stream = NULL; /* libmicrohttpd releases it when the stream ends */
+    r->streamed = resp != NULL;
+    return resp;
+}
+
 static enum MHD_Result send_response(http_server *s, http_request *r)
 {
-    size_t len = r->out.len;
-    char *data = r->out.data;
-    r->out.data = NULL; /* ownership passes to libmicrohttpd */
-    r->out.len = r->out.cap = 0;
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
-    if (!resp) {
-        free(data);
-        return MHD_NO;
+    struct MHD_Response *resp;
+    r->answered_ns = now_ns();
+    if (r->stream) {
+        resp = stream_response(r);
+    } else {
+        size_t len = r->out.len;
+        char *data = r->out.data;
+        r->out.data = NULL; /* ownership passes to libmicrohttpd */
+        r->out.len = r->out.cap = 0;
+        resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+        if (!resp)
+            free(data);
     }
+    if (!resp)
+        return MHD_NO;
     add_security_headers(s, resp);
     if (r->content_type)
         MHD_add_response_header(resp, "Content-Type", r->content_type);
@@ -232,12 +263,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!r)
         return;
     int64_t elapsed_ns = now_ns() - r->started_ns;
-    http_metrics_observe(r->route_index, r->answered ? r->status : 0, elapsed_ns);
+    /* A stream's latency is the time to its start, not how long it stayed open. */
+    http_metrics_observe(r->route_index, r->answered ? r->status : 0,
+                         r->streamed ? r->answered_ns - r->started_ns : elapsed_ns);
     double ms = (double)elapsed_ns / 1e6;
-    log_info("http", "method=%s path=\"%s\" route=\"%s\" status=%d ms=%.2f ip=%s user=%lld staff=%lld%s",
+    log_info("http", "method=%s path=\"%s\" route=\"%s\" status=%d ms=%.2f ip=%s user=%lld staff=%lld%s%s",
              r->method, r->path, r->route ? r->route : "-", r->answered ? r->status : 0, ms,
              r->client_ip, (long long)r->user_id, (long long)r->staff_id,
-             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+             r->streamed ? " stream=1" : "", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     buf_free(&r->out);
     buf_free(&r->in);
     arena_free(r->a);
@@ -283,10 +316,14 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     s->opts = *opts;
     snprintf(s->db_url, sizeof s->db_url, "%s", opts->db_url);
     s->opts.db_url = s->db_url;
+    stream_db_url = s->db_url;
     unsigned threads = opts->threads ? opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     unsigned idle_s = opts->idle_timeout_s ? opts->idle_timeout_s : 30u;
     s->watchdog = header_watchdog_start(idle_s);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    /* Streams (stream.h) suspend their connections; resuming one from another
+     * thread needs the inter-thread channel. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
@@ -320,6 +357,7 @@ void http_server_stop(http_server *s, unsigned grace_ms)
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    http_stream_end_all(); /* open streams would hold the stop for the whole grace */
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
     MHD_stop_daemon(s->daemon);

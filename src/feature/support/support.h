@@ -97,6 +97,10 @@ typedef struct support_new {
  * department's target for the priority. *out_id its id. False on a store or
  * I/O error (nothing written). */
 bool support_open(http_request *r, const support_new *n, int64_t *out_id);
+/* The same without files inside the caller's write transaction, for other
+ * features opening a ticket along with their own changes (live chat: the
+ * first message is the transcript, author chat). False on a store error. */
+bool support_open_in_tx(db *d, const support_new *n, int64_t *out_id);
 /* Reads ticket id (of org_id, 0 = any, for staff): 1, 0 none, -1 store error. */
 int support_get(db *d, int64_t org_id, int64_t id, support_ticket *out);
 

@@ -22,18 +22,14 @@ static int name_index(const char *const *names, const char *v)
     return -1;
 }
 
-bool support_open(http_request *r, const support_new *n, int64_t *out_id)
+/* The ticket row of n; *out_id its id. */
+static bool insert_ticket(db *d, const support_new *n, int64_t *out_id)
 {
-    db *d = r->db;
-    assert(n->dep && n->priority < SUPPORT_PRIORITY_COUNT);
-    assert(n->author == SUPPORT_AUTHOR_CUSTOMER || n->author == SUPPORT_AUTHOR_EMAIL);
     int64_t now = (int64_t)time(NULL);
     unsigned char rnd[SUPPORT_TOKEN_HEX / 2];
     char token[SUPPORT_TOKEN_HEX + 1];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
-    if (db_begin(d, DB_TX_WRITE) != DB_OK)
-        return false;
     db_stmt *s = db_prepare(d,
         "INSERT INTO support_tickets (org_id, opened_by, department_id, priority, subject, status, service_id,"
         " order_number, server_ip, problem_at, problem_tz, token, created_at, updated_at, first_response_due_at)"
@@ -58,6 +54,17 @@ bool support_open(http_request *r, const support_new *n, int64_t *out_id)
             *out_id = db_col_int64(s, 0);
         db_done(s);
     }
+    return ok;
+}
+
+bool support_open(http_request *r, const support_new *n, int64_t *out_id)
+{
+    db *d = r->db;
+    assert(n->dep && n->priority < SUPPORT_PRIORITY_COUNT);
+    assert(n->author == SUPPORT_AUTHOR_CUSTOMER || n->author == SUPPORT_AUTHOR_EMAIL);
+    if (db_begin(d, DB_TX_WRITE) != DB_OK)
+        return false;
+    bool ok = insert_ticket(d, n, out_id);
     support_ticket t = {.id = ok ? *out_id : 0, .status = SUPPORT_OPEN};
     int64_t msg_id = 0;
     support_written written = {0};
@@ -68,6 +75,16 @@ bool support_open(http_request *r, const support_new *n, int64_t *out_id)
     db_rollback(d);
     support_unlink_written(&written);
     return false;
+}
+
+bool support_open_in_tx(db *d, const support_new *n, int64_t *out_id)
+{
+    assert(n->dep && n->priority < SUPPORT_PRIORITY_COUNT && !n->file_count && db_in_tx(d));
+    int64_t msg_id = 0;
+    if (!insert_ticket(d, n, out_id))
+        return false;
+    support_ticket t = {.id = *out_id, .status = SUPPORT_OPEN};
+    return support_add_message(d, &t, n->author, n->user_id, n->body, false, -1, &msg_id);
 }
 
 #define TICKET_COLS                                                                                               \

@@ -60,6 +60,8 @@ void web_routes(router *rt)
 {
     web_info_routes(rt);
     web_support_routes(rt);
+    web_chat_routes(rt);
+    web_staff_chat_routes(rt);
     web_staff_support_routes(rt);
     web_staff_support_settings_routes(rt);
     web_auth_routes(rt);

@@ -181,6 +181,8 @@ json_t *web_document_json(http_request *r, const struct document *doc);
 void web_staff_refunds_routes(router *rt);
 void web_support_routes(router *rt);
 void web_staff_support_routes(router *rt);
+void web_chat_routes(router *rt);
+void web_staff_chat_routes(router *rt);
 void web_staff_support_settings_routes(router *rt);
 
 /* {"blockers": [{"name", "reason"}], "blocked"}: what stands in the way of

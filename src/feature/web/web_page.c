@@ -245,6 +245,7 @@ void web_page(http_request *r, int status, const char *tmpl, const char *title, 
     assert(json_is_object(ctx));
     add_common(r, ctx, title, nav);
     add_user(r, ctx);
+    json_object_set_new(ctx, "chat_js_url", json_string(static_url(r, &r->app->statics, "chat.js")));
     render(r, status, "layout", tmpl, ctx);
 }
 
