@@ -56,6 +56,7 @@ typedef struct http_request {
     const char *header_names[HTTP_HEADERS_OUT_MAX];
     const char *header_values[HTTP_HEADERS_OUT_MAX];
     bool answered;
+    uint64_t group_ticket;        /* the group commit generation the answer waits for, 0 = none */
 } http_request;
 
 /* Request inputs. Returned strings live in the request arena. */
