@@ -30,6 +30,7 @@ struct db {
     bool grouped;       /* this request's write transactions join the group */
     db *tx_target;      /* the group's connection while in a grouped transaction */
     uint64_t ticket;    /* the latest generation joined */
+    uint64_t settled;   /* the latest generation seen durable */
     size_t stmt_count;
     db_stmt stmts[STMT_CACHE_MAX]; /* open addressing on the SQL pointer */
 };
@@ -161,10 +162,12 @@ static db_status follow_scope(db *d, db_stmt *s)
     return st;
 }
 
+static bool settle(db *d);
+
 db_status db_step(db_stmt *s)
 {
     assert(s->in_use);
-    if (injected_fault(s->owner) || follow_scope(s->owner, s) != DB_OK)
+    if (injected_fault(s->owner) || !settle(s->owner) || follow_scope(s->owner, s) != DB_OK)
         return DB_ERROR;
     return s->owner->drv->step(s->owner->conn, s->impl);
 }
@@ -198,6 +201,8 @@ db_status db_exec_script(db *d, const char *sql)
 {
     if (d->tx_target)
         return db_exec_script(d->tx_target, sql);
+    if (!settle(d))
+        return DB_ERROR;
     if (strcmp(sql, "ROLLBACK") && injected_fault(d))
         return DB_ERROR;
     if (!d->in_tx && end_implicit(d) != DB_OK)
@@ -234,6 +239,20 @@ static db_status end_member(db *d, bool keep)
     return st;
 }
 
+/* A grouped request that runs a statement outside the group's transaction
+ * after joining a group waits, blocking, for that group to be on disk: it
+ * reads its own writes and acts on nothing that could still vanish. false
+ * when the group failed (its writes do not exist). */
+static bool settle(db *d)
+{
+    if (!d->ticket || d->in_tx || d->ticket == d->settled)
+        return true;
+    if (db_group_wait(d->group, d->ticket) != DB_GROUP_DURABLE)
+        return false;
+    d->settled = d->ticket;
+    return true;
+}
+
 void db_attach_group(db *d, db_group *g) { d->group = g; }
 void db_group_next(db *d)
 {
@@ -246,7 +265,7 @@ void db_group_next(db *d)
 uint64_t db_take_group_ticket(db *d)
 {
     uint64_t t = d->ticket;
-    d->ticket = 0;
+    d->ticket = d->settled = 0;
     return t;
 }
 
