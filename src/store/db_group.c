@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -41,6 +42,9 @@ struct db_group {
     waiter *waiters;
     db_group_stats stats;
 };
+
+/* The same counts summed over every group writer of the process (/metrics). */
+static _Atomic uint64_t process_groups, process_members, process_failed;
 
 static void lock(db_group *g) { pthread_mutex_lock(&g->mu); }
 static void unlock(db_group *g) { pthread_mutex_unlock(&g->mu); }
@@ -84,6 +88,9 @@ static waiter *resolve(db_group *g, bool ok)
     g->stats.groups++;
     g->stats.members += g->members;
     g->stats.failed += !ok;
+    atomic_fetch_add_explicit(&process_groups, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&process_members, g->members, memory_order_relaxed);
+    atomic_fetch_add_explicit(&process_failed, !ok, memory_order_relaxed);
     g->members = 0;
     g->open = g->doomed = g->commit_wanted = g->conn_busy = false;
     waiter *done = NULL, **p = &g->waiters;
@@ -251,6 +258,13 @@ db_group_stats db_group_get_stats(db_group *g)
     db_group_stats s = g->stats;
     unlock(g);
     return s;
+}
+
+db_group_stats db_group_process_stats(void)
+{
+    return (db_group_stats){atomic_load_explicit(&process_groups, memory_order_relaxed),
+                            atomic_load_explicit(&process_members, memory_order_relaxed),
+                            atomic_load_explicit(&process_failed, memory_order_relaxed)};
 }
 
 db *db_group_connection(db_group *g) { return g->conn; }

@@ -52,6 +52,8 @@ db_group_outcome db_group_watch(db_group *g, uint64_t gen, void (*wake)(void *ar
 /* Blocks until gen is resolved (tests, and callers outside the HTTP server). */
 db_group_outcome db_group_wait(db_group *g, uint64_t gen);
 db_group_stats db_group_get_stats(db_group *g);
+/* Summed over every group writer this process started (GET /metrics). */
+db_group_stats db_group_process_stats(void);
 
 /* A request's connection and the group: db_attach_group once (the server,
  * for each thread's connection); db_group_next makes this request's write
