@@ -31,6 +31,7 @@ struct db {
     db *tx_target;      /* the group's connection while in a grouped transaction */
     uint64_t ticket;    /* the latest generation joined */
     uint64_t settled;   /* the latest generation seen durable */
+    bool outsider;      /* in a write transaction of its own beside the group (db_group_outsider) */
     size_t stmt_count;
     db_stmt stmts[STMT_CACHE_MAX]; /* open addressing on the SQL pointer */
 };
@@ -274,9 +275,24 @@ db_status db_begin(db *d, db_tx_mode mode)
     assert(!d->in_tx); /* db_exec_script ends the read scope's transaction */
     if (mode == DB_TX_WRITE && d->grouped)
         return begin_member(d);
+    bool outsider = mode == DB_TX_WRITE && d->group && d->drv->one_writer;
+    if (outsider)
+        db_group_outsider(d->group, true);
     db_status st = db_exec_script(d, mode == DB_TX_WRITE ? d->drv->begin_write_sql : d->drv->begin_read_sql);
     d->in_tx = st == DB_OK;
+    d->outsider = outsider && d->in_tx;
+    if (outsider && !d->in_tx)
+        db_group_outsider(d->group, false);
     return st;
+}
+
+/* A transaction of its own ended: the group may take the write lock again. */
+static void end_outsider(db *d)
+{
+    if (!d->outsider)
+        return;
+    d->outsider = false;
+    db_group_outsider(d->group, false);
 }
 
 db_status db_commit(db *d)
@@ -289,6 +305,7 @@ db_status db_commit(db *d)
         db_exec_script(d, "ROLLBACK");
     }
     d->in_tx = false;
+    end_outsider(d);
     return st;
 }
 
@@ -316,6 +333,7 @@ void db_rollback(db *d)
     done_all(d);
     db_exec_script(d, "ROLLBACK");
     d->in_tx = false;
+    end_outsider(d);
 }
 
 bool db_in_tx(const db *d) { return d->in_tx; }

@@ -34,6 +34,7 @@ struct db_group {
     bool commit_wanted;     /* the committer is next on conn: members wait */
     bool stopping;
     int serving;            /* grouped requests being served (arrive - depart) */
+    int outsiders;          /* write transactions of their own, on a one-writer store */
     uint64_t gen;           /* generation of the open group, or of the next one */
     uint64_t resolved;      /* every generation up to this one is durable or failed */
     uint64_t members;       /* members of the open group */
@@ -109,10 +110,11 @@ static waiter *resolve(db_group *g, bool ok)
 }
 
 /* Whether the open group should be committed now: nobody is being served,
- * it is old enough, it cannot commit anyway, or the server stops. */
+ * a writer outside the group waits for the lock, it is old enough, it cannot
+ * commit anyway, or the server stops. */
 static bool due(const db_group *g)
 {
-    return g->serving == 0 || g->doomed || g->stopping || past(deadline_of(g));
+    return g->serving == 0 || g->outsiders > 0 || g->doomed || g->stopping || past(deadline_of(g));
 }
 
 /* Commits (or, doomed, rolls back) the open group; called with the lock held
@@ -199,7 +201,7 @@ void db_group_stop(db_group *g)
     if (!g)
         return;
     lock(g);
-    assert(!g->conn_busy || g->open);
+    assert(g->serving == 0 && g->outsiders == 0);
     g->stopping = true;
     pthread_cond_broadcast(&g->cv);
     unlock(g);
@@ -224,6 +226,15 @@ void db_group_depart(db_group *g)
     assert(g->serving > 0);
     if (--g->serving == 0)
         pthread_cond_broadcast(&g->cv);
+    unlock(g);
+}
+
+void db_group_outsider(db_group *g, bool starts)
+{
+    lock(g);
+    g->outsiders += starts ? 1 : -1;
+    assert(g->outsiders >= 0);
+    pthread_cond_broadcast(&g->cv);
     unlock(g);
 }
 
@@ -282,7 +293,7 @@ static void release_conn(db_group *g, bool doom)
 db *db_group_enter(db_group *g, uint64_t *gen)
 {
     lock(g);
-    while (g->conn_busy || g->commit_wanted || g->doomed)
+    while (g->conn_busy || g->commit_wanted || g->doomed || (!g->open && g->outsiders > 0))
         pthread_cond_wait(&g->cv, &g->mu);
     g->conn_busy = true;
     bool begin = !g->open;

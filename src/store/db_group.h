@@ -81,6 +81,11 @@ db *db_group_enter(db_group *g, uint64_t *gen);
  * it to join. */
 void db_group_arrive(db_group *g);
 void db_group_depart(db_group *g);
+/* For db.c, on a store with one writer at a time (SQLite): a request's write
+ * transaction of its own starts (before its BEGIN) / ends. While one is
+ * waiting or running, the open group commits at once and no new group opens,
+ * so the group does not keep the write lock from it. */
+void db_group_outsider(db_group *g, bool starts);
 db_status db_group_leave(db_group *g, bool ok);
 
 #endif

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/db_group.h"
 #include "store_fixture.h"
@@ -218,6 +219,38 @@ static void test_unmarked_requests_commit_alone(void **state)
     db_group_stop(g);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A write transaction of its own (a route not grouped) does not wait for the
+ * open group's maximum age: the group commits at once to let it write
+ * (SQLite's one write lock), and no new group opens until it is done. */
+static void test_a_writer_outside_the_group_is_not_kept_waiting(void **state)
+{
+    store_fixture *f = *state;
+    char err[256];
+    db_group *g = db_group_start(f->url, HOLD_MS, err, sizeof err);
+    assert_non_null(g);
+    db *holder = open_member(f, g), *a = open_member(f, g), *out = open_member(f, g);
+    db_group_next(holder);
+    uint64_t t = member(a, "grouped", true);
+    double t0 = now_s();
+    assert_int_equal(db_begin(out, DB_TX_WRITE), DB_OK);
+    assert_int_equal(insert_org(out, "outside"), DB_DONE);
+    assert_int_equal(db_commit(out), DB_OK);
+    assert_true(now_s() - t0 < HOLD_MS / 2000.0);
+    assert_int_equal(db_group_wait(g, t), DB_GROUP_DURABLE);
+    assert_int_equal(count_named(f->d, "grouped"), 1);
+    assert_int_equal(count_named(f->d, "outside"), 1);
+    db_release_all(holder);
+    db_close(holder), db_close(a), db_close(out);
+    db_group_stop(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +262,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reads_after_the_transaction_see_its_writes, store_fixture_setup,
                                         store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_unmarked_requests_commit_alone, store_fixture_setup,
+                                        store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_a_writer_outside_the_group_is_not_kept_waiting, store_fixture_setup,
                                         store_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
