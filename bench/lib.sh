@@ -22,7 +22,7 @@ bench_serve() { # name [serve options...]
   TMP=$(mktemp -d "${TMPDIR:-/tmp}/saldo-bench-$1.XXXXXX")
   SERVER_PID=
   trap bench_cleanup EXIT
-  DB=sqlite:$TMP/saldo.db
+  DB=${BENCH_DB_URL:-sqlite:$TMP/saldo.db} # BENCH_DB_URL: an empty database elsewhere (PostgreSQL)
   "$BIN" demo --database "$DB" >/dev/null
   shift
   bench_start "$@"
