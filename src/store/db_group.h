@@ -9,11 +9,12 @@
  * group's transaction (BEGIN IMMEDIATE on SQLite), db_commit RELEASEs the
  * savepoint, db_rollback rolls back to it and releases it, so a failing
  * request never takes its neighbours' writes with it. Members run one at a
- * time on the connection (they share it), in the order they enter.
+ * time on the connection (they share it).
  *
  * A committer thread COMMITs the open group as soon as no grouped request is
- * being served (from db_group_next to db_release_all) or when the group
- * is max_wait_ms old, whichever comes first: one fsync for the whole group.
+ * being served (from db_group_next to db_release_all), a writer outside the
+ * group waits for SQLite's lock (db_group_outsider), or the group is
+ * max_wait_ms old, whichever comes first: one fsync for the whole group.
  * Each group has a generation; a request remembers the generation it joined
  * (db_take_group_ticket) and must not answer before db_group_watch() says it
  * is durable. A failed COMMIT fails exactly that group: every member of it is
