@@ -16,19 +16,38 @@ bench_free_port() {
     console.log(s.address().port); s.close(); });"
 }
 
-bench_serve() { # name
+bench_serve() { # name [serve options...]
   if [ ! -f build/build.ninja ]; then meson setup build >/dev/null; fi
   ninja -C build saldo >/dev/null
   TMP=$(mktemp -d "${TMPDIR:-/tmp}/saldo-bench-$1.XXXXXX")
   SERVER_PID=
   trap bench_cleanup EXIT
-  DB=sqlite:$TMP/saldo.db
+  DB=${BENCH_DB_URL:-sqlite:$TMP/saldo.db} # BENCH_DB_URL: an empty database elsewhere (PostgreSQL)
   "$BIN" demo --database "$DB" >/dev/null
+  shift
+  bench_start "$@"
+}
+
+# (Re)starts saldo serve on $DB on a new free port, with more serve options
+# if given (bench/group_commit.sh: --store-group-commit off); sets PORT, BASE
+# and SERVER_PID, appends to $TMP/serve.log.
+bench_start() { # [serve options...]
   PORT=$(bench_free_port)
   BASE=http://127.0.0.1:$PORT
   (cd "$TMP" && exec "$BIN" serve --database "$DB" --listen "127.0.0.1:$PORT" --base-url "$BASE" \
-    --log-level warn) >"$TMP/serve.log" 2>&1 &
+    --log-level warn "$@") >>"$TMP/serve.log" 2>&1 &
   SERVER_PID=$!
+}
+
+# Stops the server with SIGTERM; it must exit 0 (else the log's end and exit 1).
+bench_stop() { # what (for the message)
+  local status=0
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || status=$?
+  SERVER_PID=
+  if [ "$status" -ne 0 ]; then
+    echo "$1: saldo serve exited $status on SIGTERM:"; tail -20 "$TMP/serve.log"; exit 1
+  fi
 }
 
 # CPU seconds the server has used so far (user + system), from /proc.

@@ -37,8 +37,10 @@ echo
 bench/mixed.sh | tee "$WORK/mixed.out"
 echo
 bench/connections.sh | tee "$WORK/connections.out"
+echo
+bench/group_commit.sh | tee "$WORK/group_commit.out"
 
 echo
 echo "summary"
 grep -h -E 'PASS|MISS' "$WORK/ledger.out" "$WORK/billing.out" "$WORK/invoices.out" "$WORK/http.out" \
-  "$WORK/mixed.out" "$WORK/connections.out" | sed -E 's/^ +/  /'
+  "$WORK/mixed.out" "$WORK/connections.out" "$WORK/group_commit.out" | sed -E 's/^ +/  /'

@@ -68,6 +68,8 @@ static int serve(saldo_config *cfg, db *d)
     provision_worker *provisioner = provision_worker_start(&a, cfg->database);
     http_server_opts opts = {.listen = cfg->listen, .db_url = cfg->database, .threads = (unsigned)cfg->threads,
                              .body_max_bytes = SERVE_BODY_MAX_BYTES, .idle_timeout_s = 30, .https = a.https,
+                             .group_commit_ms = strcmp(cfg->store.group_commit, "on") ? 0u
+                                                : (unsigned)cfg->store.group_commit_ms,
                              .app = &a, .dispatch = app_dispatch, .body_limit = app_body_limit,
                              .unavailable = app_unavailable};
     http_server *srv = http_server_start(&opts, err, sizeof err);

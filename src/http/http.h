@@ -59,6 +59,7 @@ typedef struct http_request {
     struct http_stream *stream;   /* a long answer (stream.h): outlives the handler */
     bool streamed;                /* the answer was a stream */
     int64_t answered_ns;          /* when the answer was queued (a stream's start) */
+    uint64_t group_ticket;        /* the group commit generation the answer waits for, 0 = none */
 } http_request;
 
 /* Request inputs. Returned strings live in the request arena. */

@@ -3,7 +3,10 @@
  * per-interval and made cumulative when written. */
 #include "http/metrics.h"
 
+#include "store/db_group.h"
+
 #include <assert.h>
+#include <inttypes.h>
 #include <stdatomic.h>
 
 enum { SLOT_UNMATCHED = ROUTER_ROUTES_MAX, SLOT_COUNT = ROUTER_ROUTES_MAX + 1, STATUS_CLASSES = 6 };
@@ -112,9 +115,28 @@ static void write_histograms(buf *out, const router *rt)
     }
 }
 
+/* Group commit (store/db_group.h): groups resolved, their members, failed
+ * groups; members / groups is the average group size. */
+static void write_group_commit(buf *out)
+{
+    db_group_stats st = db_group_process_stats();
+    buf_printf(out,
+               "# HELP saldo_group_commit_groups_total Group commits resolved (one fsync each).\n"
+               "# TYPE saldo_group_commit_groups_total counter\n"
+               "saldo_group_commit_groups_total %" PRIu64 "\n"
+               "# HELP saldo_group_commit_members_total Write transactions committed in groups.\n"
+               "# TYPE saldo_group_commit_members_total counter\n"
+               "saldo_group_commit_members_total %" PRIu64 "\n"
+               "# HELP saldo_group_commit_failed_total Groups whose COMMIT failed.\n"
+               "# TYPE saldo_group_commit_failed_total counter\n"
+               "saldo_group_commit_failed_total %" PRIu64 "\n",
+               st.groups, st.members, st.failed);
+}
+
 void http_metrics_write(buf *out, const router *rt)
 {
     assert(rt->count <= ROUTER_ROUTES_MAX);
     write_counts(out, rt);
     write_histograms(out, rt);
+    write_group_commit(out);
 }

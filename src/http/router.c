@@ -1,6 +1,8 @@
 /* router.c - see router.h. A linear scan: a few hundred routes cost microseconds. */
 #include "http/router.h"
 
+#include "store/db_group.h"
+
 #include <assert.h>
 #include <string.h>
 
@@ -65,6 +67,8 @@ router_match_result router_match(const router *rt, const char *method, const cha
         match_pattern(ro->pattern, path, r);
         r->route = ro->pattern;
         r->route_index = (int)i;
+        if (r->db && (ro->flags & ROUTE_GROUPED))
+            db_group_next(r->db);
         *out = ro;
         return ROUTER_FOUND;
     }

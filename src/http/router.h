@@ -22,6 +22,9 @@ typedef enum {
     ROUTE_STAFF = 1 << 1, /* a signed-in staff member */
     ROUTE_PAGE = 1 << 2,  /* HTML page: errors as pages, login redirects, form CSRF */
     ROUTE_UPLOAD = 1 << 3, /* takes bodies up to ROUTE_UPLOAD_BODY_MAX (files sent as multipart) */
+    /* Moves money: its write transactions join the server's group commit
+     * (store/db_group.h) and it is answered once its group is on disk. */
+    ROUTE_GROUPED = 1 << 4,
 } route_flags;
 /* Five files of 10 MB and the form around them. */
 enum { ROUTE_UPLOAD_BODY_MAX = 56 * 1024 * 1024 };
@@ -45,7 +48,8 @@ void router_add(router *rt, const char *method, const char *pattern, http_handle
 typedef enum { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_WRONG_METHOD } router_match_result;
 
 /* Finds the route for method and path; on ROUTER_FOUND fills r's params and
- * route. HEAD matches GET routes. Parameter values are copied into r's arena. */
+ * route, and for a ROUTE_GROUPED route marks r->db (when set) with
+ * db_group_next. HEAD matches GET routes. Parameter values are copied into r's arena. */
 router_match_result router_match(const router *rt, const char *method, const char *path,
                                  http_request *r, const route **out);
 

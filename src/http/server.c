@@ -4,6 +4,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <assert.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -19,6 +20,7 @@
 #include "http/metrics.h"
 #include "http/stream.h"
 #include "lib/log.h"
+#include "store/db_group.h"
 
 enum { HTTP_REQUEST_TIME_MAX_S = 60 };
 
@@ -28,6 +30,7 @@ static const char *stream_db_url;
 struct http_server {
     struct MHD_Daemon *daemon;
     header_watchdog *watchdog;
+    db_group *group;            /* NULL: group commit off */
     http_server_opts opts;
     char db_url[512];
     atomic_int in_flight;
@@ -40,7 +43,7 @@ static pthread_once_t tls_db_once = PTHREAD_ONCE_INIT;
 static void close_thread_db(void *d) { db_close(d); }
 static void make_tls_key(void) { pthread_key_create(&tls_db_key, close_thread_db); }
 
-static db *thread_db(const char *url)
+static db *thread_db(const char *url, db_group *g)
 {
     pthread_once(&tls_db_once, make_tls_key);
     db *d = pthread_getspecific(tls_db_key);
@@ -59,6 +62,7 @@ static db *thread_db(const char *url)
         }
         pthread_setspecific(tls_db_key, d);
     }
+    db_attach_group(d, g);
     return d;
 }
 
@@ -153,7 +157,7 @@ static ssize_t read_stream(void *cls, uint64_t pos, char *out, size_t max)
 {
     (void)pos;
     http_stream *st = cls;
-    ssize_t n = http_stream_step(st, thread_db(stream_db_url), out, max);
+    ssize_t n = http_stream_step(st, thread_db(stream_db_url, NULL), out, max); /* streams only read */
     return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
 }
 
@@ -201,6 +205,42 @@ static void answer_plain_error(http_request *r, int status, const char *code, co
     http_error(r, status, code, message, NULL);
 }
 
+static void resume(void *c) { MHD_resume_connection(c); }
+
+/* The answer of a request whose writes joined a group, once the group is
+ * resolved: as the handler made it when the group is on disk, 503 when its
+ * COMMIT failed (then nothing of the request exists). */
+static enum MHD_Result send_grouped(http_server *s, http_request *r)
+{
+    db_group_outcome o = db_group_watch(s->group, r->group_ticket, NULL, NULL);
+    assert(o != DB_GROUP_PENDING);
+    if (o == DB_GROUP_FAILED) {
+        log_error("group_commit_failed", "route=\"%s\" generation=%" PRIu64, r->route ? r->route : "-",
+                  r->group_ticket);
+        r->answered = false;
+        r->header_count = 0;
+        answer_plain_error(r, 503, "store_error", "the request could not be saved; nothing was changed");
+    }
+    r->group_ticket = 0;
+    return send_response(s, r);
+}
+
+/* After dispatch: answers now, or, when the request's writes are in a group
+ * not yet on disk, suspends the connection (freeing this worker thread) until
+ * the committer resolves the group; libmicrohttpd then calls on_request
+ * again, which sends the answer (send_grouped). Suspending before asking
+ * means the wake-up can only come after the suspension. */
+static enum MHD_Result answer_when_durable(http_server *s, http_request *r)
+{
+    r->group_ticket = s->group ? db_take_group_ticket(r->db) : 0;
+    if (!r->group_ticket || db_group_watch(s->group, r->group_ticket, NULL, NULL) != DB_GROUP_PENDING)
+        return r->group_ticket ? send_grouped(s, r) : send_response(s, r);
+    MHD_suspend_connection(r->conn);
+    if (db_group_watch(s->group, r->group_ticket, resume, r->conn) != DB_GROUP_PENDING)
+        MHD_resume_connection(r->conn);
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -208,6 +248,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     http_server *s = cls;
     http_request *r = *con_cls;
+    if (r && r->group_ticket) /* resumed: its group is resolved */
+        return send_grouped(s, r);
     if (!r) {
         header_watchdog_request_started(c);
         r = request_new(s, c, url, method);
@@ -236,7 +278,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     r->body = r->body_too_large ? "" : buf_cstr(&r->in);
     r->body_len = r->body_too_large ? 0 : r->in.len;
-    r->db = thread_db(s->db_url);
+    r->db = thread_db(s->db_url, s->group);
     if (!r->db) {
         if (s->opts.unavailable)
             s->opts.unavailable(r);
@@ -251,7 +293,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         log_warn("db_leak", "route=\"%s\" statements=%zu", r->route ? r->route : "-", left);
     if (!r->answered && r->status == 500 && !r->out.len)
         answer_plain_error(r, 500, "internal", "internal error");
-    return send_response(s, r);
+    return answer_when_durable(s, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -320,6 +362,11 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     unsigned threads = opts->threads ? opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     unsigned idle_s = opts->idle_timeout_s ? opts->idle_timeout_s : 30u;
     s->watchdog = header_watchdog_start(idle_s);
+    if (opts->group_commit_ms && !(s->group = db_group_start(s->db_url, opts->group_commit_ms, err, err_size))) {
+        header_watchdog_stop(s->watchdog);
+        free(s);
+        return NULL;
+    }
     /* Streams (stream.h) suspend their connections; resuming one from another
      * thread needs the inter-thread channel. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
@@ -339,6 +386,7 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, err_size, "listen: cannot listen on %s", opts->listen);
+        db_group_stop(s->group);
         header_watchdog_stop(s->watchdog);
         free(s);
         return NULL;
@@ -361,6 +409,7 @@ void http_server_stop(http_server *s, unsigned grace_ms)
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
     MHD_stop_daemon(s->daemon);
+    db_group_stop(s->group); /* after the last request: nobody is inside or waiting */
     header_watchdog_stop(s->watchdog);
     free(s);
 }

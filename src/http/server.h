@@ -26,6 +26,10 @@ typedef struct http_server_opts {
     unsigned idle_timeout_s;     /* a connection silent this long, or whose request headers
                                     take longer than this (header_watchdog.h), is closed */
     bool https;                  /* public URL is https: send HSTS, Secure cookies */
+    /* Group commit (store/db_group.h) of ROUTE_GROUPED routes' write
+     * transactions: the longest a group stays open, in ms; 0 = off, each
+     * transaction commits alone. */
+    unsigned group_commit_ms;
     struct app *app;
     void (*dispatch)(http_request *r);
     /* Answers instead of dispatch when no database connection opens (r->db

@@ -686,6 +686,21 @@ static const char *config_set_gateway_webhook_secret(saldo_config *c, const char
     return config_gateway_secret(c->gateway.webhook_secret, sizeof c->gateway.webhook_secret, v);
 }
 
+static const char *config_set_store_group_commit(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    if (strcmp(v, "on") && strcmp(v, "off"))
+        return "expected on or off";
+    config_store(c->store.group_commit, sizeof c->store.group_commit, v, strlen(v));
+    return NULL;
+}
+
+static const char *config_set_store_group_commit_ms(saldo_config *c, const char *v, const char **detail)
+{
+    (void)detail;
+    return config_int_in(v, 1, 1000, &c->store.group_commit_ms) ? NULL : "expected a number of milliseconds 1-1000";
+}
+
 /* metrics.token: 16-255 printable ASCII characters without spaces, or nothing. */
 static const char *config_set_metrics_token(saldo_config *c, const char *v, const char **detail)
 {
@@ -764,6 +779,11 @@ static const config_key_def config_keys[] = {
      CONFIG_FIELD(gateway.api_key)},
     {"gateway.webhook_secret", "SALDO_GATEWAY_WEBHOOK_SECRET", "--gateway-webhook-secret", "",
      config_set_gateway_webhook_secret, true, CONFIG_FIELD(gateway.webhook_secret)},
+    /* Group commit of money-moving requests (src/store/db_group.h). */
+    {"store.group_commit", "SALDO_STORE_GROUP_COMMIT", "--store-group-commit", "on", config_set_store_group_commit,
+     false, CONFIG_FIELD(store.group_commit)},
+    {"store.group_commit_ms", "SALDO_STORE_GROUP_COMMIT_MS", "--store-group-commit-ms", "2",
+     config_set_store_group_commit_ms, false, CONFIG_INT, offsetof(saldo_config, store.group_commit_ms), sizeof(int)},
     /* GET /metrics (src/feature/metrics). */
     {"metrics.token", "SALDO_METRICS_TOKEN", "--metrics-token", "", config_set_metrics_token, true,
      CONFIG_FIELD(metrics.token)},

@@ -97,6 +97,10 @@ typedef struct saldo_config {
         char api_key[CONFIG_GATEWAY_SECRET_MAX + 1];
         char webhook_secret[CONFIG_GATEWAY_SECRET_MAX + 1];
     } gateway;
+    struct {                                    /* the store (src/store) */
+        char group_commit[4];                   /* "on" or "off": group commit (store/db_group.h) */
+        int group_commit_ms;                    /* the longest a group stays open, 1-1000 ms */
+    } store;
     struct {                                    /* GET /metrics (feature/metrics) */
         char token[CONFIG_METRICS_TOKEN_MAX + 1]; /* "" = loopback only, else a bearer token is needed */
     } metrics;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/db_driver.h"
+#include "store/db_group.h"
 
 enum { STMT_CACHE_MAX = 1024 };
 
@@ -25,6 +26,12 @@ struct db {
     bool scope, implicit; /* db_read_scope on; its read transaction open */
     int fail_countdown; /* fault injection: 0 = off */
     size_t in_use;      /* statements handed out and not yet done */
+    db_group *group;    /* where grouped write transactions go (db_group.h) */
+    bool grouped;       /* this request's write transactions join the group */
+    db *tx_target;      /* the group's connection while in a grouped transaction */
+    uint64_t ticket;    /* the latest generation joined */
+    uint64_t settled;   /* the latest generation seen durable */
+    bool outsider;      /* in a write transaction of its own beside the group (db_group_outsider) */
     size_t stmt_count;
     db_stmt stmts[STMT_CACHE_MAX]; /* open addressing on the SQL pointer */
 };
@@ -65,7 +72,7 @@ void db_close(db *d)
     free(d);
 }
 
-const char *db_errmsg(db *d) { return d->drv->errmsg(d->conn); }
+const char *db_errmsg(db *d) { return d->tx_target ? db_errmsg(d->tx_target) : d->drv->errmsg(d->conn); }
 const char *db_driver_name(const db *d) { return d->drv->name; }
 
 static size_t slot_of(const char *sql)
@@ -79,6 +86,8 @@ static size_t slot_of(const char *sql)
 db_stmt *db_prepare(db *d, const char *sql)
 {
     assert(d && sql);
+    if (d->tx_target)
+        return db_prepare(d->tx_target, sql);
     size_t i = slot_of(sql);
     for (size_t probes = 0; probes < STMT_CACHE_MAX; probes++, i = (i + 1) % STMT_CACHE_MAX) {
         db_stmt *s = &d->stmts[i];
@@ -154,10 +163,12 @@ static db_status follow_scope(db *d, db_stmt *s)
     return st;
 }
 
+static bool settle(db *d);
+
 db_status db_step(db_stmt *s)
 {
     assert(s->in_use);
-    if (injected_fault(s->owner) || follow_scope(s->owner, s) != DB_OK)
+    if (injected_fault(s->owner) || !settle(s->owner) || follow_scope(s->owner, s) != DB_OK)
         return DB_ERROR;
     return s->owner->drv->step(s->owner->conn, s->impl);
 }
@@ -189,6 +200,10 @@ db_status db_exec1(db_stmt *s)
 
 db_status db_exec_script(db *d, const char *sql)
 {
+    if (d->tx_target)
+        return db_exec_script(d->tx_target, sql);
+    if (!settle(d))
+        return DB_ERROR;
     if (strcmp(sql, "ROLLBACK") && injected_fault(d))
         return DB_ERROR;
     if (!d->in_tx && end_implicit(d) != DB_OK)
@@ -196,22 +211,101 @@ db_status db_exec_script(db *d, const char *sql)
     return d->drv->exec_script(d->conn, sql);
 }
 
+static size_t done_all(db *d);
+
+/* A write transaction of a grouped request: a member of the group. The read
+ * scope's snapshot ends first, as for a transaction of its own. */
+static db_status begin_member(db *d)
+{
+    if (injected_fault(d) || end_implicit(d) != DB_OK)
+        return DB_ERROR;
+    uint64_t gen;
+    db *t = db_group_enter(d->group, &gen);
+    if (!t)
+        return DB_ERROR;
+    d->tx_target = t;
+    d->in_tx = true;
+    d->ticket = gen > d->ticket ? gen : d->ticket;
+    return DB_OK;
+}
+
+/* Ends a member's transaction: its statements reset, its savepoint released
+ * (keep) or rolled back. */
+static db_status end_member(db *d, bool keep)
+{
+    done_all(d->tx_target);
+    db_status st = db_group_leave(d->group, keep);
+    d->tx_target = NULL;
+    d->in_tx = false;
+    return st;
+}
+
+/* A grouped request that runs a statement outside the group's transaction
+ * after joining a group waits, blocking, for that group to be on disk: it
+ * reads its own writes and acts on nothing that could still vanish. false
+ * when the group failed (its writes do not exist). */
+static bool settle(db *d)
+{
+    if (!d->ticket || d->in_tx || d->ticket == d->settled)
+        return true;
+    if (db_group_wait(d->group, d->ticket) != DB_GROUP_DURABLE)
+        return false;
+    d->settled = d->ticket;
+    return true;
+}
+
+void db_attach_group(db *d, db_group *g) { d->group = g; }
+void db_group_next(db *d)
+{
+    if (!d->group || d->grouped)
+        return;
+    d->grouped = true;
+    db_group_arrive(d->group);
+}
+
+uint64_t db_take_group_ticket(db *d)
+{
+    uint64_t t = d->ticket;
+    d->ticket = d->settled = 0;
+    return t;
+}
+
 db_status db_begin(db *d, db_tx_mode mode)
 {
     assert(!d->in_tx); /* db_exec_script ends the read scope's transaction */
+    if (mode == DB_TX_WRITE && d->grouped)
+        return begin_member(d);
+    bool outsider = mode == DB_TX_WRITE && d->group && d->drv->one_writer;
+    if (outsider)
+        db_group_outsider(d->group, true);
     db_status st = db_exec_script(d, mode == DB_TX_WRITE ? d->drv->begin_write_sql : d->drv->begin_read_sql);
     d->in_tx = st == DB_OK;
+    d->outsider = outsider && d->in_tx;
+    if (outsider && !d->in_tx)
+        db_group_outsider(d->group, false);
     return st;
+}
+
+/* A transaction of its own ended: the group may take the write lock again. */
+static void end_outsider(db *d)
+{
+    if (!d->outsider)
+        return;
+    d->outsider = false;
+    db_group_outsider(d->group, false);
 }
 
 db_status db_commit(db *d)
 {
     assert(d->in_tx);
+    if (d->tx_target)
+        return end_member(d, true);
     db_status st = db_exec_script(d, "COMMIT");
     if (st != DB_OK) {
         db_exec_script(d, "ROLLBACK");
     }
     d->in_tx = false;
+    end_outsider(d);
     return st;
 }
 
@@ -232,22 +326,30 @@ void db_rollback(db *d)
 {
     if (!d->in_tx)
         return;
+    if (d->tx_target) {
+        end_member(d, false);
+        return;
+    }
     done_all(d);
     db_exec_script(d, "ROLLBACK");
     d->in_tx = false;
+    end_outsider(d);
 }
 
 bool db_in_tx(const db *d) { return d->in_tx; }
-int64_t db_last_id(db *d) { return d->drv->last_id(d->conn); }
-int64_t db_changes(db *d) { return d->drv->changes(d->conn); }
+int64_t db_last_id(db *d) { return d->tx_target ? db_last_id(d->tx_target) : d->drv->last_id(d->conn); }
+int64_t db_changes(db *d) { return d->tx_target ? db_changes(d->tx_target) : d->drv->changes(d->conn); }
 
 size_t db_release_all(db *d)
 {
-    size_t released = done_all(d);
+    size_t released = done_all(d) + (d->tx_target ? done_all(d->tx_target) : 0);
     if (d->in_tx)
         db_rollback(d);
     end_implicit(d);
     d->scope = false;
+    if (d->grouped)
+        db_group_depart(d->group);
+    d->grouped = false;
     return released;
 }
 

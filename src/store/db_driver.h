@@ -8,6 +8,7 @@ typedef struct db_driver {
     const char *name;
     const char *begin_write_sql; /* takes the write lock up front where the store has one */
     const char *begin_read_sql;  /* a consistent snapshot for several reads */
+    bool one_writer;             /* one write transaction at a time in the whole database (SQLite) */
     void *(*open)(const char *target, char *err, size_t err_size);
     void (*close)(void *conn);
     const char *(*errmsg)(void *conn);

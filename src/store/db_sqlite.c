@@ -220,6 +220,7 @@ const db_driver db_driver_sqlite = {
     .name = "sqlite",
     .begin_write_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",
+    .one_writer = true,
     .open = sq_open,
     .close = sq_close,
     .errmsg = sq_errmsg,

@@ -409,7 +409,7 @@ static void get_credits(http_request *r)
 
 void orders_routes(router *rt)
 {
-    router_add(rt, "POST", "/api/v1/orgs/{org_id}/orders", post_order, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/orders", post_order, ROUTE_USER | ROUTE_GROUPED);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/orders", list_orders, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/orders/{order_id}", get_order, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/cart/items", get_cart, ROUTE_USER);

@@ -253,5 +253,5 @@ void payments_routes(router *rt)
     router_add(rt, "POST", "/api/v1/orgs/{org_id}/topups", create, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/payments", list, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/payments/{payment_id}", get_one, ROUTE_USER);
-    router_add(rt, "POST", "/api/v1/webhooks/gateway", payments_webhook, ROUTE_PUBLIC);
+    router_add(rt, "POST", "/api/v1/webhooks/gateway", payments_webhook, ROUTE_PUBLIC | ROUTE_GROUPED);
 }

@@ -158,7 +158,7 @@ static void cancel(http_request *r)
 void refunds_routes(router *rt)
 {
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/refund-requests", list, ROUTE_USER);
-    router_add(rt, "POST", "/api/v1/orgs/{org_id}/refund-requests", create, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/refund-requests", create, ROUTE_USER | ROUTE_GROUPED);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/refund-requests/refundable", refundable, ROUTE_USER);
     router_add(rt, "POST", "/api/v1/orgs/{org_id}/refund-requests/{refund_id}/cancel", cancel, ROUTE_USER);
     refunds_staff_routes(rt);

@@ -153,7 +153,7 @@ static void test_get_set_round_trip(void **state)
         set_ok(&copy, key, value);
         assert_memory_equal(&copy, &c, sizeof c);
     }
-    assert_int_equal(n, 32);
+    assert_int_equal(n, 34);
     assert_string_equal(get(&c, "log_level"), "warn");
     assert_string_equal(get(&c, "threads"), "12");
     char tiny[4];
@@ -368,6 +368,29 @@ static void test_billing_days(void **state)
             *p = *p == '_' ? '-' : *p;
         snprintf(msg, sizeof msg, "%s: bad value '%s': expected %s", flag, bad[i].value, bad[i].expected);
         set_fails(bad[i].key, bad[i].value, msg);
+    }
+}
+
+/* Group commit (store/db_group.h): on, 2 ms by default; on/off and 1-1000 ms. */
+static void test_store_group_commit(void **state)
+{
+    (void)state;
+    saldo_config c;
+    config_defaults(&c);
+    assert_string_equal(c.store.group_commit, "on");
+    assert_int_equal(c.store.group_commit_ms, 2);
+    set_ok(&c, "store.group_commit", "off");
+    set_ok(&c, "store.group_commit_ms", "1000");
+    assert_string_equal(c.store.group_commit, "off");
+    assert_int_equal(c.store.group_commit_ms, 1000);
+    set_fails("store.group_commit", "yes", "--store-group-commit: bad value 'yes': expected on or off");
+    set_fails("store.group_commit", "ON", "--store-group-commit: bad value 'ON': expected on or off");
+    const char *bad_ms[] = {"0", "1001", "-1", "2ms", ""};
+    for (size_t i = 0; i < sizeof bad_ms / sizeof bad_ms[0]; i++) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "--store-group-commit-ms: bad value '%s': expected a number of milliseconds 1-1000",
+                 bad_ms[i]);
+        set_fails("store.group_commit_ms", bad_ms[i], msg);
     }
 }
 
@@ -1150,6 +1173,7 @@ int main(void)
         cmocka_unit_test(test_mail_from),
         cmocka_unit_test(test_secret_key_never_echoed),
         cmocka_unit_test(test_threads_and_log_level),
+        cmocka_unit_test(test_store_group_commit),
         cmocka_unit_test(test_billing_days),
         cmocka_unit_test(test_provider_text),
         cmocka_unit_test(test_provider_einvoice),
