@@ -72,6 +72,19 @@ test('a debit beyond the balance is 422 insufficient_funds and changes nothing',
   assert.equal(ok.body.balance.minor, 0);
 });
 
+test('amounts past 32 bits move both ways on every store', async () => {
+  const u = await signUp(saldo);
+  const big = 100000000000; // 1,000,000,000.00 EUR: more than a 32-bit integer holds
+  const r = await adjust(u.org.id, { currency: 'EUR', minor: big });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.balance.minor, big);
+  const over = await adjust(u.org.id, { currency: 'EUR', minor: -(big + 1) });
+  assert.equal(over.status, 422, 'a debit past the balance is still refused');
+  const back = await adjust(u.org.id, { currency: 'EUR', minor: -big });
+  assert.equal(back.status, 201, back.text);
+  assert.equal(back.body.balance.minor, 0);
+});
+
 test('adjustments validate amount, reason and the Idempotency-Key header', async () => {
   const u = await signUp(saldo);
   const cases = [

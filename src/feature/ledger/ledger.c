@@ -104,8 +104,8 @@ static bool add_to_balance(db *d, int64_t id, const char *currency, int64_t delt
     assert(delta != 0 && delta >= -LEDGER_AMOUNT_MAX && delta <= LEDGER_AMOUNT_MAX);
     assert(db_in_tx(d));
     db_stmt *s = db_prepare(d,
-        "UPDATE ledger_accounts SET balance_minor = balance_minor + $1"
-        " WHERE id = $2 AND currency = $3 AND ($1 >= 0 OR may_go_negative = 1 OR balance_minor >= -$1)");
+        "UPDATE ledger_accounts SET balance_minor = balance_minor + CAST($1 AS BIGINT) WHERE id = $2 AND currency = $3"
+        " AND (CAST($1 AS BIGINT) >= 0 OR may_go_negative = 1 OR balance_minor >= -CAST($1 AS BIGINT))");
     if (!s)
         return false;
     db_bind_int64(s, 1, delta);
