@@ -20,6 +20,7 @@
 #include "jobs/billing_run.h"
 #include "lib/log.h"
 #include "mail/outbox.h"
+#include "store/sqlite_checkpoint.h"
 
 enum { SERVE_BODY_MAX_BYTES = 1024 * 1024, SERVE_GRACE_MS = 10000 };
 
@@ -63,6 +64,11 @@ static int serve(saldo_config *cfg, db *d)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads started below inherit the mask */
     signal(SIGPIPE, SIG_IGN);
+    if (!sqlite_checkpointer_start(cfg->database, err, sizeof err)) { /* before the connections below */
+        fprintf(stderr, "saldo: %s\n", err);
+        app_free(&a);
+        return 1;
+    }
     outbox_renderer documents = invoice_file_renderer(&a);
     outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from, &documents);
     provision_worker *provisioner = provision_worker_start(&a, cfg->database);
@@ -77,6 +83,7 @@ static int serve(saldo_config *cfg, db *d)
         fprintf(stderr, "saldo: %s\n", err);
         provision_worker_stop(provisioner);
         outbox_worker_stop(mailer);
+        sqlite_checkpointer_stop();
         app_free(&a);
         return 1;
     }
@@ -96,6 +103,7 @@ static int serve(saldo_config *cfg, db *d)
     http_server_stop(srv, SERVE_GRACE_MS);
     provision_worker_stop(provisioner);
     outbox_worker_stop(mailer);
+    sqlite_checkpointer_stop();
     app_free(&a);
     return 0;
 }

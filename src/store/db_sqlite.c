@@ -3,6 +3,7 @@
  * synchronous=FULL makes every commit durable in WAL mode (the WAL is synced at
  * each commit), which is what money needs; reads never wait for writers. */
 #include "store/db_driver.h"
+#include "store/sqlite_checkpoint.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -63,6 +64,14 @@ typedef struct sq_conn {
     sqlite3_stmt *tx[SQ_TX_COUNT]; /* prepared on first use */
 } sq_conn;
 
+/* After each commit while the checkpointer runs: the log's size, for it. */
+static int sq_wal_pages(void *arg, sqlite3 *c, const char *name, int pages)
+{
+    (void)arg, (void)c, (void)name;
+    sqlite_checkpointer_poke(pages);
+    return SQLITE_OK;
+}
+
 static void *sq_open(const char *path, char *err, size_t err_size)
 {
     pthread_once(&sq_config_once, sq_config);
@@ -82,6 +91,8 @@ static void *sq_open(const char *path, char *err, size_t err_size)
         sqlite3_close(c);
         return NULL;
     }
+    if (sqlite_checkpointer_running())
+        sqlite3_wal_hook(c, sq_wal_pages, NULL); /* replaces the automatic checkpoint */
     sq_conn *sc = calloc(1, sizeof *sc);
     if (!sc)
         abort(); /* out of memory */

@@ -1,0 +1,103 @@
+/* sqlite_checkpoint.c - see sqlite_checkpoint.h. */
+#include "store/sqlite_checkpoint.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+
+enum { CHECKPOINT_IDLE_S = 1 }; /* a pass at least this often while frames wait */
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    sqlite3 *conn;
+    bool poked, stopping;
+} cp = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static atomic_bool running;
+
+/* One PASSIVE checkpoint: copies what no reader still needs. */
+static void checkpoint(void)
+{
+    int log_frames = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(cp.conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        log_warn("checkpoint", "msg=\"%s\"", sqlite3_errmsg(cp.conn));
+}
+
+static void *checkpointer_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&cp.mu);
+    while (!cp.stopping) {
+        if (!cp.poked) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += CHECKPOINT_IDLE_S;
+            pthread_cond_timedwait(&cp.cv, &cp.mu, &until);
+        }
+        cp.poked = false;
+        pthread_mutex_unlock(&cp.mu);
+        checkpoint();
+        pthread_mutex_lock(&cp.mu);
+    }
+    pthread_mutex_unlock(&cp.mu);
+    checkpoint();
+    return NULL;
+}
+
+bool sqlite_checkpointer_start(const char *url, char *err, size_t err_size)
+{
+    if (strncmp(url, "sqlite:", 7) || atomic_load(&running))
+        return true;
+    if (sqlite3_open_v2(url + 7, &cp.conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "checkpointer: %s: %s", url, sqlite3_errmsg(cp.conn));
+        sqlite3_close(cp.conn);
+        return false;
+    }
+    /* A connection sees the log only once it has read the file's header. */
+    if (sqlite3_exec(cp.conn, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "checkpointer: %s: %s", url, sqlite3_errmsg(cp.conn));
+        sqlite3_close(cp.conn);
+        return false;
+    }
+    sqlite3_wal_autocheckpoint(cp.conn, 0);
+    cp.stopping = cp.poked = false;
+    if (pthread_create(&cp.thread, NULL, checkpointer_main, NULL)) {
+        snprintf(err, err_size, "checkpointer: cannot start its thread");
+        sqlite3_close(cp.conn);
+        return false;
+    }
+    atomic_store(&running, true);
+    return true;
+}
+
+void sqlite_checkpointer_stop(void)
+{
+    if (!atomic_exchange(&running, false))
+        return;
+    pthread_mutex_lock(&cp.mu);
+    cp.stopping = true;
+    pthread_cond_signal(&cp.cv);
+    pthread_mutex_unlock(&cp.mu);
+    pthread_join(cp.thread, NULL);
+    sqlite3_close(cp.conn);
+    cp.conn = NULL;
+}
+
+bool sqlite_checkpointer_running(void) { return atomic_load(&running); }
+
+void sqlite_checkpointer_poke(int wal_pages)
+{
+    if (wal_pages < SQLITE_CHECKPOINT_PAGES)
+        return;
+    pthread_mutex_lock(&cp.mu);
+    cp.poked = true;
+    pthread_cond_signal(&cp.cv);
+    pthread_mutex_unlock(&cp.mu);
+}
