@@ -134,7 +134,7 @@ static bool generate(db *d, int64_t n)
              " currency, kind, reference, created_at) SELECT i, 'bench-topup:' || i, 1, i + 2, %" PRId64 ", 'EUR',"
              " 'adjustment', '', 0 FROM seq", funds);
     snprintf(funds_sql[2], sizeof funds_sql[2],
-             "UPDATE ledger_accounts SET balance_minor = -%" PRId64 " * $1 WHERE id = 1", funds);
+             "UPDATE ledger_accounts SET balance_minor = -%" PRId64 " * CAST($1 AS BIGINT) WHERE id = 1", funds);
     char services_sql[600];
     snprintf(services_sql, sizeof services_sql,
              SEQ "INSERT INTO services (id, org_id, product_id, status, label, currency, period_months, price_minor,"
