@@ -26,7 +26,13 @@
  * missing, `ledger verify`), never on a slow run.
  *
  * usage: billing_run_bench DIR [--services N]
- * DIR must exist; the database is DIR/billing-bench.db, replaced on each run. */
+ * DIR must exist; the database is DIR/billing-bench.db, replaced on each run.
+ *
+ * usage: billing_run_bench URL [--services N]
+ * With a database URL (sqlite:PATH or postgresql://...) instead of DIR it only
+ * migrates that (empty) database and generates the services into it, for
+ * runs made by `saldo billing-run` processes (bench/billing_run_pg.sh: two
+ * nodes on PostgreSQL). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -128,7 +134,7 @@ static bool generate(db *d, int64_t n)
              " currency, kind, reference, created_at) SELECT i, 'bench-topup:' || i, 1, i + 2, %" PRId64 ", 'EUR',"
              " 'adjustment', '', 0 FROM seq", funds);
     snprintf(funds_sql[2], sizeof funds_sql[2],
-             "UPDATE ledger_accounts SET balance_minor = -%" PRId64 " * $1 WHERE id = 1", funds);
+             "UPDATE ledger_accounts SET balance_minor = -%" PRId64 " * CAST($1 AS BIGINT) WHERE id = 1", funds);
     char services_sql[600];
     snprintf(services_sql, sizeof services_sql,
              SEQ "INSERT INTO services (id, org_id, product_id, status, label, currency, period_months, price_minor,"
@@ -227,6 +233,44 @@ static int64_t count(db *d, const char *sql)
     return v;
 }
 
+/* PostgreSQL's identity sequences past the ids the generator chose, so the
+ * run's own inserts get new ones (SQLite takes the largest rowid + 1). */
+static bool move_sequences(db *d)
+{
+    static const char *const tables[] = {"orgs", "users", "ledger_accounts", "ledger_transfers", "services",
+                                         "catalog_categories", "catalog_products"};
+    if (strcmp(db_driver_name(d), "postgresql"))
+        return true;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT MAX(id) FROM %s))",
+                 tables[i], tables[i]);
+        if (db_exec_script(d, sql) != DB_OK) {
+            fprintf(stderr, "bench: %s\n  %s\n", db_errmsg(d), sql);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Generates n services into the database at url (the generate-only mode). */
+static int generate_into(const char *url, int64_t n)
+{
+    char err[512];
+    db *d = db_open(url, err, sizeof err);
+    if (!d || db_migrate(d, err, sizeof err) < 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 1;
+    }
+    int64_t t0 = now_ns();
+    bool ok = generate(d, n) && move_sequences(d);
+    if (ok)
+        printf("generated %" PRId64 " services in %.1f s into %s\n", n, (double)(now_ns() - t0) / 1e9,
+               db_driver_name(d));
+    db_close(d);
+    return ok ? 0 : 1;
+}
+
 static int64_t parse_args(int argc, char **argv)
 {
     int64_t n = 1000000;
@@ -293,6 +337,10 @@ int main(int argc, char **argv)
         if (argc < 2)
             fprintf(stderr, "usage: billing_run_bench DIR [--services N]\n");
         return 2;
+    }
+    if (!strncmp(argv[1], "sqlite:", 7) || !strncmp(argv[1], "postgresql://", 13)) {
+        log_set_level(LOG_WARN);
+        return generate_into(argv[1], n);
     }
     char url[1100], err[512];
     snprintf(url, sizeof url, "%s/billing-bench.db", argv[1]);
