@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { addCategory, addProduct, addService } from './lib/catalog_fixture.mjs';
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
+import { WebClient } from './lib/web.mjs';
 
 let saldo;
 let smtp;
@@ -269,6 +270,37 @@ test('bad input names the field and writes nothing; customers may not post', asy
   r = await saldo.api('GET', `/api/v1/orgs/${other.org.id}/notifications`, { token: u.token });
   assert.equal(r.status, 404, "another organization's notifications are not found");
   assert.deepEqual([count('announcements'), count('notifications'), count('outbox')], before);
+});
+
+test('the back office form targets products and categories by ticking them in the catalog', async () => {
+  const cat = addCategory(saldo);
+  const vps = addProduct(saldo, cat);
+  const mail = addProduct(saldo, addCategory(saldo));
+  const a = await customer(vps);
+  const c = await customer(mail);
+  const email = `announcer${Date.now()}@saldo.test`;
+  assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
+  const web = new WebClient(saldo.url);
+  web.jar.set('lang', 'en');
+  const login = await web.post('/staff/login', { _csrf: await web.csrf('/staff/login'), email, password: 'staff password 1' });
+  assert.equal(login.status, 303, login.text);
+  const page = await web.get('/staff/announcements');
+  assert.equal(page.status, 200);
+  for (const [name, id] of [['product', vps], ['product', mail], ['category', cat]]) {
+    assert.ok(page.text.includes(`name="${name}" value="${id}"`), `a ${name} box for ${id}`);
+  }
+  const fields = { kind: 'incident', title_en: 'Form targeted', title_it: 'Mirato', body_en: 'About it.', body_it: 'Su di esso.',
+    audience: 'targeted', visibility: 'default', service_ids: '' };
+  const before = [count('announcements'), count('notifications')];
+  const none = await web.post('/staff/announcements', { _csrf: await web.csrf('/staff/announcements'), ...fields });
+  assert.equal(none.status, 422, 'targeted with nothing ticked');
+  assert.match(none.text, /id="targets-error"[^>]*>Choose products, categories or services/);
+  assert.deepEqual([count('announcements'), count('notifications')], before, 'a refused form writes nothing');
+  const ok = await web.post('/staff/announcements', { _csrf: await web.csrf('/staff/announcements'), ...fields, product: String(vps) });
+  assert.equal(ok.status, 303, ok.text);
+  const titles = async (u) => (await notes(u)).body.notifications.map((n) => n.title || n.detail?.title_en || JSON.stringify(n));
+  assert.ok((await titles(a)).some((t) => String(t).includes('Form targeted')), 'the customer of the ticked product is told');
+  assert.ok(!(await titles(c)).some((t) => String(t).includes('Form targeted')), 'the customer of another product is not');
 });
 
 test('abuse reports go to the abuse address, else the administrator; admins see them', async () => {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feature/catalog/catalog_admin.h"
 #include "feature/orgs/orgs.h"
 #include "feature/status/status.h"
 #include "feature/support/support_tz.h"
@@ -47,11 +48,67 @@ static void get_status(http_request *r)
     web_page(r, 200, "pages/status", _("Service status"), NULL, s);
 }
 
-/* The staff page; typed and errors (stolen, NULL = none) refill the form. */
-static void announcements_page(http_request *r, int status, json_t *typed, json_t *errors)
+/* Whether the form f (NULL: none yet) ticked the checkbox name with id. */
+static bool ticked(const form *f, const char *name, int64_t id)
+{
+    for (size_t i = 0; f && i < f->count; i++)
+        if (!strcmp(f->names[i], name) && strtoll(f->values[i], NULL, 10) == id)
+            return true;
+    return false;
+}
+
+/* The products of category c (retired ones too: their services still run). */
+static json_t *product_choices(http_request *r, const form *f, int64_t c, int64_t *ids)
+{
+    int n = catalog_product_ids(r->db, c, true, ids, CATALOG_PRODUCTS_MAX);
+    json_t *list = n < 0 ? NULL : json_array();
+    for (int i = 0; list && i < n; i++) {
+        catalog_product p;
+        if (catalog_product_get(r->db, ids[i], &p) != 1) {
+            json_decref(list);
+            return NULL;
+        }
+        json_array_append_new(list, json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)p.id, "name",
+                                              catalog_product_name(&p, r->lang), "ticked", ticked(f, "product", p.id),
+                                              "retired", p.retired_at != 0));
+    }
+    return list;
+}
+
+/* The catalog as checkboxes for the audience: categories with their
+ * products, ticked as f had them; NULL on a store error. */
+static json_t *catalog_choices(http_request *r, const form *f)
+{
+    catalog_category *cats = malloc(sizeof *cats * CATALOG_CATEGORIES_MAX);
+    int64_t *ids = malloc(sizeof *ids * CATALOG_PRODUCTS_MAX);
+    if (!cats || !ids)
+        abort(); /* out of memory */
+    int n = catalog_category_list(r->db, cats, CATALOG_CATEGORIES_MAX);
+    json_t *list = n < 0 ? NULL : json_array();
+    for (int i = 0; list && i < n; i++) {
+        json_t *products = product_choices(r, f, cats[i].id, ids);
+        if (!products) {
+            json_decref(list);
+            list = NULL;
+            break;
+        }
+        json_array_append_new(list, json_pack("{s:I, s:s, s:b, s:o}", "id", (json_int_t)cats[i].id, "name",
+                                              catalog_category_name(&cats[i], r->lang), "ticked",
+                                              ticked(f, "category", cats[i].id), "products", products));
+    }
+    free(cats);
+    free(ids);
+    return list;
+}
+
+/* The staff page; f (NULL = none) and typed and errors (stolen, NULL = none)
+ * refill the form. */
+static void announcements_page(http_request *r, int status, const form *f, json_t *typed, json_t *errors)
 {
     json_t *list = announcements_json(r->db), *o;
-    if (!list) {
+    json_t *catalog = list ? catalog_choices(r, f) : NULL;
+    if (!catalog) {
+        json_decref(list);
         json_decref(typed);
         json_decref(errors);
         return web_fail(r);
@@ -65,14 +122,14 @@ static void announcements_page(http_request *r, int status, json_t *typed, json_
             json_array_append_new(open, json_pack("{s:O, s:O}", "id", json_object_get(o, "id"), "title",
                                                   json_object_get(o, "title_en")));
     web_staff_page(r, status, "staff/announcements", _("Announcements"), "announcements",
-                   json_pack("{s:o, s:o, s:b, s:o, s:o}", "announcements", list, "open_incidents", open,
-                             "has_open", json_array_size(open) > 0, "form", typed ? typed : json_object(), "errors",
-                             errors ? errors : json_object()));
+                   json_pack("{s:o, s:o, s:b, s:o, s:o, s:o}", "announcements", list, "open_incidents", open,
+                             "has_open", json_array_size(open) > 0, "catalog", catalog, "form",
+                             typed ? typed : json_object(), "errors", errors ? errors : json_object()));
 }
 
 static void get_announcements(http_request *r)
 {
-    announcements_page(r, 200, NULL, NULL);
+    announcements_page(r, 200, NULL, NULL, NULL);
 }
 
 /* "1, 2 3" into in's targets of kind; false on anything but ids. */
@@ -102,7 +159,6 @@ static const char *typed(const form *f, const char *key)
 /* The form into in; errors by field for what cannot even be read. */
 static void read_form(http_request *r, const form *f, announcement_in *in, json_t *errors)
 {
-    static const char *const id_fields[TARGET_KIND_COUNT] = {"product_ids", "category_ids", "service_ids"};
     in->kind = typed(f, "kind");
     in->title[0] = typed(f, "title_en");
     in->title[1] = typed(f, "title_it");
@@ -117,9 +173,15 @@ static void read_form(http_request *r, const form *f, announcement_in *in, json_
         json_object_set_new(errors, "starts_at", json_string(_("Enter a date and time.")));
     if (*ends && !support_tz_parse_local(ends, SUPPORT_TZ_DEFAULT, &in->ends_at))
         json_object_set_new(errors, "ends_at", json_string(_("Enter a date and time.")));
-    for (int k = 0; in->targeted && k < TARGET_KIND_COUNT; k++)
-        if (!ids_in(typed(f, id_fields[k]), (announcement_target_kind)k, in))
-            json_object_set_new(errors, id_fields[k], json_string(_("Enter ids separated by commas.")));
+    for (size_t i = 0; in->targeted && i < f->count; i++) {
+        bool product = !strcmp(f->names[i], "product");
+        if (!product && strcmp(f->names[i], "category"))
+            continue;
+        if (!ids_in(f->values[i], product ? TARGET_PRODUCT : TARGET_CATEGORY, in))
+            json_object_set_new(errors, "targets", json_string(_("Choose products or categories of the list.")));
+    }
+    if (in->targeted && !ids_in(typed(f, "service_ids"), TARGET_SERVICE, in))
+        json_object_set_new(errors, "service_ids", json_string(_("Enter service numbers separated by commas.")));
 }
 
 /* The page's message for a field the check refused. */
@@ -135,7 +197,9 @@ static const char *field_message(http_request *r, const char *field)
         return _("Choose the open incident this resolves.");
     if (!strcmp(field, "kind"))
         return _("Choose one of the options.");
-    return _("Choose the products, categories or services (existing ids), or post for everyone.");
+    if (!strcmp(field, "service_ids"))
+        return _("Enter the numbers of existing services, or leave it empty.");
+    return _("Choose products, categories or services, or post for everyone.");
 }
 
 static void post_announcement(http_request *r)
@@ -161,17 +225,18 @@ static void post_announcement(http_request *r)
         return web_fail(r);
     }
     if (field) {
-        const char *key = !strcmp(field, "audience") ? "product_ids" : field;
+        const char *key = !strcmp(field, "service_ids") ? field : !strcmp(field, "audience") ||
+                          !strcmp(field, "product_ids") || !strcmp(field, "category_ids") ? "targets" : field;
         json_object_set_new(errors, key, json_string(field_message(r, field)));
     }
     json_t *form_typed = json_object();
     const char *keys[] = {"kind", "title_en", "title_it", "body_en", "body_it", "starts_at", "ends_at", "audience",
-                          "product_ids", "category_ids", "service_ids", "visibility"};
+                          "service_ids", "visibility"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         json_object_set_new(form_typed, keys[i], json_string(typed(&f, keys[i])));
     json_object_set_new(form_typed, arena_printf(r->a, "kind_%s", typed(&f, "kind")), json_true());
     json_object_set_new(form_typed, in->targeted ? "targeted" : "everyone", json_true());
-    announcements_page(r, 422, form_typed, errors);
+    announcements_page(r, 422, &f, form_typed, errors);
 }
 
 /* POST /staff/orgs/{org_id}/abuse-reports: sent, back to the organization's
