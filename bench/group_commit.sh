@@ -62,23 +62,13 @@ wait_ready() {
 
 # One wrk run of orders only; prints "ORDERS_PER_S P50_MS P99_MS SERVER_CPU_US_PER_ORDER".
 measure() { # name duration
-  local out line cpu0 cpu1
+  local out cpu0 cpu1
   cpu0=$(server_cpu_s)
   out=$(SALDO_BENCH_CUSTOMERS=$TMP/customers SALDO_BENCH_RUN="$$-$1" SALDO_BENCH_MIX=0,0,0,0,100 \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --timeout 5s --latency -s bench/wrk_mixed.lua "$BASE/" \
         2>"$TMP/wrk-$1.err")
   cpu1=$(server_cpu_s)
-  printf '%s\n' "$out" >"$TMP/wrk-$1.log"
-  line=$(grep '^BENCH ' <<<"$out") || { echo "group commit bench: wrk gave no figures for $1" >&2; return 1; }
-  awk -v name="$1" -v cpu="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" '{
-    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    if (v["non2xx"] > 0 || v["socket_errors"] > 0) {
-      printf "group commit bench: %s had %d error responses and %d socket errors\n", name, v["non2xx"],
-        v["socket_errors"] > "/dev/stderr"; exit 1
-    }
-    printf "%.0f %.2f %.2f %.1f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000,
-      v["p99_us"] / 1000, cpu * 1e6 / v["requests"]
-  }' <<<"$line"
+  bench_figures "group commit bench" "$1" "$cpu0" "$cpu1" "$out"
 }
 
 fail_run() { # name

@@ -32,22 +32,12 @@ read -r TOKEN ORG <<<"$SETUP"
 # One wrk run; prints "REQS_PER_S P50_MS P99_MS SERVER_CPU_US_PER_REQUEST", the
 # first three from wrk_report.lua's line. token: sent as a bearer token, or "".
 measure() { # name path duration token
-  local out line cpu0 cpu1
+  local out cpu0 cpu1
   cpu0=$(server_cpu_s)
   out=$(SALDO_BENCH_TOKEN=$4 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 5s --latency \
         -s bench/wrk_report.lua "$BASE$2")
   cpu1=$(server_cpu_s)
-  printf '%s\n' "$out" >"$TMP/wrk-$1.log"
-  line=$(grep '^BENCH ' <<<"$out") || { echo "http bench: wrk gave no figures for $1" >&2; return 1; }
-  awk -v name="$1" -v cpu="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" '{
-    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    if (v["non2xx"] > 0 || v["socket_errors"] > 0) {
-      printf "http bench: %s had %d error responses and %d socket errors\n", name, v["non2xx"],
-        v["socket_errors"] > "/dev/stderr"; exit 1
-    }
-    printf "%.0f %.2f %.2f %.1f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000,
-      v["p99_us"] / 1000, cpu * 1e6 / v["requests"]
-  }' <<<"$line"
+  bench_figures "http bench" "$1" "$cpu0" "$cpu1" "$out"
 }
 
 # PASS when "A OP B" holds (OP: < or >=), else MISS.

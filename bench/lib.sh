@@ -54,3 +54,23 @@ bench_stop() { # what (for the message)
 server_cpu_s() {
   awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SERVER_PID/stat"
 }
+
+# The figures of one wrk run: keeps wrk's output in $TMP/wrk-NAME.log and its
+# BENCH line (from wrk_report.lua or wrk_mixed.lua) in .line, and prints
+# "REQS_PER_S P50_MS P99_MS SERVER_CPU_US_PER_REQUEST"; fails on an error
+# answer or a socket error. cpu0/cpu1: server_cpu_s before and after.
+bench_figures() { # bench-name run-name cpu0 cpu1 wrk-output
+  local line
+  printf '%s\n' "$5" >"$TMP/wrk-$2.log"
+  line=$(grep '^BENCH ' <<<"$5") || { echo "$1: wrk gave no figures for $2" >&2; return 1; }
+  printf '%s\n' "$line" >"$TMP/wrk-$2.line"
+  awk -v bench="$1" -v name="$2" -v cpu="$(awk -v a="$3" -v b="$4" 'BEGIN { print b - a }')" '{
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    if (v["non2xx"] > 0 || v["socket_errors"] > 0) {
+      printf "%s: %s had %d error responses and %d socket errors\n", bench, name, v["non2xx"],
+        v["socket_errors"] > "/dev/stderr"; exit 1
+    }
+    printf "%.0f %.2f %.2f %.1f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000,
+      v["p99_us"] / 1000, cpu * 1e6 / v["requests"]
+  }' <<<"$line"
+}
