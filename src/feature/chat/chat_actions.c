@@ -193,16 +193,24 @@ static chat_result in_tx(http_request *r, const chat *c, bool ok_before, const c
     return CHAT_OK;
 }
 
+/* Chat id, still open, read into c and a write transaction begun: CHAT_OK,
+ * else what to answer (nothing begun). */
+static chat_result begin_change(http_request *r, int64_t id, chat *c)
+{
+    if (chat_get(r->db, id, c) != 1)
+        return CHAT_STORE_ERROR;
+    if (c->status == CHAT_CLOSED)
+        return CHAT_IS_CLOSED;
+    return db_begin(r->db, DB_TX_WRITE) == DB_OK ? CHAT_OK : CHAT_STORE_ERROR;
+}
+
 chat_result chat_close(http_request *r, int64_t id, bool staff)
 {
     chat c;
-    if (chat_get(r->db, id, &c) != 1)
-        return CHAT_STORE_ERROR;
-    if (c.status == CHAT_CLOSED)
-        return CHAT_IS_CLOSED;
+    chat_result res = begin_change(r, id, &c);
+    if (res != CHAT_OK)
+        return res;
     const char *lang = c.lang;
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return CHAT_STORE_ERROR;
     bool ok = chat_close_in_tx(r->db, id, staff ? _("The operator closed the chat.") : _("The chat was closed."));
     return in_tx(r, &c, ok, staff ? "chat.close" : NULL);
 }
@@ -211,13 +219,10 @@ chat_result chat_claim(http_request *r, int64_t id)
 {
     chat c;
     int64_t msg_id;
-    if (chat_get(r->db, id, &c) != 1)
-        return CHAT_STORE_ERROR;
-    if (c.status == CHAT_CLOSED)
-        return CHAT_IS_CLOSED;
+    chat_result res = begin_change(r, id, &c);
+    if (res != CHAT_OK)
+        return res;
     const char *lang = c.lang;
-    if (db_begin(r->db, DB_TX_WRITE) != DB_OK)
-        return CHAT_STORE_ERROR;
     bool ok = chat_set_status(r->db, id, CHAT_ACTIVE, r->staff_id) &&
               chat_add_message(r->db, id, CHAT_BY_SYSTEM, 0, _("An operator joined the chat."), &msg_id);
     return in_tx(r, &c, ok, "chat.claim");
