@@ -62,15 +62,20 @@ static void set_body(http_request *r, int status, const char *type, const char *
 
 void http_json(http_request *r, int status, json_t *body)
 {
-    assert(!r->answered && "a request is answered once");
-    buf_reset(&r->out);
-    bool ok = json_out(&r->out, body);
+    bool ok = json_out(http_json_body(r, status), body);
     json_decref(body);
     assert(ok); /* the answer buffer has no limit and our trees are shallow */
     (void)ok;
+}
+
+buf *http_json_body(http_request *r, int status)
+{
+    assert(!r->answered && "a request is answered once");
+    buf_reset(&r->out);
     r->status = status;
     r->content_type = "application/json";
     r->answered = true;
+    return &r->out;
 }
 
 void http_error(http_request *r, int status, const char *code, const char *message, const char *field)

@@ -73,6 +73,9 @@ bool http_param_id(http_request *r, const char *name, int64_t *out);
 /* Answers. Each sets the status and body; headers may be added before or after. */
 void http_add_header(http_request *r, const char *name, const char *value);
 void http_json(http_request *r, int status, json_t *body); /* steals body */
+/* Answers with a JSON body the caller then writes into the returned buffer
+ * (with json_write.h), for hot routes that skip building a jansson tree. */
+buf *http_json_body(http_request *r, int status);
 /* {"error": {"code", "message", "field"?}}; field may be NULL. */
 void http_error(http_request *r, int status, const char *code, const char *message, const char *field);
 void http_html(http_request *r, int status, const buf *html);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put_string(buf *out, const char *s, size_t len)
+void json_out_string(buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     buf_putc(out, '"');
@@ -45,7 +45,7 @@ static bool put_object(buf *out, const json_t *j, int depth)
         if (!first)
             buf_putc(out, ',');
         first = false;
-        put_string(out, key, strlen(key));
+        json_out_string(out, key, strlen(key));
         buf_putc(out, ':');
         if (!put_value(out, v, depth + 1))
             return false;
@@ -72,7 +72,7 @@ static bool put_value(buf *out, const json_t *j, int depth)
     switch (json_typeof(j)) {
     case JSON_OBJECT: return put_object(out, j, depth);
     case JSON_ARRAY: return put_array(out, j, depth);
-    case JSON_STRING: put_string(out, json_string_value(j), json_string_length(j)); break;
+    case JSON_STRING: json_out_string(out, json_string_value(j), json_string_length(j)); break;
     case JSON_INTEGER: buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(j)); break;
     case JSON_REAL: {
         char num[32];

@@ -17,5 +17,7 @@ enum { JSON_OUT_DEPTH_MAX = 64 };
 /* Appends j to out; false when out's limit is hit or the nesting is deeper than
  * JSON_OUT_DEPTH_MAX (out then holds a partial document). */
 bool json_out(buf *out, const json_t *j);
+/* Appends the UTF-8 text s (len bytes) as a JSON string, quoted and escaped. */
+void json_out_string(buf *out, const char *s, size_t len);
 
 #endif

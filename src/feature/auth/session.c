@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/buf.h"
+
 bool session_create(db *d, const char *kind, int64_t user_id, int64_t staff_id, const char *name,
                     char token_out[SECRET_TOKEN_CHARS + 1], session *out)
 {
@@ -79,10 +81,10 @@ bool session_find(db *d, const char *token, session *out)
         out->user_id = db_col_int64(s, 1);
         out->staff_id = db_col_int64(s, 2);
         out->current_org = db_col_int64(s, 3);
-        snprintf(out->kind, sizeof out->kind, "%s", db_col_text(s, 4));
-        snprintf(out->csrf, sizeof out->csrf, "%s", db_col_text(s, 5));
+        buf_copy_utf8(out->kind, sizeof out->kind, db_col_text(s, 4));
+        buf_copy_utf8(out->csrf, sizeof out->csrf, db_col_text(s, 5));
         last_seen = db_col_int64(s, 6);
-        snprintf(out->lang, sizeof out->lang, "%s", db_col_text(s, 7));
+        buf_copy_utf8(out->lang, sizeof out->lang, db_col_text(s, 7));
     }
     db_done(s);
     if (found)

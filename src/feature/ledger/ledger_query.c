@@ -2,7 +2,8 @@
 #include "feature/ledger/ledger_query.h"
 
 #include <assert.h>
-#include <stdio.h>
+
+#include "lib/buf.h"
 
 int ledger_org_wallets(db *d, int64_t org_id, ledger_wallet_row *rows, size_t max)
 {
@@ -16,7 +17,7 @@ int ledger_org_wallets(db *d, int64_t org_id, ledger_wallet_row *rows, size_t ma
     db_status st;
     while (n < max && (st = db_step(s)) == DB_ROW) {
         rows[n].account_id = db_col_int64(s, 0);
-        snprintf(rows[n].currency, sizeof rows[n].currency, "%s", db_col_text(s, 1));
+        buf_copy_utf8(rows[n].currency, sizeof rows[n].currency, db_col_text(s, 1));
         rows[n].balance_minor = db_col_int64(s, 2);
         assert(rows[n].balance_minor >= 0);
         n++;
@@ -57,10 +58,10 @@ static void read_line(db_stmt *s, ledger_line *l)
 {
     l->transfer_id = db_col_int64(s, 0);
     l->created_at = db_col_int64(s, 1);
-    snprintf(l->currency, sizeof l->currency, "%s", db_col_text(s, 2));
+    buf_copy_utf8(l->currency, sizeof l->currency, db_col_text(s, 2));
     l->amount_minor = db_col_int64(s, 3);
-    snprintf(l->kind, sizeof l->kind, "%s", db_col_text(s, 4));
-    snprintf(l->reference, sizeof l->reference, "%s", db_col_text(s, 5));
+    buf_copy_utf8(l->kind, sizeof l->kind, db_col_text(s, 4));
+    buf_copy_utf8(l->reference, sizeof l->reference, db_col_text(s, 5));
     l->balance_after = 0;
 }
 
