@@ -116,6 +116,12 @@ db_stmt *db_prepare(db *d, const char *sql)
 
 void db_bind_int64(db_stmt *s, int idx, int64_t v) { s->owner->drv->bind_int64(s->impl, idx, v); }
 void db_bind_text(db_stmt *s, int idx, const char *v) { s->owner->drv->bind_text(s->impl, idx, v); }
+
+void db_bind_text_kept(db_stmt *s, int idx, const char *v)
+{
+    const db_driver *drv = s->owner->drv;
+    (drv->bind_text_kept ? drv->bind_text_kept : drv->bind_text)(s->impl, idx, v);
+}
 void db_bind_null(db_stmt *s, int idx) { s->owner->drv->bind_null(s->impl, idx); }
 
 /* True when fault injection says this call fails. */

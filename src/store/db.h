@@ -43,6 +43,10 @@ const char *db_driver_name(const db *d);
 db_stmt *db_prepare(db *d, const char *sql);
 void db_bind_int64(db_stmt *s, int idx, int64_t v);
 void db_bind_text(db_stmt *s, int idx, const char *v); /* NULL binds SQL NULL; copied */
+/* As db_bind_text, not copied where the store can avoid it: v must stay valid
+ * and unchanged until the statement is done (db_done or db_exec1). For wide
+ * rows bound from one struct (a document's 40 texts). */
+void db_bind_text_kept(db_stmt *s, int idx, const char *v);
 void db_bind_null(db_stmt *s, int idx);
 db_status db_step(db_stmt *s);
 int64_t db_col_int64(db_stmt *s, int col);

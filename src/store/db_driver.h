@@ -16,6 +16,8 @@ typedef struct db_driver {
     void (*finalize)(void *stmt);
     void (*bind_int64)(void *stmt, int idx, int64_t v);
     void (*bind_text)(void *stmt, int idx, const char *v);
+    /* Without a copy (db_bind_text_kept); NULL: bind_text is used. */
+    void (*bind_text_kept)(void *stmt, int idx, const char *v);
     void (*bind_null)(void *stmt, int idx);
     db_status (*step)(void *conn, void *stmt);
     int64_t (*col_int64)(void *stmt, int col);

@@ -4,6 +4,7 @@
  * each commit), which is what money needs; reads never wait for writers. */
 #include "store/db_driver.h"
 #include "store/sqlite_checkpoint.h"
+#include "store/sqlite_returning.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -112,10 +113,19 @@ static void sq_close(void *conn)
 static sqlite3 *sq_handle(void *conn) { return ((sq_conn *)conn)->c; }
 static const char *sq_errmsg(void *conn) { return sqlite3_errmsg(sq_handle(conn)); }
 
-static void *sq_prepare(void *conn, const char *sql)
+/* A prepared statement. For an INSERT of one row ending in "RETURNING id"
+ * (sqlite_returning.h) the clause is left out and the row answered here. */
+typedef struct sq_stmt {
+    sqlite3_stmt *s;
+    bool returns_rowid;
+    bool answered; /* the id row was given; the next step is the end */
+    int64_t rowid;
+} sq_stmt;
+
+static sqlite3_stmt *sq_compile(sqlite3 *c, const char *sql, int len)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v3(sq_handle(conn), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v3(c, sql, len, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
         return NULL;
     /* The shared SQL dialect numbers parameters $1..$n in order of first use, so
      * that SQLite's positional indexes equal PostgreSQL's. */
@@ -129,25 +139,55 @@ static void *sq_prepare(void *conn, const char *sql)
     return s;
 }
 
-static void sq_finalize(void *stmt) { sqlite3_finalize(stmt); }
+static void *sq_prepare(void *conn, const char *sql)
+{
+    sqlite3 *c = ((sq_conn *)conn)->c;
+    size_t len = strlen(sql);
+    bool returns_rowid = sqlite_returning_rowid(c, sql, &len);
+    sqlite3_stmt *s = sq_compile(c, sql, (int)len);
+    if (!s)
+        return NULL;
+    sq_stmt *st = calloc(1, sizeof *st);
+    if (!st)
+        abort(); /* out of memory */
+    *st = (sq_stmt){.s = s, .returns_rowid = returns_rowid};
+    return st;
+}
+
+static sqlite3_stmt *sq_raw(void *stmt) { return ((sq_stmt *)stmt)->s; }
+
+static void sq_finalize(void *stmt)
+{
+    if (!stmt)
+        return;
+    sqlite3_finalize(sq_raw(stmt));
+    free(stmt);
+}
 
 static void sq_bind_int64(void *stmt, int idx, int64_t v)
 {
-    int rc = sqlite3_bind_int64(stmt, idx, v);
+    int rc = sqlite3_bind_int64(sq_raw(stmt), idx, v);
     assert(rc == SQLITE_OK);
     (void)rc;
 }
 
 static void sq_bind_text(void *stmt, int idx, const char *v)
 {
-    int rc = v ? sqlite3_bind_text(stmt, idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(stmt, idx);
+    int rc = v ? sqlite3_bind_text(sq_raw(stmt), idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(sq_raw(stmt), idx);
+    assert(rc == SQLITE_OK);
+    (void)rc;
+}
+
+static void sq_bind_text_kept(void *stmt, int idx, const char *v)
+{
+    int rc = v ? sqlite3_bind_text(sq_raw(stmt), idx, v, -1, SQLITE_STATIC) : sqlite3_bind_null(sq_raw(stmt), idx);
     assert(rc == SQLITE_OK);
     (void)rc;
 }
 
 static void sq_bind_null(void *stmt, int idx)
 {
-    int rc = sqlite3_bind_null(stmt, idx);
+    int rc = sqlite3_bind_null(sq_raw(stmt), idx);
     assert(rc == SQLITE_OK);
     (void)rc;
 }
@@ -165,20 +205,61 @@ static db_status sq_map(int rc)
     }
 }
 
-static db_status sq_step(void *conn, void *stmt)
+/* An INSERT answering its id: the row it inserted, if any, then the end. */
+static db_status sq_step_rowid(sqlite3 *c, sq_stmt *st)
 {
-    (void)conn;
-    return sq_map(sqlite3_step(stmt));
+    if (st->answered)
+        return DB_DONE;
+    int rc = sqlite3_step(st->s);
+    if (rc != SQLITE_DONE)
+        return sq_map(rc);
+    int64_t changes = sqlite3_changes64(c);
+    assert(changes <= 1 && "one row per INSERT ... RETURNING id run without the clause");
+    if (changes == 0)
+        return DB_DONE; /* ON CONFLICT DO NOTHING: no row, as RETURNING gives */
+    st->rowid = sqlite3_last_insert_rowid(c);
+    st->answered = true;
+    return DB_ROW;
 }
 
-static int64_t sq_col_int64(void *stmt, int col) { return sqlite3_column_int64(stmt, col); }
-static const char *sq_col_text(void *stmt, int col) { return (const char *)sqlite3_column_text(stmt, col); }
-static bool sq_col_is_null(void *stmt, int col) { return sqlite3_column_type(stmt, col) == SQLITE_NULL; }
+static db_status sq_step(void *conn, void *stmt)
+{
+    sq_stmt *st = stmt;
+    if (st->returns_rowid)
+        return sq_step_rowid(sq_handle(conn), st);
+    return sq_map(sqlite3_step(st->s));
+}
+
+static int64_t sq_col_int64(void *stmt, int col)
+{
+    sq_stmt *st = stmt;
+    if (st->returns_rowid) {
+        assert(col == 0 && st->answered);
+        return st->rowid;
+    }
+    return sqlite3_column_int64(st->s, col);
+}
+
+static const char *sq_col_text(void *stmt, int col)
+{
+    assert(!((sq_stmt *)stmt)->returns_rowid);
+    return (const char *)sqlite3_column_text(sq_raw(stmt), col);
+}
+
+static bool sq_col_is_null(void *stmt, int col)
+{
+    sq_stmt *st = stmt;
+    if (st->returns_rowid)
+        return false;
+    return sqlite3_column_type(st->s, col) == SQLITE_NULL;
+}
 
 static void sq_reset(void *stmt)
 {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    sq_stmt *st = stmt;
+    sqlite3_reset(st->s);
+    sqlite3_clear_bindings(st->s);
+    st->answered = false;
 }
 
 /* A transaction control statement of sq_tx_sql, stepped from its prepared
@@ -202,7 +283,7 @@ static db_status sq_exec_script(void *conn, const char *sql)
 
 static int64_t sq_last_id(void *conn) { return sqlite3_last_insert_rowid(sq_handle(conn)); }
 static int64_t sq_changes(void *conn) { return sqlite3_changes64(sq_handle(conn)); }
-static bool sq_readonly(void *stmt) { return sqlite3_stmt_readonly(stmt); }
+static bool sq_readonly(void *stmt) { return sqlite3_stmt_readonly(sq_raw(stmt)); }
 
 /* The file must still be the one opened (an open connection keeps reading a
  * removed file's inode, so a query alone would not notice), readable and
@@ -239,6 +320,7 @@ const db_driver db_driver_sqlite = {
     .finalize = sq_finalize,
     .bind_int64 = sq_bind_int64,
     .bind_text = sq_bind_text,
+    .bind_text_kept = sq_bind_text_kept,
     .bind_null = sq_bind_null,
     .step = sq_step,
     .col_int64 = sq_col_int64,

@@ -26,27 +26,44 @@ void doc_number_format(doc_kind kind, int year, int64_t seq, char out[DOC_NUMBER
     snprintf(out, DOC_NUMBER_MAX + 1, "%s%04d/%06lld", prefix[kind], year, (long long)seq);
 }
 
-/* Bumps the counter of series in year: its new value, 0 when the row is
- * missing, -1 on a store error. The UPDATE's row lock makes concurrent issues
- * wait for each other's commit. */
-static int64_t bump_seq(db *d, const char *series, int year)
+/* Runs sql ($1 series, $2 year): the first column of its row, 0 without a
+ * row, -1 on a store error. */
+static int64_t counter_step(db *d, const char *sql, const char *series, int year)
 {
-    db_stmt *s = db_prepare(d, "UPDATE document_counters SET last_value = last_value + 1"
-                               " WHERE series = $1 AND year = $2 RETURNING last_value");
+    db_stmt *s = db_prepare(d, sql);
     if (!s)
         return -1;
     db_bind_text(s, 1, series);
     db_bind_int64(s, 2, year);
     db_status st = db_step(s);
-    int64_t seq = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
+    int64_t value = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
     db_done(s);
-    return seq;
+    return value;
+}
+
+/* Bumps the counter of series in year: its new value, 0 when the row is
+ * missing, -1 on a store error. The UPDATE's row lock makes concurrent issues
+ * wait for each other's commit. PostgreSQL reads the value back with
+ * RETURNING (one round trip while the counter is locked); SQLite, where
+ * RETURNING builds a temporary table on every run (sqlite_returning.h), with
+ * a SELECT after the UPDATE: the same value, as the write lock is held. */
+static int64_t bump_seq(db *d, const char *series, int year)
+{
+    if (strcmp(db_driver_name(d), "sqlite"))
+        return counter_step(d, "UPDATE document_counters SET last_value = last_value + 1"
+                               " WHERE series = $1 AND year = $2 RETURNING last_value", series, year);
+    int64_t r = counter_step(d, "UPDATE document_counters SET last_value = last_value + 1"
+                                " WHERE series = $1 AND year = $2", series, year);
+    if (r != 0 || db_changes(d) != 1)
+        return r;
+    r = counter_step(d, "SELECT last_value FROM document_counters WHERE series = $1 AND year = $2", series, year);
+    return r > 0 ? r : -1;
 }
 
 /* The next number of series in year: the counter row is bumped, and created
  * first (ON CONFLICT DO NOTHING, never a constraint error) only by the first
- * document of its year, so a document costs one statement here. 0 on a
- * store error. */
+ * document of its year, so a document costs one statement here (two on
+ * SQLite). 0 on a store error. */
 static int64_t next_seq(db *d, const char *series, int year)
 {
     int64_t seq = bump_seq(d, series, year);
@@ -110,9 +127,10 @@ typedef struct binder {
     int n;
 } binder;
 
+/* The document's texts live in *doc until the INSERT is done: not copied. */
 static void bt(binder *b, const char *v)
 {
-    db_bind_text(b->s, ++b->n, v);
+    db_bind_text_kept(b->s, ++b->n, v);
 }
 
 static void bi(binder *b, int64_t v)
