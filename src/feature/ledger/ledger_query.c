@@ -2,6 +2,8 @@
 #include "feature/ledger/ledger_query.h"
 
 #include <assert.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "lib/buf.h"
 
@@ -29,14 +31,17 @@ int ledger_org_wallets(db *d, int64_t org_id, ledger_wallet_row *rows, size_t ma
 /* The conditions of a ledger_filter on transfer t, parameters $2..$13. */
 #define FILTER_SQL                                                                          \
     " AND t.created_at >= $2 AND t.created_at < $3 AND (CAST($4 AS TEXT) = '' OR t.currency = $4)" \
-    " AND (CAST($5 AS BIGINT) = 0 OR t.kind IN ($6, $7, $8, $9, $10, $11, $12, $13))"
+    " AND (CAST($5 AS BIGINT) = 0 OR t.kind = $6 OR t.kind = $7 OR t.kind = $8 OR t.kind = $9"           \
+    " OR t.kind = $10 OR t.kind = $11 OR t.kind = $12 OR t.kind = $13)"
 
-/* One side of a wallet's lines: the transfers crediting (sign "") or debiting
- * (sign "-") the org's wallets, id < $1, org $14. */
+/* One side of one wallet's lines, newest first: the transfers crediting (sign
+ * "") or debiting (sign "-") account $14 with id < $1, at most $15. The
+ * equality on the account lets SQLite walk its (account, id) index backwards
+ * and stop at the limit, however long the wallet's history. */
 #define SIDE_SQL(sign, side)                                                                     \
-    " SELECT t.id, t.created_at, t.currency, " sign "t.amount_minor AS amount, t.kind, t.reference" \
-    "  FROM ledger_transfers t WHERE t.id < $1" FILTER_SQL " AND t." side "_account_id IN"          \
-    "  (SELECT id FROM ledger_accounts WHERE org_id = $14 AND code = 'wallet')"
+    "SELECT t.id, t.created_at, t.currency, " sign "t.amount_minor AS amount, t.kind, t.reference" \
+    " FROM ledger_transfers t WHERE t.id < $1" FILTER_SQL " AND t." side "_account_id = $14"       \
+    " ORDER BY t.id DESC LIMIT $15"
 
 /* Binds f (NULL = no filter) to $first..$first+11 in the order of FILTER_SQL. */
 static void bind_filter(db_stmt *s, int first, const ledger_filter *f)
@@ -65,35 +70,72 @@ static void read_line(db_stmt *s, ledger_line *l)
     l->balance_after = 0;
 }
 
-/* Index use: each side is a range of ledger_transfers_credit/_debit
- * (account_id, id) below the cursor, newest first; the other filters are
- * checked on the org's own lines only (see docs/ARCHITECTURE.md). */
-const char ledger_lines_sql[] =
-    "SELECT id, created_at, currency, amount, kind, reference FROM ("
-    SIDE_SQL("", "credit") " UNION ALL" SIDE_SQL("-", "debit")
-    ") AS lines ORDER BY id DESC LIMIT $15";
+const char ledger_lines_credit_sql[] = SIDE_SQL("", "credit");
+const char ledger_lines_debit_sql[] = SIDE_SQL("-", "debit");
+
+/* Up to limit lines of one side of one wallet into out; -1 on store error. */
+static int side_lines(db *d, const char *sql, int64_t account_id, const ledger_filter *f, int64_t before_id,
+                      size_t limit, ledger_line *out)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, before_id > 0 ? before_id : INT64_MAX);
+    bind_filter(s, 2, f);
+    db_bind_int64(s, 14, account_id);
+    db_bind_int64(s, 15, (int64_t)limit);
+    size_t n = 0;
+    db_status st = DB_DONE;
+    while (n < limit && (st = db_step(s)) == DB_ROW)
+        read_line(s, &out[n++]);
+    db_done(s);
+    return st == DB_ROW || st == DB_DONE ? (int)n : -1;
+}
+
+/* Merges the newest-first lists rows (n) and more (m) into rows, keeping the
+ * newest limit; returns how many. tmp holds limit lines. */
+static size_t merge_newest(ledger_line *rows, size_t n, const ledger_line *more, size_t m, size_t limit,
+                           ledger_line *tmp)
+{
+    size_t i = 0, j = 0, k = 0;
+    while (k < limit && (i < n || j < m))
+        tmp[k++] = j >= m || (i < n && rows[i].transfer_id > more[j].transfer_id) ? rows[i++] : more[j++];
+    memcpy(rows, tmp, k * sizeof *rows);
+    return k;
+}
 
 int ledger_org_lines(db *d, int64_t org_id, int64_t before_id, size_t limit, ledger_line *rows)
 {
     return ledger_org_lines_filtered(d, org_id, NULL, before_id, limit, rows);
 }
 
+/* Each wallet's two sides (credits, debits), each at most limit lines from
+ * its index, merged newest first: the work is bounded by the page, not by
+ * the history. */
 int ledger_org_lines_filtered(db *d, int64_t org_id, const ledger_filter *f, int64_t before_id, size_t limit,
                               ledger_line *rows)
 {
     assert(limit <= LEDGER_PAGE_MAX);
-    db_stmt *s = db_prepare(d, ledger_lines_sql);
-    if (!s)
-        return -1;
-    db_bind_int64(s, 1, before_id > 0 ? before_id : INT64_MAX);
-    bind_filter(s, 2, f);
-    db_bind_int64(s, 14, org_id);
-    db_bind_int64(s, 15, (int64_t)limit);
+    ledger_wallet_row wallets[LEDGER_WALLETS_MAX];
+    int nw = ledger_org_wallets(d, org_id, wallets, LEDGER_WALLETS_MAX);
+    ledger_line *side = malloc(2 * (limit ? limit : 1) * sizeof *side), *tmp = side + (limit ? limit : 1);
+    if (!side)
+        abort(); /* out of memory */
     size_t n = 0;
-    while (n < limit && db_step(s) == DB_ROW)
-        read_line(s, &rows[n++]);
-    db_done(s);
-    return (int)n;
+    for (int w = 0; w < nw; w++) {
+        if (f && f->currency[0] && strcmp(f->currency, wallets[w].currency))
+            continue;
+        for (int k = 0; k < 2 && nw >= 0; k++) {
+            int m = side_lines(d, k ? ledger_lines_debit_sql : ledger_lines_credit_sql, wallets[w].account_id, f,
+                               before_id, limit, side);
+            if (m < 0)
+                nw = -1;
+            else
+                n = merge_newest(rows, n, side, (size_t)m, limit, tmp);
+        }
+    }
+    free(side);
+    return nw < 0 ? -1 : (int)n;
 }
 
 int ledger_org_lines_csv(db *d, int64_t org_id, const ledger_filter *f, size_t max,
