@@ -142,12 +142,17 @@ json_t *jout_money(money m, const char *lang)
                      "display", e == MONEY_OK ? display : "");
 }
 
-json_t *jout_time(int64_t unix_s)
+void jout_time_text(int64_t unix_s, char out[JOUT_TIME_BYTES])
 {
     time_t t = (time_t)unix_s;
     struct tm tm;
     gmtime_r(&t, &tm);
-    char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(out, JOUT_TIME_BYTES, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *jout_time(int64_t unix_s)
+{
+    char s[JOUT_TIME_BYTES];
+    jout_time_text(unix_s, s);
     return json_string(s);
 }

@@ -37,5 +37,8 @@ bool jin_email(http_request *r, json_t *obj, const char *field, jin_need need, c
 json_t *jout_money(money m, const char *lang);
 /* ISO 8601 UTC timestamp for Unix seconds. */
 json_t *jout_time(int64_t unix_s);
+enum { JOUT_TIME_BYTES = 32 };
+/* The same text into out. */
+void jout_time_text(int64_t unix_s, char out[JOUT_TIME_BYTES]);
 
 #endif

@@ -3,6 +3,7 @@
  * Only members with the billing right see them; anyone else gets 404. */
 #include "feature/wallet/wallet.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,51 @@ bool wallet_filter_args(http_request *r, wallet_filter *f)
     return false;
 }
 
+/* A page of lines as wallet_lines_filtered_json gives it, written straight
+ * into the answer (json_write.h): the mixed workload's most frequent read
+ * after the catalog and the balance. */
+static void write_lines(http_request *r, const ledger_line *rows, int n, size_t limit)
+{
+    jw w;
+    jw_init(&w, http_json_body(r, 200));
+    jw_object(&w);
+    jw_key(&w, "transactions");
+    jw_array(&w);
+    for (int i = 0; i < n && (size_t)i < limit; i++) {
+        const currency *c = currency_find(rows[i].currency);
+        if (!c)
+            continue;
+        char when[JOUT_TIME_BYTES];
+        jout_time_text(rows[i].created_at, when);
+        jw_object(&w);
+        jw_key(&w, "id");
+        jw_int(&w, rows[i].transfer_id);
+        jw_key(&w, "created_at");
+        jw_str(&w, when);
+        jw_key(&w, "kind");
+        jw_str(&w, rows[i].kind);
+        jw_key(&w, "reference");
+        jw_str(&w, rows[i].reference);
+        jw_key(&w, "status");
+        jw_str(&w, "completed");
+        jw_key(&w, "direction");
+        jw_str(&w, rows[i].amount_minor >= 0 ? "credit" : "debit");
+        jw_key(&w, "amount");
+        jw_money(&w, money_make(rows[i].amount_minor, c), r->lang);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_key(&w, "next_cursor");
+    if ((size_t)n > limit) {
+        char cursor[24];
+        snprintf(cursor, sizeof cursor, "%lld", (long long)rows[limit - 1].transfer_id);
+        jw_str(&w, cursor);
+    } else {
+        jw_null(&w);
+    }
+    jw_object_end(&w);
+}
+
 static void get_transactions(http_request *r)
 {
     int64_t org_id, before_id;
@@ -149,10 +195,11 @@ static void get_transactions(http_request *r)
     wallet_filter f;
     if (!wallet_api_org(r, &org_id) || !wallet_page_args(r, &before_id, &limit) || !wallet_filter_args(r, &f))
         return;
-    json_t *j = wallet_lines_filtered_json(r, org_id, &f, before_id, limit);
-    if (!j)
+    ledger_line *rows = arena_alloc(r->a, sizeof *rows * (limit + 1));
+    int n = f.completed ? ledger_org_lines_filtered(r->db, org_id, &f.ledger, before_id, limit + 1, rows) : 0;
+    if (n < 0)
         return (void)http_error(r, 500, "store_error", "cannot read the transactions", NULL);
-    http_json(r, 200, j);
+    write_lines(r, rows, n, limit);
 }
 
 void wallet_routes(router *rt)
