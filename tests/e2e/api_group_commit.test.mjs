@@ -4,7 +4,8 @@
 // refused order beside them changes nothing and fails none of them, a replay
 // of a key racing its first request gets the same order, and with
 // store.group_commit = off nothing is grouped. The group's maximum wait is
-// raised to 50 ms so that concurrent requests surely meet.
+// raised to 50 ms so that concurrent requests surely meet. Top-ups by bank
+// transfer are grouped too, each answered with its payment stored.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -107,6 +108,22 @@ test('a replay racing its first request gets the same order, once', async () => 
   assert.equal(rs.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 2);
   assert.equal(await balance(saldo, u), 5000 - rs[0].body.order.gross.minor);
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM orders WHERE org_id = ${u.org.id}`), '1');
+});
+
+test('concurrent bank-transfer top-ups are grouped; every 201 is a stored pending payment', async () => {
+  const u = await signUp(saldo);
+  const before = await groupCounts(saldo);
+  const rs = await Promise.all(Array.from({ length: 12 }, () => saldo.api('POST', `/api/v1/orgs/${u.org.id}/topups`, {
+    token: u.token, headers: { 'Idempotency-Key': `gc-topup-${++keyNo}` },
+    body: { amount: { currency: 'EUR', minor: 5000 }, method: 'bank_transfer' },
+  })));
+  assert.deepEqual(rs.map((r) => r.status), Array(12).fill(201), rs.map((r) => r.text).join('\n'));
+  const after = await groupCounts(saldo);
+  assert.ok(after.members - before.members >= 12, `${after.members - before.members} grouped transactions`);
+  assert.ok(after.groups - before.groups < after.members - before.members, 'no group shared');
+  const ids = rs.map((r) => r.body.payment.id);
+  assert.equal(saldo.sql(`SELECT COUNT(*) FROM payments WHERE status = 'pending' AND id IN (${ids.join(',')})`), '12');
+  assert.equal(await balance(saldo, u), 0); /* nothing credited before the transfer arrives */
 });
 
 test('store.group_commit = off: orders commit alone, nothing is grouped', async () => {

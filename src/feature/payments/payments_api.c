@@ -250,7 +250,7 @@ static void get_one(http_request *r)
 
 void payments_routes(router *rt)
 {
-    router_add(rt, "POST", "/api/v1/orgs/{org_id}/topups", create, ROUTE_USER);
+    router_add(rt, "POST", "/api/v1/orgs/{org_id}/topups", create, ROUTE_USER | ROUTE_GROUPED);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/payments", list, ROUTE_USER);
     router_add(rt, "GET", "/api/v1/orgs/{org_id}/payments/{payment_id}", get_one, ROUTE_USER);
     router_add(rt, "POST", "/api/v1/webhooks/gateway", payments_webhook, ROUTE_PUBLIC | ROUTE_GROUPED);
