@@ -7,11 +7,13 @@
 
 #include "lib/buf.h"
 
+/* In currency order straight from ledger_accounts_org_code (migration 0029). */
+const char ledger_wallets_sql[] = "SELECT id, currency, balance_minor FROM ledger_accounts"
+                                  " WHERE org_id = $1 AND code = 'wallet' ORDER BY currency";
+
 int ledger_org_wallets(db *d, int64_t org_id, ledger_wallet_row *rows, size_t max)
 {
-    db_stmt *s = db_prepare(d,
-        "SELECT id, currency, balance_minor FROM ledger_accounts"
-        " WHERE org_id = $1 AND code = 'wallet' ORDER BY currency");
+    db_stmt *s = db_prepare(d, ledger_wallets_sql);
     if (!s)
         return -1;
     db_bind_int64(s, 1, org_id);
@@ -35,13 +37,13 @@ int ledger_org_wallets(db *d, int64_t org_id, ledger_wallet_row *rows, size_t ma
     " OR t.kind = $10 OR t.kind = $11 OR t.kind = $12 OR t.kind = $13)"
 
 /* One side of one wallet's lines, newest first: the transfers crediting (sign
- * "") or debiting (sign "-") account $14 with id < $1, at most $15. The
+ * "") or debiting (sign "-") account $14 with $15 < id < $1, at most $16. The
  * equality on the account lets SQLite walk its (account, id) index backwards
  * and stop at the limit, however long the wallet's history. */
 #define SIDE_SQL(sign, side)                                                                     \
     "SELECT t.id, t.created_at, t.currency, " sign "t.amount_minor AS amount, t.kind, t.reference" \
     " FROM ledger_transfers t WHERE t.id < $1" FILTER_SQL " AND t." side "_account_id = $14"       \
-    " ORDER BY t.id DESC LIMIT $15"
+    " AND t.id > $15 ORDER BY t.id DESC LIMIT $16"
 
 /* Binds f (NULL = no filter) to $first..$first+11 in the order of FILTER_SQL. */
 static void bind_filter(db_stmt *s, int first, const ledger_filter *f)
@@ -73,9 +75,10 @@ static void read_line(db_stmt *s, ledger_line *l)
 const char ledger_lines_credit_sql[] = SIDE_SQL("", "credit");
 const char ledger_lines_debit_sql[] = SIDE_SQL("-", "debit");
 
-/* Up to limit lines of one side of one wallet into out; -1 on store error. */
+/* Up to limit lines of one side of one wallet, newer than after_id, into out;
+ * -1 on store error. */
 static int side_lines(db *d, const char *sql, int64_t account_id, const ledger_filter *f, int64_t before_id,
-                      size_t limit, ledger_line *out)
+                      int64_t after_id, size_t limit, ledger_line *out)
 {
     db_stmt *s = db_prepare(d, sql);
     if (!s)
@@ -83,7 +86,8 @@ static int side_lines(db *d, const char *sql, int64_t account_id, const ledger_f
     db_bind_int64(s, 1, before_id > 0 ? before_id : INT64_MAX);
     bind_filter(s, 2, f);
     db_bind_int64(s, 14, account_id);
-    db_bind_int64(s, 15, (int64_t)limit);
+    db_bind_int64(s, 15, after_id);
+    db_bind_int64(s, 16, (int64_t)limit);
     size_t n = 0;
     db_status st = DB_DONE;
     while (n < limit && (st = db_step(s)) == DB_ROW)
@@ -111,7 +115,8 @@ int ledger_org_lines(db *d, int64_t org_id, int64_t before_id, size_t limit, led
 
 /* Each wallet's two sides (credits, debits), each at most limit lines from
  * its index, merged newest first: the work is bounded by the page, not by
- * the history. */
+ * the history. Once the page is full, a side only reads lines newer than
+ * its oldest. */
 int ledger_org_lines_filtered(db *d, int64_t org_id, const ledger_filter *f, int64_t before_id, size_t limit,
                               ledger_line *rows)
 {
@@ -126,8 +131,9 @@ int ledger_org_lines_filtered(db *d, int64_t org_id, const ledger_filter *f, int
         if (f && f->currency[0] && strcmp(f->currency, wallets[w].currency))
             continue;
         for (int k = 0; k < 2 && nw >= 0; k++) {
+            int64_t after = n == limit ? rows[n - 1].transfer_id : 0;
             int m = side_lines(d, k ? ledger_lines_debit_sql : ledger_lines_credit_sql, wallets[w].account_id, f,
-                               before_id, limit, side);
+                               before_id, after, limit, side);
             if (m < 0)
                 nw = -1;
             else

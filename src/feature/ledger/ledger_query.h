@@ -46,8 +46,10 @@ int ledger_org_lines(db *d, int64_t org_id, int64_t before_id, size_t limit, led
  * each other by id whatever the filter is. */
 int ledger_org_lines_filtered(db *d, int64_t org_id, const ledger_filter *f, int64_t before_id, size_t limit,
                               ledger_line *rows);
-/* The statements of ledger_org_lines_filtered (one wallet's credits, its
- * debits), for the store test that checks their plans with EXPLAIN QUERY PLAN. */
+/* The statements of ledger_org_wallets and of ledger_org_lines_filtered (one
+ * wallet's credits, its debits), for the store test that checks their plans
+ * with EXPLAIN QUERY PLAN. */
+extern const char ledger_wallets_sql[];
 extern const char ledger_lines_credit_sql[];
 extern const char ledger_lines_debit_sql[];
 /* Calls row(line, ctx) for the newest max lines f lets through, newest first,
