@@ -73,6 +73,23 @@ printf '  %-36s %8s     (target %s %s)  %s   [%s req/s; /healthz %s req/s in the
   "mixed p99 at $CONNECTIONS connections" "$M_P99 ms" "<" "$TARGET_P99_MS ms" \
   "$(awk -v a="$M_P99" -v b="$TARGET_P99_MS" 'BEGIN { print (a < b) ? "PASS" : "MISS" }')" "$M_RPS" "$H_RPS"
 
+# Where the time goes, by route: the server's own histograms (GET /metrics;
+# from the first byte of a request to its answer sent, warm-up included).
+curl -s "$BASE/metrics" | awk '
+  /^saldo_http_request_duration_seconds_(bucket|sum|count)\{/ && /route="\/(api\/v1\/(catalog|orgs\/\{org_id\}\/(wallets|transactions|topups|orders)))"/ {
+    match($0, /method="[A-Z]+",route="[^"]+"/); key = substr($0, RSTART, RLENGTH); gsub(/method="|route="|"/, "", key); sub(/,/, " ", key)
+    if ($0 ~ /_sum\{/) sum[key] = $2; else if ($0 ~ /_count\{/) cnt[key] = $2
+    else { match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5); n[key]++; les[key, n[key]] = le; cum[key, n[key]] = $2 }
+  }
+  END {
+    for (k in cnt) {
+      if (cnt[k] == 0) continue
+      p99 = "+Inf"
+      for (i = 1; i <= n[k]; i++) if (cum[k, i] >= 0.99 * cnt[k]) { p99 = les[k, i] * 1000; break }
+      printf "  server time %-40s %7d requests, mean %6.2f ms, 99%% within %s ms\n", k, cnt[k], sum[k] * 1000 / cnt[k], p99
+    }
+  }' | sort
+
 kill -TERM "$SERVER_PID"
 STATUS=0
 wait "$SERVER_PID" || STATUS=$?
