@@ -7,7 +7,9 @@
  * starts this checkpointer instead: connections opened afterwards keep
  * SQLite's automatic checkpoint off and poke the checkpointer from a WAL hook
  * when the log passes the same size; it runs PASSIVE checkpoints on its own
- * connection, which neither wait for nor block readers and writers. Other
+ * connection, which neither wait for nor block readers and writers, and
+ * once such a pass has copied a long log, a RESTART checkpoint that waits a
+ * moment for readers so the log starts over (sqlite_checkpoint.c). Other
  * commands (migrate, billing-run, ...) keep SQLite's automatic checkpoints.
  * One per process. */
 #ifndef SALDO_SQLITE_CHECKPOINT_H
