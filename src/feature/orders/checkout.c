@@ -433,7 +433,7 @@ static bool order_invoice(http_request *r, const order_in *in, order_result *res
     if (!invoices_sale_frame_buyer(r->db, r->app, &pr->tax, &pr->buyer, in->cur->code,
                                    in->paid_by ? in->paid_by : "balance", &frame))
         return false;
-    doc_line *lines = arena_alloc(r->a, 2 * ORDER_ITEMS_MAX * sizeof *lines);
+    doc_line *lines = arena_alloc(r->a, 2 * pr->n * sizeof *lines); /* an item and its setup fee */
     size_t n = 0;
     int64_t now = (int64_t)time(NULL);
     for (size_t i = 0; i < pr->n; i++)
