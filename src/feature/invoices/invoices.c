@@ -107,7 +107,7 @@ bool document_frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const c
     org_profile p;
     address a;
     int n;
-    if (org_profile_get(d, org_id, &p) != 1 || (n = address_list(d, org_id, &a, 1)) < 0 || /* the default first */
+    if (org_profile_get(d, org_id, &p) != 1 || (n = address_first(d, org_id, &a)) < 0 ||
         !document_frame_buyer(d, ap, &p, n ? &a : NULL, kind, date, currency_code, doc))
         return false;
     doc_vat *v = &doc->vat;

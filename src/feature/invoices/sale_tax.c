@@ -24,7 +24,7 @@ static int billing_address(db *d, int64_t org_id, int64_t address_id, sale_buyer
         buyer->has_address = true;
         return 1;
     }
-    int n = address_list(d, org_id, &buyer->address, 1); /* the default comes first */
+    int n = address_first(d, org_id, &buyer->address);
     if (n < 0)
         return -1;
     buyer->has_address = n > 0;
