@@ -337,8 +337,8 @@ static int write_items(http_request *r, const order_in *in, order_result *res, i
             .price_minor = it->price.price_minor - it->discount_minor, .auto_renew = it->auto_renew,
             .starts_at = now,
         };
-        if (!service_create(r->db, &n, &res->service_ids[i]) ||
-            !insert_item(r->db, res->order_id, it, res->service_ids[i]))
+        if (!service_create_row(r->db, &n, &res->services[i]) ||
+            !insert_item(r->db, res->order_id, it, res->services[i].id))
             return -1;
         if (it->credit_id && !credit_use(r->db, it->credit_id, res->order_id))
             return 0;

@@ -19,6 +19,7 @@
 #include "feature/invoices/sale_tax.h"
 #include "feature/orders/order_price.h"
 #include "feature/payments/payments.h"
+#include "feature/services/services.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "store/db.h"
@@ -113,7 +114,7 @@ typedef struct order_result {
     order_priced priced;
     int64_t paid_minor;         /* what left the wallet, in the wallet's currency */
     const currency *wallet_cur;
-    int64_t service_ids[ORDER_ITEMS_MAX];
+    service services[ORDER_ITEMS_MAX]; /* as written, one per item */
     int64_t invoice_id;         /* the final invoice issued with it (0: issued before) */
 } order_result;
 

@@ -138,17 +138,16 @@ static bool read_order(http_request *r, json_t *b, order_in *in)
     return true;
 }
 
-static json_t *services_json(http_request *r, int64_t org_id, const order_result *res)
+/* The services the checkout wrote, as written (not read back). */
+static json_t *services_json(const order_result *res)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < res->priced.n; i++) {
-        service s;
-        if (service_get(r->db, org_id, res->service_ids[i], &s) != 1)
-            continue;
-        json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:i, s:b, s:o, s:o}", "id", (json_int_t)s.id,
-            "product_id", (json_int_t)s.product_id, "status", service_status_names[s.status], "period",
-            s.period_months, "auto_renew", s.auto_renew, "starts_at", jout_time(s.starts_at),
-            "expires_at", jout_time(s.expires_at)));
+        const service *sv = &res->services[i];
+        json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:i, s:b, s:o, s:o}", "id", (json_int_t)sv->id,
+            "product_id", (json_int_t)sv->product_id, "status", service_status_names[sv->status], "period",
+            sv->period_months, "auto_renew", sv->auto_renew, "starts_at", jout_time(sv->starts_at),
+            "expires_at", jout_time(sv->expires_at)));
     }
     return list;
 }
@@ -199,7 +198,7 @@ static void post_order(http_request *r)
     json_t *order = order_json_placed(r, in.org_id, res);
     if (!order)
         return fail_rollback(r, &(order_fail){500, "store_error", "cannot read the order", NULL, 0, NULL});
-    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o}", "order", order, "services", services_json(r, in.org_id, res)));
+    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o}", "order", order, "services", services_json(res)));
 }
 
 static void list_orders(http_request *r)
