@@ -80,6 +80,32 @@ int address_list(db *d, int64_t org_id, address *out, size_t max)
     return (int)n;
 }
 
+/* True when a comes before b in address_list's order. */
+static bool listed_before(const address *a, const address *b)
+{
+    if (a->is_default != b->is_default)
+        return a->is_default;
+    return a->origin_id != b->origin_id ? a->origin_id < b->origin_id : a->id < b->id;
+}
+
+int address_first(db *d, int64_t org_id, address *out)
+{
+    db_stmt *s = db_prepare(d, "SELECT " ADDRESS_COLUMNS " FROM billing_addresses WHERE org_id = $1 AND retired_at IS NULL");
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, org_id);
+    int n = 0;
+    address a;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        read_row(s, &a);
+        if (!n++ || listed_before(&a, out))
+            *out = a;
+    }
+    db_done(s);
+    return st == DB_DONE ? n > 0 : -1;
+}
+
 int64_t address_current_id(db *d, int64_t org_id, int64_t id)
 {
     db_stmt *s = db_prepare(d,

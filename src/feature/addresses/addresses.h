@@ -107,6 +107,11 @@ address_result address_set_default(db *d, int64_t org_id, int64_t id);
 /* Up to max live addresses of org, the default first, then in the order they
  * were first added. Returns how many, or -1 on a store error. */
 int address_list(db *d, int64_t org_id, address *out, size_t max);
+/* The first address address_list would give (the default, else the first
+ * added live one): 1 found, 0 none, -1 store error. Picked in C from the
+ * organization's few addresses: the list's ORDER BY needs a temporary B-tree
+ * on every call, and every order and top-up reads this. */
+int address_first(db *d, int64_t org_id, address *out);
 /* The version id of org (live or retired), as it was written; false when org
  * has no such address or on a store error. For documents: freeze *out. */
 bool address_snapshot(db *d, int64_t org_id, int64_t id, address *out);

@@ -48,37 +48,29 @@ static void frame_seller(const saldo_config *cfg, doc_party *s)
     SET(s->address.country, cfg->provider.country);
 }
 
-/* The buyer from the profile and the default billing address (none: the
- * provider's country, a consumer). *business: a valid VAT ID. */
-static int frame_buyer(db *d, const saldo_config *cfg, int64_t org_id, doc_party *b, bool *business)
+/* The buyer from the profile p and its billing address a (NULL: none, so
+ * the provider's country, a consumer). True when it is a business (a valid
+ * VAT ID). */
+static bool frame_buyer(const saldo_config *cfg, const org_profile *p, const address *a, doc_party *b)
 {
-    org_profile p;
-    int found = org_profile_get(d, org_id, &p);
-    if (found <= 0)
-        return found;
-    SET(b->name, p.legal_name[0] ? p.legal_name : p.name);
-    SET(b->vat_id, p.vat_id);
-    SET(b->fiscal_code, p.fiscal_code);
-    SET(b->sdi_code, p.sdi_code);
-    SET(b->pec, p.pec);
-    b->kind = p.kind == ORG_KIND_PUBLIC ? DOC_BUYER_PUBLIC : p.kind == ORG_KIND_COMPANY ? DOC_BUYER_COMPANY
-                                                                                         : DOC_BUYER_PERSON;
-    *business = p.vat_id[0] && vat_id_check(p.vat_id) == VAT_ID_OK;
-    address a;
-    int n = address_list(d, org_id, &a, 1); /* the default comes first */
-    if (n < 0)
-        return -1;
-    if (n == 0) {
+    SET(b->name, p->legal_name[0] ? p->legal_name : p->name);
+    SET(b->vat_id, p->vat_id);
+    SET(b->fiscal_code, p->fiscal_code);
+    SET(b->sdi_code, p->sdi_code);
+    SET(b->pec, p->pec);
+    b->kind = p->kind == ORG_KIND_PUBLIC ? DOC_BUYER_PUBLIC : p->kind == ORG_KIND_COMPANY ? DOC_BUYER_COMPANY
+                                                                                           : DOC_BUYER_PERSON;
+    if (!a) {
         SET(b->address.country, cfg->provider.country);
-        return 1;
+        return p->vat_id[0] && vat_id_check(p->vat_id) == VAT_ID_OK;
     }
-    SET(b->address.street, a.f.street);
-    SET(b->address.extra, a.f.extra);
-    SET(b->address.postal_code, a.f.postal_code);
-    SET(b->address.city, a.f.city);
-    SET(b->address.province, a.f.province);
-    SET(b->address.country, a.f.country);
-    return 1;
+    SET(b->address.street, a->f.street);
+    SET(b->address.extra, a->f.extra);
+    SET(b->address.postal_code, a->f.postal_code);
+    SET(b->address.city, a->f.city);
+    SET(b->address.province, a->f.province);
+    SET(b->address.country, a->f.country);
+    return p->vat_id[0] && vat_id_check(p->vat_id) == VAT_ID_OK;
 }
 
 /* The language of the organization: its first administrator's. */
@@ -89,26 +81,37 @@ static bool org_language(db *d, int64_t org_id, char out[3])
     return admin >= 0 && (admin == 0 || auth_user_language(d, admin, out));
 }
 
-bool document_frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const char *date, const char *currency_code,
-                    document *doc, vat_decision *decision)
+bool document_frame_buyer(db *d, const app *ap, const org_profile *p, const address *a, doc_kind kind,
+                          const char *date, const char *currency_code, document *doc)
 {
-    assert(strlen(date) == 10 && strlen(currency_code) == 3);
+    assert(p->id > 0 && strlen(date) == 10 && strlen(currency_code) == 3);
     memset(doc, 0, sizeof *doc);
     doc->kind = kind;
     doc->status = kind == DOC_PROFORMA ? DOC_UNPAID : DOC_PAID;
     SET(doc->issue_date, date);
     SET(doc->currency, currency_code);
     frame_seller(ap->cfg, &doc->seller);
-    bool business = false;
-    if (frame_buyer(d, ap->cfg, org_id, &doc->buyer, &business) != 1 || !org_language(d, org_id, doc->language))
-        return false;
+    bool business = frame_buyer(ap->cfg, p, a, &doc->buyer);
     doc_vat *v = &doc->vat;
     SET(v->seller_country, ap->cfg->provider.country);
     SET(v->buyer_country, doc->buyer.address.country);
     v->buyer_business = business;
     SET(v->buyer_vat_id, doc->buyer.vat_id);
     SET(v->decided_on, date);
-    vat_sale sale = {v->seller_country, v->buyer_country, business, true, date};
+    return org_language(d, p->id, doc->language);
+}
+
+bool document_frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const char *date, const char *currency_code,
+                    document *doc, vat_decision *decision)
+{
+    org_profile p;
+    address a;
+    int n;
+    if (org_profile_get(d, org_id, &p) != 1 || (n = address_first(d, org_id, &a)) < 0 ||
+        !document_frame_buyer(d, ap, &p, n ? &a : NULL, kind, date, currency_code, doc))
+        return false;
+    doc_vat *v = &doc->vat;
+    vat_sale sale = {v->seller_country, v->buyer_country, v->buyer_business, true, date};
     vat_rates_ctx ctx = {d, false};
     if (vat_decide(&sale, vat_rates_lookup, &ctx, decision) != VAT_OK || ctx.store_error)
         return false;
@@ -162,10 +165,17 @@ static const char *kind_title(doc_kind k)
 
 bool invoices_mail(db *d, const app *ap, int64_t org_id, const document *doc)
 {
-    char to[FIELD_EMAIL_MAX + 1], total[MONEY_FORMAT_BYTES_MAX];
+    char to[FIELD_EMAIL_MAX + 1];
     int found = notify_address(d, org_id, NOTIFY_BILLING, to);
     if (found <= 0)
         return found == 0; /* nobody to tell */
+    return invoices_mail_to(d, ap, to, doc);
+}
+
+bool invoices_mail_to(db *d, const app *ap, const char *to, const document *doc)
+{
+    char total[MONEY_FORMAT_BYTES_MAX];
+    assert(to && *to);
     const currency *cur = currency_find(doc->currency);
     if (!cur || money_format(money_make(doc->gross_minor, cur), doc->language, total, sizeof total) != MONEY_OK)
         return false;

@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "feature/addresses/addresses.h"
 #include "feature/invoices/documents.h"
+#include "feature/orgs/orgs.h"
 #include "store/db.h"
 
 struct app;
@@ -25,6 +27,13 @@ struct app;
 bool document_frame(db *d, const struct app *ap, int64_t org_id, doc_kind kind, const char *date,
                     const char *currency_code, document *doc, vat_decision *decision);
 
+/* document_frame for a buyer already read, without the VAT decision: p is
+ * the organization's profile and a its billing address (NULL when it has
+ * none). Fills all but doc->vat's scheme and mention, which the caller
+ * decided (a sale: sale_tax). False on a store error. */
+bool document_frame_buyer(db *d, const struct app *ap, const org_profile *p, const address *a, doc_kind kind,
+                          const char *date, const char *currency_code, document *doc);
+
 /* Issues the receipt of a payment on account of amount_minor to org_id's
  * prepaid balance: one line at 0% ("payment on account": VAT is charged
  * when the balance buys a service), paid by method, and queues its mail.
@@ -38,5 +47,9 @@ bool invoices_receipt(db *d, const struct app *ap, int64_t org_id, const char *c
  * notification address, in the organization's language, with the link to
  * the document's page. Nobody to tell is success. */
 bool invoices_mail(db *d, const struct app *ap, int64_t org_id, const document *doc);
+
+/* invoices_mail to the address to, the organization's billing notification
+ * address the caller read (notify_address) in the same transaction. */
+bool invoices_mail_to(db *d, const struct app *ap, const char *to, const document *doc);
 
 #endif

@@ -35,6 +35,18 @@ static void set(char *dst, size_t size, const char *v)
 
 #define SET(dst, v) set((dst), sizeof(dst), (v))
 
+/* The VAT evidence and decision the sale was taxed on, into doc. */
+static void freeze_vat(document *doc, const sale_tax *tax)
+{
+    doc_vat *v = &doc->vat;
+    snprintf(v->buyer_country, sizeof v->buyer_country, "%s", tax->evidence.billing_country);
+    v->buyer_business = tax->evidence.business;
+    snprintf(v->buyer_vat_id, sizeof v->buyer_vat_id, "%s", tax->evidence.vat_id);
+    snprintf(v->decided_on, sizeof v->decided_on, "%s", tax->evidence.date);
+    v->scheme = tax->decision.scheme;
+    v->mention = tax->decision.mention;
+}
+
 /* The evidence the sale was taxed on replaces what document_frame read: the
  * billing address the order named may not be the default one. False on a
  * store error. */
@@ -52,13 +64,7 @@ static bool freeze_tax(db *d, int64_t org_id, document *doc, const sale_tax *tax
         SET(b->province, a.f.province);
         SET(b->country, a.f.country);
     }
-    doc_vat *v = &doc->vat;
-    snprintf(v->buyer_country, sizeof v->buyer_country, "%s", tax->evidence.billing_country);
-    v->buyer_business = tax->evidence.business;
-    snprintf(v->buyer_vat_id, sizeof v->buyer_vat_id, "%s", tax->evidence.vat_id);
-    snprintf(v->decided_on, sizeof v->decided_on, "%s", tax->evidence.date);
-    v->scheme = tax->decision.scheme;
-    v->mention = tax->decision.mention;
+    freeze_vat(doc, tax);
     return true;
 }
 
@@ -107,6 +113,20 @@ bool invoices_sale_frame(db *d, const app *ap, int64_t org_id, const sale_tax *t
     assert(db_in_tx(d) && org_id > 0 && tax && method);
     if (!frame_doc(d, ap, org_id, DOC_INVOICE, tax, currency_code, frame))
         return false;
+    SET(frame->paid_date, tax->evidence.date);
+    SET(frame->payment_method, method);
+    return true;
+}
+
+bool invoices_sale_frame_buyer(db *d, const app *ap, const sale_tax *tax, const sale_buyer *buyer,
+                               const char *currency_code, const char *method, document *frame)
+{
+    assert(db_in_tx(d) && tax && buyer && method);
+    assert(!tax->address_id || (buyer->has_address && buyer->address.id == tax->address_id));
+    if (!document_frame_buyer(d, ap, &buyer->profile, buyer->has_address ? &buyer->address : NULL, DOC_INVOICE,
+                              tax->evidence.date, currency_code, frame))
+        return false;
+    freeze_vat(frame, tax);
     SET(frame->paid_date, tax->evidence.date);
     SET(frame->payment_method, method);
     return true;

@@ -38,6 +38,12 @@ bool invoices_sale(db *d, const struct app *ap, int64_t org_id, const sale_tax *
 bool invoices_sale_frame(db *d, const struct app *ap, int64_t org_id, const sale_tax *tax, const char *currency_code,
                          const char *method, document *frame);
 
+/* invoices_sale_frame from what sale_tax_decide_buyer read of the buyer for
+ * tax in the same transaction: the profile, the billing address and the
+ * VAT are not read again (the language is). */
+bool invoices_sale_frame_buyer(db *d, const struct app *ap, const sale_tax *tax, const sale_buyer *buyer,
+                               const char *currency_code, const char *method, document *frame);
+
 /* Issues org_id's invoice of the n net lines from a copy of frame (taken by
  * invoices_sale_frame with the same tax), for src, without a mail: the
  * caller tells the customer (with invoices_mail, or its own mail). *out is

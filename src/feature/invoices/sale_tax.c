@@ -12,48 +12,58 @@
 #include "feature/orgs/orgs.h"
 #include "feature/vat/vat_rates.h"
 
-/* The billing country: of address_id, else of the default address, else
- * the provider's. 1 found, 0 address_id is not org_id's, -1 store error. */
-static int billing_country(db *d, const app *ap, int64_t org_id, int64_t address_id, char out[3])
+/* The billing address: address_id, else the default one (else none:
+ * buyer->has_address false). 1 found, 0 address_id is not org_id's, -1
+ * store error. */
+static int billing_address(db *d, int64_t org_id, int64_t address_id, sale_buyer *buyer)
 {
-    address a;
+    buyer->has_address = false;
     if (address_id) {
-        if (!address_snapshot(d, org_id, address_id, &a))
+        if (!address_snapshot(d, org_id, address_id, &buyer->address))
             return 0;
-        snprintf(out, 3, "%s", a.f.country);
+        buyer->has_address = true;
         return 1;
     }
-    int n = address_list(d, org_id, &a, 1); /* the default comes first */
+    int n = address_first(d, org_id, &buyer->address);
     if (n < 0)
         return -1;
-    snprintf(out, 3, "%s", n ? a.f.country : ap->cfg->provider.country);
+    buyer->has_address = n > 0;
     return 1;
 }
 
-sale_tax_result sale_tax_decide(db *d, const app *ap, int64_t org_id, int64_t address_id, const char *date,
-                                sale_tax *out)
+sale_tax_result sale_tax_decide_buyer(db *d, const app *ap, int64_t org_id, int64_t address_id, const char *date,
+                                      sale_tax *out, sale_buyer *buyer)
 {
-    assert(org_id > 0 && address_id >= 0 && date && strlen(date) == 10);
+    assert(org_id > 0 && address_id >= 0 && date && strlen(date) == 10 && buyer);
     memset(out, 0, sizeof *out);
     out->address_id = address_id;
     vat_evidence *ev = &out->evidence;
     memcpy(ev->date, date, sizeof ev->date);
-    org_profile p;
-    int found = org_profile_get(d, org_id, &p);
+    org_profile *p = &buyer->profile;
+    int found = org_profile_get(d, org_id, p);
     if (found <= 0)
         return found < 0 ? SALE_TAX_STORE_ERROR : SALE_TAX_NOT_FOUND;
-    snprintf(ev->vat_id, sizeof ev->vat_id, "%s", p.vat_id);
+    snprintf(ev->vat_id, sizeof ev->vat_id, "%s", p->vat_id);
     ev->vat_id_valid = ev->vat_id[0] && vat_id_check(ev->vat_id) == VAT_ID_OK;
     ev->business = ev->vat_id_valid;
-    found = billing_country(d, ap, org_id, address_id, ev->billing_country);
+    found = billing_address(d, org_id, address_id, buyer);
     if (found <= 0)
         return found < 0 ? SALE_TAX_STORE_ERROR : SALE_TAX_NOT_FOUND;
+    snprintf(ev->billing_country, sizeof ev->billing_country, "%s",
+             buyer->has_address ? buyer->address.f.country : ap->cfg->provider.country);
     vat_sale sale = {ap->cfg->provider.country, ev->billing_country, ev->business, true, ev->date};
     vat_rates_ctx ctx = {d, false};
     vat_status st = vat_decide(&sale, vat_rates_lookup, &ctx, &out->decision);
     if (ctx.store_error)
         return SALE_TAX_STORE_ERROR;
     return st == VAT_OK ? SALE_TAX_OK : SALE_TAX_UNDECIDED;
+}
+
+sale_tax_result sale_tax_decide(db *d, const app *ap, int64_t org_id, int64_t address_id, const char *date,
+                                sale_tax *out)
+{
+    sale_buyer buyer;
+    return sale_tax_decide_buyer(d, ap, org_id, address_id, date, out, &buyer);
 }
 
 bool sale_tax_compute(sale_tax *t, const int64_t *net_minor, size_t n)

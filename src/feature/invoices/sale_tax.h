@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "core/vat.h"
+#include "feature/addresses/addresses.h"
+#include "feature/orgs/orgs.h"
 #include "feature/vat/vat_preview.h"
 #include "store/db.h"
 
@@ -38,11 +40,27 @@ typedef enum sale_tax_result {
     SALE_TAX_STORE_ERROR,
 } sale_tax_result;
 
+/* What the decision read of the buyer: the organization's profile and the
+ * billing address the sale is taxed for (the one it named, else the
+ * default one; has_address false when it has none). A caller that issues
+ * the sale's invoice in the same transaction frames it from this
+ * (invoices_sale_frame_buyer) instead of reading both again. */
+typedef struct sale_buyer {
+    org_profile profile;
+    bool has_address;
+    address address;
+} sale_buyer;
+
 /* Decides the VAT of an electronic service sold to org_id on date
  * ("YYYY-MM-DD") with the billing address address_id (0 = the default
  * one). Fills out->evidence and out->decision; the amounts are zero. */
 sale_tax_result sale_tax_decide(db *d, const struct app *ap, int64_t org_id, int64_t address_id, const char *date,
                                 sale_tax *out);
+
+/* sale_tax_decide that also gives what it read of the buyer (*buyer is
+ * filled when the result is SALE_TAX_OK or SALE_TAX_UNDECIDED). */
+sale_tax_result sale_tax_decide_buyer(db *d, const struct app *ap, int64_t org_id, int64_t address_id,
+                                      const char *date, sale_tax *out, sale_buyer *buyer);
 
 /* The VAT of n net amounts (>= 0) all at t->decision's rate: fills the
  * totals per rate, net, VAT and gross. False on overflow. */

@@ -23,6 +23,7 @@
 
 #include "core/period.h"
 #include "feature/addresses/addresses.h"
+#include "feature/invoices/invoices.h"
 #include "feature/invoices/sale_invoice.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
@@ -123,7 +124,7 @@ static bool order_tax(http_request *r, const order_in *in, const int64_t *nets, 
     char today[11];
     if (!period_date_text((int64_t)time(NULL), today))
         return store_error(fail);
-    switch (sale_tax_decide(r->db, r->app, in->org_id, in->billing_address_id, today, &out->tax)) {
+    switch (sale_tax_decide_buyer(r->db, r->app, in->org_id, in->billing_address_id, today, &out->tax, &out->buyer)) {
     case SALE_TAX_OK:
         break;
     case SALE_TAX_NOT_FOUND:
@@ -238,17 +239,20 @@ static bool plan_payment(http_request *r, const order_in *in, const order_priced
     return true;
 }
 
-static bool resolve_address(http_request *r, const order_in *in, int64_t *out, order_fail *fail)
+/* The billing address the priced order names (checked live), else the
+ * default one (0 when there is none), as order_tax read it. */
+static bool resolve_address(const order_in *in, const order_priced *pr, int64_t *out, order_fail *fail)
 {
-    address a;
+    const sale_buyer *b = &pr->buyer;
     *out = 0;
     if (!in->billing_address_id) {
-        *out = address_default(r->db, in->org_id, &a) ? a.id : 0;
+        *out = b->has_address && b->address.is_default ? b->address.id : 0;
         return true;
     }
-    if (!address_snapshot(r->db, in->org_id, in->billing_address_id, &a) || a.retired_at)
+    assert(b->has_address && b->address.id == in->billing_address_id);
+    if (b->address.retired_at)
         return order_refuse(fail, 422, "invalid_address", N_("There is no such billing address."), "billing_address_id");
-    *out = a.id;
+    *out = b->address.id;
     return true;
 }
 
@@ -333,8 +337,8 @@ static int write_items(http_request *r, const order_in *in, order_result *res, i
             .price_minor = it->price.price_minor - it->discount_minor, .auto_renew = it->auto_renew,
             .starts_at = now,
         };
-        if (!service_create(r->db, &n, &res->service_ids[i]) ||
-            !insert_item(r->db, res->order_id, it, res->service_ids[i]))
+        if (!service_create_row(r->db, &n, &res->services[i]) ||
+            !insert_item(r->db, res->order_id, it, res->services[i].id))
             return -1;
         if (it->credit_id && !credit_use(r->db, it->credit_id, res->order_id))
             return 0;
@@ -420,21 +424,34 @@ static size_t item_lines(const order_priced_item *it, const char *lang, int64_t 
     return 2;
 }
 
-/* The final invoice of the order: one line per item and per setup fee. */
-static bool order_invoice(http_request *r, const order_in *in, const order_result *res)
+/* The final invoice of the order: one line per item and per setup fee,
+ * framed from what order_tax read; mailed to to (NULL: nobody to tell). */
+static bool order_invoice(http_request *r, const order_in *in, order_result *res, const char *to)
 {
     const order_priced *pr = &res->priced;
-    char lang[3];
-    if (!invoices_org_language(r->db, in->org_id, lang))
+    document frame, doc;
+    if (!invoices_sale_frame_buyer(r->db, r->app, &pr->tax, &pr->buyer, in->cur->code,
+                                   in->paid_by ? in->paid_by : "balance", &frame))
         return false;
-    doc_line *lines = arena_alloc(r->a, 2 * ORDER_ITEMS_MAX * sizeof *lines);
+    doc_line *lines = arena_alloc(r->a, 2 * pr->n * sizeof *lines); /* an item and its setup fee */
     size_t n = 0;
-    int64_t now = (int64_t)time(NULL), doc_id;
+    int64_t now = (int64_t)time(NULL);
     for (size_t i = 0; i < pr->n; i++)
-        n += item_lines(&pr->items[i], lang, now, &lines[n]);
+        n += item_lines(&pr->items[i], frame.language, now, &lines[n]);
     doc_source src = {.key = arena_printf(r->a, "order:%" PRId64, res->order_id), .order_id = res->order_id};
-    return invoices_sale(r->db, r->app, in->org_id, &pr->tax, in->cur->code, lines, n,
-                         in->paid_by ? in->paid_by : "balance", &src, &doc_id);
+    if (!invoices_sale_framed(r->db, in->org_id, &pr->tax, &frame, lines, n, &src, &doc))
+        return false;
+    res->invoice_id = doc.id;
+    return !doc.id || !to || invoices_mail_to(r->db, r->app, to, &doc);
+}
+
+/* The invoice and the confirmation, both mailed to the billing notification
+ * address read once. */
+static bool invoice_and_mail(http_request *r, const order_in *in, order_result *res)
+{
+    char to[FIELD_EMAIL_MAX + 1];
+    int found = notify_address(r->db, in->org_id, NOTIFY_BILLING, to);
+    return found >= 0 && order_invoice(r, in, res, found ? to : NULL) && order_mail(r, in, res, found ? to : NULL);
 }
 
 /* Services, items, transfers and redemptions of the inserted order. */
@@ -454,7 +471,7 @@ static bool write_rest(http_request *r, const order_in *in, order_result *out, c
         (pr->code_id && !discount_redeem(r->db, pr->code_id, in->org_id, out->order_id,
                                          money_make(pr->totals.discount_minor, in->cur))) ||
         (pay->quote.id && !quote_use(r->db, pay->quote.id, now)) ||
-        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !order_invoice(r, in, out) || !order_mail(r, in, out) ||
+        (in->clear_cart && !cart_clear(r->db, in->org_id)) || !invoice_and_mail(r, in, out) ||
         !order_audit(r, in, out))
         return store_error(fail);
     return true;
@@ -469,7 +486,7 @@ bool order_validate(http_request *r, const order_in *in, order_priced *out, int6
                             order_code_verdict_message(out->verdict), "discount_code");
     if (!in->accept_terms)
         return order_refuse(fail, 422, "terms_not_accepted", N_("Accept the terms of contract to order."), "accept_terms");
-    return resolve_address(r, in, address_id, fail);
+    return resolve_address(in, out, address_id, fail);
 }
 
 bool order_checkout(http_request *r, const order_in *in, const char *idem_key, order_result *out,

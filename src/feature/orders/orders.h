@@ -19,6 +19,7 @@
 #include "feature/invoices/sale_tax.h"
 #include "feature/orders/order_price.h"
 #include "feature/payments/payments.h"
+#include "feature/services/services.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "store/db.h"
@@ -90,6 +91,7 @@ typedef struct order_priced {
     order_priced_item items[ORDER_ITEMS_MAX];
     order_totals totals;          /* net: catalog prices exclude VAT */
     sale_tax tax;                 /* the VAT on totals.total_minor and the gross charged */
+    sale_buyer buyer;             /* the profile and billing address tax was decided for */
     order_code_verdict verdict;   /* of the code typed (OK when none was) */
     int64_t code_id;              /* 0 = no code applied */
     char code[ORDER_CODE_TEXT_MAX + 1];
@@ -112,7 +114,8 @@ typedef struct order_result {
     order_priced priced;
     int64_t paid_minor;         /* what left the wallet, in the wallet's currency */
     const currency *wallet_cur;
-    int64_t service_ids[ORDER_ITEMS_MAX];
+    service services[ORDER_ITEMS_MAX]; /* as written, one per item */
+    int64_t invoice_id;         /* the final invoice issued with it (0: issued before) */
 } order_result;
 
 /* Checkout inside the caller's write transaction (the caller commits, or
@@ -140,6 +143,10 @@ payment_purpose_result order_settle_payment(db *d, const struct app *ap, arena *
  * ..., "items": [...]}) or NULL when org_id has no such order (*found false)
  * or on a store error. */
 json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *found);
+
+/* order_json of the order res just checked out, in the same transaction:
+ * its invoice and its products are taken from res instead of read again. */
+json_t *order_json_placed(http_request *r, int64_t org_id, const order_result *res);
 /* The order of org_id made with idem_key: its id, 0 none, -1 store error. */
 int64_t order_find_by_key(db *d, int64_t org_id, const char *idem_key);
 /* The organization's orders, newest first, before before_id (0 = newest). */

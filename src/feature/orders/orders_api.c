@@ -119,14 +119,14 @@ static bool read_order(http_request *r, json_t *b, order_in *in)
 {
     const char *pay;
     bool accept = false;
-    int64_t quote = 0, address = 0;
+    int64_t quote = 0, billing_address = 0;
     if (!read_items(r, b, in) || !jin_currency(r, b, "currency", JIN_REQUIRED, &in->cur) ||
         !jin_string(r, b, "discount_code", JIN_OPTIONAL, 0, ORDER_CODE_TEXT_MAX, &in->discount_code) ||
         !jin_bool(r, b, "accept_terms", JIN_OPTIONAL, &accept) ||
         !jin_enum(r, b, "pay_with", JIN_REQUIRED, order_pay_with_names, &pay) ||
         !jin_currency(r, b, "wallet_currency", JIN_OPTIONAL, &in->wallet_cur) ||
         !jin_int(r, b, "quote_id", "quote_id", 1, INT64_MAX, &quote) ||
-        !jin_int(r, b, "billing_address_id", "billing_address_id", 1, INT64_MAX, &address))
+        !jin_int(r, b, "billing_address_id", "billing_address_id", 1, INT64_MAX, &billing_address))
         return false;
     in->accept_terms = accept;
     for (int i = 0; i < ORDER_PAY_COUNT; i++)
@@ -134,21 +134,20 @@ static bool read_order(http_request *r, json_t *b, order_in *in)
             in->pay_with = (order_pay_with)i;
     in->auto_renew_all = in->pay_with == ORDER_PAY_CARD;
     in->quote_id = quote;
-    in->billing_address_id = address;
+    in->billing_address_id = billing_address;
     return true;
 }
 
-static json_t *services_json(http_request *r, int64_t org_id, const order_result *res)
+/* The services the checkout wrote, as written (not read back). */
+static json_t *services_json(const order_result *res)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < res->priced.n; i++) {
-        service s;
-        if (service_get(r->db, org_id, res->service_ids[i], &s) != 1)
-            continue;
-        json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:i, s:b, s:o, s:o}", "id", (json_int_t)s.id,
-            "product_id", (json_int_t)s.product_id, "status", service_status_names[s.status], "period",
-            s.period_months, "auto_renew", s.auto_renew, "starts_at", jout_time(s.starts_at),
-            "expires_at", jout_time(s.expires_at)));
+        const service *sv = &res->services[i];
+        json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:i, s:b, s:o, s:o}", "id", (json_int_t)sv->id,
+            "product_id", (json_int_t)sv->product_id, "status", service_status_names[sv->status], "period",
+            sv->period_months, "auto_renew", sv->auto_renew, "starts_at", jout_time(sv->starts_at),
+            "expires_at", jout_time(sv->expires_at)));
     }
     return list;
 }
@@ -196,11 +195,10 @@ static void post_order(http_request *r)
         return;
     if (!order_checkout(r, &in, k.key, res, &fail))
         return fail_rollback(r, &fail);
-    bool found;
-    json_t *order = order_json(r, in.org_id, res->order_id, &found);
+    json_t *order = order_json_placed(r, in.org_id, res);
     if (!order)
         return fail_rollback(r, &(order_fail){500, "store_error", "cannot read the order", NULL, 0, NULL});
-    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o}", "order", order, "services", services_json(r, in.org_id, res)));
+    idem_save_and_answer(r, &k, 201, json_pack("{s:o, s:o}", "order", order, "services", services_json(res)));
 }
 
 static void list_orders(http_request *r)

@@ -28,10 +28,10 @@ bool quote_use(db *d, int64_t id, int64_t now);
 /* Clears org_id's cart inside the caller's transaction. */
 bool cart_clear(db *d, int64_t org_id);
 
-/* Queues the confirmation of a checked-out order to the organization's
- * billing address (inside the checkout transaction); true also when the
- * organization has nowhere to send it. */
-bool order_mail(http_request *r, const order_in *in, const order_result *res);
+/* Queues the confirmation of a checked-out order to to, the organization's
+ * billing notification address (inside the checkout transaction); true
+ * without a mail when to is NULL (nowhere to send it). */
+bool order_mail(http_request *r, const order_in *in, const order_result *res, const char *to);
 
 /* The VAT of an order as the API shows it: {"scheme" (null before VAT was
  * charged), "rate_bp", "rate", "mention_text" (translated; null when none),

@@ -52,7 +52,19 @@ static const char *stored_mention_text(http_request *r, const char *name)
     return NULL;
 }
 
-static json_t *order_items_json(http_request *r, int64_t order_id, const currency *cur)
+/* Product id's catalog entry: from pr's items when it is one of them (an
+ * order just priced), else read. False when there is none. */
+static bool item_product(http_request *r, const order_priced *pr, int64_t product_id, catalog_product *out)
+{
+    for (size_t i = 0; pr && i < pr->n; i++)
+        if (pr->items[i].product.id == product_id) {
+            *out = pr->items[i].product;
+            return true;
+        }
+    return catalog_product_get(r->db, product_id, out) == 1;
+}
+
+static json_t *order_items_json(http_request *r, int64_t order_id, const currency *cur, const order_priced *pr)
 {
     db_stmt *s = db_prepare(r->db,
         "SELECT id, product_id, period_months, price_minor, setup_minor, discount_minor, COALESCE(credit_id, 0),"
@@ -64,7 +76,7 @@ static json_t *order_items_json(http_request *r, int64_t order_id, const currenc
     while (db_step(s) == DB_ROW) {
         catalog_product p;
         int64_t product_id = db_col_int64(s, 1), credit_id = db_col_int64(s, 6);
-        bool named = catalog_product_get(r->db, product_id, &p) == 1;
+        bool named = item_product(r, pr, product_id, &p);
         json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
             "id", (json_int_t)db_col_int64(s, 0), "product_id", (json_int_t)product_id,
             "product_name", named ? catalog_product_name(&p, r->lang) : "",
@@ -80,7 +92,10 @@ static json_t *order_items_json(http_request *r, int64_t order_id, const currenc
     return items;
 }
 
-json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *found)
+/* order_json; res (NULL when reading any order) is the order just checked
+ * out, whose invoice and products are known. */
+static json_t *order_read_json(http_request *r, int64_t org_id, int64_t order_id, const order_result *res,
+                               bool *found)
 {
     db_stmt *s = db_prepare(r->db,
         "SELECT o.status, o.currency, o.subtotal_minor, o.discount_minor, o.credit_minor, o.total_minor,"
@@ -121,8 +136,10 @@ json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *foun
     json_object_set_new(o, "gross", jout_money(money_make(db_col_int64(s, 16), cur), r->lang));
     db_done(s);
     bool store_error = false;
-    int64_t invoice = documents_by_source(r->db, arena_printf(r->a, "order:%" PRId64, order_id), &store_error);
-    json_t *items = store_error ? NULL : order_items_json(r, order_id, cur);
+    int64_t invoice = res && res->invoice_id ? res->invoice_id
+                                             : documents_by_source(r->db, arena_printf(r->a, "order:%" PRId64, order_id),
+                                                                   &store_error);
+    json_t *items = store_error ? NULL : order_items_json(r, order_id, cur, res ? &res->priced : NULL);
     json_object_set_new(o, "invoice_id", invoice ? json_integer(invoice) : json_null());
     if (!items) {
         json_decref(o);
@@ -130,6 +147,18 @@ json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *foun
     }
     json_object_set_new(o, "items", items);
     return o;
+}
+
+json_t *order_json(http_request *r, int64_t org_id, int64_t order_id, bool *found)
+{
+    return order_read_json(r, org_id, order_id, NULL, found);
+}
+
+json_t *order_json_placed(http_request *r, int64_t org_id, const order_result *res)
+{
+    assert(res->order_id > 0);
+    bool found;
+    return order_read_json(r, org_id, res->order_id, res, &found);
 }
 
 int64_t order_find_by_key(db *d, int64_t org_id, const char *idem_key)
@@ -178,10 +207,9 @@ json_t *order_list_json(http_request *r, int64_t org_id, int64_t before_id, size
 static json_t *mail_data(http_request *r, const order_in *in, const order_result *res, const char *lang)
 {
     const order_priced *pr = &res->priced;
-    char org[ORG_NAME_MAX + 1], net[MONEY_FORMAT_BYTES_MAX], vat[MONEY_FORMAT_BYTES_MAX],
-        total[MONEY_FORMAT_BYTES_MAX], paid[MONEY_FORMAT_BYTES_MAX];
-    if (!org_name(r->db, in->org_id, org, sizeof org))
-        org[0] = '\0';
+    char net[MONEY_FORMAT_BYTES_MAX], vat[MONEY_FORMAT_BYTES_MAX], total[MONEY_FORMAT_BYTES_MAX],
+        paid[MONEY_FORMAT_BYTES_MAX];
+    const char *org = pr->buyer.profile.name; /* read with the tax, in this transaction */
     json_t *lines = json_array();
     bool renewing = false; /* paid by card and some service renews by itself */
     for (size_t i = 0; i < pr->n; i++) {
@@ -204,12 +232,10 @@ static json_t *mail_data(http_request *r, const order_in *in, const order_result
         "provider", r->app->cfg->provider.name);
 }
 
-bool order_mail(http_request *r, const order_in *in, const order_result *res)
+bool order_mail(http_request *r, const order_in *in, const order_result *res, const char *to)
 {
-    char to[FIELD_EMAIL_MAX + 1];
-    int found = notify_address(r->db, in->org_id, NOTIFY_BILLING, to);
-    if (found <= 0)
-        return found == 0; /* 0: nobody to tell (no administrator left) */
+    if (!to)
+        return true; /* nobody to tell (no administrator left) */
     const char *lang = !strcmp(r->lang, "it") ? "it" : "en";
     json_t *data = mail_data(r, in, res, lang);
     const char *subject, *body;

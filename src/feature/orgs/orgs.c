@@ -166,17 +166,27 @@ int org_search(db *d, const char *q, const int64_t *member_ids, size_t member_co
 
 /* ---- For notification addresses and account deletion ---- */
 
+/* The earliest (created_at, then user_id) of the organization's few
+ * administrators, picked here: an ORDER BY ... LIMIT 1 made SQLite build a
+ * temporary B-tree on every call (no index has created_at), and this runs
+ * twice in every order from the balance. */
 int64_t org_first_admin(db *d, int64_t org_id)
 {
-    db_stmt *s = db_prepare(d,
-        "SELECT user_id FROM memberships WHERE org_id = $1 AND role = 'admin' ORDER BY created_at, user_id LIMIT 1");
+    db_stmt *s = db_prepare(d, "SELECT user_id, created_at FROM memberships WHERE org_id = $1 AND role = 'admin'");
     if (!s)
         return -1;
     db_bind_int64(s, 1, org_id);
-    db_status st = db_step(s);
-    int64_t id = st == DB_ROW ? db_col_int64(s, 0) : st == DB_DONE ? 0 : -1;
+    int64_t id = 0, first_at = 0;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        int64_t user = db_col_int64(s, 0), at = db_col_int64(s, 1);
+        if (!id || at < first_at || (at == first_at && user < id)) {
+            id = user;
+            first_at = at;
+        }
+    }
     db_done(s);
-    return id;
+    return st == DB_DONE ? id : -1;
 }
 
 bool org_remove_member(db *d, int64_t org_id, int64_t user_id)

@@ -18,7 +18,7 @@ service_status service_status_parse(const char *name)
     return SERVICE_STATUS_COUNT;
 }
 
-bool service_create(db *d, const service_new *n, int64_t *out_id)
+bool service_create_row(db *d, const service_new *n, service *out)
 {
     assert(db_in_tx(d) && n->org_id > 0 && n->product_id > 0 && n->price_minor >= 0);
     int64_t expires = period_add(n->starts_at, n->period_months);
@@ -59,10 +59,30 @@ bool service_create(db *d, const service_new *n, int64_t *out_id)
     }
     bool ok = db_step(s) == DB_ROW;
     if (ok)
-        *out_id = db_col_int64(s, 0);
+        *out = (service){.id = db_col_int64(s, 0), .org_id = n->org_id, .product_id = n->product_id,
+                         .order_id = n->order_id, .billing_address_id = n->billing_address_id,
+                         .status = n->active ? SERVICE_ACTIVE : SERVICE_PENDING,
+                         .period_months = n->period_months, .price_minor = n->price_minor,
+                         .auto_renew = n->auto_renew, .created_at = n->starts_at, .starts_at = n->starts_at,
+                         .expires_at = expires, .activated_at = n->active ? n->starts_at : 0,
+                         .status_changed_at = n->starts_at};
     db_done(s);
+    if (ok) {
+        snprintf(out->label, sizeof out->label, "%s", n->label ? n->label : "");
+        snprintf(out->currency, sizeof out->currency, "%s", n->currency);
+    }
     return ok;
 }
+
+bool service_create(db *d, const service_new *n, int64_t *out_id)
+{
+    service s;
+    if (!service_create_row(d, n, &s))
+        return false;
+    *out_id = s.id;
+    return true;
+}
+
 
 int service_get(db *d, int64_t org_id, int64_t id, service *out)
 {

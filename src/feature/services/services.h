@@ -61,6 +61,9 @@ typedef struct service_new {
 /* Inserts the service inside the caller's write transaction; false on
  * a store error or when n is inconsistent (asserted in debug builds). */
 bool service_create(db *d, const service_new *n, int64_t *out_id);
+/* service_create that gives the service as written, which service_get
+ * would read back in the same transaction. */
+bool service_create_row(db *d, const service_new *n, service *out);
 /* Reads service id of org_id (0 = of any organization, for staff and jobs):
  * 1 found, 0 none, -1 store error. */
 int service_get(db *d, int64_t org_id, int64_t id, service *out);
