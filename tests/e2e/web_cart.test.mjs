@@ -235,6 +235,30 @@ test('staff create and edit discount codes and grant and revoke free credits fro
   assert.equal(mine.max_uses, 10);
   assert.equal(mine.valid_until, null);
 
+  // Products and categories are ticked in the catalog, not typed.
+  product();
+  page = await web.get('/staff/discount-codes');
+  const boxes = /data-testid="discount-targets">([\s\S]*?)<\/fieldset>/.exec(page.text)[1];
+  const tick = (name) => Number(new RegExp(`name="${name}" value="(\\d+)"`).exec(boxes)[1]);
+  const [prod, cat] = [tick('product'), tick('category')];
+  const before = saldo.sql('SELECT COUNT(*) FROM discount_codes');
+  r = await web.post('/staff/discount-codes', [['_csrf', _csrf], ['code', `bad${seq}`], ['kind', 'percent'], ['percent', '5'],
+    ['product', String(prod)], ['product', 'x1']]);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="targets-error">Choose products or categories of the list\./);
+  assert.match(r.text, new RegExp(`name="product" value="${prod}" checked`), 'the ticks are kept');
+  r = await web.post('/staff/discount-codes', [['_csrf', _csrf], ['code', `gone${seq}`], ['kind', 'percent'], ['percent', '5'],
+    ['product', '999999']]);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="targets-error">A product or category does not exist\./);
+  assert.equal(saldo.sql('SELECT COUNT(*) FROM discount_codes'), before, 'nothing written');
+  r = await web.post('/staff/discount-codes', [['_csrf', _csrf], ['code', `pick${seq}`], ['kind', 'percent'], ['percent', '5'],
+    ['product', String(prod)], ['category', String(cat)]]);
+  assert.equal(r.status, 303, r.text);
+  const picked = (await saldo.api('GET', '/api/v1/staff/discount-codes', { token: staff.token }))
+    .body.codes.find((x) => x.code === `PICK${seq}`);
+  assert.deepEqual([picked.product_ids, picked.category_ids], [[prod], [cat]]);
+
   const u = await signUp(saldo);
   const p = product();
   r = await web.post(`/staff/orgs/${u.org.id}/credits`, { _csrf, product_id: String(p), period: '', reason: 'a gift' });

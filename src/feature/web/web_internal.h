@@ -47,6 +47,9 @@ void web_page(http_request *r, int status, const char *tmpl, const char *title, 
 void web_staff_page(http_request *r, int status, const char *tmpl, const char *title, const char *nav, json_t *data);
 /* After a store error: rolls back and answers the 500 page. */
 void web_fail(http_request *r);
+/* The catalog as the checkboxes of templates/staff/catalog_picker.html,
+ * ticked as f (NULL: none) had them; NULL on a store error. */
+json_t *web_catalog_choices(http_request *r, const form *f);
 
 /* Set-Cookie with Path=/, HttpOnly, SameSite=Lax (Strict with strict), Secure
  * when the site is https; max_age_s 0 deletes the cookie. */

@@ -55,21 +55,19 @@ static int64_t form_date(const form *f, const char *name)
     return period_parse_date(v, &t) ? t : -1;
 }
 
-/* "3, 12" into ids; false when something else is there. */
-static bool id_list(const char *v, int64_t *out, size_t *n)
+/* The ids ticked under name (the catalog picker's checkboxes) into out;
+ * false when a value is not an id or there are too many. */
+static bool ticked_ids(const form *f, const char *name, int64_t *out, size_t *n)
 {
     *n = 0;
-    while (v && *v) {
+    for (size_t i = 0; i < f->count; i++) {
+        if (strcmp(f->names[i], name))
+            continue;
         char *end;
-        while (*v == ' ' || *v == ',')
-            v++;
-        if (!*v)
-            break;
-        long long id = strtoll(v, &end, 10);
-        if (end == v || id < 1 || *n == ORDER_CODE_RESTRICT_MAX)
+        long long id = strtoll(f->values[i], &end, 10);
+        if (end == f->values[i] || *end || id < 1 || *n == ORDER_CODE_RESTRICT_MAX)
             return false;
         out[(*n)++] = id;
-        v = end;
     }
     return true;
 }
@@ -125,17 +123,16 @@ static bool read_code(http_request *r, const form *f, discount_code *c, json_t *
         json_object_set_new(errors, "code", json_string(_("Use 3 to 40 letters, digits, - or _.")));
     read_value(r, f, c, errors);
     read_limits(r, f, c, errors);
-    if (!id_list(form_get(f, "product_ids"), c->products, &c->product_count))
-        json_object_set_new(errors, "product_ids", json_string(_("Enter product numbers separated by commas.")));
-    if (!id_list(form_get(f, "category_ids"), c->categories, &c->category_count))
-        json_object_set_new(errors, "category_ids", json_string(_("Enter category numbers separated by commas.")));
+    if (!ticked_ids(f, "product", c->products, &c->product_count) ||
+        !ticked_ids(f, "category", c->categories, &c->category_count))
+        json_object_set_new(errors, "targets", json_string(_("Choose products or categories of the list.")));
     return json_object_size(errors) == 0;
 }
 
 static json_t *form_json(const form *f)
 {
     static const char *const names[] = {"code", "kind", "percent", "amount", "currency", "valid_from", "valid_until",
-                                        "max_uses", "max_uses_per_org", "product_ids", "category_ids"};
+                                        "max_uses", "max_uses_per_org"};
     json_t *o = json_object();
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         json_object_set_new(o, names[i], json_string(f && form_get(f, names[i]) ? form_get(f, names[i]) : ""));
@@ -164,14 +161,15 @@ static void codes_page(http_request *r, int status, const form *f, json_t *error
 {
     discount_code *list = arena_alloc(r->a, sizeof *list * ORDER_CODES_MAX);
     int n = discount_list(r->db, list, ORDER_CODES_MAX);
-    if (n < 0)
+    json_t *catalog = n < 0 ? NULL : web_catalog_choices(r, f);
+    if (!catalog)
         return (void)json_decref(errors), web_fail(r);
     json_t *codes = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(codes, code_view(r, &list[i]));
     web_staff_page(r, status, "staff/discounts", _("Discount codes"), "discounts",
-                   json_pack("{s:o, s:b, s:o, s:o}", "codes", codes, "has_codes", n > 0, "form", form_json(f),
-                             "errors", errors ? errors : json_object()));
+                   json_pack("{s:o, s:b, s:o, s:o, s:o}", "codes", codes, "has_codes", n > 0, "form", form_json(f),
+                             "catalog", catalog, "errors", errors ? errors : json_object()));
 }
 
 static void get_codes(http_request *r)
@@ -195,7 +193,7 @@ static void post_codes(http_request *r)
     if (res != DISCOUNT_CREATE_OK)
         db_rollback(r->db);
     if (res == DISCOUNT_CREATE_TAKEN || res == DISCOUNT_CREATE_UNKNOWN_TARGET) {
-        json_object_set_new(errors, res == DISCOUNT_CREATE_TAKEN ? "code" : "product_ids",
+        json_object_set_new(errors, res == DISCOUNT_CREATE_TAKEN ? "code" : "targets",
                             json_string(res == DISCOUNT_CREATE_TAKEN ? _("Another discount code has this text.")
                                                                      : _("A product or category does not exist.")));
         return codes_page(r, 422, &f, errors);
