@@ -26,7 +26,7 @@ static long file_size(const char *path)
 }
 
 /* Writes about rounds * threshold pages of rows through d, in small commits. */
-static void write_pages_times(db *d, int rounds)
+static void write_pages(db *d, int rounds)
 {
     assert_int_equal(db_exec_script(d, "CREATE TABLE IF NOT EXISTS bulk (v TEXT NOT NULL)"), DB_OK);
     char big[3000];
@@ -41,20 +41,28 @@ static void write_pages_times(db *d, int rounds)
     }
 }
 
-static void write_pages(db *d) { write_pages_times(d, 2); }
+/* Starts the checkpointer on f's database and opens a connection while it
+ * runs (so without SQLite's automatic checkpoint); path: the database file's
+ * path with suffix ("" or "-wal"). */
+static db *open_with_checkpointer(store_fixture *f, const char *suffix, char *path, size_t size)
+{
+    char err[256];
+    snprintf(path, size, "%s%s", f->url + strlen("sqlite:"), suffix);
+    assert_true(sqlite_checkpointer_start(f->url, err, sizeof err));
+    db *d = db_open(f->url, err, sizeof err);
+    assert_non_null(d);
+    return d;
+}
 
 static void test_the_thread_copies_the_log(void **state)
 {
     store_fixture *f = *state;
     if (strcmp(db_driver_name(f->d), "sqlite"))
         skip();
-    char path[300], err[256];
-    snprintf(path, sizeof path, "%s", f->url + strlen("sqlite:"));
-    assert_true(sqlite_checkpointer_start(f->url, err, sizeof err));
-    db *d = db_open(f->url, err, sizeof err); /* opened while it runs: no automatic checkpoint */
-    assert_non_null(d);
+    char path[300];
+    db *d = open_with_checkpointer(f, "", path, sizeof path);
     long before = file_size(path);
-    write_pages(d);
+    write_pages(d, 2);
     long after = before;
     for (int i = 0; i < 100 && after < before + 1000L * 3000; i++, usleep(50 * 1000))
         after = file_size(path);
@@ -68,14 +76,11 @@ static void test_without_it_the_log_waits(void **state)
     store_fixture *f = *state;
     if (strcmp(db_driver_name(f->d), "sqlite"))
         skip();
-    char path[300], err[256];
-    snprintf(path, sizeof path, "%s", f->url + strlen("sqlite:"));
-    assert_true(sqlite_checkpointer_start(f->url, err, sizeof err));
-    db *d = db_open(f->url, err, sizeof err);
-    assert_non_null(d);
+    char path[300];
+    db *d = open_with_checkpointer(f, "", path, sizeof path);
     sqlite_checkpointer_stop(); /* d keeps its automatic checkpoint off: nothing copies its log */
     long before = file_size(path);
-    write_pages(d);
+    write_pages(d, 2);
     usleep(300 * 1000);
     assert_true(file_size(path) < before + 1000L * 3000);
     db_close(d);
@@ -109,16 +114,13 @@ static void test_the_log_starts_over_under_reads(void **state)
     store_fixture *f = *state;
     if (strcmp(db_driver_name(f->d), "sqlite"))
         skip();
-    char wal[300], err[256];
-    snprintf(wal, sizeof wal, "%s-wal", f->url + strlen("sqlite:"));
-    assert_true(sqlite_checkpointer_start(f->url, err, sizeof err));
-    db *d = db_open(f->url, err, sizeof err);
-    assert_non_null(d);
+    char wal[300];
+    db *d = open_with_checkpointer(f, "-wal", wal, sizeof wal);
     reader rd = {.url = f->url};
     pthread_t t[2];
     for (int i = 0; i < 2; i++)
         assert_int_equal(pthread_create(&t[i], NULL, read_loop, &rd), 0);
-    write_pages_times(d, 12);
+    write_pages(d, 12);
     atomic_store(&rd.stop, true);
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
