@@ -10,6 +10,21 @@
 
 #include "feature/catalog/catalog_admin.h"
 
+bool web_catalog_ticked(const form *f, const char *name, int64_t *out, size_t max, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < f->count; i++) {
+        if (strcmp(f->names[i], name))
+            continue;
+        char *end;
+        long long id = strtoll(f->values[i], &end, 10);
+        if (end == f->values[i] || *end || id < 1 || *n == max)
+            return false;
+        out[(*n)++] = id;
+    }
+    return true;
+}
+
 /* Whether the form f (NULL: none yet) ticked the checkbox name with id. */
 static bool ticked(const form *f, const char *name, int64_t id)
 {

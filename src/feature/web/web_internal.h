@@ -50,6 +50,9 @@ void web_fail(http_request *r);
 /* The catalog as the checkboxes of templates/staff/catalog_picker.html,
  * ticked as f (NULL: none) had them; NULL on a store error. */
 json_t *web_catalog_choices(http_request *r, const form *f);
+/* The ids ticked there under name ("product" or "category") into out (at
+ * most max); false when a value is not an id or more than max are ticked. */
+bool web_catalog_ticked(const form *f, const char *name, int64_t *out, size_t max, size_t *n);
 
 /* Set-Cookie with Path=/, HttpOnly, SameSite=Lax (Strict with strict), Secure
  * when the site is https; max_age_s 0 deletes the cookie. */

@@ -55,23 +55,6 @@ static int64_t form_date(const form *f, const char *name)
     return period_parse_date(v, &t) ? t : -1;
 }
 
-/* The ids ticked under name (the catalog picker's checkboxes) into out;
- * false when a value is not an id or there are too many. */
-static bool ticked_ids(const form *f, const char *name, int64_t *out, size_t *n)
-{
-    *n = 0;
-    for (size_t i = 0; i < f->count; i++) {
-        if (strcmp(f->names[i], name))
-            continue;
-        char *end;
-        long long id = strtoll(f->values[i], &end, 10);
-        if (end == f->values[i] || *end || id < 1 || *n == ORDER_CODE_RESTRICT_MAX)
-            return false;
-        out[(*n)++] = id;
-    }
-    return true;
-}
-
 /* The limits of the form over c; messages under their fields in errors. */
 static void read_limits(http_request *r, const form *f, discount_code *c, json_t *errors)
 {
@@ -123,8 +106,8 @@ static bool read_code(http_request *r, const form *f, discount_code *c, json_t *
         json_object_set_new(errors, "code", json_string(_("Use 3 to 40 letters, digits, - or _.")));
     read_value(r, f, c, errors);
     read_limits(r, f, c, errors);
-    if (!ticked_ids(f, "product", c->products, &c->product_count) ||
-        !ticked_ids(f, "category", c->categories, &c->category_count))
+    if (!web_catalog_ticked(f, "product", c->products, ORDER_CODE_RESTRICT_MAX, &c->product_count) ||
+        !web_catalog_ticked(f, "category", c->categories, ORDER_CODE_RESTRICT_MAX, &c->category_count))
         json_object_set_new(errors, "targets", json_string(_("Choose products or categories of the list.")));
     return json_object_size(errors) == 0;
 }

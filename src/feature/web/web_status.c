@@ -119,12 +119,13 @@ static void read_form(http_request *r, const form *f, announcement_in *in, json_
         json_object_set_new(errors, "starts_at", json_string(_("Enter a date and time.")));
     if (*ends && !support_tz_parse_local(ends, SUPPORT_TZ_DEFAULT, &in->ends_at))
         json_object_set_new(errors, "ends_at", json_string(_("Enter a date and time.")));
-    for (size_t i = 0; in->targeted && i < f->count; i++) {
-        bool product = !strcmp(f->names[i], "product");
-        if (!product && strcmp(f->names[i], "category"))
-            continue;
-        if (!ids_in(f->values[i], product ? TARGET_PRODUCT : TARGET_CATEGORY, in))
+    for (int k = 0; in->targeted && k < 2; k++) {
+        int64_t ids[ANNOUNCEMENT_TARGETS_MAX];
+        size_t n;
+        if (!web_catalog_ticked(f, k ? "category" : "product", ids, ANNOUNCEMENT_TARGETS_MAX - in->n_targets, &n))
             json_object_set_new(errors, "targets", json_string(_("Choose products or categories of the list.")));
+        for (size_t i = 0; i < n; i++)
+            in->targets[in->n_targets++] = (announcement_target){k ? TARGET_CATEGORY : TARGET_PRODUCT, ids[i]};
     }
     if (in->targeted && !ids_in(typed(f, "service_ids"), TARGET_SERVICE, in))
         json_object_set_new(errors, "service_ids", json_string(_("Enter service numbers separated by commas.")));
