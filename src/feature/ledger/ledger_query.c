@@ -120,28 +120,28 @@ int ledger_org_lines(db *d, int64_t org_id, int64_t before_id, size_t limit, led
 int ledger_org_lines_filtered(db *d, int64_t org_id, const ledger_filter *f, int64_t before_id, size_t limit,
                               ledger_line *rows)
 {
-    assert(limit <= LEDGER_PAGE_MAX);
+    assert(limit > 0 && limit <= LEDGER_PAGE_MAX);
     ledger_wallet_row wallets[LEDGER_WALLETS_MAX];
     int nw = ledger_org_wallets(d, org_id, wallets, LEDGER_WALLETS_MAX);
-    ledger_line *side = malloc(2 * (limit ? limit : 1) * sizeof *side), *tmp = side + (limit ? limit : 1);
+    ledger_line *side = malloc(2 * limit * sizeof *side), *tmp = side + limit;
     if (!side)
         abort(); /* out of memory */
     size_t n = 0;
-    for (int w = 0; w < nw; w++) {
+    bool ok = nw >= 0;
+    for (int w = 0; ok && w < nw; w++) {
         if (f && f->currency[0] && strcmp(f->currency, wallets[w].currency))
             continue;
-        for (int k = 0; k < 2 && nw >= 0; k++) {
+        for (int k = 0; ok && k < 2; k++) {
             int64_t after = n == limit ? rows[n - 1].transfer_id : 0;
             int m = side_lines(d, k ? ledger_lines_debit_sql : ledger_lines_credit_sql, wallets[w].account_id, f,
                                before_id, after, limit, side);
-            if (m < 0)
-                nw = -1;
-            else
+            ok = m >= 0;
+            if (ok)
                 n = merge_newest(rows, n, side, (size_t)m, limit, tmp);
         }
     }
     free(side);
-    return nw < 0 ? -1 : (int)n;
+    return ok ? (int)n : -1;
 }
 
 int ledger_org_lines_csv(db *d, int64_t org_id, const ledger_filter *f, size_t max,

@@ -89,12 +89,8 @@ static void get_org_transactions(http_request *r)
 {
     int64_t org_id, before_id;
     size_t limit;
-    if (!path_org(r, &org_id, NULL) || !wallet_page_args(r, &before_id, &limit))
-        return;
-    json_t *j = wallet_lines_json(r, org_id, before_id, limit);
-    if (!j)
-        return (void)http_error(r, 500, "store_error", "cannot read the transactions", NULL);
-    http_json(r, 200, j);
+    if (path_org(r, &org_id, NULL) && wallet_page_args(r, &before_id, &limit))
+        wallet_lines_answer(r, org_id, NULL, before_id, limit);
 }
 
 void staff_routes(router *rt)

@@ -49,6 +49,9 @@ json_t *wallet_lines_json(http_request *r, int64_t org_id, int64_t before_id, si
 /* The same, only the lines f lets through (f NULL = all). */
 json_t *wallet_lines_filtered_json(http_request *r, int64_t org_id, const wallet_filter *f, int64_t before_id,
                                    size_t limit);
+/* Answers with that page (200), written without a jansson tree; 500 on a
+ * store error. For the API routes of a wallet's lines. */
+void wallet_lines_answer(http_request *r, int64_t org_id, const wallet_filter *f, int64_t before_id, size_t limit);
 /* Reads the filters of the query string into f; answers 422 itself when bad. */
 bool wallet_filter_args(http_request *r, wallet_filter *f);
 /* Parses the limit (1-99, default 20; NULL = default) and cursor (a

@@ -3,7 +3,6 @@
  * Only members with the billing right see them; anyone else gets 404. */
 #include "feature/wallet/wallet.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,13 +34,23 @@ json_t *wallet_lines_json(http_request *r, int64_t org_id, int64_t before_id, si
     return wallet_lines_filtered_json(r, org_id, NULL, before_id, limit);
 }
 
+/* One page of the lines below before_id that f lets through (NULL: all):
+ * up to limit + 1 of them into the arena's *rows, the extra one saying that
+ * a next page exists; -1 on a store error. */
+static int read_page(http_request *r, int64_t org_id, const wallet_filter *f, int64_t before_id, size_t limit,
+                     ledger_line **rows)
+{
+    *rows = arena_alloc(r->a, sizeof **rows * (limit + 1));
+    if (f && !f->completed)
+        return 0; /* a status filter without "completed" leaves out every ledger line */
+    return ledger_org_lines_filtered(r->db, org_id, f ? &f->ledger : NULL, before_id, limit + 1, *rows);
+}
+
 json_t *wallet_lines_filtered_json(http_request *r, int64_t org_id, const wallet_filter *f, int64_t before_id,
                                    size_t limit)
 {
-    ledger_line *rows = arena_alloc(r->a, sizeof *rows * (limit + 1));
-    int n = 0; /* a status filter without "completed" leaves out every ledger line */
-    if (!f || f->completed)
-        n = ledger_org_lines_filtered(r->db, org_id, f ? &f->ledger : NULL, before_id, limit + 1, rows);
+    ledger_line *rows;
+    int n = read_page(r, org_id, f, before_id, limit, &rows);
     if (n < 0)
         return NULL;
     json_t *list = json_array();
@@ -178,14 +187,20 @@ static void write_lines(http_request *r, const ledger_line *rows, int n, size_t 
     }
     jw_array_end(&w);
     jw_key(&w, "next_cursor");
-    if ((size_t)n > limit) {
-        char cursor[24];
-        snprintf(cursor, sizeof cursor, "%lld", (long long)rows[limit - 1].transfer_id);
-        jw_str(&w, cursor);
-    } else {
+    if ((size_t)n > limit)
+        jw_str(&w, arena_printf(r->a, "%lld", (long long)rows[limit - 1].transfer_id));
+    else
         jw_null(&w);
-    }
     jw_object_end(&w);
+}
+
+void wallet_lines_answer(http_request *r, int64_t org_id, const wallet_filter *f, int64_t before_id, size_t limit)
+{
+    ledger_line *rows;
+    int n = read_page(r, org_id, f, before_id, limit, &rows);
+    if (n < 0)
+        return (void)http_error(r, 500, "store_error", "cannot read the transactions", NULL);
+    write_lines(r, rows, n, limit);
 }
 
 static void get_transactions(http_request *r)
@@ -193,13 +208,8 @@ static void get_transactions(http_request *r)
     int64_t org_id, before_id;
     size_t limit;
     wallet_filter f;
-    if (!wallet_api_org(r, &org_id) || !wallet_page_args(r, &before_id, &limit) || !wallet_filter_args(r, &f))
-        return;
-    ledger_line *rows = arena_alloc(r->a, sizeof *rows * (limit + 1));
-    int n = f.completed ? ledger_org_lines_filtered(r->db, org_id, &f.ledger, before_id, limit + 1, rows) : 0;
-    if (n < 0)
-        return (void)http_error(r, 500, "store_error", "cannot read the transactions", NULL);
-    write_lines(r, rows, n, limit);
+    if (wallet_api_org(r, &org_id) && wallet_page_args(r, &before_id, &limit) && wallet_filter_args(r, &f))
+        wallet_lines_answer(r, org_id, &f, before_id, limit);
 }
 
 void wallet_routes(router *rt)
