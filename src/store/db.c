@@ -122,6 +122,7 @@ void db_bind_text_kept(db_stmt *s, int idx, const char *v)
     const db_driver *drv = s->owner->drv;
     (drv->bind_text_kept ? drv->bind_text_kept : drv->bind_text)(s->impl, idx, v);
 }
+
 void db_bind_null(db_stmt *s, int idx) { s->owner->drv->bind_null(s->impl, idx); }
 
 /* True when fault injection says this call fails. */
