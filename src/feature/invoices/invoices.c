@@ -60,16 +60,14 @@ static bool frame_buyer(const saldo_config *cfg, const org_profile *p, const add
     SET(b->pec, p->pec);
     b->kind = p->kind == ORG_KIND_PUBLIC ? DOC_BUYER_PUBLIC : p->kind == ORG_KIND_COMPANY ? DOC_BUYER_COMPANY
                                                                                            : DOC_BUYER_PERSON;
-    if (!a) {
-        SET(b->address.country, cfg->provider.country);
-        return p->vat_id[0] && vat_id_check(p->vat_id) == VAT_ID_OK;
+    if (a) {
+        SET(b->address.street, a->f.street);
+        SET(b->address.extra, a->f.extra);
+        SET(b->address.postal_code, a->f.postal_code);
+        SET(b->address.city, a->f.city);
+        SET(b->address.province, a->f.province);
     }
-    SET(b->address.street, a->f.street);
-    SET(b->address.extra, a->f.extra);
-    SET(b->address.postal_code, a->f.postal_code);
-    SET(b->address.city, a->f.city);
-    SET(b->address.province, a->f.province);
-    SET(b->address.country, a->f.country);
+    SET(b->address.country, a ? a->f.country : cfg->provider.country);
     return p->vat_id[0] && vat_id_check(p->vat_id) == VAT_ID_OK;
 }
 

@@ -83,7 +83,6 @@ bool service_create(db *d, const service_new *n, int64_t *out_id)
     return true;
 }
 
-
 int service_get(db *d, int64_t org_id, int64_t id, service *out)
 {
     db_stmt *s = db_prepare(d,
