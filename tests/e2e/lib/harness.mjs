@@ -177,3 +177,56 @@ export async function staffLogin(server, email = `staff${++counter}@saldo.test`,
   if (s.status !== 201) throw new Error(`staff login: ${s.status} ${s.text}`);
   return { email, token: s.body.token };
 }
+
+/** Sends JSON API requests so that they reach the server together, for tests
+ * of what concurrent requests share: each on a connection of its own, all but
+ * its last byte first, then, once every connection holds its part, every last
+ * byte at once. Resolves with [{status, body, text}] in the order given.
+ * Each request is {method, path, token, headers, body}. */
+export async function burst(base, requests) {
+  const u = new URL(base);
+  const wire = requests.map(({ method, path: p, token, headers = {}, body }) => {
+    const payload = Buffer.from(body === undefined ? '' : JSON.stringify(body));
+    const h = { Host: u.host, Connection: 'close', 'Content-Length': payload.length, ...headers };
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    if (token) h.Authorization = `Bearer ${token}`;
+    const head = `${method} ${p} HTTP/1.1\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    return Buffer.concat([Buffer.from(head), payload]);
+  });
+  const socks = await Promise.all(wire.map((bytes) => new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname, () => sock.write(bytes.subarray(0, -1), () => resolve(sock)));
+    sock.once('error', reject);
+  })));
+  await sleep(50); /* every partial request read by the server */
+  const answers = socks.map((sock) => new Promise((resolve, reject) => {
+    const chunks = [];
+    sock.on('data', (d) => chunks.push(d));
+    sock.once('error', reject);
+    sock.once('end', () => resolve(parseResponse(Buffer.concat(chunks).toString('latin1'))));
+  }));
+  socks.forEach((sock, i) => sock.write(wire[i].subarray(-1)));
+  return Promise.all(answers);
+}
+
+/** {status, body, text} of one raw HTTP/1.1 response read to its end (as
+ * latin1: one character a byte, so chunk sizes count right). */
+function parseResponse(raw) {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split);
+  let text = raw.slice(split + 4);
+  if (/^transfer-encoding:\s*chunked/im.test(head)) {
+    let out = '';
+    for (let at = 0; ;) {
+      const eol = text.indexOf('\r\n', at);
+      const size = parseInt(text.slice(at, eol), 16);
+      if (!size) break;
+      out += text.slice(eol + 2, eol + 2 + size);
+      at = eol + 2 + size + 2;
+    }
+    text = out;
+  }
+  text = Buffer.from(text, 'latin1').toString('utf8');
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch { body = null; }
+  return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] || 0), body, text };
+}
