@@ -89,6 +89,9 @@ curl -s "$BASE/metrics" | awk '
       printf "  server time %-40s %7d requests, mean %6.2f ms, 99%% within %s ms\n", k, cnt[k], sum[k] * 1000 / cnt[k], p99
     }
   }' | sort
+curl -s "$BASE/metrics" | awk '/^saldo_group_commit_(groups|members|failed)_total / { v[$1] = $2 }
+  END { g = v["saldo_group_commit_groups_total"]; m = v["saldo_group_commit_members_total"]
+        if (g > 0) printf "  group commit: %d groups of %.1f members on average, %d failed\n", g, m / g, v["saldo_group_commit_failed_total"] }'
 
 kill -TERM "$SERVER_PID"
 STATUS=0
