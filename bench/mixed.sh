@@ -75,7 +75,8 @@ printf '  %-36s %8s     (target %s %s)  %s   [%s req/s; /healthz %s req/s in the
 
 # Where the time goes, by route: the server's own histograms (GET /metrics;
 # from the first byte of a request to its answer sent, warm-up included).
-curl -s "$BASE/metrics" | awk '
+curl -s "$BASE/metrics" >"$TMP/metrics"
+awk '
   /^saldo_http_request_duration_seconds_(bucket|sum|count)\{/ && /route="\/(api\/v1\/(catalog|orgs\/\{org_id\}\/(wallets|transactions|topups|orders)))"/ {
     match($0, /method="[A-Z]+",route="[^"]+"/); key = substr($0, RSTART, RLENGTH); gsub(/method="|route="|"/, "", key); sub(/,/, " ", key)
     if ($0 ~ /_sum\{/) sum[key] = $2; else if ($0 ~ /_count\{/) cnt[key] = $2
@@ -88,10 +89,10 @@ curl -s "$BASE/metrics" | awk '
       for (i = 1; i <= n[k]; i++) if (cum[k, i] >= 0.99 * cnt[k]) { p99 = les[k, i] * 1000; break }
       printf "  server time %-40s %7d requests, mean %6.2f ms, 99%% within %s ms\n", k, cnt[k], sum[k] * 1000 / cnt[k], p99
     }
-  }' | sort
-curl -s "$BASE/metrics" | awk '/^saldo_group_commit_(groups|members|failed)_total / { v[$1] = $2 }
+  }' "$TMP/metrics" | sort
+awk '/^saldo_group_commit_(groups|members|failed)_total / { v[$1] = $2 }
   END { g = v["saldo_group_commit_groups_total"]; m = v["saldo_group_commit_members_total"]
-        if (g > 0) printf "  group commit: %d groups of %.1f members on average, %d failed\n", g, m / g, v["saldo_group_commit_failed_total"] }'
+        if (g > 0) printf "  group commit: %d groups of %.1f members on average, %d failed\n", g, m / g, v["saldo_group_commit_failed_total"] }' "$TMP/metrics"
 
 kill -TERM "$SERVER_PID"
 STATUS=0

@@ -87,7 +87,7 @@ static void *bump(arena *a, size_t size)
 void *arena_alloc(arena *a, size_t size)
 {
     void *p = bump(a, size);
-    memset(p, 0, size ? size : 1);
+    memset(p, 0, size);
     return p;
 }
 
