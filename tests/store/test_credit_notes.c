@@ -5,7 +5,8 @@
  * is credited, a line is never credited twice, bad lines and non-invoices
  * are refused, a credit failing at any database call changes nothing, and
  * two staff crediting the whole invoice at once credit it once.
- * The ledger holds throughout. */
+ * The ledger holds throughout. On SQLite, an invoice's credit notes are found
+ * by the partial documents_credits index and their totals by their key. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -237,12 +238,37 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* SQLite only: migration 0030 made documents_credits partial (credits_id IS
+ * NOT NULL) and document_totals WITHOUT ROWID; the credited VAT still reads
+ * both by index, never scanning every document. */
+static void test_plan_by_credits_index_and_totals_key(void **state)
+{
+    store_fixture *f = *state;
+    if (strcmp(db_driver_name(f->d), "sqlite"))
+        return;
+    static char sql[4096];
+    snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", invoices_vat_credited_sql);
+    db_stmt *s = db_prepare(f->d, sql);
+    assert_non_null(s);
+    db_bind_int64(s, 1, 1);
+    db_bind_int64(s, 2, 2200);
+    char plan[2048] = "";
+    while (db_step(s) == DB_ROW)
+        snprintf(plan + strlen(plan), sizeof plan - strlen(plan), "%s\n", db_col_text(s, 3));
+    db_done(s);
+    if (!strstr(plan, "SEARCH c USING COVERING INDEX documents_credits (credits_id=?)") ||
+        !strstr(plan, "SEARCH t USING PRIMARY KEY (document_id=? AND rate_bp=?)"))
+        fail_msg("unexpected plan:\n%s", plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_credit_line_by_line, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_refused_and_faults, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_credits, store_fixture_setup, store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_plan_by_credits_index_and_totals_key, store_fixture_setup,
+                                        store_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

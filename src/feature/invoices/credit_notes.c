@@ -38,11 +38,16 @@ bool invoices_credited(db *d, int64_t invoice_id, bool credited[DOC_LINES_MAX])
     return st == DB_DONE;
 }
 
+/* The notes crediting $1 through documents_credits, each one's total at $2
+ * by the totals' key (migration 0030). */
+const char invoices_vat_credited_sql[] =
+    "SELECT CAST(COALESCE(SUM(t.vat_minor), 0) AS BIGINT) FROM document_totals t"
+    " JOIN documents c ON c.id = t.document_id WHERE c.credits_id = $1 AND t.rate_bp = $2";
+
 /* The VAT earlier credit notes of the invoice gave back at rate_bp. */
 static bool vat_credited(db *d, int64_t invoice_id, int rate_bp, int64_t *out)
 {
-    db_stmt *s = db_prepare(d, "SELECT CAST(COALESCE(SUM(t.vat_minor), 0) AS BIGINT) FROM document_totals t"
-                               " JOIN documents c ON c.id = t.document_id WHERE c.credits_id = $1 AND t.rate_bp = $2");
+    db_stmt *s = db_prepare(d, invoices_vat_credited_sql);
     if (!s)
         return false;
     db_bind_int64(s, 1, invoice_id);

@@ -45,6 +45,10 @@ typedef struct credit_in {
  * false on a store error. */
 bool invoices_credited(db *d, int64_t invoice_id, bool credited[DOC_LINES_MAX]);
 
+/* The VAT the credit notes of invoice $1 gave back at rate $2 (exported for
+ * the plan test in tests/store/test_credit_notes.c). */
+extern const char invoices_vat_credited_sql[];
+
 /* Inside the caller's write transaction (roll back on anything but
  * CREDIT_OK). *out is the credit note issued, its lines in lines[DOC_LINES_MAX]. */
 credit_result invoices_credit(db *d, const struct app *ap, const credit_in *in, document *out, doc_line *lines);
