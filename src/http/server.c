@@ -19,6 +19,7 @@
 #include "http/header_watchdog.h"
 #include "http/metrics.h"
 #include "http/stream.h"
+#include "http/url_decode.h"
 #include "lib/log.h"
 #include "store/db_group.h"
 
@@ -87,36 +88,12 @@ static const char *peer_ip(arena *a, struct MHD_Connection *c)
     return arena_strdup(a, host);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes %HH in the path and the query, except %00: a NUL would cut the C
- * string short ("/static/saldo.css%00.db" read as "/static/saldo.css"), so it
- * stays the three characters it was and matches nothing. */
+/* libmicrohttpd's unescape callback, for the path and the query (url_decode.h). */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
     (void)cls;
     (void)c;
-    char *out = s;
-    for (const char *in = s; *in;) {
-        int hi = in[0] == '%' ? hex_value(in[1]) : -1, lo = hi >= 0 ? hex_value(in[2]) : -1;
-        if (lo >= 0 && (hi | lo)) {
-            *out++ = (char)(hi * 16 + lo);
-            in += 3;
-        } else {
-            *out++ = *in++;
-        }
-    }
-    *out = '\0';
-    return (size_t)(out - s);
+    return url_unescape(s);
 }
 
 static http_request *request_new(http_server *s, struct MHD_Connection *c, const char *url,
