@@ -7,9 +7,9 @@
  * the handler reads every one of them (C strings, within the connection's
  * memory), asks for the ones saldo asks for through its own helpers, and
  * looks the decoded path up in the real route table. */
+#include <arpa/inet.h>
 #include <assert.h>
 #include <fcntl.h>
-#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stddef.h>
