@@ -91,6 +91,8 @@ rm -f "$TMP"/commits.db*
 measure warmup-off "$WARMUP" >/dev/null || fail_run warmup-off
 read -r OFF_RPS OFF_P50 OFF_P99 OFF_CPU < <(measure off "$DURATION") || true
 [ -n "${OFF_RPS:-}" ] || fail_run off
+curl -fs "$BASE/metrics" >"$TMP/metrics-off"
+bench_require_2xx "group commit bench" "$TMP/metrics-off"
 bench_stop "group commit bench"
 
 bench_start --store-group-commit on --store-group-commit-ms "$GROUP_MS"
@@ -100,6 +102,8 @@ read -r G0 M0 < <(group_counts)
 read -r ON_RPS ON_P50 ON_P99 ON_CPU < <(measure on "$DURATION") || true
 [ -n "${ON_RPS:-}" ] || fail_run on
 read -r G1 M1 < <(group_counts)
+curl -fs "$BASE/metrics" >"$TMP/metrics-on"
+bench_require_2xx "group commit bench" "$TMP/metrics-on"
 
 ROW='  %-44s %8s /s  p50 %6s ms  p99 %6s ms   [server CPU %s us/order]\n'
 printf '  %-44s %8s /s  (%s commits in %s s)\n' "(a) single-row durable commits, one per tx" "$C_RATE" "$C_N" "$C_S"

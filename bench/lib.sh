@@ -74,3 +74,14 @@ bench_figures() { # bench-name run-name cpu0 cpu1 wrk-output
       v["p99_us"] / 1000, cpu * 1e6 / v["requests"]
   }' <<<"$line"
 }
+
+# Exits 1 (with the counts and the log's end) when the server answered a
+# request of the mixed workload's routes with other than a 2xx, by its own
+# counts by status class in GET /metrics (wrk itself counts only 4xx and 5xx).
+bench_require_2xx() { # bench-name metrics-file
+  if ! awk -v bench="$1" '/^saldo_http_requests_total\{/ && !/code="2xx"/ &&
+        /route="\/api\/v1\/(catalog|orgs\/\{org_id\}\/(wallets|transactions|topups|orders))"/ {
+        print bench ": answers that are not 2xx: " $0; bad = 1 } END { exit bad }' "$2"; then
+    tail -20 "$TMP/serve.log"; exit 1
+  fi
+}

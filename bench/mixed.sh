@@ -90,12 +90,7 @@ awk '
       printf "  server time %-40s %7d requests, mean %6.2f ms, 99%% within %s ms\n", k, cnt[k], sum[k] * 1000 / cnt[k], p99
     }
   }' "$TMP/metrics" | sort
-# Every answer of the mix's routes must have been a 2xx (the server's counts by
-# status class: wrk itself counts only 4xx and 5xx).
-if ! awk '/^saldo_http_requests_total\{/ && /route="\/api\/v1\/(catalog|orgs\/\{org_id\}\/(wallets|transactions|topups|orders))"/ &&
-          !/code="2xx"/ { print "mixed bench: answers that are not 2xx: " $0; bad = 1 } END { exit bad }' "$TMP/metrics"; then
-  tail -20 "$TMP/serve.log"; exit 1
-fi
+bench_require_2xx "mixed bench" "$TMP/metrics"
 awk '/^saldo_group_commit_(groups|members|failed)_total / { v[$1] = $2 }
   END { g = v["saldo_group_commit_groups_total"]; m = v["saldo_group_commit_members_total"]
         if (g > 0) printf "  group commit: %d groups of %.1f members on average, %d failed\n", g, m / g, v["saldo_group_commit_failed_total"] }' "$TMP/metrics"
