@@ -88,8 +88,7 @@ static const char *peer_ip(arena *a, struct MHD_Connection *c)
     return arena_strdup(a, host);
 }
 
-/* libmicrohttpd's unescape callback, for the path and the query (url_decode.h). */
-static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+size_t http_server_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
     (void)cls;
     (void)c;
@@ -354,11 +353,11 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 2u,
         MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY_BYTES,
         MHD_OPTION_CONNECTION_LIMIT, 4096u,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, http_server_unescape, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, header_watchdog_notify, s->watchdog,
         MHD_OPTION_END);
     if (!s->daemon) {

@@ -14,6 +14,13 @@
 
 typedef struct http_server http_server;
 
+/* libmicrohttpd's memory per connection (request line, headers, cookies, the
+ * query), and its unescape callback (url_decode.h): the server's parsing set
+ * up, shared with tests/fuzz/fuzz_http_request.c. */
+enum { HTTP_CONNECTION_MEMORY_BYTES = 32 * 1024 };
+struct MHD_Connection;
+size_t http_server_unescape(void *cls, struct MHD_Connection *c, char *s);
+
 typedef struct http_server_opts {
     const char *listen;          /* HOST:PORT or [V6]:PORT */
     const char *db_url;          /* each pool thread opens its own connection */

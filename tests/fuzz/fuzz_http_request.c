@@ -1,7 +1,7 @@
 /* fuzz_http_request.c - a whole request as a client sends it (request line,
  * query string, headers, cookies, body), read by a real libmicrohttpd daemon
  * set up as src/http/server.c sets it up for what parsing is concerned
- * (url_unescape as its unescape callback, the same per-connection memory),
+ * (its unescape callback and per-connection memory, from server.h),
  * without threads or a listening socket: each input arrives through a
  * socketpair. libmicrohttpd splits the headers, cookies and query arguments;
  * the handler reads every one of them (C strings, within the connection's
@@ -20,11 +20,10 @@
 
 #include "app.h"
 #include "http/http.h"
-#include "http/url_decode.h"
+#include "http/server.h"
 
 enum {
     INPUT_MAX = 16 * 1024,  /* fits the socket buffer: one write */
-    POOL_BYTES = 32 * 1024, /* MHD_OPTION_CONNECTION_MEMORY_LIMIT of server.c */
     RUNS_MAX = 16,          /* turns of the daemon per input */
 };
 
@@ -34,17 +33,11 @@ static app the_app;
 static struct MHD_Daemon *daemon_;
 static const char ok_body[] = "ok";
 
-static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls, (void)c;
-    return url_unescape(s);
-}
-
 static enum MHD_Result each_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)cls, (void)kind;
-    assert(key && strlen(key) < POOL_BYTES);
-    assert(!value || strlen(value) < POOL_BYTES);
+    assert(key && strlen(key) < HTTP_CONNECTION_MEMORY_BYTES);
+    assert(!value || strlen(value) < HTTP_CONNECTION_MEMORY_BYTES);
     return MHD_YES;
 }
 
@@ -58,10 +51,10 @@ static void read_request(struct MHD_Connection *c, const char *url, const char *
     const char *names[] = {"saldo_session", "saldo_staff", "saldo_csrf", "lang"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         const char *v = http_cookie(r, names[i]);
-        assert(!v || strlen(v) < POOL_BYTES);
+        assert(!v || strlen(v) < HTTP_CONNECTION_MEMORY_BYTES);
     }
     const char *q = http_query(r, "currency");
-    assert(!q || strlen(q) < POOL_BYTES);
+    assert(!q || strlen(q) < HTTP_CONNECTION_MEMORY_BYTES);
     const route *ro = NULL;
     if (router_match(&the_app.routes, method, url, r, &ro) == ROUTER_FOUND)
         assert(ro && r->route == ro->pattern);
@@ -93,8 +86,8 @@ static void start(void)
 {
     app_routes(&the_app);
     daemon_ = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, NULL,
-                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
-                               MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY_BYTES,
+                               MHD_OPTION_UNESCAPE_CALLBACK, http_server_unescape, NULL, MHD_OPTION_END);
     assert(daemon_);
 }
 
