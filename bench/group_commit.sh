@@ -75,10 +75,11 @@ fail_run() { # name
   echo "group commit bench: the $1 run failed"; cat "$TMP/wrk-$1.err" 2>/dev/null; tail -20 "$TMP/serve.log"; exit 1
 }
 
-# "GROUPS MEMBERS" from the server's /metrics.
-group_counts() {
-  curl -fs "$BASE/metrics" | awk '$1 == "saldo_group_commit_groups_total" { g = $2 }
-    $1 == "saldo_group_commit_members_total" { m = $2 } END { print g + 0, m + 0 }'
+# Saves the server's /metrics in $TMP/metrics-NAME and prints its "GROUPS MEMBERS".
+group_counts() { # name
+  curl -fs "$BASE/metrics" >"$TMP/metrics-$1"
+  awk '$1 == "saldo_group_commit_groups_total" { g = $2 }
+    $1 == "saldo_group_commit_members_total" { m = $2 } END { print g + 0, m + 0 }' "$TMP/metrics-$1"
 }
 
 echo "group commit bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), database ${BENCH_DB_URL:-under $TMPDIR}"
@@ -98,11 +99,10 @@ bench_stop "group commit bench"
 bench_start --store-group-commit on --store-group-commit-ms "$GROUP_MS"
 wait_ready
 measure warmup-on "$WARMUP" >/dev/null || fail_run warmup-on
-read -r G0 M0 < <(group_counts)
+read -r G0 M0 < <(group_counts before)
 read -r ON_RPS ON_P50 ON_P99 ON_CPU < <(measure on "$DURATION") || true
 [ -n "${ON_RPS:-}" ] || fail_run on
-read -r G1 M1 < <(group_counts)
-curl -fs "$BASE/metrics" >"$TMP/metrics-on"
+read -r G1 M1 < <(group_counts on)
 bench_require_2xx "group commit bench" "$TMP/metrics-on"
 
 ROW='  %-44s %8s /s  p50 %6s ms  p99 %6s ms   [server CPU %s us/order]\n'
