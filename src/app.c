@@ -201,6 +201,15 @@ size_t app_body_limit(http_request *r)
                : 0;
 }
 
+bool app_grouped(http_request *r)
+{
+    const route *ro = NULL;
+    if (!unsafe_method(r->method))
+        return false;
+    return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND &&
+           (ro->flags & ROUTE_GROUPED);
+}
+
 void app_unavailable(http_request *r)
 {
     const route *ro = NULL;

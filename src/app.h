@@ -28,6 +28,8 @@ void app_routes(app *a);
 /* The body limit of r's route (for http_server_opts.body_limit):
  * ROUTE_UPLOAD_BODY_MAX for ROUTE_UPLOAD routes, else 0 (the server's). */
 size_t app_body_limit(http_request *r);
+/* Whether r's route is ROUTE_GROUPED (for http_server_opts.grouped). */
+bool app_grouped(http_request *r);
 /* The server's dispatch: route, authenticate, authorize, check CSRF, handle. */
 void app_dispatch(http_request *r);
 /* The server's answer when no database connection opens: /healthz and

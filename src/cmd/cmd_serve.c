@@ -77,7 +77,7 @@ static int serve(saldo_config *cfg, db *d)
                              .group_commit_ms = strcmp(cfg->store.group_commit, "on") ? 0u
                                                 : (unsigned)cfg->store.group_commit_ms,
                              .app = &a, .dispatch = app_dispatch, .body_limit = app_body_limit,
-                             .unavailable = app_unavailable};
+                             .grouped = app_grouped, .unavailable = app_unavailable};
     http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "saldo: %s\n", err);

@@ -19,11 +19,15 @@
 #include "http/header_watchdog.h"
 #include "http/metrics.h"
 #include "http/stream.h"
+#include "http/job_queue.h"
 #include "http/url_decode.h"
 #include "lib/log.h"
 #include "store/db_group.h"
 
-enum { HTTP_REQUEST_TIME_MAX_S = 60 };
+enum {
+    HTTP_REQUEST_TIME_MAX_S = 60,
+    WRITER_THREADS = 2, /* measured: one is the bottleneck of the mixed workload (docs/PERFORMANCE.md) */
+};
 
 /* Where a stream's reader finds its thread's database (one server per process). */
 static const char *stream_db_url;
@@ -32,6 +36,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     header_watchdog *watchdog;
     db_group *group;            /* NULL: group commit off */
+    job_queue *writers;         /* run the grouped requests (job_queue.h); NULL: group commit off */
     http_server_opts opts;
     char db_url[512];
     atomic_int in_flight;
@@ -201,20 +206,54 @@ static enum MHD_Result send_grouped(http_server *s, http_request *r)
     return send_response(s, r);
 }
 
-/* After dispatch: answers now, or, when the request's writes are in a group
- * not yet on disk, suspends the connection (freeing this worker thread) until
- * the committer resolves the group; libmicrohttpd then calls on_request
- * again, which sends the answer (send_grouped). Suspending before asking
- * means the wake-up can only come after the suspension. */
-static enum MHD_Result answer_when_durable(http_server *s, http_request *r)
+/* Runs the request's handler on this thread's database connection; false
+ * when there is none (the request then has its 503). */
+static bool dispatch_here(http_server *s, http_request *r)
 {
-    r->group_ticket = s->group ? db_take_group_ticket(r->db) : 0;
-    if (!r->group_ticket || db_group_watch(s->group, r->group_ticket, NULL, NULL) != DB_GROUP_PENDING)
-        return r->group_ticket ? send_grouped(s, r) : send_response(s, r);
-    MHD_suspend_connection(r->conn);
-    if (db_group_watch(s->group, r->group_ticket, resume, r->conn) != DB_GROUP_PENDING)
+    r->db = thread_db(s->db_url, s->group);
+    if (!r->db) {
+        if (s->opts.unavailable)
+            s->opts.unavailable(r);
+        if (!r->answered && !r->out.len)
+            answer_plain_error(r, 503, "unavailable", "the database is unavailable");
+        return false;
+    }
+    db_read_scope(r->db);
+    s->opts.dispatch(r);
+    size_t left = db_release_all(r->db);
+    if (left)
+        log_warn("db_leak", "route=\"%s\" statements=%zu", r->route ? r->route : "-", left);
+    if (!r->answered && r->status == 500 && !r->out.len)
+        answer_plain_error(r, 500, "internal", "internal error");
+    return true;
+}
+
+/* A writer thread (job_queue.h): a grouped request, whose connection the pool
+ * thread that read it has suspended. When the handler's writes joined a group
+ * not yet on disk, the committer resumes the connection once the group is
+ * resolved, else it is resumed now; the pool thread then sends the answer
+ * (on_request). Suspending before asking means the wake-up can only come
+ * after the suspension. Only a suspended connection's headers, cookies and
+ * query are read here, and nothing of it is touched by its pool thread until
+ * the resume. */
+static void run_grouped(void *ctx, void *job)
+{
+    http_server *s = ctx;
+    http_request *r = job;
+    r->group_ticket = dispatch_here(s, r) ? db_take_group_ticket(r->db) : 0;
+    if (!r->group_ticket || db_group_watch(s->group, r->group_ticket, resume, r->conn) != DB_GROUP_PENDING)
         MHD_resume_connection(r->conn);
-    return MHD_YES;
+}
+
+/* While a writer has requests queued, the group stays open for them (up to
+ * its longest wait): they join it instead of each starting a group. */
+static void writer_busy(void *ctx, bool busy)
+{
+    http_server *s = ctx;
+    if (busy)
+        db_group_arrive(s->group);
+    else
+        db_group_depart(s->group);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -224,8 +263,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     http_server *s = cls;
     http_request *r = *con_cls;
-    if (r && r->group_ticket) /* resumed: its group is resolved */
-        return send_grouped(s, r);
+    if (r && r->handled_elsewhere) { /* resumed by run_grouped or the committer */
+        r->handled_elsewhere = false;
+        return r->group_ticket ? send_grouped(s, r) : send_response(s, r);
+    }
     if (!r) {
         header_watchdog_request_started(c);
         r = request_new(s, c, url, method);
@@ -254,22 +295,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     r->body = r->body_too_large ? "" : buf_cstr(&r->in);
     r->body_len = r->body_too_large ? 0 : r->in.len;
-    r->db = thread_db(s->db_url, s->group);
-    if (!r->db) {
-        if (s->opts.unavailable)
-            s->opts.unavailable(r);
-        if (!r->answered && !r->out.len)
-            answer_plain_error(r, 503, "unavailable", "the database is unavailable");
-        return send_response(s, r);
+    if (s->writers && s->opts.grouped(r)) {
+        r->handled_elsewhere = true;
+        MHD_suspend_connection(c);
+        job_queue_push(s->writers, r); /* r is the writers' until they resume c */
+        return MHD_YES;
     }
-    db_read_scope(r->db);
-    s->opts.dispatch(r);
-    size_t left = db_release_all(r->db);
-    if (left)
-        log_warn("db_leak", "route=\"%s\" statements=%zu", r->route ? r->route : "-", left);
-    if (!r->answered && r->status == 500 && !r->out.len)
-        answer_plain_error(r, 500, "internal", "internal error");
-    return answer_when_durable(s, r);
+    if (dispatch_here(s, r) && s->group) { /* only grouped requests, run on the writers, join groups */
+        uint64_t ticket = db_take_group_ticket(r->db);
+        assert(ticket == 0);
+        (void)ticket;
+    }
+    return send_response(s, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -324,7 +361,7 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *ss, char *
 
 http_server *http_server_start(const http_server_opts *opts, char *err, size_t err_size)
 {
-    assert(opts && opts->dispatch && opts->db_url);
+    assert(opts && opts->dispatch && opts->db_url && (!opts->group_commit_ms || opts->grouped));
     struct sockaddr_storage ss;
     if (!parse_listen(opts->listen, &ss, err, err_size))
         return NULL;
@@ -339,6 +376,13 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     unsigned idle_s = opts->idle_timeout_s ? opts->idle_timeout_s : 30u;
     s->watchdog = header_watchdog_start(idle_s);
     if (opts->group_commit_ms && !(s->group = db_group_start(s->db_url, opts->group_commit_ms, err, err_size))) {
+        header_watchdog_stop(s->watchdog);
+        free(s);
+        return NULL;
+    }
+    if (s->group && !(s->writers = job_queue_start(WRITER_THREADS, run_grouped, writer_busy, s))) {
+        snprintf(err, err_size, "group commit: cannot start the writer threads");
+        db_group_stop(s->group);
         header_watchdog_stop(s->watchdog);
         free(s);
         return NULL;
@@ -362,6 +406,7 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, err_size, "listen: cannot listen on %s", opts->listen);
+        job_queue_stop(s->writers);
         db_group_stop(s->group);
         header_watchdog_stop(s->watchdog);
         free(s);
@@ -384,6 +429,7 @@ void http_server_stop(http_server *s, unsigned grace_ms)
     http_stream_end_all(); /* open streams would hold the stop for the whole grace */
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
+    job_queue_stop(s->writers); /* runs what is queued: it resumes connections of the daemon */
     MHD_stop_daemon(s->daemon);
     db_group_stop(s->group); /* after the last request: nobody is inside or waiting */
     header_watchdog_stop(s->watchdog);

@@ -3,7 +3,9 @@
  * The server does the plumbing every request shares: reading the body within
  * its limit, a per-request arena, this thread's database connection, security
  * headers on every answer, one access-log line per request, and a graceful stop
- * that lets requests in flight finish. What a request means is up to `dispatch`. */
+ * that lets requests in flight finish. What a request means is up to `dispatch`.
+ * With group commit on, the grouped routes are dispatched on writer threads of
+ * the server's own and answered once their group is on disk (docs/ARCHITECTURE.md). */
 #ifndef SALDO_SERVER_H
 #define SALDO_SERVER_H
 
@@ -39,6 +41,10 @@ typedef struct http_server_opts {
     unsigned group_commit_ms;
     struct app *app;
     void (*dispatch)(http_request *r);
+    /* Whether r's route is one whose writes join the group commit: such
+     * requests are dispatched on the server's writer threads (job_queue.h).
+     * Asked once the body is read; required when group_commit_ms is set. */
+    bool (*grouped)(http_request *r);
     /* Answers instead of dispatch when no database connection opens (r->db
      * NULL); NULL answers 503 "unavailable". */
     void (*unavailable)(http_request *r);

@@ -77,9 +77,10 @@ db *db_group_connection(db_group *g);
  * transaction cannot be opened; db_group_leave ends the member's savepoint,
  * kept (ok) or rolled back, and says whether that worked. */
 db *db_group_enter(db_group *g, uint64_t *gen);
-/* For db.c: a grouped request starts being served (db_group_next) / is done
- * (db_release_all). While any is, an open group waits up to max_wait_ms for
- * it to join. */
+/* A grouped request starts being served (db.c: db_group_next) / is done
+ * (db_release_all); the server's writer threads also arrive while requests wait
+ * in their queue. While any is being served, an open group waits up to
+ * max_wait_ms for it to join. */
 void db_group_arrive(db_group *g);
 void db_group_depart(db_group *g);
 /* For db.c, on a store with one writer at a time (SQLite): a request's write
