@@ -112,7 +112,7 @@ void header_watchdog_notify(void *cls, struct MHD_Connection *c, void **socket_c
         pthread_mutex_unlock(&w->lock);
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
         watched *n = *socket_context;
-        if (n->next) {
+        if (n->fd != MHD_INVALID_SOCKET) { /* in the list; not n->next, which a neighbour's unlink writes */
             pthread_mutex_lock(&w->lock);
             n->prev->next = n->next;
             n->next->prev = n->prev;

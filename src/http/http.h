@@ -60,7 +60,7 @@ typedef struct http_request {
     bool streamed;                /* the answer was a stream */
     int64_t answered_ns;          /* when the answer was queued (a stream's start) */
     uint64_t group_ticket;        /* the group commit generation the answer waits for, 0 = none */
-    bool handled_elsewhere;       /* dispatched on the server's writer thread, the connection suspended */
+    bool handled_elsewhere;       /* dispatched on a writer thread (job_queue.h), the connection suspended */
 } http_request;
 
 /* Request inputs. Returned strings live in the request arena. */

@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "http/header_watchdog.h"
+#include "http/job_queue.h"
 #include "http/metrics.h"
 #include "http/stream.h"
-#include "http/job_queue.h"
 #include "http/url_decode.h"
 #include "lib/log.h"
 #include "store/db_group.h"
