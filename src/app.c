@@ -190,24 +190,27 @@ static void dispatch_error(http_request *r, bool page, int status, const char *c
         http_error(r, status, code, message, NULL);
 }
 
-size_t app_body_limit(http_request *r)
+/* The flags of r's route, for what the server asks before dispatch (the body's
+ * limit, the writer threads): looked up once, then read at the index
+ * router_match left in r. 0 when no route matches. */
+static unsigned early_route_flags(http_request *r)
 {
     const route *ro = NULL;
+    if (r->route)
+        return r->app->routes.routes[r->route_index].flags;
+    return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND ? ro->flags : 0;
+}
+
+size_t app_body_limit(http_request *r)
+{
     if (strcmp(r->method, "POST") && strcmp(r->method, "PUT") && strcmp(r->method, "PATCH"))
         return 0; /* no upload: spare the second route lookup */
-    return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND &&
-                   (ro->flags & ROUTE_UPLOAD)
-               ? ROUTE_UPLOAD_BODY_MAX
-               : 0;
+    return (early_route_flags(r) & ROUTE_UPLOAD) ? ROUTE_UPLOAD_BODY_MAX : 0;
 }
 
 bool app_grouped(http_request *r)
 {
-    const route *ro = NULL;
-    if (!unsafe_method(r->method))
-        return false;
-    return router_match(&r->app->routes, r->method, r->path, r, &ro) == ROUTER_FOUND &&
-           (ro->flags & ROUTE_GROUPED);
+    return unsafe_method(r->method) && (early_route_flags(r) & ROUTE_GROUPED);
 }
 
 void app_unavailable(http_request *r)
