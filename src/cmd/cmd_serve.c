@@ -20,6 +20,7 @@
 #include "jobs/billing_run.h"
 #include "lib/log.h"
 #include "mail/outbox.h"
+#include "store/db_group.h"
 #include "store/sqlite_checkpoint.h"
 
 enum { SERVE_BODY_MAX_BYTES = 1024 * 1024, SERVE_GRACE_MS = 10000 };
@@ -69,20 +70,27 @@ static int serve(saldo_config *cfg, db *d)
         app_free(&a);
         return 1;
     }
+    db_group *group = NULL; /* before the provisioner, which joins it too; stopped after both */
+    if (!strcmp(cfg->store.group_commit, "on") &&
+        !(group = db_group_start(cfg->database, (unsigned)cfg->store.group_commit_ms, err, sizeof err))) {
+        fprintf(stderr, "saldo: %s\n", err);
+        sqlite_checkpointer_stop();
+        app_free(&a);
+        return 1;
+    }
     outbox_renderer documents = invoice_file_renderer(&a);
     outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from, &documents);
-    provision_worker *provisioner = provision_worker_start(&a, cfg->database);
+    provision_worker *provisioner = provision_worker_start(&a, cfg->database, group);
     http_server_opts opts = {.listen = cfg->listen, .db_url = cfg->database, .threads = (unsigned)cfg->threads,
                              .body_max_bytes = SERVE_BODY_MAX_BYTES, .idle_timeout_s = 30, .https = a.https,
-                             .group_commit_ms = strcmp(cfg->store.group_commit, "on") ? 0u
-                                                : (unsigned)cfg->store.group_commit_ms,
-                             .app = &a, .dispatch = app_dispatch, .body_limit = app_body_limit,
+                             .group = group, .app = &a, .dispatch = app_dispatch, .body_limit = app_body_limit,
                              .grouped = app_grouped, .unavailable = app_unavailable};
     http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "saldo: %s\n", err);
         provision_worker_stop(provisioner);
         outbox_worker_stop(mailer);
+        db_group_stop(group);
         sqlite_checkpointer_stop();
         app_free(&a);
         return 1;
@@ -103,6 +111,7 @@ static int serve(saldo_config *cfg, db *d)
     http_server_stop(srv, SERVE_GRACE_MS);
     provision_worker_stop(provisioner);
     outbox_worker_stop(mailer);
+    db_group_stop(group); /* nobody is inside or waiting any more */
     sqlite_checkpointer_stop();
     app_free(&a);
     return 0;

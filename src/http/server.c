@@ -361,7 +361,7 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *ss, char *
 
 http_server *http_server_start(const http_server_opts *opts, char *err, size_t err_size)
 {
-    assert(opts && opts->dispatch && opts->db_url && (!opts->group_commit_ms || opts->grouped));
+    assert(opts && opts->dispatch && opts->db_url && (!opts->group || opts->grouped));
     struct sockaddr_storage ss;
     if (!parse_listen(opts->listen, &ss, err, err_size))
         return NULL;
@@ -375,14 +375,9 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     unsigned threads = opts->threads ? opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     unsigned idle_s = opts->idle_timeout_s ? opts->idle_timeout_s : 30u;
     s->watchdog = header_watchdog_start(idle_s);
-    if (opts->group_commit_ms && !(s->group = db_group_start(s->db_url, opts->group_commit_ms, err, err_size))) {
-        header_watchdog_stop(s->watchdog);
-        free(s);
-        return NULL;
-    }
+    s->group = opts->group;
     if (s->group && !(s->writers = job_queue_start(WRITER_THREADS, run_grouped, writer_busy, s))) {
         snprintf(err, err_size, "group commit: cannot start the writer threads");
-        db_group_stop(s->group);
         header_watchdog_stop(s->watchdog);
         free(s);
         return NULL;
@@ -407,7 +402,6 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     if (!s->daemon) {
         snprintf(err, err_size, "listen: cannot listen on %s", opts->listen);
         job_queue_stop(s->writers);
-        db_group_stop(s->group);
         header_watchdog_stop(s->watchdog);
         free(s);
         return NULL;
@@ -430,8 +424,7 @@ void http_server_stop(http_server *s, unsigned grace_ms)
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
     job_queue_stop(s->writers); /* runs what is queued: it resumes connections of the daemon */
-    MHD_stop_daemon(s->daemon);
-    db_group_stop(s->group); /* after the last request: nobody is inside or waiting */
+    MHD_stop_daemon(s->daemon); /* the last request is done: the caller may stop the group */
     header_watchdog_stop(s->watchdog);
     free(s);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "http/http.h"
+#include "store/db_group.h"
 
 typedef struct http_server http_server;
 
@@ -36,14 +37,15 @@ typedef struct http_server_opts {
                                     take longer than this (header_watchdog.h), is closed */
     bool https;                  /* public URL is https: send HSTS, Secure cookies */
     /* Group commit (store/db_group.h) of ROUTE_GROUPED routes' write
-     * transactions: the longest a group stays open, in ms; 0 = off, each
-     * transaction commits alone. */
-    unsigned group_commit_ms;
+     * transactions; NULL = off, each transaction commits alone. The caller
+     * starts the group and stops it after the server (background workers may
+     * be members of it too). */
+    db_group *group;
     struct app *app;
     void (*dispatch)(http_request *r);
     /* Whether r's route is one whose writes join the group commit: such
      * requests are dispatched on the server's writer threads (job_queue.h).
-     * Asked once the body is read; required when group_commit_ms is set. */
+     * Asked once the body is read; required with a group. */
     bool (*grouped)(http_request *r);
     /* Answers instead of dispatch when no database connection opens (r->db
      * NULL); NULL answers 503 "unavailable". */

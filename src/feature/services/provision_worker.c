@@ -5,9 +5,13 @@
  * due, pushing it a lease ahead in one write transaction (so two nodes never
  * run one twice: the guarded UPDATE is rechecked after a row lock wait). Then,
  * outside any transaction, it runs each one's provisioner (provision.h) and
- * records the result: success activates the service and queues the activation
- * mail; a failure keeps the message for staff and retries with backoff up to
- * PROVISION_ATTEMPTS_MAX; a manual product stops being looked at. */
+ * records the results together, in one write transaction per batch (or per
+ * PROVISION_FLUSH_MS of slow provisioners): success activates the service and
+ * queues the activation mail; a failure keeps the message for staff and
+ * retries with backoff up to PROVISION_ATTEMPTS_MAX; a manual product stops
+ * being looked at. One commit per batch instead of one per service: on SQLite
+ * each of this thread's commits holds the one write lock and an fsync away
+ * from the server's group of money-moving requests (docs/PERFORMANCE.md). */
 #include "feature/services/services.h"
 
 #include <stdio.h>
@@ -20,17 +24,32 @@
 #include "feature/services/provision.h"
 #include "jobs/worker.h"
 #include "lib/log.h"
+#include "store/db_group.h"
 
-enum { PROVISION_BATCH_MAX = 8, PROVISION_TICK_MS = 1000 };
-
-struct provision_worker {
-    worker *w;
-    const app *ap;
+enum {
+    PROVISION_BATCH_MAX = 32,
+    PROVISION_TICK_MS = 1000,
+    PROVISION_FLUSH_MS = 1000, /* results wait at most this long for the batch's others */
 };
 
 typedef struct claimed {
     int64_t id, attempts;
 } claimed;
+
+/* A provisioner's run, waiting to be recorded with the others of its batch. */
+typedef struct outcome {
+    claimed c;
+    provision_status st;
+    char provisioner[CATALOG_PROVISIONER_MAX + 1];
+    char message[SERVICE_PROVISION_MESSAGE_MAX + 1];
+} outcome;
+
+struct provision_worker {
+    worker *w;
+    const app *ap;
+    db_group *group; /* NULL: group commit off */
+    outcome done[PROVISION_BATCH_MAX]; /* a round's results: 32 kB, off the thread's stack */
+};
 
 /* True when some pending service is due: a plain read first, so that an idle
  * round takes no write lock. */
@@ -45,10 +64,35 @@ static bool any_due(db *d, int64_t now)
     return due;
 }
 
-static int claim_batch(db *d, claimed *out, int max)
+/* A write transaction of this thread: with group commit, a member of the
+ * server's group (one fsync with the requests' writes, and no wait for
+ * SQLite's one write lock). A statement after it, outside any transaction,
+ * waits until the group is on disk (db.h), so no provisioner runs on a claim
+ * that could still vanish. */
+static bool tx_begin(provision_worker *w, db *d)
+{
+    db_attach_group(d, w->group); /* this round's connection: a reconnect opens another */
+    db_group_next(d);
+    if (db_begin(d, DB_TX_WRITE) == DB_OK)
+        return true;
+    db_release_all(d);
+    return false;
+}
+
+/* Commits (keep) or rolls back the transaction of tx_begin. */
+static bool tx_end(db *d, bool keep)
+{
+    bool ok = keep && db_commit(d) == DB_OK;
+    if (!ok)
+        db_rollback(d);
+    db_release_all(d);
+    return ok;
+}
+
+static int claim_batch(provision_worker *w, db *d, claimed *out, int max)
 {
     int64_t now = (int64_t)time(NULL);
-    if (!any_due(d, now) || db_begin(d, DB_TX_WRITE) != DB_OK)
+    if (!any_due(d, now) || !tx_begin(w, d))
         return 0;
     db_stmt *s = db_prepare(d,
         "UPDATE services SET provision_next_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT),"
@@ -67,7 +111,7 @@ static int claim_batch(db *d, claimed *out, int max)
         }
         db_done(s);
     }
-    return db_commit(d) == DB_OK ? n : 0;
+    return tx_end(d, true) ? n : 0;
 }
 
 /* The service as its provisioner receives it. */
@@ -86,7 +130,7 @@ static char *service_json(const service *s, const catalog_product *p)
 }
 
 /* Writes the outcome of a run that did not activate the service. */
-static void record(db *d, const claimed *c, provision_status st, const char *message)
+static bool record(db *d, const claimed *c, provision_status st, const char *message)
 {
     int64_t now = (int64_t)time(NULL);
     bool retry = st == PROVISION_FAILED && c->attempts < PROVISION_ATTEMPTS_MAX;
@@ -94,78 +138,127 @@ static void record(db *d, const claimed *c, provision_status st, const char *mes
         "UPDATE services SET provision_message = $1, provision_at = $2, provision_next_at = $3,"
         " provision_attempts = $4 WHERE id = $5 AND status = 'pending'");
     if (!s)
-        return;
+        return false;
     db_bind_text(s, 1, st == PROVISION_WAITS_FOR_STAFF ? "" : message);
     if (st == PROVISION_WAITS_FOR_STAFF) db_bind_null(s, 2); else db_bind_int64(s, 2, now);
     if (retry) db_bind_int64(s, 3, now + provision_retry_delay_s(c->attempts)); else db_bind_null(s, 3);
     db_bind_int64(s, 4, st == PROVISION_WAITS_FOR_STAFF ? 0 : c->attempts);
     db_bind_int64(s, 5, c->id);
-    db_exec1(s);
+    return db_exec1(s) == DB_DONE;
 }
 
-/* Activates the service after a successful run, in one transaction. */
-static bool activate(provision_worker *w, db *d, const claimed *c, const catalog_product *p, const char *message)
+/* Activates the service after a successful run, inside the caller's
+ * transaction. */
+static bool activate(provision_worker *w, db *d, const outcome *o)
 {
     arena *a = arena_new();
     http_request r = {.a = a, .app = (struct app *)w->ap, .db = d, .lang = "en", .method = "WORKER",
                       .path = "provision"};
-    service_actor who = {.via = arena_printf(a, "provisioner:%s", p->provisioner), .notes = NULL};
-    bool ok = false;
-    if (db_begin(d, DB_TX_WRITE) == DB_OK) {
-        service_result res = service_set_status(&r, c->id, SERVICE_ACTIVE, &who);
-        db_stmt *s = res == SERVICE_OK ? db_prepare(d,
-            "UPDATE services SET provision_message = $1, provision_at = $2 WHERE id = $3") : NULL;
-        if (s) {
-            db_bind_text(s, 1, message);
-            db_bind_int64(s, 2, (int64_t)time(NULL));
-            db_bind_int64(s, 3, c->id);
-        }
-        ok = s && db_exec1(s) == DB_DONE && db_commit(d) == DB_OK;
-        if (!ok)
-            db_rollback(d);
+    service_actor who = {.via = arena_printf(a, "provisioner:%s", o->provisioner), .notes = NULL};
+    bool ok = service_set_status(&r, o->c.id, SERVICE_ACTIVE, &who) == SERVICE_OK;
+    db_stmt *s = ok ? db_prepare(d, "UPDATE services SET provision_message = $1, provision_at = $2 WHERE id = $3")
+                    : NULL;
+    if (s) {
+        db_bind_text(s, 1, o->message);
+        db_bind_int64(s, 2, (int64_t)time(NULL));
+        db_bind_int64(s, 3, o->c.id);
     }
+    ok = s && db_exec1(s) == DB_DONE;
     arena_free(a);
     return ok;
 }
 
-static void run_one(provision_worker *w, db *d, const claimed *c)
+/* One outcome inside a savepoint, so a service whose activation fails is
+ * recorded as failed without undoing the others of its batch. */
+static bool record_one(provision_worker *w, db *d, const outcome *o)
+{
+    if (db_exec_script(d, "SAVEPOINT provision") != DB_OK)
+        return false;
+    if (o->st == PROVISION_DONE) {
+        if (activate(w, d, o))
+            return db_exec_script(d, "RELEASE SAVEPOINT provision") == DB_OK;
+        if (db_exec_script(d, "ROLLBACK TO SAVEPOINT provision") != DB_OK)
+            return false;
+    }
+    bool ok = record(d, &o->c, o->st == PROVISION_DONE ? PROVISION_FAILED : o->st,
+                     o->st == PROVISION_DONE ? "activation failed" : o->message);
+    return db_exec_script(d, "RELEASE SAVEPOINT provision") == DB_OK && ok;
+}
+
+/* Records outcomes in one write transaction. When it cannot commit nothing is
+ * recorded: the leases run out and later rounds run those services again. */
+static void record_all(provision_worker *w, db *d, const outcome *o, int n)
+{
+    if (n == 0 || !tx_begin(w, d))
+        return;
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++)
+        ok = record_one(w, d, &o[i]);
+    if (!tx_end(d, ok))
+        log_error("provision", "msg=\"could not record %d results: they run again after the lease\"", n);
+}
+
+/* Runs the provisioner of one claimed service into *o; false when the service
+ * or its product cannot be read (the lease runs out and a later round tries
+ * again). */
+static bool run_one(provision_worker *w, db *d, const claimed *c, outcome *o)
 {
     service s;
     catalog_product p;
     if (service_get(d, 0, c->id, &s) != 1 || catalog_product_get(d, s.product_id, &p) != 1)
-        return; /* the lease runs out and the next round tries again */
+        return false;
     const config_provisioner *conf;
     const provision_kind *k = provision_kind_for(w->ap->cfg, p.provisioner, &conf);
-    char message[SERVICE_PROVISION_MESSAGE_MAX + 1] = "";
+    *o = (outcome){.c = *c};
+    snprintf(o->provisioner, sizeof o->provisioner, "%s", p.provisioner);
     char *json = service_json(&s, &p);
-    provision_status st = k->run(conf, json, message, sizeof message);
+    o->st = k->run(conf, json, o->message, sizeof o->message);
     free(json);
-    if (st == PROVISION_FAILED && !conf && k == &provision_command)
-        snprintf(message, sizeof message, "provisioner.%s is not in the configuration", p.provisioner);
+    if (o->st == PROVISION_FAILED && !conf && k == &provision_command)
+        snprintf(o->message, sizeof o->message, "provisioner.%s is not in the configuration", p.provisioner);
     log_info("provision", "service_id=%lld provisioner=%s attempt=%lld result=%s", (long long)c->id, p.provisioner,
-             (long long)c->attempts, st == PROVISION_DONE ? "done" : st == PROVISION_FAILED ? "failed" : "manual");
-    if (st == PROVISION_DONE && activate(w, d, c, &p, message))
-        return;
-    record(d, c, st == PROVISION_DONE ? PROVISION_FAILED : st, st == PROVISION_DONE ? "activation failed" : message);
+             (long long)c->attempts,
+             o->st == PROVISION_DONE ? "done" : o->st == PROVISION_FAILED ? "failed" : "manual");
+    return true;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* Provisions one batch; true when it was full (more may be due). */
 static bool provision_round(worker *wk, db *d, void *ctx)
 {
     (void)wk;
+    provision_worker *w = ctx;
+    outcome *done = w->done;
     claimed batch[PROVISION_BATCH_MAX];
-    int n = claim_batch(d, batch, PROVISION_BATCH_MAX);
-    for (int i = 0; i < n; i++)
-        run_one(ctx, d, &batch[i]);
+    int n = claim_batch(w, d, batch, PROVISION_BATCH_MAX), pending = 0;
+    int64_t first_ms = 0;
+    for (int i = 0; i < n; i++) {
+        if (!run_one(w, d, &batch[i], &done[pending]))
+            continue;
+        if (pending++ == 0)
+            first_ms = now_ms();
+        if (now_ms() - first_ms >= PROVISION_FLUSH_MS) {
+            record_all(w, d, done, pending);
+            pending = 0;
+        }
+    }
+    record_all(w, d, done, pending);
     return n == PROVISION_BATCH_MAX;
 }
 
-provision_worker *provision_worker_start(const app *ap, const char *db_url)
+provision_worker *provision_worker_start(const app *ap, const char *db_url, db_group *group)
 {
     provision_worker *w = calloc(1, sizeof *w);
     if (!w)
         abort();
     w->ap = ap;
+    w->group = group;
     w->w = worker_start("provision", db_url, PROVISION_TICK_MS, provision_round, w);
     if (!w->w) {
         free(w);

@@ -183,10 +183,13 @@ void services_staff_routes(router *rt);
 
 /* ---- Provisioning worker (provision_worker.c) ---- */
 struct app;
+struct db_group;
 typedef struct provision_worker provision_worker;
 /* Starts the thread of `serve` that runs the provisioners of pending services
- * (never inside a transaction); NULL when it could not start. */
-provision_worker *provision_worker_start(const struct app *ap, const char *db_url);
+ * (never inside a transaction); NULL when it could not start. With group (the
+ * server's group commit, store/db_group.h; NULL: off), its write transactions
+ * are members of the group's; the caller stops the group after the worker. */
+provision_worker *provision_worker_start(const struct app *ap, const char *db_url, struct db_group *group);
 void provision_worker_stop(provision_worker *w);
 
 #endif
