@@ -97,7 +97,11 @@ static int claim_batch(provision_worker *w, db *d, claimed *out, int max)
     db_stmt *s = db_prepare(d,
         "UPDATE services SET provision_next_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT),"
         " provision_attempts = provision_attempts + 1 WHERE id IN"
-        " (SELECT x.id FROM services x WHERE x.status = 'pending' AND x.provision_next_at <= $1 ORDER BY x.id LIMIT $3)"
+        /* Longest due first, in the order of services_provision: ORDER BY id alone made
+         * SQLite scan the whole table in id order (9 ms at 50,000 services, most of
+         * them manual ones waiting for staff, inside the group's transaction). */
+        " (SELECT x.id FROM services x WHERE x.status = 'pending' AND x.provision_next_at <= $1"
+        " ORDER BY x.provision_next_at, x.id LIMIT $3)"
         " AND status = 'pending' AND provision_next_at <= $1" /* rechecked after a row lock wait */
         " RETURNING id, provision_attempts");
     int n = 0;
