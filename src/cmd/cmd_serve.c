@@ -70,7 +70,7 @@ static int serve(saldo_config *cfg, db *d)
         app_free(&a);
         return 1;
     }
-    db_group *group = NULL; /* before the provisioner, which joins it too; stopped after both */
+    db_group *group = NULL; /* before the workers that join it too; stopped after them */
     if (!strcmp(cfg->store.group_commit, "on") &&
         !(group = db_group_start(cfg->database, (unsigned)cfg->store.group_commit_ms, err, sizeof err))) {
         fprintf(stderr, "saldo: %s\n", err);
@@ -79,7 +79,7 @@ static int serve(saldo_config *cfg, db *d)
         return 1;
     }
     outbox_renderer documents = invoice_file_renderer(&a);
-    outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from, &documents);
+    outbox_worker *mailer = outbox_worker_start(cfg->database, cfg->smtp_url, cfg->mail_from, &documents, group);
     provision_worker *provisioner = provision_worker_start(&a, cfg->database, group);
     http_server_opts opts = {.listen = cfg->listen, .db_url = cfg->database, .threads = (unsigned)cfg->threads,
                              .body_max_bytes = SERVE_BODY_MAX_BYTES, .idle_timeout_s = 30, .https = a.https,

@@ -136,3 +136,29 @@ void worker_stop(worker *w)
     pthread_mutex_destroy(&w->mu);
     free(w);
 }
+
+bool worker_tx_begin(db *d, db_group *g)
+{
+    db_attach_group(d, g); /* this round's connection: a reconnect opens another */
+    db_group_next(d);
+    if (db_begin(d, DB_TX_WRITE) == DB_OK)
+        return true;
+    db_release_all(d);
+    return false;
+}
+
+bool worker_tx_end(db *d, bool keep)
+{
+    bool ok = keep && db_commit(d) == DB_OK;
+    if (!ok)
+        db_rollback(d);
+    db_release_all(d);
+    return ok;
+}
+
+int64_t worker_clock_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}

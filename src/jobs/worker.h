@@ -10,8 +10,10 @@
 #define SALDO_WORKER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "store/db.h"
+#include "store/db_group.h"
 
 typedef struct worker worker;
 
@@ -27,5 +29,18 @@ void worker_poke(worker *w);
 bool worker_stopping(worker *w);
 /* Stops and joins the thread, and frees w (NULL is ignored). */
 void worker_stop(worker *w);
+
+/* A write transaction of a round on d. With g (the server's group commit,
+ * db_group.h; NULL: off) it is a member of the group's transaction: one fsync
+ * with the requests' writes, and no wait for SQLite's one write lock, which a
+ * transaction of its own would take from the group. A statement the round
+ * runs after it outside any transaction waits until the group is on disk
+ * (db.h), so nothing outside is done on a write that could still vanish.
+ * worker_tx_end commits (keep) or rolls back; true when committed. */
+bool worker_tx_begin(db *d, db_group *g);
+bool worker_tx_end(db *d, bool keep);
+
+/* A monotonic clock in milliseconds, for a round's own deadlines. */
+int64_t worker_clock_ms(void);
 
 #endif

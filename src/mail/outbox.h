@@ -80,12 +80,15 @@ typedef struct outbox_renderer {
     void *ctx;
 } outbox_renderer;
 
+struct db_group;
 typedef struct outbox_worker outbox_worker;
 /* Starts a thread that sends due messages through smtp_url as mail_from,
  * making rendered files with renderer (NULL: a message with one fails); with
- * an empty smtp_url, messages stay pending (nothing is lost). */
+ * an empty smtp_url, messages stay pending (nothing is lost). With group (the
+ * server's group commit; NULL: off) its write transactions are members of the
+ * group's; the caller stops the group after the worker. */
 outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from,
-                                   const outbox_renderer *renderer);
+                                   const outbox_renderer *renderer, struct db_group *group);
 /* Asks the worker to look at the outbox now instead of at its next tick. */
 void outbox_worker_poke(outbox_worker *w);
 void outbox_worker_stop(outbox_worker *w);

@@ -4,7 +4,10 @@
  * lease into the future (in one write transaction, so two workers never claim
  * the same message), sends them, then marks each sent, or reschedules it with
  * exponential backoff until OUTBOX_ATTEMPTS_MAX, after which it is failed.
- * A message's attached files are read when it is sent. */
+ * The outcomes are written together, one write transaction per batch (or per
+ * OUTBOX_FLUSH_MS of slow sending), as a member of the server's group commit
+ * when it has one (worker.h). A message's attached files are read when it is
+ * sent. */
 #include "mail/outbox.h"
 
 #include <sodium.h>
@@ -17,12 +20,21 @@
 #include "lib/log.h"
 #include "mail/smtp.h"
 
-enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000 };
+enum { OUTBOX_LEASE_S = 300, OUTBOX_TICK_MS = 1000, OUTBOX_FLUSH_MS = 1000 };
+
+/* A message's sending, waiting to be recorded with the others of its batch. */
+typedef struct outcome {
+    int64_t id, attempts;
+    bool sent;
+    char error[256];
+} outcome;
 
 struct outbox_worker {
     worker *w;
     char smtp_url[512], mail_from[256];
     outbox_renderer renderer; /* .render NULL: none */
+    db_group *group;          /* NULL: group commit off */
+    outcome done[OUTBOX_BATCH_MAX];
 };
 
 typedef struct claimed {
@@ -31,10 +43,23 @@ typedef struct claimed {
     char *recipient, *subject, *body, *reply_to, *message_id;
 } claimed;
 
-static int claim_batch(db *d, claimed *out, int max)
+/* True when some message is due: a plain read first, so that an idle round
+ * takes no write lock. */
+static bool any_due(db *d, int64_t now)
+{
+    db_stmt *s = db_prepare(d, "SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1");
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, now);
+    bool due = db_step(s) == DB_ROW;
+    db_done(s);
+    return due;
+}
+
+static int claim_batch(outbox_worker *w, db *d, claimed *out, int max)
 {
     int64_t now = (int64_t)time(NULL);
-    if (db_begin(d, DB_TX_WRITE) != DB_OK)
+    if (!any_due(d, now) || !worker_tx_begin(d, w->group))
         return 0;
     /* The due ids first (a CTE: evaluated once, where PostgreSQL may run an
      * IN (subquery) with a row lock again per row and claim more than asked);
@@ -61,7 +86,7 @@ static int claim_batch(db *d, claimed *out, int max)
         }
         db_done(s);
     }
-    if (db_commit(d) != DB_OK) {
+    if (!worker_tx_end(d, true)) {
         for (int i = 0; i < n; i++)
             free(out[i].recipient), free(out[i].subject), free(out[i].body), free(out[i].reply_to),
                 free(out[i].message_id);
@@ -70,20 +95,33 @@ static int claim_batch(db *d, claimed *out, int max)
     return n;
 }
 
-static void record_outcome(db *d, const claimed *m, bool sent, const char *error)
+static bool record_outcome(db *d, const outcome *o)
 {
     int64_t now = (int64_t)time(NULL);
-    int64_t backoff = outbox_retry_delay_s(m->attempts);
+    int64_t backoff = outbox_retry_delay_s(o->attempts);
     db_stmt *s = db_prepare(d,
         "UPDATE outbox SET status = $1, sent_at = $2, last_error = $3, next_attempt_at = $4 WHERE id = $5");
     if (!s)
-        return;
-    db_bind_text(s, 1, sent ? "sent" : m->attempts >= OUTBOX_ATTEMPTS_MAX ? "failed" : "pending");
-    if (sent) db_bind_int64(s, 2, now); else db_bind_null(s, 2);
-    db_bind_text(s, 3, sent ? NULL : error);
+        return false;
+    db_bind_text(s, 1, o->sent ? "sent" : o->attempts >= OUTBOX_ATTEMPTS_MAX ? "failed" : "pending");
+    if (o->sent) db_bind_int64(s, 2, now); else db_bind_null(s, 2);
+    db_bind_text(s, 3, o->sent ? NULL : o->error);
     db_bind_int64(s, 4, now + backoff);
-    db_bind_int64(s, 5, m->id);
-    db_exec1(s);
+    db_bind_int64(s, 5, o->id);
+    return db_exec1(s) == DB_DONE;
+}
+
+/* Records outcomes in one write transaction. When it cannot commit nothing is
+ * recorded: the leases run out and those messages are sent again. */
+static void record_all(outbox_worker *w, db *d, int n)
+{
+    if (n == 0 || !worker_tx_begin(d, w->group))
+        return;
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++)
+        ok = record_outcome(d, &w->done[i]);
+    if (!worker_tx_end(d, ok))
+        log_error("outbox", "msg=\"could not record %d outcomes: those messages go again after the lease\"", n);
 }
 
 typedef struct files {
@@ -161,38 +199,51 @@ static void files_free(files *f)
     f->n = 0;
 }
 
+/* Sends one claimed message; its outcome into *o. */
+static void send_one(outbox_worker *w, db *d, const claimed *m, outcome *o)
+{
+    *o = (outcome){.id = m->id, .attempts = m->attempts};
+    files f;
+    files_load(d, m->id, &f);
+    o->sent = files_render(&w->renderer, d, m->id, &f);
+    if (!o->sent)
+        snprintf(o->error, sizeof o->error, "an attachment could not be made");
+    else
+        o->sent = smtp_send(w->smtp_url, w->mail_from, m->recipient, m->reply_to, m->message_id, m->subject, m->body,
+                            f.a, f.n, o->error, sizeof o->error);
+    files_free(&f);
+    if (o->sent)
+        log_info("mail_sent", "outbox_id=%lld", (long long)m->id);
+    else
+        log_warn("mail_failed", "outbox_id=%lld attempt=%lld error=\"%s\"", (long long)m->id, (long long)m->attempts,
+                 o->error);
+}
+
 /* Sends one batch; true when it was full (more may be due). */
 static bool send_round(worker *wk, db *d, void *ctx)
 {
     (void)wk;
     outbox_worker *w = ctx;
     claimed batch[OUTBOX_BATCH_MAX];
-    int n = claim_batch(d, batch, OUTBOX_BATCH_MAX);
+    int n = claim_batch(w, d, batch, OUTBOX_BATCH_MAX), pending = 0;
+    int64_t first_ms = 0;
     for (int i = 0; i < n; i++) {
-        char err[256] = "";
-        files f;
-        files_load(d, batch[i].id, &f);
-        bool ok = files_render(&w->renderer, d, batch[i].id, &f);
-        if (!ok)
-            snprintf(err, sizeof err, "an attachment could not be made");
-        else
-            ok = smtp_send(w->smtp_url, w->mail_from, batch[i].recipient, batch[i].reply_to, batch[i].message_id,
-                           batch[i].subject, batch[i].body, f.a, f.n, err, sizeof err);
-        files_free(&f);
-        if (ok)
-            log_info("mail_sent", "outbox_id=%lld", (long long)batch[i].id);
-        else
-            log_warn("mail_failed", "outbox_id=%lld attempt=%lld error=\"%s\"", (long long)batch[i].id,
-                     (long long)batch[i].attempts, err);
-        record_outcome(d, &batch[i], ok, err);
+        send_one(w, d, &batch[i], &w->done[pending]);
         free(batch[i].recipient), free(batch[i].subject), free(batch[i].body), free(batch[i].reply_to),
             free(batch[i].message_id);
+        if (pending++ == 0)
+            first_ms = worker_clock_ms();
+        if (worker_clock_ms() - first_ms >= OUTBOX_FLUSH_MS) {
+            record_all(w, d, pending);
+            pending = 0;
+        }
     }
+    record_all(w, d, pending);
     return n == OUTBOX_BATCH_MAX;
 }
 
 outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, const char *mail_from,
-                                   const outbox_renderer *renderer)
+                                   const outbox_renderer *renderer, db_group *group)
 {
     if (!smtp_url || !*smtp_url) {
         log_warn("outbox", "msg=\"no smtp_url configured: mail stays in the outbox\"");
@@ -205,6 +256,7 @@ outbox_worker *outbox_worker_start(const char *db_url, const char *smtp_url, con
     snprintf(w->mail_from, sizeof w->mail_from, "%s", mail_from);
     if (renderer)
         w->renderer = *renderer;
+    w->group = group;
     w->w = worker_start("outbox", db_url, OUTBOX_TICK_MS, send_round, w);
     if (!w->w) {
         free(w);

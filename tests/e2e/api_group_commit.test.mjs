@@ -9,7 +9,8 @@
 // committer, free to commit at once, mostly does), and the orders reach the
 // server together (harness burst: a client sending them one by one on a loaded
 // machine can be slower than the server). Top-ups by bank
-// transfer go through the group too, each answered with its payment stored.
+// transfer go through the group too, each answered with its payment stored,
+// and so do the provisioning worker's claims and results.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -135,6 +136,33 @@ test('bank-transfer top-ups go through the group commit; every 201 is a stored p
   const ids = rs.map((r) => r.body.payment.id);
   assert.equal(saldo.sql(`SELECT COUNT(*) FROM payments WHERE status = 'pending' AND id IN (${ids.join(',')})`), '12');
   assert.equal(await balance(saldo, u), 0); /* nothing credited before the transfer arrives */
+});
+
+/** Waits until the provisioner has looked at every pending service (a manual
+ * product's waits for staff then: provision_next_at NULL). */
+async function provisionerIdle(srv) {
+  for (let i = 0; i < 200; i++) {
+    if (srv.sql(`SELECT COUNT(*) FROM services WHERE status = 'pending' AND provision_next_at IS NOT NULL`) === '0') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail('the provisioner did not look at the pending services');
+}
+
+test('the provisioning worker\'s claim and result are members of the group, beside the order', async () => {
+  const p = product(saldo); // provisioner 'manual': looked at once, then left to staff
+  const u = await signUp(saldo);
+  await fund(saldo, staff.token, u.org.id, 5000);
+  await provisionerIdle(saldo);
+  const before = await groupCounts(saldo);
+  const r = await order(saldo, u, p);
+  assert.equal(r.status, 201, r.text);
+  await provisionerIdle(saldo);
+  const after = await groupCounts(saldo);
+  // The order, the worker's claim of its service, the worker's result: each a
+  // member (a worker writing in transactions of its own would count 1).
+  assert.ok(after.members - before.members >= 3, `${after.members - before.members} grouped transactions`);
+  assert.equal(after.failed, 0);
+  assert.equal(saldo.sql(`SELECT provision_attempts FROM services WHERE order_id = ${r.body.order.id}`), '0');
 });
 
 test('store.group_commit = off: orders commit alone, nothing is grouped', async () => {

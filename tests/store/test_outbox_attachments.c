@@ -164,7 +164,7 @@ static void test_pdf_attachment_goes_out_as_multipart(void **state)
 
     smtp_server m;
     smtp_start(&m);
-    outbox_worker *w = outbox_worker_start(f->url, m.url, "billing@saldo.example", NULL);
+    outbox_worker *w = outbox_worker_start(f->url, m.url, "billing@saldo.example", NULL, NULL);
     assert_non_null(w);
     json_t *msg = first_message(&m);
     outbox_worker_stop(w);

@@ -24,7 +24,6 @@
 #include "feature/services/provision.h"
 #include "jobs/worker.h"
 #include "lib/log.h"
-#include "store/db_group.h"
 
 enum {
     PROVISION_BATCH_MAX = 32,
@@ -64,35 +63,10 @@ static bool any_due(db *d, int64_t now)
     return due;
 }
 
-/* A write transaction of this thread: with group commit, a member of the
- * server's group (one fsync with the requests' writes, and no wait for
- * SQLite's one write lock). A statement after it, outside any transaction,
- * waits until the group is on disk (db.h), so no provisioner runs on a claim
- * that could still vanish. */
-static bool tx_begin(provision_worker *w, db *d)
-{
-    db_attach_group(d, w->group); /* this round's connection: a reconnect opens another */
-    db_group_next(d);
-    if (db_begin(d, DB_TX_WRITE) == DB_OK)
-        return true;
-    db_release_all(d);
-    return false;
-}
-
-/* Commits (keep) or rolls back the transaction of tx_begin. */
-static bool tx_end(db *d, bool keep)
-{
-    bool ok = keep && db_commit(d) == DB_OK;
-    if (!ok)
-        db_rollback(d);
-    db_release_all(d);
-    return ok;
-}
-
 static int claim_batch(provision_worker *w, db *d, claimed *out, int max)
 {
     int64_t now = (int64_t)time(NULL);
-    if (!any_due(d, now) || !tx_begin(w, d))
+    if (!any_due(d, now) || !worker_tx_begin(d, w->group))
         return 0;
     db_stmt *s = db_prepare(d,
         "UPDATE services SET provision_next_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT),"
@@ -115,7 +89,7 @@ static int claim_batch(provision_worker *w, db *d, claimed *out, int max)
         }
         db_done(s);
     }
-    return tx_end(d, true) ? n : 0;
+    return worker_tx_end(d, true) ? n : 0;
 }
 
 /* The service as its provisioner receives it. */
@@ -172,33 +146,31 @@ static bool activate(provision_worker *w, db *d, const outcome *o)
     return ok;
 }
 
-/* One outcome inside a savepoint, so a service whose activation fails is
- * recorded as failed without undoing the others of its batch. */
+/* Records one outcome. An activation runs in a savepoint, so one that fails
+ * is recorded as failed without undoing the others of its batch. */
 static bool record_one(provision_worker *w, db *d, const outcome *o)
 {
+    if (o->st != PROVISION_DONE)
+        return record(d, &o->c, o->st, o->message);
     if (db_exec_script(d, "SAVEPOINT provision") != DB_OK)
         return false;
-    if (o->st == PROVISION_DONE) {
-        if (activate(w, d, o))
-            return db_exec_script(d, "RELEASE SAVEPOINT provision") == DB_OK;
-        if (db_exec_script(d, "ROLLBACK TO SAVEPOINT provision") != DB_OK)
-            return false;
-    }
-    bool ok = record(d, &o->c, o->st == PROVISION_DONE ? PROVISION_FAILED : o->st,
-                     o->st == PROVISION_DONE ? "activation failed" : o->message);
-    return db_exec_script(d, "RELEASE SAVEPOINT provision") == DB_OK && ok;
+    if (activate(w, d, o))
+        return db_exec_script(d, "RELEASE SAVEPOINT provision") == DB_OK;
+    return db_exec_script(d, "ROLLBACK TO SAVEPOINT provision") == DB_OK &&
+           db_exec_script(d, "RELEASE SAVEPOINT provision") == DB_OK &&
+           record(d, &o->c, PROVISION_FAILED, "activation failed");
 }
 
 /* Records outcomes in one write transaction. When it cannot commit nothing is
  * recorded: the leases run out and later rounds run those services again. */
 static void record_all(provision_worker *w, db *d, const outcome *o, int n)
 {
-    if (n == 0 || !tx_begin(w, d))
+    if (n == 0 || !worker_tx_begin(d, w->group))
         return;
     bool ok = true;
     for (int i = 0; i < n && ok; i++)
         ok = record_one(w, d, &o[i]);
-    if (!tx_end(d, ok))
+    if (!worker_tx_end(d, ok))
         log_error("provision", "msg=\"could not record %d results: they run again after the lease\"", n);
 }
 
@@ -226,13 +198,6 @@ static bool run_one(provision_worker *w, db *d, const claimed *c, outcome *o)
     return true;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Provisions one batch; true when it was full (more may be due). */
 static bool provision_round(worker *wk, db *d, void *ctx)
 {
@@ -246,8 +211,8 @@ static bool provision_round(worker *wk, db *d, void *ctx)
         if (!run_one(w, d, &batch[i], &done[pending]))
             continue;
         if (pending++ == 0)
-            first_ms = now_ms();
-        if (now_ms() - first_ms >= PROVISION_FLUSH_MS) {
+            first_ms = worker_clock_ms();
+        if (worker_clock_ms() - first_ms >= PROVISION_FLUSH_MS) {
             record_all(w, d, done, pending);
             pending = 0;
         }
