@@ -26,6 +26,7 @@ static struct {
     bool poked, stopping;
 } cp = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 static atomic_bool running;
+static atomic_int copied; /* frames of the log the last pass copied into the database */
 
 /* How long a RESTART checkpoint waits: a few short sleeps, then it gives up
  * (SQLITE_BUSY) and the next pass tries again. */
@@ -54,6 +55,7 @@ static void checkpoint(void)
     int rc = sqlite3_wal_checkpoint_v2(cp.conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &done);
     if (rc == SQLITE_OK && log_frames >= CHECKPOINT_RESTART_FRAMES && done == log_frames)
         rc = sqlite3_wal_checkpoint_v2(cp.conn, NULL, SQLITE_CHECKPOINT_RESTART, &log_frames, &done);
+    atomic_store(&copied, rc == SQLITE_OK || rc == SQLITE_BUSY ? done : 0);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         log_warn("checkpoint", "msg=\"%s\"", sqlite3_errmsg(cp.conn));
 }
@@ -121,9 +123,18 @@ void sqlite_checkpointer_stop(void)
 
 bool sqlite_checkpointer_running(void) { return atomic_load(&running); }
 
+/* A pass once SQLITE_CHECKPOINT_PAGES frames have come since the last one
+ * copied, not after every commit while the log is that long: the log keeps
+ * its copied frames until a writer starts it over, and a pass per commit
+ * fsynced the database file each time (a sixth of the CPU of an orders-only
+ * run went to the checkpointer, docs/PERFORMANCE.md). Past the restart size,
+ * every commit asks again until a RESTART gets through between readers. */
 void sqlite_checkpointer_poke(int wal_pages)
 {
-    if (wal_pages < SQLITE_CHECKPOINT_PAGES)
+    int done = atomic_load(&copied);
+    if (wal_pages < done)
+        done = 0; /* the log started over */
+    if (wal_pages - done < SQLITE_CHECKPOINT_PAGES && wal_pages < CHECKPOINT_RESTART_FRAMES)
         return;
     pthread_mutex_lock(&cp.mu);
     cp.poked = true;
