@@ -156,6 +156,17 @@ bool worker_tx_end(db *d, bool keep)
     return ok;
 }
 
+bool worker_any_due(db *d, const char *sql, int64_t now)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return false;
+    db_bind_int64(s, 1, now);
+    bool due = db_step(s) == DB_ROW;
+    db_done(s);
+    return due;
+}
+
 int64_t worker_clock_ms(void)
 {
     struct timespec t;

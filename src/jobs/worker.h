@@ -40,6 +40,12 @@ void worker_stop(worker *w);
 bool worker_tx_begin(db *d, db_group *g);
 bool worker_tx_end(db *d, bool keep);
 
+/* Whether sql (a query taking the time now as $1, a row when work is due;
+ * keep it a literal: statements are cached by their text's address) returns
+ * a row: a plain read before a round's claim, so an idle round takes no write
+ * lock. */
+bool worker_any_due(db *d, const char *sql, int64_t now);
+
 /* A monotonic clock in milliseconds, for a round's own deadlines. */
 int64_t worker_clock_ms(void);
 

@@ -43,23 +43,11 @@ typedef struct claimed {
     char *recipient, *subject, *body, *reply_to, *message_id;
 } claimed;
 
-/* True when some message is due: a plain read first, so that an idle round
- * takes no write lock. */
-static bool any_due(db *d, int64_t now)
-{
-    db_stmt *s = db_prepare(d, "SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1");
-    if (!s)
-        return false;
-    db_bind_int64(s, 1, now);
-    bool due = db_step(s) == DB_ROW;
-    db_done(s);
-    return due;
-}
-
 static int claim_batch(outbox_worker *w, db *d, claimed *out, int max)
 {
     int64_t now = (int64_t)time(NULL);
-    if (!any_due(d, now) || !worker_tx_begin(d, w->group))
+    static const char due_sql[] = "SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1";
+    if (!worker_any_due(d, due_sql, now) || !worker_tx_begin(d, w->group))
         return 0;
     /* The due ids first (a CTE: evaluated once, where PostgreSQL may run an
      * IN (subquery) with a row lock again per row and claim more than asked);

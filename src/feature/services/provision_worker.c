@@ -50,23 +50,11 @@ struct provision_worker {
     outcome done[PROVISION_BATCH_MAX]; /* a round's results: 32 kB, off the thread's stack */
 };
 
-/* True when some pending service is due: a plain read first, so that an idle
- * round takes no write lock. */
-static bool any_due(db *d, int64_t now)
-{
-    db_stmt *s = db_prepare(d, "SELECT 1 FROM services WHERE status = 'pending' AND provision_next_at <= $1 LIMIT 1");
-    if (!s)
-        return false;
-    db_bind_int64(s, 1, now);
-    bool due = db_step(s) == DB_ROW;
-    db_done(s);
-    return due;
-}
-
 static int claim_batch(provision_worker *w, db *d, claimed *out, int max)
 {
     int64_t now = (int64_t)time(NULL);
-    if (!any_due(d, now) || !worker_tx_begin(d, w->group))
+    static const char due_sql[] = "SELECT 1 FROM services WHERE status = 'pending' AND provision_next_at <= $1 LIMIT 1";
+    if (!worker_any_due(d, due_sql, now) || !worker_tx_begin(d, w->group))
         return 0;
     db_stmt *s = db_prepare(d,
         "UPDATE services SET provision_next_at = CAST($1 AS BIGINT) + CAST($2 AS BIGINT),"
