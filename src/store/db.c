@@ -370,6 +370,18 @@ bool db_ping(db *d, char *err, size_t err_size)
     return d->drv->ping(d->conn, err, err_size);
 }
 
+bool db_defer_sync(db *d)
+{
+    assert(!d->in_tx);
+    return d->drv->defer_sync && d->drv->defer_sync(d->conn);
+}
+
+bool db_sync_log(db *d)
+{
+    assert(d->drv->sync_log);
+    return d->drv->sync_log(d->conn);
+}
+
 bool db_broken(const db *d)
 {
     return d->drv->broken && d->drv->broken(d->conn);

@@ -95,6 +95,15 @@ bool db_ping(db *d, char *err, size_t err_size);
  * stopped): its owner closes it and opens a new one. Never on SQLite. */
 bool db_broken(const db *d);
 
+/* For the group writer (db_group.c): from now on a COMMIT on d writes its log
+ * but does not wait for the disk, and db_sync_log makes everything committed
+ * so far durable, so the next transaction can run during the sync. The
+ * store's readers may see such a commit before it is durable; nobody may be
+ * told it happened before db_sync_log returned true. false: the store cannot
+ * split a commit so (PostgreSQL) and d commits durably as before. */
+bool db_defer_sync(db *d);
+bool db_sync_log(db *d);
+
 /* The pattern of `lower(column) LIKE $n ESCAPE '\'` that matches text
  * containing q anywhere: q lowercased (ASCII), its % _ and \ taken literally,
  * between two %. Writes at most size bytes (NUL included); false when it does

@@ -34,6 +34,10 @@ typedef struct db_driver {
     bool (*ping)(void *conn, char *err, size_t err_size);
     /* Whether the connection is lost for good; NULL when it cannot be. */
     bool (*broken)(void *conn);
+    /* Commits on conn stop waiting for the disk; sync_log makes what they
+     * wrote durable (db_defer_sync). NULL where a commit cannot be split. */
+    bool (*defer_sync)(void *conn);
+    bool (*sync_log)(void *conn);
 } db_driver;
 
 extern const db_driver db_driver_sqlite;

@@ -24,6 +24,7 @@ typedef struct waiter {
 
 struct db_group {
     db *conn;
+    bool deferred;          /* conn's commits leave the sync to commit_group (db_defer_sync) */
     unsigned max_wait_ms;
     pthread_t committer;
     pthread_mutex_t mu;
@@ -78,22 +79,31 @@ static db_group_outcome outcome_of(const db_group *g, uint64_t gen)
     return g->failed[gen % OUTCOME_RING] ? DB_GROUP_FAILED : DB_GROUP_DURABLE;
 }
 
-/* Records the open group's outcome (under the lock) and returns the waiters
- * it resolves, unlinked from the list. */
-static waiter *resolve(db_group *g, bool ok)
+/* Ends the open group (under the lock, its COMMIT or ROLLBACK run): the
+ * connection is free for the next group. Returns its generation. */
+static uint64_t close_group(db_group *g, uint64_t *members)
 {
-    uint64_t gen = g->gen;
-    g->failed[gen % OUTCOME_RING] = !ok;
-    g->resolved = gen;
-    g->gen++;
-    g->stats.groups++;
-    g->stats.members += g->members;
-    g->stats.failed += !ok;
-    atomic_fetch_add_explicit(&process_groups, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&process_members, g->members, memory_order_relaxed);
-    atomic_fetch_add_explicit(&process_failed, !ok, memory_order_relaxed);
+    uint64_t gen = g->gen++;
+    *members = g->members;
     g->members = 0;
     g->open = g->doomed = g->commit_wanted = g->conn_busy = false;
+    pthread_cond_broadcast(&g->cv);
+    return gen;
+}
+
+/* Records generation gen's outcome (under the lock; the generations before
+ * it are resolved) and returns the waiters it resolves, unlinked. */
+static waiter *resolve(db_group *g, uint64_t gen, uint64_t members, bool ok)
+{
+    assert(gen == g->resolved + 1);
+    g->failed[gen % OUTCOME_RING] = !ok;
+    g->resolved = gen;
+    g->stats.groups++;
+    g->stats.members += members;
+    g->stats.failed += !ok;
+    atomic_fetch_add_explicit(&process_groups, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&process_members, members, memory_order_relaxed);
+    atomic_fetch_add_explicit(&process_failed, !ok, memory_order_relaxed);
     waiter *done = NULL, **p = &g->waiters;
     while (*p) {
         waiter *w = *p;
@@ -118,7 +128,11 @@ static bool due(const db_group *g)
 }
 
 /* Commits (or, doomed, rolls back) the open group; called with the lock held
- * and conn free, returns with the lock held. */
+ * and conn free, returns with the lock held. Where the store defers the
+ * commit's sync, the next group runs on conn while this one's log is synced;
+ * its members are told only after that. A sync that fails leaves commits
+ * that readers saw but the disk may not hold: the process stops, and
+ * starting again recovers what the disk has (as PostgreSQL panics). */
 static void commit_group(db_group *g)
 {
     g->conn_busy = true;
@@ -130,7 +144,15 @@ static void commit_group(db_group *g)
     else
         ok = db_commit(g->conn) == DB_OK; /* rolls back when it fails */
     lock(g);
-    waiter *done = resolve(g, ok);
+    uint64_t members;
+    uint64_t gen = close_group(g, &members);
+    unlock(g);
+    if (ok && g->deferred && !db_sync_log(g->conn)) {
+        fprintf(stderr, "group commit: cannot sync the database log; stopping\n");
+        abort();
+    }
+    lock(g);
+    waiter *done = resolve(g, gen, members, ok);
     unlock(g);
     while (done) {
         waiter *next = done->next;
@@ -177,6 +199,7 @@ db_group *db_group_start(const char *url, unsigned max_wait_ms, char *err, size_
     if (!g)
         abort();
     g->conn = conn;
+    g->deferred = db_defer_sync(conn);
     g->max_wait_ms = max_wait_ms;
     g->gen = 1;
     pthread_condattr_t ca;

@@ -14,7 +14,9 @@
  * A committer thread COMMITs the open group as soon as no grouped request is
  * being served (from db_group_next to db_release_all), a writer outside the
  * group waits for SQLite's lock (db_group_outsider), or the group is
- * max_wait_ms old, whichever comes first: one fsync for the whole group.
+ * max_wait_ms old, whichever comes first: one fsync for the whole group. Where
+ * the store can split a commit from its sync (SQLite, db_defer_sync), the
+ * next group runs on the connection while the committer syncs the last one.
  * Each group has a generation; a request remembers the generation it joined
  * (db_take_group_ticket) and must not answer before db_group_watch() says it
  * is durable. A failed COMMIT fails exactly that group: every member of it is

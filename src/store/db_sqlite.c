@@ -1,12 +1,14 @@
 /* db_sqlite.c - the SQLite driver: WAL, foreign keys, busy timeout, durable commits.
  *
  * synchronous=FULL makes every commit durable in WAL mode (the WAL is synced at
- * each commit), which is what money needs; reads never wait for writers. */
+ * each commit), which is what money needs; reads never wait for writers. The
+ * group writer's connection alone syncs after its COMMIT instead (sq_defer_sync). */
 #include "store/db_driver.h"
 #include "store/sqlite_checkpoint.h"
 #include "store/sqlite_returning.h"
 
 #include <assert.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -66,6 +68,7 @@ enum { SQ_TX_COUNT = sizeof sq_tx_sql / sizeof sq_tx_sql[0] };
 typedef struct sq_conn {
     sqlite3 *c;
     sqlite3_stmt *tx[SQ_TX_COUNT]; /* prepared on first use */
+    int wal_fd;                    /* the log, synced by sq_sync_log; -1 until sq_defer_sync */
 } sq_conn;
 
 /* After each commit while the checkpointer runs: the log's size, for it. */
@@ -101,12 +104,15 @@ static void *sq_open(const char *path, char *err, size_t err_size)
     if (!sc)
         abort(); /* out of memory */
     sc->c = c;
+    sc->wal_fd = -1;
     return sc;
 }
 
 static void sq_close(void *conn)
 {
     sq_conn *sc = conn;
+    if (sc->wal_fd >= 0)
+        close(sc->wal_fd);
     for (size_t i = 0; i < SQ_TX_COUNT; i++)
         sqlite3_finalize(sc->tx[i]);
     sqlite3_close(sc->c);
@@ -311,6 +317,59 @@ static bool sq_ping(void *sc, char *err, size_t err_size)
     return true;
 }
 
+/* fsync of the directory holding path: a file it created survives a crash. */
+static bool sq_sync_dir(const char *path)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+        return false;
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+/* synchronous=NORMAL: a commit appends its frames to the WAL without syncing
+ * it (SQLite still syncs the log's header when it starts the log over, and
+ * syncs the log before each checkpoint copies it), and sq_sync_log syncs it.
+ * The log stays the same file while this connection is open (SQLite removes
+ * it only when the last connection closes), so a descriptor of our own syncs
+ * what every connection of the process wrote into it. */
+static bool sq_defer_sync(void *conn)
+{
+    sq_conn *sc = conn;
+    assert(sc->wal_fd < 0);
+    if (sqlite3_exec(sc->c, "SELECT count(*) FROM sqlite_schema; PRAGMA synchronous=NORMAL", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        return false;
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(sc->c, "main"));
+    int fd = open(wal, O_RDWR | O_CLOEXEC);
+    if (fd >= 0 && sq_sync_dir(wal)) {
+        sc->wal_fd = fd;
+        return true;
+    }
+    if (fd >= 0)
+        close(fd);
+    sqlite3_exec(sc->c, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    return false;
+}
+
+static bool sq_sync_log(void *conn)
+{
+    sq_conn *sc = conn;
+    assert(sc->wal_fd >= 0);
+    return fdatasync(sc->wal_fd) == 0;
+}
+
 const db_driver db_driver_sqlite = {
     .name = "sqlite",
     .begin_write_sql = "BEGIN IMMEDIATE",
@@ -335,4 +394,6 @@ const db_driver db_driver_sqlite = {
     .changes = sq_changes,
     .readonly = sq_readonly,
     .ping = sq_ping,
+    .defer_sync = sq_defer_sync,
+    .sync_log = sq_sync_log,
 };
