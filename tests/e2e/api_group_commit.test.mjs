@@ -10,11 +10,12 @@
 // server together (harness burst: a client sending them one by one on a loaded
 // machine can be slower than the server). Top-ups by bank
 // transfer go through the group too, each answered with its payment stored,
-// and so do the provisioning worker's claims and results.
+// and so do the provisioning worker's claims and results and the outbox
+// sender's claims and outcomes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { burst, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { burst, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 
 let saldo;
 let staff;
@@ -163,6 +164,28 @@ test('the provisioning worker\'s claim and result are members of the group, besi
   assert.ok(after.members - before.members >= 3, `${after.members - before.members} grouped transactions`);
   assert.equal(after.failed, 0);
   assert.equal(saldo.sql(`SELECT provision_attempts FROM services WHERE order_id = ${r.body.order.id}`), '0');
+});
+
+test('the outbox sender\'s claim and outcome are members of the group', async () => {
+  const smtp = await startSmtp();
+  const srv = await startSaldo({ smtp });
+  try {
+    const before = await groupCounts(srv);
+    const u = await signUp(srv); // not a grouped route: its confirmation mail waits in the outbox
+    await smtp.waitFor(u.email, (m) => /Confirm/.test(m.subject), 30000);
+    for (let i = 0; i < 200 && srv.sql(`SELECT COUNT(*) FROM outbox WHERE status <> 'sent'`) !== '0'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(srv.sql(`SELECT COUNT(*) FROM outbox WHERE status <> 'sent'`), '0');
+    const after = await groupCounts(srv);
+    // The sender's claim of the mail and its outcome: each a member (a sender
+    // writing in transactions of its own would count none).
+    assert.ok(after.members - before.members >= 2, `${after.members - before.members} grouped transactions`);
+    assert.equal(after.failed, 0);
+  } finally {
+    await srv.stop();
+    await smtp.stop();
+  }
 });
 
 test('store.group_commit = off: orders commit alone, nothing is grouped', async () => {
