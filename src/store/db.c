@@ -261,6 +261,12 @@ static bool settle(db *d)
     return true;
 }
 
+bool db_settle(db *d)
+{
+    assert(!d->in_tx);
+    return settle(d);
+}
+
 void db_attach_group(db *d, db_group *g) { d->group = g; }
 void db_group_next(db *d)
 {

@@ -62,11 +62,19 @@ db_status db_exec1(db_stmt *s);
 db_status db_exec_script(db *d, const char *sql);
 
 /* Transactions. DB_TX_WRITE takes the write lock up front (no upgrade deadlocks).
- * Commits of write transactions are durable (fsync) before db_commit returns. */
+ * Commits of write transactions are durable (fsync) before db_commit returns,
+ * except a grouped request's (db_group.h): durable once its group is. */
 db_status db_begin(db *d, db_tx_mode mode);
 db_status db_commit(db *d);
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
+/* Waits, blocking, until the write transactions a grouped request committed
+ * are on disk (at once when there are none). Call before acting outside the
+ * store on what they wrote (a call to the payment gateway), which could
+ * otherwise see a row that a crash then undoes; a statement run outside a
+ * transaction waits so by itself. false when the group failed: those writes
+ * do not exist. */
+bool db_settle(db *d);
 
 int64_t db_last_id(db *d);
 /* Fault injection for tests: the calls-th db_step or db_exec_script from now on

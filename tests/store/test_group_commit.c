@@ -2,7 +2,8 @@
  * many threads' write transactions grouped, each successful one present once
  * its group is durable, a failing one absent and its neighbours present, a
  * failed COMMIT failing the whole group (nothing of it exists, nobody told
- * durable), and a member reading its own writes outside the transaction.
+ * durable), a member reading its own writes outside the transaction, and
+ * db_settle waiting for the group.
  *
  * A "holder" connection marked with db_group_next and not yet released is a
  * request still being served: the committer then waits for the group's
@@ -219,6 +220,44 @@ static void test_unmarked_requests_commit_alone(void **state)
     db_group_stop(g);
 }
 
+/* One grouped write transaction of d, committed, its request still served. */
+static void commit_member(db *d, const char *name)
+{
+    db_group_next(d);
+    assert_int_equal(db_begin(d, DB_TX_WRITE), DB_OK);
+    assert_int_equal(insert_org(d, name), DB_DONE);
+    assert_int_equal(db_commit(d), DB_OK);
+}
+
+/* db_settle, before a request acts outside the store (the payment gateway):
+ * it returns once the group is durable, and false when the group failed. A
+ * holder keeps the group open until its maximum age. */
+static void test_settle_waits_for_the_group(void **state)
+{
+    store_fixture *f = *state;
+    char err[256];
+    db_group *g = db_group_start(f->url, 50, err, sizeof err);
+    assert_non_null(g);
+    db *holder = open_member(f, g), *a = open_member(f, g);
+    db_group_next(holder);
+    commit_member(a, "settled");
+    assert_true(db_settle(a));
+    db_release_all(a);
+    assert_int_equal(db_group_watch(g, db_take_group_ticket(a), NULL, NULL), DB_GROUP_DURABLE);
+
+    commit_member(a, "vanished");
+    db_fail_after(db_group_connection(g), 1); /* the group's COMMIT */
+    assert_false(db_settle(a));
+    db_release_all(a);
+    assert_int_equal(db_group_watch(g, db_take_group_ticket(a), NULL, NULL), DB_GROUP_FAILED);
+    assert_int_equal(count_named(f->d, "settled"), 1);
+    assert_int_equal(count_named(f->d, "vanished"), 0);
+    assert_true(db_settle(a)); /* nothing committed since */
+    db_release_all(holder);
+    db_close(holder), db_close(a);
+    db_group_stop(g);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -265,6 +304,7 @@ int main(void)
                                         store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_a_writer_outside_the_group_is_not_kept_waiting, store_fixture_setup,
                                         store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_settle_waits_for_the_group, store_fixture_setup, store_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,8 +120,8 @@ card_charge_result cards_charge_default(db *d, const app *ap, int64_t org_id, mo
         snprintf(in.idem_key, sizeof in.idem_key, "%s", idem_key);
     }
     int charged = open_row(d, &in, &c, out, &card);
-    if (charged <= 0)
-        return charged < 0 ? CARD_CHARGE_STORE_ERROR : CARD_CHARGE_NO_CARD;
+    if (charged <= 0 || !db_settle(d)) /* the gateway learns of no payment that could vanish */
+        return charged == 0 ? CARD_CHARGE_NO_CARD : CARD_CHARGE_STORE_ERROR;
     if (!out->gateway_id[0] && charge_at_gateway(d, ap, &card, out) != GATEWAY_OK)
         return CARD_CHARGE_PENDING; /* refused or unreachable: the next run retries the same card, same key */
     if (payment_sync(d, ap, out, NULL, NULL) == SYNC_STORE_ERROR)

@@ -175,6 +175,8 @@ bool payment_start(http_request *r, payment *in, payment *out, int *status, cons
         return *status = 409, *code = "idempotency_conflict", false;
     if (!payment_method_find(out->method)->gateway || out->gateway_id[0] || strcmp(out->status, "pending"))
         return true;
+    if (!db_settle(r->db)) /* the gateway learns of no payment that could vanish */
+        return *status = 500, *code = "store_error", false;
     if (start_at_gateway(r, out, in) != GATEWAY_OK)
         return *status = 502, *code = "gateway_unavailable", false;
     return true;
