@@ -76,3 +76,23 @@ int64_t fixture_org(db *d, const char *name)
     db_done(s);
     return id;
 }
+
+int64_t fixture_count_orgs(db *d, const char *pattern)
+{
+    db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM orgs WHERE name LIKE $1");
+    assert_non_null(s);
+    db_bind_text(s, 1, pattern);
+    assert_int_equal(db_step(s), DB_ROW);
+    int64_t n = db_col_int64(s, 0);
+    db_done(s);
+    return n;
+}
+
+db *fixture_member(const store_fixture *f, db_group *g)
+{
+    char err[256];
+    db *d = db_open(f->url, err, sizeof err);
+    assert_non_null(d);
+    db_attach_group(d, g);
+    return d;
+}

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/db_group.h"
 
 typedef struct store_fixture {
     char dir[64];
@@ -19,5 +20,10 @@ int store_fixture_setup(void **state);
 int store_fixture_teardown(void **state);
 /* Inserts an organization row and returns its id. */
 int64_t fixture_org(db *d, const char *name);
+/* How many organizations have a name LIKE pattern (a plain name: that one). */
+int64_t fixture_count_orgs(db *d, const char *pattern);
+/* A new connection to the fixture's database whose grouped requests join g
+ * (db_attach_group): one request being served, in the group tests. */
+db *fixture_member(const store_fixture *f, db_group *g);
 
 #endif

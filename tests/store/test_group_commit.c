@@ -23,26 +23,6 @@
 
 enum { THREADS = 8, PER_THREAD = 40, HOLD_MS = 1000 };
 
-static db *open_member(const store_fixture *f, db_group *g)
-{
-    char err[256];
-    db *d = db_open(f->url, err, sizeof err);
-    assert_non_null(d);
-    db_attach_group(d, g);
-    return d;
-}
-
-static int64_t count_named(db *d, const char *pattern)
-{
-    db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM orgs WHERE name LIKE $1");
-    assert_non_null(s);
-    db_bind_text(s, 1, pattern);
-    assert_int_equal(db_step(s), DB_ROW);
-    int64_t n = db_col_int64(s, 0);
-    db_done(s);
-    return n;
-}
-
 static db_status insert_org(db *d, const char *name)
 {
     db_stmt *s = db_prepare(d, "INSERT INTO orgs (name, created_at) VALUES ($1, 0)");
@@ -79,7 +59,7 @@ typedef struct worker {
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    db *d = open_member(w->f, w->g);
+    db *d = fixture_member(w->f, w->g);
     for (int i = 0; i < PER_THREAD; i++) {
         char name[64];
         bool keep = (i + w->no) % 5 != 0; /* every fifth request fails */
@@ -114,8 +94,8 @@ static void test_many_threads(void **state)
     }
     db_group_stats st = db_group_get_stats(g);
     db_group_stop(g);
-    assert_int_equal(count_named(f->d, "ok-%"), kept);
-    assert_int_equal(count_named(f->d, "bad-%"), 0);
+    assert_int_equal(fixture_count_orgs(f->d, "ok-%"), kept);
+    assert_int_equal(fixture_count_orgs(f->d, "bad-%"), 0);
     assert_int_equal(st.members, THREADS * PER_THREAD);
     assert_int_equal(st.failed, 0);
     assert_true(st.groups < st.members); /* some requests shared a group */
@@ -131,7 +111,7 @@ static void test_a_failing_request_spares_its_neighbours(void **state)
     char err[256];
     db_group *g = db_group_start(f->url, HOLD_MS, err, sizeof err);
     assert_non_null(g);
-    db *holder = open_member(f, g), *a = open_member(f, g), *b = open_member(f, g), *c = open_member(f, g);
+    db *holder = fixture_member(f, g), *a = fixture_member(f, g), *b = fixture_member(f, g), *c = fixture_member(f, g);
     db_group_next(holder);
     uint64_t ta = member(a, "first", true);
     db_group_next(b);
@@ -144,12 +124,12 @@ static void test_a_failing_request_spares_its_neighbours(void **state)
     uint64_t tc = member(c, "third", true);
     assert_true(ta == tb && tb == tc);
     assert_int_equal(db_group_watch(g, ta, NULL, NULL), DB_GROUP_PENDING);
-    assert_int_equal(count_named(f->d, "first"), 0);
+    assert_int_equal(fixture_count_orgs(f->d, "first"), 0);
     db_release_all(holder); /* nobody is served any more: the group commits */
     assert_int_equal(db_group_wait(g, ta), DB_GROUP_DURABLE);
-    assert_int_equal(count_named(f->d, "first"), 1);
-    assert_int_equal(count_named(f->d, "second"), 0);
-    assert_int_equal(count_named(f->d, "third"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "first"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "second"), 0);
+    assert_int_equal(fixture_count_orgs(f->d, "third"), 1);
     db_close(holder), db_close(a), db_close(b), db_close(c);
     db_group_stop(g);
 }
@@ -162,7 +142,7 @@ static void test_a_failed_commit_fails_the_whole_group(void **state)
     char err[256];
     db_group *g = db_group_start(f->url, HOLD_MS, err, sizeof err);
     assert_non_null(g);
-    db *holder = open_member(f, g), *a = open_member(f, g), *b = open_member(f, g);
+    db *holder = fixture_member(f, g), *a = fixture_member(f, g), *b = fixture_member(f, g);
     db_group_next(holder);
     uint64_t ta = member(a, "doomed-a", true);
     uint64_t tb = member(b, "doomed-b", true);
@@ -171,12 +151,12 @@ static void test_a_failed_commit_fails_the_whole_group(void **state)
     db_release_all(holder);
     assert_int_equal(db_group_wait(g, ta), DB_GROUP_FAILED);
     assert_int_equal(db_group_watch(g, tb, NULL, NULL), DB_GROUP_FAILED);
-    assert_int_equal(count_named(f->d, "doomed-%"), 0);
+    assert_int_equal(fixture_count_orgs(f->d, "doomed-%"), 0);
     assert_int_equal(db_group_get_stats(g).failed, 1);
     uint64_t t = member(a, "after", true);
     assert_true(t > ta);
     assert_int_equal(db_group_wait(g, t), DB_GROUP_DURABLE);
-    assert_int_equal(count_named(f->d, "after"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "after"), 1);
     db_close(holder), db_close(a), db_close(b);
     db_group_stop(g);
 }
@@ -189,12 +169,12 @@ static void test_reads_after_the_transaction_see_its_writes(void **state)
     char err[256];
     db_group *g = db_group_start(f->url, 20, err, sizeof err);
     assert_non_null(g);
-    db *a = open_member(f, g);
+    db *a = fixture_member(f, g);
     db_group_next(a);
     assert_int_equal(db_begin(a, DB_TX_WRITE), DB_OK);
     assert_int_equal(insert_org(a, "mine"), DB_DONE);
     assert_int_equal(db_commit(a), DB_OK);
-    assert_int_equal(count_named(a, "mine"), 1); /* waits for the group */
+    assert_int_equal(fixture_count_orgs(a, "mine"), 1); /* waits for the group */
     db_release_all(a);
     assert_int_equal(db_group_watch(g, db_take_group_ticket(a), NULL, NULL), DB_GROUP_DURABLE);
     db_close(a);
@@ -208,13 +188,13 @@ static void test_unmarked_requests_commit_alone(void **state)
     char err[256];
     db_group *g = db_group_start(f->url, 2, err, sizeof err);
     assert_non_null(g);
-    db *a = open_member(f, g);
+    db *a = fixture_member(f, g);
     assert_int_equal(db_begin(a, DB_TX_WRITE), DB_OK);
     assert_int_equal(insert_org(a, "alone"), DB_DONE);
     assert_int_equal(db_commit(a), DB_OK);
     db_release_all(a);
     assert_int_equal(db_take_group_ticket(a), 0);
-    assert_int_equal(count_named(f->d, "alone"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "alone"), 1);
     assert_int_equal(db_group_get_stats(g).members, 0);
     db_close(a);
     db_group_stop(g);
@@ -238,7 +218,7 @@ static void test_settle_waits_for_the_group(void **state)
     char err[256];
     db_group *g = db_group_start(f->url, 50, err, sizeof err);
     assert_non_null(g);
-    db *holder = open_member(f, g), *a = open_member(f, g);
+    db *holder = fixture_member(f, g), *a = fixture_member(f, g);
     db_group_next(holder);
     commit_member(a, "settled");
     assert_true(db_settle(a));
@@ -250,8 +230,8 @@ static void test_settle_waits_for_the_group(void **state)
     assert_false(db_settle(a));
     db_release_all(a);
     assert_int_equal(db_group_watch(g, db_take_group_ticket(a), NULL, NULL), DB_GROUP_FAILED);
-    assert_int_equal(count_named(f->d, "settled"), 1);
-    assert_int_equal(count_named(f->d, "vanished"), 0);
+    assert_int_equal(fixture_count_orgs(f->d, "settled"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "vanished"), 0);
     assert_true(db_settle(a)); /* nothing committed since */
     db_release_all(holder);
     db_close(holder), db_close(a);
@@ -274,7 +254,7 @@ static void test_a_writer_outside_the_group_is_not_kept_waiting(void **state)
     char err[256];
     db_group *g = db_group_start(f->url, HOLD_MS, err, sizeof err);
     assert_non_null(g);
-    db *holder = open_member(f, g), *a = open_member(f, g), *out = open_member(f, g);
+    db *holder = fixture_member(f, g), *a = fixture_member(f, g), *out = fixture_member(f, g);
     db_group_next(holder);
     uint64_t t = member(a, "grouped", true);
     double t0 = now_s();
@@ -283,8 +263,8 @@ static void test_a_writer_outside_the_group_is_not_kept_waiting(void **state)
     assert_int_equal(db_commit(out), DB_OK);
     assert_true(now_s() - t0 < HOLD_MS / 2000.0);
     assert_int_equal(db_group_wait(g, t), DB_GROUP_DURABLE);
-    assert_int_equal(count_named(f->d, "grouped"), 1);
-    assert_int_equal(count_named(f->d, "outside"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "grouped"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "outside"), 1);
     db_release_all(holder);
     db_close(holder), db_close(a), db_close(out);
     db_group_stop(g);

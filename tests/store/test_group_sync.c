@@ -107,35 +107,12 @@ static int syncs_so_far(void)
     return n;
 }
 
-static db *open_member(const store_fixture *f, db_group *g)
-{
-    char err[256];
-    db *d = db_open(f->url, err, sizeof err);
-    assert_non_null(d);
-    db_attach_group(d, g);
-    return d;
-}
-
-static int64_t count_named(db *d, const char *name)
-{
-    db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM orgs WHERE name = $1");
-    assert_non_null(s);
-    db_bind_text(s, 1, name);
-    assert_int_equal(db_step(s), DB_ROW);
-    int64_t n = db_col_int64(s, 0);
-    db_done(s);
-    return n;
-}
-
 /* One grouped request inserting an organization; its ticket. */
 static uint64_t member(db *d, const char *name)
 {
     db_group_next(d);
     assert_int_equal(db_begin(d, DB_TX_WRITE), DB_OK);
-    db_stmt *s = db_prepare(d, "INSERT INTO orgs (name, created_at) VALUES ($1, 0)");
-    assert_non_null(s);
-    db_bind_text(s, 1, name);
-    assert_int_equal(db_exec1(s), DB_DONE);
+    assert_true(fixture_org(d, name) > 0);
     assert_int_equal(db_commit(d), DB_OK);
     assert_int_equal(db_release_all(d), 0);
     return db_take_group_ticket(d);
@@ -152,7 +129,7 @@ static void test_members_are_told_after_the_sync_and_the_next_group_runs_during_
     char err[256];
     db_group *g = db_group_start(f->url, HOLD_MS, err, sizeof err);
     assert_non_null(g);
-    db *holder = open_member(f, g), *a = open_member(f, g), *b = open_member(f, g);
+    db *holder = fixture_member(f, g), *a = fixture_member(f, g), *b = fixture_member(f, g);
     db_group_next(holder);
     uint64_t t1 = member(a, "first");
     int syncs = syncs_so_far();
@@ -160,7 +137,7 @@ static void test_members_are_told_after_the_sync_and_the_next_group_runs_during_
     db_release_all(holder); /* nobody is served: group 1 commits, then syncs */
     assert_true(gate_waited_on());
     assert_int_equal(db_group_watch(g, t1, NULL, NULL), DB_GROUP_PENDING);
-    assert_int_equal(count_named(f->d, "first"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "first"), 1);
 
     uint64_t t2 = member(b, "second"); /* the connection is free during the sync */
     assert_true(t2 == t1 + 1);
@@ -174,7 +151,7 @@ static void test_members_are_told_after_the_sync_and_the_next_group_runs_during_
     assert_int_equal(db_group_wait(g, t1), DB_GROUP_DURABLE);
     assert_int_equal(db_group_wait(g, t2), DB_GROUP_DURABLE);
     assert_true(syncs_so_far() >= syncs + 2); /* one sync per group */
-    assert_int_equal(count_named(f->d, "second"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "second"), 1);
     db_close(holder), db_close(a), db_close(b);
     db_group_stop(g);
 }
@@ -195,7 +172,7 @@ static void test_a_failed_sync_stops_the_process(void **state)
         db_group *g = db_group_start(f->url, 2, err, sizeof err);
         if (!g)
             _exit(2);
-        db *a = open_member(f, g);
+        db *a = fixture_member(f, g);
         syncs_fail = true;
         uint64_t t = member(a, "lost");
         db_group_outcome o = db_group_wait(g, t);

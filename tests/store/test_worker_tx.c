@@ -11,17 +11,6 @@
 #include "store/db_group.h"
 #include "store_fixture.h"
 
-static int64_t count_named(db *d, const char *name)
-{
-    db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM orgs WHERE name = $1");
-    assert_non_null(s);
-    db_bind_text(s, 1, name);
-    assert_int_equal(db_step(s), DB_ROW);
-    int64_t n = db_col_int64(s, 0);
-    db_done(s);
-    return n;
-}
-
 /* A round's write: inserts an organization named name, kept or not. */
 static bool round_write(db *d, db_group *g, const char *name, bool keep)
 {
@@ -49,10 +38,10 @@ static void test_with_a_group_the_round_is_a_member(void **state)
     assert_true(round_write(d, g, "claimed", true));
     assert_false(db_in_tx(d));
     /* Outside any transaction: waits for the group, then reads the write. */
-    assert_int_equal(count_named(d, "claimed"), 1);
+    assert_int_equal(fixture_count_orgs(d, "claimed"), 1);
     assert_int_equal(db_group_get_stats(g).members, 1);
     assert_int_equal(db_group_get_stats(g).groups, 1);
-    assert_int_equal(count_named(f->d, "claimed"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "claimed"), 1);
     db_close(d);
     db_group_stop(g);
 }
@@ -66,8 +55,8 @@ static void test_a_round_rolled_back_leaves_nothing(void **state)
     db *d = open_db(f);
     assert_false(round_write(d, g, "dropped", false));
     assert_true(round_write(d, g, "kept", true));
-    assert_int_equal(count_named(d, "kept"), 1);
-    assert_int_equal(count_named(d, "dropped"), 0);
+    assert_int_equal(fixture_count_orgs(d, "kept"), 1);
+    assert_int_equal(fixture_count_orgs(d, "dropped"), 0);
     db_close(d);
     db_group_stop(g);
 }
@@ -78,9 +67,9 @@ static void test_without_a_group_the_round_commits_alone(void **state)
     db *d = open_db(f);
     assert_true(round_write(d, NULL, "alone", true));
     assert_int_equal(db_take_group_ticket(d), 0);
-    assert_int_equal(count_named(f->d, "alone"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "alone"), 1);
     assert_false(round_write(d, NULL, "undone", false));
-    assert_int_equal(count_named(f->d, "undone"), 0);
+    assert_int_equal(fixture_count_orgs(f->d, "undone"), 0);
     db_close(d);
 }
 
