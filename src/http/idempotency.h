@@ -1,10 +1,13 @@
 /* idempotency.h - the Idempotency-Key contract of requests that move money.
  *
- * idem_begin() opens the handler's write transaction and looks the key up; a
- * replay of the same request gets the first answer again (and nothing runs
- * twice), the same key with another request gets 409. After the work,
- * idem_save() keeps the answer in the same transaction, so the answer and the
- * money movement are committed together or not at all. */
+ * idem_begin() opens the handler's write transaction and claims the key (a
+ * row without an answer yet); a replay of the same request gets the first
+ * answer again (and nothing runs twice), the same key with another request
+ * gets 409. A request arriving while the first is still running waits for it
+ * at the claim (PostgreSQL's lock on the key's row; SQLite's one writer) and
+ * is then a replay. After the work, idem_save_and_answer() keeps the answer
+ * in the claimed row, in the same transaction, so the answer and the money
+ * movement are committed together or not at all. */
 #ifndef SALDO_IDEMPOTENCY_H
 #define SALDO_IDEMPOTENCY_H
 
@@ -23,7 +26,7 @@ typedef struct idem {
 
 /* Reads the header (400 when missing or too long). Call before the transaction. */
 bool idem_start(http_request *r, const char *scope, idem *out);
-/* Opens the write transaction and looks the key up. True when the caller
+/* Opens the write transaction and claims the key. True when the caller
  * should go on (inside the transaction); false when it has answered (replay,
  * conflict, store error) and nothing is open. */
 bool idem_begin(http_request *r, const idem *k);

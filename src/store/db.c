@@ -29,6 +29,7 @@ struct db {
     db_group *group;    /* where grouped write transactions go (db_group.h) */
     bool grouped;       /* this request's write transactions join the group */
     db *tx_target;      /* the group's connection while in a grouped transaction */
+    bool unflushed;     /* in a grouped transaction of its own (groups by flush) */
     uint64_t ticket;    /* the latest generation joined */
     uint64_t settled;   /* the latest generation seen durable */
     bool outsider;      /* in a write transaction of its own beside the group (db_group_outsider) */
@@ -236,6 +237,28 @@ static db_status begin_member(db *d)
     return DB_OK;
 }
 
+/* A grouped write transaction where the group writer groups by flush: a
+ * transaction of d's own whose COMMIT does not wait for the disk. */
+static db_status begin_unflushed(db *d)
+{
+    db_status st = db_exec_script(d, d->drv->begin_unflushed_sql);
+    d->in_tx = d->unflushed = st == DB_OK;
+    return st;
+}
+
+/* Its end, committed or not: the request waits for the next flush, which
+ * covers its commit and whatever unflushed commit it read. Not when the
+ * server went away meanwhile: then nothing was committed, the request fails,
+ * and a flush in the server's next run could not vouch for what it read. */
+static void end_unflushed(db *d)
+{
+    d->unflushed = false;
+    if (db_broken(d))
+        return;
+    uint64_t gen = db_group_join_flush(d->group, db_server_run(d));
+    d->ticket = gen > d->ticket ? gen : d->ticket;
+}
+
 /* Ends a member's transaction: its statements reset, its savepoint released
  * (keep) or rolled back. */
 static db_status end_member(db *d, bool keep)
@@ -287,7 +310,7 @@ db_status db_begin(db *d, db_tx_mode mode)
 {
     assert(!d->in_tx); /* db_exec_script ends the read scope's transaction */
     if (mode == DB_TX_WRITE && d->grouped)
-        return begin_member(d);
+        return d->drv->begin_unflushed_sql ? begin_unflushed(d) : begin_member(d);
     bool outsider = mode == DB_TX_WRITE && d->group && d->drv->one_writer;
     if (outsider)
         db_group_outsider(d->group, true);
@@ -319,6 +342,8 @@ db_status db_commit(db *d)
     }
     d->in_tx = false;
     end_outsider(d);
+    if (d->unflushed)
+        end_unflushed(d);
     return st;
 }
 
@@ -347,6 +372,8 @@ void db_rollback(db *d)
     db_exec_script(d, "ROLLBACK");
     d->in_tx = false;
     end_outsider(d);
+    if (d->unflushed)
+        end_unflushed(d);
 }
 
 bool db_in_tx(const db *d) { return d->in_tx; }
@@ -381,6 +408,9 @@ bool db_defer_sync(db *d)
     assert(!d->in_tx);
     return d->drv->defer_sync && d->drv->defer_sync(d->conn);
 }
+
+bool db_groups_by_flush(const db *d) { return d->drv->begin_unflushed_sql != NULL; }
+int64_t db_server_run(const db *d) { return d->drv->server_run ? d->drv->server_run(d->conn) : 0; }
 
 bool db_sync_log(db *d)
 {

@@ -103,14 +103,26 @@ bool db_ping(db *d, char *err, size_t err_size);
  * stopped): its owner closes it and opens a new one. Never on SQLite. */
 bool db_broken(const db *d);
 
-/* For the group writer (db_group.c): from now on a COMMIT on d writes its log
- * but does not wait for the disk, and db_sync_log makes everything committed
- * so far durable, so the next transaction can run during the sync. The
- * store's readers may see such a commit before it is durable; nobody may be
- * told it happened before db_sync_log returned true. false: the store cannot
- * split a commit so (PostgreSQL) and d commits durably as before. */
+/* For the group writer (db_group.c), which groups in one of two ways:
+ * - by transaction (SQLite): its members share one transaction on its
+ *   connection d. db_defer_sync: from now on a COMMIT on d writes its log but
+ *   does not wait for the disk, and db_sync_log makes everything committed so
+ *   far durable, so the next group can run during the sync. false: the store
+ *   cannot split a commit so and d commits durably as before.
+ * - by flush (PostgreSQL, db_groups_by_flush): each member commits its own
+ *   transaction on its own connection without waiting for the disk, and
+ *   db_sync_log on d makes every commit of the database so far durable.
+ *   db_defer_sync checks that it can (false: it cannot, no grouping).
+ * The store's readers may see such a commit before it is durable; nobody may
+ * be told it happened before db_sync_log returned true. */
 bool db_defer_sync(db *d);
 bool db_sync_log(db *d);
+bool db_groups_by_flush(const db *d);
+/* Which run of the database server d is connected to (PostgreSQL: the
+ * server's start time; 0 on SQLite). A flush covers the commits made without
+ * one in its own run only: a server that restarted lost those of the run
+ * before. */
+int64_t db_server_run(const db *d);
 
 /* The pattern of `lower(column) LIKE $n ESCAPE '\'` that matches text
  * containing q anywhere: q lowercased (ASCII), its % _ and \ taken literally,

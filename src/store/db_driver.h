@@ -9,6 +9,10 @@ typedef struct db_driver {
     const char *begin_write_sql; /* takes the write lock up front where the store has one */
     const char *begin_read_sql;  /* a consistent snapshot for several reads */
     bool one_writer;             /* one write transaction at a time in the whole database (SQLite) */
+    /* A write transaction whose COMMIT does not wait for the disk: grouped
+     * requests run their own (db_group.h: groups by flush). NULL: they share
+     * the group's transaction on the group's connection. */
+    const char *begin_unflushed_sql;
     void *(*open)(const char *target, char *err, size_t err_size);
     void (*close)(void *conn);
     const char *(*errmsg)(void *conn);
@@ -35,9 +39,13 @@ typedef struct db_driver {
     /* Whether the connection is lost for good; NULL when it cannot be. */
     bool (*broken)(void *conn);
     /* Commits on conn stop waiting for the disk; sync_log makes what they
-     * wrote durable (db_defer_sync). NULL where a commit cannot be split. */
+     * wrote durable (db_defer_sync). NULL where a commit cannot be split. With
+     * begin_unflushed_sql, sync_log makes every commit of the database so far
+     * durable, and defer_sync only checks that it can. */
     bool (*defer_sync)(void *conn);
     bool (*sync_log)(void *conn);
+    /* Which run of the database server conn is on (db_server_run); NULL: 0. */
+    int64_t (*server_run)(void *conn);
 } db_driver;
 
 extern const db_driver db_driver_sqlite;

@@ -1,5 +1,6 @@
-/* db_group.c - the group writer: members' savepoints on one connection, one
- * COMMIT (one fsync) per group, published by generation (see db_group.h).
+/* db_group.c - the group writer: members' savepoints on one connection and
+ * one COMMIT (one fsync) per group, or members' own commits and one flush per
+ * group, published by generation (see db_group.h).
  *
  * One mutex guards the state; the connection itself is owned by whoever set
  * conn_busy (a member between enter and leave, or the committer during its
@@ -24,6 +25,7 @@ typedef struct waiter {
 
 struct db_group {
     db *conn;
+    bool by_flush;          /* members commit on their own connections; conn only flushes */
     bool deferred;          /* conn's commits leave the sync to commit_group (db_defer_sync) */
     unsigned max_wait_ms;
     pthread_t committer;
@@ -39,6 +41,8 @@ struct db_group {
     uint64_t gen;           /* generation of the open group, or of the next one */
     uint64_t resolved;      /* every generation up to this one is durable or failed */
     uint64_t members;       /* members of the open group */
+    int64_t run;            /* by flush: the server's run its members committed in */
+    bool runs_differ;       /* by flush: they committed in different runs */
     struct timespec opened; /* CLOCK_MONOTONIC when the open group began */
     uint8_t failed[OUTCOME_RING]; /* outcome of generation n at n % OUTCOME_RING */
     waiter *waiters;
@@ -86,7 +90,7 @@ static uint64_t close_group(db_group *g, uint64_t *members)
     uint64_t gen = g->gen++;
     *members = g->members;
     g->members = 0;
-    g->open = g->doomed = g->commit_wanted = g->conn_busy = false;
+    g->open = g->doomed = g->commit_wanted = g->conn_busy = g->runs_differ = false;
     pthread_cond_broadcast(&g->cv);
     return gen;
 }
@@ -142,13 +146,19 @@ static void commit_group(db_group *g)
     if (doomed)
         db_rollback(g->conn);
     else
-        ok = db_commit(g->conn) == DB_OK; /* rolls back when it fails */
+        ok = g->by_flush || db_commit(g->conn) == DB_OK; /* rolls back when it fails */
     lock(g);
     uint64_t members;
+    bool one_run = !g->runs_differ;
+    int64_t run = g->run;
     uint64_t gen = close_group(g, &members);
     unlock(g);
     if (ok && g->deferred && !db_sync_log(g->conn)) {
         fprintf(stderr, "group commit: cannot sync the database log; stopping\n");
+        abort();
+    }
+    if (ok && g->by_flush && (!one_run || db_server_run(g->conn) != run)) {
+        fprintf(stderr, "group commit: the database server restarted before the group's flush; stopping\n");
         abort();
     }
     lock(g);
@@ -199,7 +209,15 @@ db_group *db_group_start(const char *url, unsigned max_wait_ms, char *err, size_
     if (!g)
         abort();
     g->conn = conn;
+    g->by_flush = db_groups_by_flush(conn);
     g->deferred = db_defer_sync(conn);
+    if (g->by_flush && !g->deferred) {
+        snprintf(err, err_size, "group commit: the database refuses to flush on demand"
+                 " (pg_logical_emit_message); set store.group_commit = off");
+        db_close(conn);
+        free(g);
+        return NULL;
+    }
     g->max_wait_ms = max_wait_ms;
     g->gen = 1;
     pthread_condattr_t ca;
@@ -313,9 +331,27 @@ static void release_conn(db_group *g, bool doom)
     unlock(g);
 }
 
+uint64_t db_group_join_flush(db_group *g, int64_t run)
+{
+    lock(g);
+    assert(g->by_flush);
+    if (!g->open) {
+        g->open = true;
+        g->run = run;
+        clock_gettime(CLOCK_MONOTONIC, &g->opened);
+        pthread_cond_broadcast(&g->cv);
+    }
+    g->runs_differ = g->runs_differ || run != g->run;
+    g->members++;
+    uint64_t gen = g->gen;
+    unlock(g);
+    return gen;
+}
+
 db *db_group_enter(db_group *g, uint64_t *gen)
 {
     lock(g);
+    assert(!g->by_flush);
     while (g->conn_busy || g->commit_wanted || g->doomed || (!g->open && g->outsiders > 0))
         pthread_cond_wait(&g->cv, &g->mu);
     g->conn_busy = true;

@@ -2,25 +2,36 @@
  *
  * A durable commit costs one fsync, so a server committing each money-moving
  * request alone can never do more requests per second than the disk does
- * fsyncs. The group writer owns one extra connection. A request whose
- * connection was marked with db_group_next() (the router does it for routes
- * flagged ROUTE_GROUPED) gets, at db_begin(DB_TX_WRITE), a SAVEPOINT on that
- * connection instead of a transaction of its own: the first member opens the
- * group's transaction (BEGIN IMMEDIATE on SQLite), db_commit RELEASEs the
- * savepoint, db_rollback rolls back to it and releases it, so a failing
- * request never takes its neighbours' writes with it. Members run one at a
- * time on the connection (they share it).
+ * fsyncs. The group writer owns one extra connection and groups in one of two
+ * ways, as the store allows (db_groups_by_flush).
  *
- * A committer thread COMMITs the open group as soon as no grouped request is
- * being served (from db_group_next to db_release_all), a writer outside the
- * group waits for SQLite's lock (db_group_outsider), or the group is
- * max_wait_ms old, whichever comes first: one fsync for the whole group. Where
- * the store can split a commit from its sync (SQLite, db_defer_sync), the
- * next group runs on the connection while the committer syncs the last one.
+ * By transaction (SQLite, one writer at a time): a request whose connection
+ * was marked with db_group_next() (the router does it for routes flagged
+ * ROUTE_GROUPED) gets, at db_begin(DB_TX_WRITE), a SAVEPOINT on the group's
+ * connection instead of a transaction of its own: the first member opens the
+ * group's transaction (BEGIN IMMEDIATE), db_commit RELEASEs the savepoint,
+ * db_rollback rolls back to it and releases it, so a failing request never
+ * takes its neighbours' writes with it. Members run one at a time on the
+ * connection (they share it). A committer thread COMMITs the open group as
+ * soon as no grouped request is being served (from db_group_next to
+ * db_release_all), a writer outside the group waits for SQLite's lock
+ * (db_group_outsider), or the group is max_wait_ms old, whichever comes
+ * first: one fsync for the whole group. Where the store can split a commit
+ * from its sync (db_defer_sync), the next group runs on the connection while
+ * the committer syncs the last one. A failed COMMIT fails exactly that group:
+ * every member of it is told DB_GROUP_FAILED and nothing of any of them
+ * exists.
+ *
+ * By flush (PostgreSQL, many writers at once): a member runs a transaction of
+ * its own on its own connection, as it would alone, but its COMMIT does not
+ * wait for the disk; it then joins the open group (db_group_join_flush). The
+ * committer, at the same moments as above, flushes the database's log once on
+ * the group's connection (db_sync_log), which makes every member's commit
+ * durable. Members run side by side and fail alone.
+ *
  * Each group has a generation; a request remembers the generation it joined
  * (db_take_group_ticket) and must not answer before db_group_watch() says it
- * is durable. A failed COMMIT fails exactly that group: every member of it is
- * told DB_GROUP_FAILED and nothing of any of them exists. */
+ * is durable. */
 #ifndef SALDO_DB_GROUP_H
 #define SALDO_DB_GROUP_H
 
@@ -71,7 +82,8 @@ void db_group_next(db *d);
 uint64_t db_take_group_ticket(db *d);
 
 /* The group's own connection: fault injection in tests (db_fail_after on it
- * makes the group's COMMIT fail). Used by nobody else. */
+ * makes the group's COMMIT fail, when grouping by transaction). Used by
+ * nobody else. */
 db *db_group_connection(db_group *g);
 
 /* For db.c: a member enters (the connection's transaction open, a savepoint
@@ -90,6 +102,11 @@ void db_group_depart(db_group *g);
  * waiting or running, the open group commits at once and no new group opens,
  * so the group does not keep the write lock from it. */
 void db_group_outsider(db_group *g, bool starts);
+/* For db.c, grouping by flush: a member's transaction has ended on its own
+ * connection (committed without waiting for the disk, or not) in the
+ * server's run (db_server_run); returns the generation whose flush covers
+ * it. */
+uint64_t db_group_join_flush(db_group *g, int64_t run);
 db_status db_group_leave(db_group *g, bool ok);
 
 #endif

@@ -4,7 +4,11 @@
  * text parameters; a step walks the rows of the result. Booleans come back as
  * 1/0 through col_int64 so that SQL comparing values reads the same on both
  * stores. SQLSTATE class 23 is a constraint violation; serialization failures
- * and deadlocks report DB_BUSY so callers may retry. */
+ * and deadlocks report DB_BUSY so callers may retry.
+ *
+ * Group commit (db_group.h) groups by flush here: a grouped request commits
+ * its own transaction with synchronous_commit off, and the group writer's
+ * connection then flushes the WAL once for all of them (pg_sync_log). */
 #include "store/db_driver.h"
 
 #include <assert.h>
@@ -20,6 +24,7 @@ typedef struct pg_conn {
     unsigned next_stmt_no;
     int64_t changes;
     char err[512];
+    int64_t run;        /* the server's start time (µs since 1970) when connected: its run */
 } pg_conn;
 
 typedef struct pg_stmt {
@@ -30,6 +35,16 @@ typedef struct pg_stmt {
     PGresult *res;
     int row;            /* next row to return; -1 before execution */
 } pg_stmt;
+
+/* Which run of the server this connection is on: its start time. A
+ * connection lives in one run (a restart ends it), so what it committed
+ * without a flush is covered only by a flush in the same run. 0: unknown. */
+static void read_run(pg_conn *c)
+{
+    PGresult *r = PQexec(c->conn, "SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint");
+    c->run = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+}
 
 static void *pg_open(const char *url, char *err, size_t err_size)
 {
@@ -51,6 +66,7 @@ static void *pg_open(const char *url, char *err, size_t err_size)
     }
     PGresult *r = PQexec(c->conn, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
     PQclear(r);
+    read_run(c);
     return c;
 }
 
@@ -263,10 +279,56 @@ static bool pg_broken(void *conn)
     return PQstatus(((pg_conn *)conn)->conn) == CONNECTION_BAD;
 }
 
+/* Flushes every commit of the server so far: a transaction that writes one
+ * WAL record (a logical message, which nobody decodes) commits with the
+ * server's synchronous_commit (on by default), so it waits for the flush of
+ * its commit record, which comes after every earlier one in the WAL. A
+ * commit that writes nothing would not wait. */
+static bool flush_once(pg_conn *c)
+{
+    PGresult *r = PQexec(c->conn, "BEGIN; SELECT pg_logical_emit_message(true, 'saldo.group', ''); COMMIT");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok;
+}
+
+/* The group writer's connection: it will flush on demand (pg_sync_log). false
+ * when the server refuses (its function not allowed). */
+static bool pg_defer_sync(void *conn)
+{
+    return flush_once(conn);
+}
+
+/* A connection lost between two flushes (the server restarted, an
+ * administrator ended it) is opened again for the flush; the caller compares
+ * the runs (db_server_run). */
+static bool pg_sync_log(void *conn)
+{
+    pg_conn *c = conn;
+    if (flush_once(c))
+        return true;
+    if (PQstatus(c->conn) != CONNECTION_BAD)
+        return false;
+    PQreset(c->conn);
+    if (PQstatus(c->conn) != CONNECTION_OK)
+        return false;
+    read_run(c);
+    return flush_once(c);
+}
+
+static int64_t pg_server_run(void *conn)
+{
+    pg_conn *c = conn;
+    if (!c->run)
+        read_run(c);
+    return c->run;
+}
+
 const db_driver db_driver_pg = {
     .name = "postgresql",
     .begin_write_sql = "BEGIN",
     .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    .begin_unflushed_sql = "BEGIN; SET LOCAL synchronous_commit = off",
     .open = pg_open,
     .close = pg_close,
     .errmsg = pg_errmsg,
@@ -285,4 +347,7 @@ const db_driver db_driver_pg = {
     .changes = pg_changes,
     .ping = pg_ping,
     .broken = pg_broken,
+    .defer_sync = pg_defer_sync,
+    .sync_log = pg_sync_log,
+    .server_run = pg_server_run,
 };

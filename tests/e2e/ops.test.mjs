@@ -208,6 +208,15 @@ test('/readyz fails while PostgreSQL is stopped and recovers when it is back', {
       assert.equal((await node.api('GET', `/api/v1/orgs/${u.org.id}/wallets`, { token: u.token })).status, 200);
     }
     assert.match(node.log(), /db_reconnect/);
+    // Money-moving requests too: the group writer's connection, which flushes
+    // their commits, is opened again in the server's new run.
+    for (let i = 0; i < 3; i++) {
+      const t = await node.api('POST', `/api/v1/orgs/${u.org.id}/topups`, {
+        token: u.token, headers: { 'Idempotency-Key': `after-restart-${i}` },
+        body: { amount: { currency: 'EUR', minor: 5000 }, method: 'bank_transfer' },
+      });
+      assert.equal(t.status, 201, t.text);
+    }
     const m = await scrape(node);
     assert.ok(pick(m, 'saldo_http_requests_total', { route: '/readyz', code: '5xx' })[0].value >= 3);
     assert.equal(pick(m, 'saldo_http_requests_total', { route: '/healthz', code: '2xx' })[0].value >= 2, true);

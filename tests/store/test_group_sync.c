@@ -5,8 +5,8 @@
  *
  * This binary defines fdatasync, so every call of the process (SQLite's and
  * the group's) comes here first: a sync of a "-wal" file can be held at a
- * gate or made to fail, then the real system call runs. SQLite only: on
- * PostgreSQL the server syncs inside COMMIT and there is nothing to hold. */
+ * gate or made to fail, then the real system call runs. SQLite only: the
+ * server's own sync on PostgreSQL is tested in test_group_pg. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,0 +1,168 @@
+/* test_group_pg.c - the group writer on PostgreSQL, which groups by flush
+ * (store/db_group.h): a member commits its own transaction without waiting
+ * for the WAL's flush, members run side by side, a member is told durable
+ * only once a flush covers its commit, and the group's connection, dropped
+ * between two flushes, is opened again. Skipped on SQLite (test_group_sync
+ * covers its log sync).
+ *
+ * The flush test slows the server's WAL writer (wal_writer_delay 10 s, reset
+ * afterwards) so that only the group's own flush can have made the commit
+ * durable by the time the member is told. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/db_group.h"
+#include "store_fixture.h"
+
+enum { GROUP_MS = 2 };
+
+static bool on_postgres(const store_fixture *f) { return !strcmp(db_driver_name(f->d), "postgresql"); }
+
+/* The text value of a one-row query on d. */
+static const char *value_of(db *d, const char *sql, char *out, size_t size)
+{
+    db_stmt *s = db_prepare(d, sql);
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    snprintf(out, size, "%s", db_col_text(s, 0));
+    db_done(s);
+    return out;
+}
+
+static void exec_ok(db *d, const char *sql) { assert_int_equal(db_exec_script(d, sql), DB_OK); }
+
+/* One grouped request inserting name, checking that its transaction does
+ * not wait for the flush; *lsn (when not NULL): the server's WAL insert
+ * position after the insert, so before the commit record. Returns its
+ * outcome. */
+static db_group_outcome member(const store_fixture *f, db_group *g, const char *name, char *lsn, size_t size)
+{
+    char setting[16];
+    db *m = fixture_member(f, g);
+    db_group_next(m);
+    assert_int_equal(db_begin(m, DB_TX_WRITE), DB_OK);
+    assert_string_equal(value_of(m, "SHOW synchronous_commit", setting, sizeof setting), "off");
+    fixture_org(m, name);
+    if (lsn)
+        value_of(m, "SELECT pg_current_wal_insert_lsn()::text", lsn, size);
+    assert_int_equal(db_commit(m), DB_OK);
+    assert_int_equal(db_release_all(m), 0);
+    db_group_outcome o = db_group_wait(g, db_take_group_ticket(m));
+    db_close(m);
+    return o;
+}
+
+/* Terminates the backends of pids_sql (a query of pg_stat_activity's pid) and
+ * waits for each to be gone. */
+static void terminate(db *d, const char *pids_sql)
+{
+    char sql[512], n[16];
+    snprintf(sql, sizeof sql, "SELECT count(pg_terminate_backend(pid, 5000)) FROM (%s) t", pids_sql);
+    value_of(d, sql, n, sizeof n);
+    assert_string_not_equal(n, "0");
+}
+
+static void test_members_are_told_after_the_flush(void **state)
+{
+    store_fixture *f = *state;
+    if (!on_postgres(f))
+        skip();
+    exec_ok(f->d, "ALTER SYSTEM SET wal_writer_delay = '10s'");
+    exec_ok(f->d, "SELECT pg_reload_conf()");
+    char err[256], lsn[64];
+    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
+    assert_non_null(g);
+    for (int i = 0; i < 5; i++) {
+        char name[32], sql[128], flushed[8];
+        snprintf(name, sizeof name, "flushed %d", i);
+        assert_int_equal(member(f, g, name, lsn, sizeof lsn), DB_GROUP_DURABLE);
+        snprintf(sql, sizeof sql, "SELECT (pg_current_wal_flush_lsn() >= '%s'::pg_lsn)::text", lsn);
+        assert_string_equal(value_of(f->d, sql, flushed, sizeof flushed), "true");
+    }
+    assert_int_equal(fixture_count_orgs(f->d, "flushed %"), 5);
+    db_group_stats st = db_group_get_stats(g);
+    assert_int_equal(st.members, 5);
+    db_group_stop(g);
+    exec_ok(f->d, "ALTER SYSTEM RESET wal_writer_delay");
+    exec_ok(f->d, "SELECT pg_reload_conf()");
+}
+
+typedef struct second {
+    const store_fixture *f;
+    db_group *g;
+    db_group_outcome outcome;
+} second;
+
+static void *second_main(void *arg)
+{
+    second *s = arg;
+    s->outcome = member(s->f, s->g, "second", NULL, 0);
+    return NULL;
+}
+
+/* The second member begins, writes, commits and is told while the first is
+ * still inside its transaction: grouping by transaction would keep it
+ * waiting for the group's one connection until the first is done. */
+static void test_members_run_side_by_side(void **state)
+{
+    store_fixture *f = *state;
+    if (!on_postgres(f))
+        skip();
+    char err[256];
+    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
+    assert_non_null(g);
+    db *first = fixture_member(f, g);
+    db_group_next(first);
+    assert_int_equal(db_begin(first, DB_TX_WRITE), DB_OK);
+    fixture_org(first, "first");
+    second s = {f, g, DB_GROUP_PENDING};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, second_main, &s), 0);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    assert_int_equal(pthread_timedjoin_np(t, NULL, &until), 0);
+    assert_int_equal(s.outcome, DB_GROUP_DURABLE);
+    assert_int_equal(db_commit(first), DB_OK);
+    assert_int_equal(db_release_all(first), 0);
+    assert_int_equal(db_group_wait(g, db_take_group_ticket(first)), DB_GROUP_DURABLE);
+    db_close(first);
+    assert_int_equal(fixture_count_orgs(f->d, "first"), 1);
+    assert_int_equal(fixture_count_orgs(f->d, "second"), 1);
+    db_group_stop(g);
+}
+
+static void test_a_dropped_connection_is_opened_again(void **state)
+{
+    store_fixture *f = *state;
+    if (!on_postgres(f))
+        skip();
+    char err[256];
+    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
+    assert_non_null(g);
+    assert_int_equal(member(f, g, "before", NULL, 0), DB_GROUP_DURABLE);
+    terminate(f->d, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_logical_emit_message%'"
+                    " AND pid <> pg_backend_pid()");
+    assert_int_equal(member(f, g, "after", NULL, 0), DB_GROUP_DURABLE);
+    assert_int_equal(fixture_count_orgs(f->d, "after"), 1);
+    db_group_stop(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_members_are_told_after_the_flush, store_fixture_setup,
+                                        store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_members_run_side_by_side, store_fixture_setup, store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_a_dropped_connection_is_opened_again, store_fixture_setup,
+                                        store_fixture_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
