@@ -23,7 +23,17 @@
 
 enum { GROUP_MS = 2 };
 
-static bool on_postgres(const store_fixture *f) { return !strcmp(db_driver_name(f->d), "postgresql"); }
+/* A group writer on the fixture's database, which must group by flush
+ * (PostgreSQL); the test is skipped elsewhere. */
+static db_group *flush_group(const store_fixture *f)
+{
+    if (!db_groups_by_flush(f->d))
+        skip();
+    char err[256];
+    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
+    assert_non_null(g);
+    return g;
+}
 
 /* The text value of a one-row query on d. */
 static const char *value_of(db *d, const char *sql, char *out, size_t size)
@@ -72,13 +82,10 @@ static void terminate(db *d, const char *pids_sql)
 static void test_members_are_told_after_the_flush(void **state)
 {
     store_fixture *f = *state;
-    if (!on_postgres(f))
-        skip();
+    db_group *g = flush_group(f);
     exec_ok(f->d, "ALTER SYSTEM SET wal_writer_delay = '10s'");
     exec_ok(f->d, "SELECT pg_reload_conf()");
-    char err[256], lsn[64];
-    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
-    assert_non_null(g);
+    char lsn[64];
     for (int i = 0; i < 5; i++) {
         char name[32], sql[128], flushed[8];
         snprintf(name, sizeof name, "flushed %d", i);
@@ -113,11 +120,7 @@ static void *second_main(void *arg)
 static void test_members_run_side_by_side(void **state)
 {
     store_fixture *f = *state;
-    if (!on_postgres(f))
-        skip();
-    char err[256];
-    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
-    assert_non_null(g);
+    db_group *g = flush_group(f);
     db *first = fixture_member(f, g);
     db_group_next(first);
     assert_int_equal(db_begin(first, DB_TX_WRITE), DB_OK);
@@ -142,11 +145,7 @@ static void test_members_run_side_by_side(void **state)
 static void test_a_dropped_connection_is_opened_again(void **state)
 {
     store_fixture *f = *state;
-    if (!on_postgres(f))
-        skip();
-    char err[256];
-    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
-    assert_non_null(g);
+    db_group *g = flush_group(f);
     assert_int_equal(member(f, g, "before", NULL, 0), DB_GROUP_DURABLE);
     terminate(f->d, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_logical_emit_message%'"
                     " AND pid <> pg_backend_pid()");
