@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { PG_PARAMS_MAX = 64, PG_BOOL_OID = 16 }; /* 64: an issued document is one INSERT of 56 */
+enum { PG_RECONNECT_MS = 10000, PG_RECONNECT_PAUSE_MS = 100 }; /* the flush connection: pg_sync_log */
 
 typedef struct pg_conn {
     PGconn *conn;
@@ -299,9 +301,11 @@ static bool pg_defer_sync(void *conn)
     return flush_once(conn);
 }
 
-/* A connection lost between two flushes (the server restarted, an
- * administrator ended it) is opened again for the flush; the caller compares
- * the runs (db_server_run). */
+/* A connection lost before or during a flush (the server restarted, an
+ * administrator ended it) is opened again for the flush, waiting up to
+ * PG_RECONNECT_MS for a server that is coming back; the caller then compares
+ * the runs (db_server_run), which tells a dropped connection (same run: the
+ * members' commits stand) from a restart (they may be lost). */
 static bool pg_sync_log(void *conn)
 {
     pg_conn *c = conn;
@@ -309,9 +313,14 @@ static bool pg_sync_log(void *conn)
         return true;
     if (PQstatus(c->conn) != CONNECTION_BAD)
         return false;
-    PQreset(c->conn);
-    if (PQstatus(c->conn) != CONNECTION_OK)
-        return false;
+    for (int waited = 0; ; waited += PG_RECONNECT_PAUSE_MS) {
+        PQreset(c->conn);
+        if (PQstatus(c->conn) == CONNECTION_OK)
+            break;
+        if (waited >= PG_RECONNECT_MS)
+            return false;
+        nanosleep(&(struct timespec){0, PG_RECONNECT_PAUSE_MS * 1000000L}, NULL);
+    }
     read_run(c);
     return flush_once(c);
 }

@@ -1,22 +1,32 @@
 /* test_group_pg.c - the group writer on PostgreSQL, which groups by flush
  * (store/db_group.h): a member commits its own transaction without waiting
  * for the WAL's flush, members run side by side, a member is told durable
- * only once a flush covers its commit, and the group's connection, dropped
- * between two flushes, is opened again. Skipped on SQLite (test_group_sync
- * covers its log sync).
+ * only once a flush covers its commit, the group's connection, dropped
+ * between two flushes, is opened again, and a server restart between a
+ * member's commit and its flush stops the process. Skipped on SQLite
+ * (test_group_sync covers its log sync).
  *
  * The flush test slows the server's WAL writer (wal_writer_delay 10 s, reset
  * afterwards) so that only the group's own flush can have made the commit
- * durable by the time the member is told. */
+ * durable by the time the member is told. The restart test holds the
+ * group's flush at a gate of its own (the binary's PQexec) and stops and
+ * starts the server with pg_ctl (as the postgres user when run as root). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/db_group.h"
 #include "store_fixture.h"
@@ -154,6 +164,100 @@ static void test_a_dropped_connection_is_opened_again(void **state)
     db_group_stop(g);
 }
 
+/* The gate on the group's flush in the restart test's child: the test
+ * binary's own PQexec (found before libpq's) holds the flush query until a
+ * byte can be read from flush_gate, once; -1: no gate. */
+static int flush_gate = -1;
+
+PGresult *PQexec(PGconn *conn, const char *query)
+{
+    PGresult *(*real)(PGconn *, const char *) = (PGresult * (*)(PGconn *, const char *)) dlsym(RTLD_NEXT, "PQexec");
+    int gate = flush_gate;
+    if (gate >= 0 && strstr(query, "saldo.group")) {
+        char c;
+        flush_gate = -1;
+        if (read(gate, &c, 1) != 1)
+            _exit(7);
+    }
+    return real(conn, query);
+}
+
+/* pg_ctl on the fixture's cluster (as the postgres user when run as root):
+ * stop (immediate: as a crash) or start again with the options it last ran
+ * with (postmaster.opts, which pg_ctl restart would reuse). */
+static void pg_ctl(const char *data_dir, bool start)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "%s/usr/lib/postgresql/15/bin/pg_ctl -D '%s' -l '%s/../server.log' -w %s >/dev/null",
+             getuid() == 0 ? "runuser -u postgres -- " : "", data_dir, data_dir,
+             start ? "-o \"$(cut -d' ' -f2- \"$SALDO_TEST_DATA/postmaster.opts\")\" start" : "-m immediate stop");
+    setenv("SALDO_TEST_DATA", data_dir, 1);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void put_byte(int fd) { assert_int_equal(write(fd, "x", 1), 1); }
+
+/* The child of the restart test: a group writer whose member commits, then
+ * waits to be told durable; the flush of its group is held at the gate
+ * (go). Exit codes: 2 no group, 5 told durable, 6 told failed. */
+static void restart_child(const store_fixture *f, int committed, int go, const char *err_file)
+{
+    char err[256];
+    db_group *g = db_group_start(f->url, GROUP_MS, err, sizeof err);
+    int e = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (e < 0 || dup2(e, STDERR_FILENO) < 0 || !g)
+        _exit(2);
+    flush_gate = go;
+    db *m = fixture_member(f, g);
+    db_group_next(m);
+    assert_int_equal(db_begin(m, DB_TX_WRITE), DB_OK);
+    fixture_org(m, "restarted");
+    assert_int_equal(db_commit(m), DB_OK);
+    assert_int_equal(db_release_all(m), 0);
+    uint64_t ticket = db_take_group_ticket(m);
+    put_byte(committed);
+    _exit(db_group_wait(g, ticket) == DB_GROUP_DURABLE ? 5 : 6);
+}
+
+/* The member committed without waiting for the disk and the server stopped
+ * (immediate: a crash) before the group's flush, then came back: the
+ * member's commit may be gone, so the process stops (SIGABRT) rather than
+ * tell it anything, saying why. The flush first finds the server down and
+ * waits for it (a dropped connection in the same run carries on:
+ * test_a_dropped_connection_is_opened_again). */
+static void test_a_restart_before_the_flush_stops_the_process(void **state)
+{
+    store_fixture *f = *state;
+    if (!db_groups_by_flush(f->d))
+        skip();
+    char data_dir[512], err_file[300], said[512] = "", c;
+    value_of(f->d, "SHOW data_directory", data_dir, sizeof data_dir);
+    snprintf(err_file, sizeof err_file, "%s/child.err", f->dir);
+    int committed[2], go[2];
+    assert_int_equal(pipe(committed), 0);
+    assert_int_equal(pipe(go), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        restart_child(f, committed[1], go[0], err_file);
+    close(committed[1]);
+    assert_int_equal(read(committed[0], &c, 1), 1);
+    pg_ctl(data_dir, false);
+    put_byte(go[1]);
+    nanosleep(&(struct timespec){0, 300 * 1000000L}, NULL); /* the flush meets no server */
+    pg_ctl(data_dir, true);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    FILE *e = fopen(err_file, "r");
+    assert_non_null(e);
+    said[fread(said, 1, sizeof said - 1, e)] = 0;
+    fclose(e);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
+    assert_non_null(strstr(said, "restarted before the group's flush"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +265,8 @@ int main(void)
                                         store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_members_run_side_by_side, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_a_dropped_connection_is_opened_again, store_fixture_setup,
+                                        store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_a_restart_before_the_flush_stops_the_process, store_fixture_setup,
                                         store_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
