@@ -311,8 +311,8 @@ static bool pg_sync_log(void *conn)
     pg_conn *c = conn;
     if (flush_once(c))
         return true;
-    if (PQstatus(c->conn) != CONNECTION_BAD)
-        return false;
+    /* libpq may not have seen the end of the connection yet (it read the
+     * server's last words), so any failure gets a new connection. */
     for (int waited = 0; ; waited += PG_RECONNECT_PAUSE_MS) {
         PQreset(c->conn);
         if (PQstatus(c->conn) == CONNECTION_OK)
