@@ -77,6 +77,16 @@ int64_t fixture_org(db *d, const char *name)
     return id;
 }
 
+int64_t fixture_count(db *d, const char *sql)
+{
+    db_stmt *s = db_prepare(d, sql);
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    int64_t n = db_col_int64(s, 0);
+    db_done(s);
+    return n;
+}
+
 int64_t fixture_count_orgs(db *d, const char *pattern)
 {
     db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM orgs WHERE name LIKE $1");

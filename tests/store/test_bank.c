@@ -28,16 +28,6 @@ static FILE *devnull(void)
     return f;
 }
 
-static int64_t count(db *d, const char *sql)
-{
-    db_stmt *s = db_prepare(d, sql);
-    assert_non_null(s);
-    assert_int_equal(db_step(s), DB_ROW);
-    int64_t n = db_col_int64(s, 0);
-    db_done(s);
-    return n;
-}
-
 typedef struct snapshot {
     int64_t entries, credited, transfers, mails, audits, staff_audits, balance, receipts;
 } snapshot;
@@ -45,13 +35,13 @@ typedef struct snapshot {
 static snapshot take(db *d)
 {
     return (snapshot){
-        count(d, "SELECT COUNT(*) FROM bank_entries"),
-        count(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'credited'"),
-        count(d, "SELECT COUNT(*) FROM ledger_transfers"), count(d, "SELECT COUNT(*) FROM outbox"),
-        count(d, "SELECT COUNT(*) FROM org_audit WHERE action = 'payment.received'"),
-        count(d, "SELECT COUNT(*) FROM audit_log"),
-        count(d, "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_accounts WHERE code = 'wallet'"),
-        count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'receipt'"),
+        fixture_count(d, "SELECT COUNT(*) FROM bank_entries"),
+        fixture_count(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'credited'"),
+        fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers"), fixture_count(d, "SELECT COUNT(*) FROM outbox"),
+        fixture_count(d, "SELECT COUNT(*) FROM org_audit WHERE action = 'payment.received'"),
+        fixture_count(d, "SELECT COUNT(*) FROM audit_log"),
+        fixture_count(d, "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_accounts WHERE code = 'wallet'"),
+        fixture_count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'receipt'"),
     };
 }
 
@@ -160,8 +150,8 @@ static void test_assign_and_ignore(void **state)
     bank_import_counts n;
     assert_true(bank_import(d, &the_app, doc, staff, "192.0.2.1", &n));
     free(doc);
-    int64_t credit = count(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R3'");
-    int64_t debit = count(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R4'");
+    int64_t credit = fixture_count(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R3'");
+    int64_t debit = fixture_count(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R4'");
     assert_int_equal(bank_assign(d, &the_app, debit, a, staff, NULL), BANK_NOT_CREDIT);
     assert_int_equal(bank_assign(d, &the_app, credit, 999999, staff, NULL), BANK_NO_ORG);
     assert_int_equal(bank_assign(d, &the_app, 999999, a, staff, NULL), BANK_NOT_FOUND);
@@ -185,9 +175,9 @@ static void test_assign_and_ignore(void **state)
     assert_int_equal(bank_assign(d, &the_app, credit, b, staff, NULL), BANK_NOT_PENDING);
     assert_int_equal(bank_ignore(d, debit, "bank fees", staff, NULL), BANK_OK);
     assert_int_equal(bank_ignore(d, debit, "again", staff, NULL), BANK_NOT_PENDING);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'unmatched'"), 0);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.ignore'"), 1);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.import'"), 1);
+    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'unmatched'"), 0);
+    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.ignore'"), 1);
+    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.import'"), 1);
     bank_queued q[4];
     arena *ar = arena_new();
     assert_int_equal(bank_queue(d, ar, q, 4), 0);

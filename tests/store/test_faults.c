@@ -22,16 +22,6 @@ static FILE *devnull(void)
     return f;
 }
 
-static int64_t count(db *d, const char *sql)
-{
-    db_stmt *s = db_prepare(d, sql);
-    assert_non_null(s);
-    assert_int_equal(db_step(s), DB_ROW);
-    int64_t n = db_col_int64(s, 0);
-    db_done(s);
-    return n;
-}
-
 typedef struct snapshot {
     int64_t users, orgs, members, accounts, transfers, balance_sum_abs;
 } snapshot;
@@ -39,10 +29,10 @@ typedef struct snapshot {
 static snapshot take(db *d)
 {
     return (snapshot){
-        count(d, "SELECT COUNT(*) FROM users"), count(d, "SELECT COUNT(*) FROM orgs"),
-        count(d, "SELECT COUNT(*) FROM memberships"), count(d, "SELECT COUNT(*) FROM ledger_accounts"),
-        count(d, "SELECT COUNT(*) FROM ledger_transfers"),
-        count(d, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM ledger_accounts"),
+        fixture_count(d, "SELECT COUNT(*) FROM users"), fixture_count(d, "SELECT COUNT(*) FROM orgs"),
+        fixture_count(d, "SELECT COUNT(*) FROM memberships"), fixture_count(d, "SELECT COUNT(*) FROM ledger_accounts"),
+        fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers"),
+        fixture_count(d, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM ledger_accounts"),
     };
 }
 
