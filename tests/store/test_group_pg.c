@@ -250,6 +250,7 @@ static void test_a_restart_before_the_flush_stops_the_process(void **state)
     pg_ctl(data_dir, true);
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(committed[0]), close(go[0]), close(go[1]);
     FILE *e = fopen(err_file, "r");
     assert_non_null(e);
     said[fread(said, 1, sizeof said - 1, e)] = 0;
