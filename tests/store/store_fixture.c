@@ -77,7 +77,7 @@ int64_t fixture_org(db *d, const char *name)
     return id;
 }
 
-int64_t fixture_count(db *d, const char *sql)
+int64_t fixture_value(db *d, const char *sql)
 {
     db_stmt *s = db_prepare(d, sql);
     assert_non_null(s);

@@ -20,8 +20,8 @@ int store_fixture_setup(void **state);
 int store_fixture_teardown(void **state);
 /* Inserts an organization row and returns its id. */
 int64_t fixture_org(db *d, const char *name);
-/* The integer a one-row query answers (a COUNT). */
-int64_t fixture_count(db *d, const char *sql);
+/* The integer a one-row query answers (a COUNT, an id). */
+int64_t fixture_value(db *d, const char *sql);
 /* How many organizations have a name LIKE pattern (a plain name: that one). */
 int64_t fixture_count_orgs(db *d, const char *pattern);
 /* A new connection to the fixture's database whose grouped requests join g

@@ -35,13 +35,13 @@ typedef struct snapshot {
 static snapshot take(db *d)
 {
     return (snapshot){
-        fixture_count(d, "SELECT COUNT(*) FROM bank_entries"),
-        fixture_count(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'credited'"),
-        fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers"), fixture_count(d, "SELECT COUNT(*) FROM outbox"),
-        fixture_count(d, "SELECT COUNT(*) FROM org_audit WHERE action = 'payment.received'"),
-        fixture_count(d, "SELECT COUNT(*) FROM audit_log"),
-        fixture_count(d, "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_accounts WHERE code = 'wallet'"),
-        fixture_count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'receipt'"),
+        fixture_value(d, "SELECT COUNT(*) FROM bank_entries"),
+        fixture_value(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'credited'"),
+        fixture_value(d, "SELECT COUNT(*) FROM ledger_transfers"), fixture_value(d, "SELECT COUNT(*) FROM outbox"),
+        fixture_value(d, "SELECT COUNT(*) FROM org_audit WHERE action = 'payment.received'"),
+        fixture_value(d, "SELECT COUNT(*) FROM audit_log"),
+        fixture_value(d, "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_accounts WHERE code = 'wallet'"),
+        fixture_value(d, "SELECT COUNT(*) FROM documents WHERE kind = 'receipt'"),
     };
 }
 
@@ -150,8 +150,8 @@ static void test_assign_and_ignore(void **state)
     bank_import_counts n;
     assert_true(bank_import(d, &the_app, doc, staff, "192.0.2.1", &n));
     free(doc);
-    int64_t credit = fixture_count(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R3'");
-    int64_t debit = fixture_count(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R4'");
+    int64_t credit = fixture_value(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R3'");
+    int64_t debit = fixture_value(d, "SELECT id FROM bank_entries WHERE entry_ref = 'R4'");
     assert_int_equal(bank_assign(d, &the_app, debit, a, staff, NULL), BANK_NOT_CREDIT);
     assert_int_equal(bank_assign(d, &the_app, credit, 999999, staff, NULL), BANK_NO_ORG);
     assert_int_equal(bank_assign(d, &the_app, 999999, a, staff, NULL), BANK_NOT_FOUND);
@@ -175,9 +175,9 @@ static void test_assign_and_ignore(void **state)
     assert_int_equal(bank_assign(d, &the_app, credit, b, staff, NULL), BANK_NOT_PENDING);
     assert_int_equal(bank_ignore(d, debit, "bank fees", staff, NULL), BANK_OK);
     assert_int_equal(bank_ignore(d, debit, "again", staff, NULL), BANK_NOT_PENDING);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'unmatched'"), 0);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.ignore'"), 1);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.import'"), 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM bank_entries WHERE status = 'unmatched'"), 0);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.ignore'"), 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.import'"), 1);
     bank_queued q[4];
     arena *ar = arena_new();
     assert_int_equal(bank_queue(d, ar, q, 4), 0);

@@ -117,11 +117,11 @@ static int64_t wallet_with(db *d, int64_t org, int64_t minor)
  * the renewals' invoices. Returns the wallet ones. */
 static int64_t renewal_transfers(db *d)
 {
-    assert_int_equal(fixture_count(d, "SELECT COALESCE(SUM(t.amount_minor), 0) FROM ledger_transfers t"
+    assert_int_equal(fixture_value(d, "SELECT COALESCE(SUM(t.amount_minor), 0) FROM ledger_transfers t"
                               " JOIN ledger_accounts a ON a.id = t.credit_account_id"
                               " WHERE t.kind = 'renewal' AND a.code = 'vat_payable'"),
-                     fixture_count(d, "SELECT COALESCE(SUM(vat_minor), 0) FROM documents WHERE renewal_id IS NOT NULL"));
-    return fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id"
+                     fixture_value(d, "SELECT COALESCE(SUM(vat_minor), 0) FROM documents WHERE renewal_id IS NOT NULL"));
+    return fixture_value(d, "SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id"
                     " WHERE t.kind = 'renewal' AND a.code = 'wallet'");
 }
 
@@ -164,15 +164,15 @@ static void test_twice_same_date(void **state)
     assert_int_equal(balance(d, w), 10000 - 3 * 1220);
     assert_int_equal(renewal_transfers(d), 3);
     /* The VAT of the batch passed to vat_payable in one transfer. */
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal' AND amount_minor = 660"
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal' AND amount_minor = 660"
                               " AND idempotency_key LIKE 'renewal-vat:%:EUR'"), 1);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND gross_minor = 1220"
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND gross_minor = 1220"
                               " AND vat_minor = 220 AND status = 'paid'"), 3);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM service_renewals WHERE source = 'auto'"), 3);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewed: Hosting example.org%'"), 3);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM service_renewals WHERE source = 'auto'"), 3);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewed: Hosting example.org%'"), 3);
     /* The one mail of each renewal names its invoice and carries its PDF. */
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox"), 3);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox o JOIN outbox_rendered r ON r.outbox_id = o.id"
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox"), 3);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox o JOIN outbox_rendered r ON r.outbox_id = o.id"
                               " JOIN documents doc ON doc.id = r.ref WHERE r.kind = 'document_pdf'"
                               " AND o.body_text LIKE '%Your invoice ' || doc.number || ' is attached%'"), 3);
     for (int i = 0; i < 3; i++)
@@ -224,11 +224,11 @@ static void test_two_runs_at_once(void **state)
     assert_int_equal(a.n.renewed + b.n.renewed, 25);
     assert_int_equal(a.n.failed + b.n.failed, 15);
     assert_int_equal(renewal_transfers(d), 25);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), 25);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM billing_steps WHERE step = 'renewal_failed'"), 15);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), 25);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM billing_steps WHERE step = 'renewal_failed'"), 15);
     /* One mail per renewal (it carries the invoice) and per failure. */
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox"), 25 + 15);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox_rendered r JOIN documents doc ON doc.id = r.ref"
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox"), 25 + 15);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox_rendered r JOIN documents doc ON doc.id = r.ref"
                               " WHERE doc.renewal_id IS NOT NULL"), 25);
     assert_int_equal(ledger_verify(d, stderr), 0);
 }
@@ -245,7 +245,7 @@ static void test_batches(void **state)
     billing_counts n = run_at(d, today(), 7);
     assert_int_equal(n.renewed, 23);
     assert_int_equal(n.batches, 4);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM service_renewals"), 23);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM service_renewals"), 23);
 }
 
 static void test_insufficient_funds(void **state)
@@ -261,7 +261,7 @@ static void test_insufficient_funds(void **state)
     assert_int_equal(balance(d, w), 1500 - 1220);
     assert_int_equal(get(d, a).expires_at, period_add(today() + 3 * DAY, 12));
     assert_int_equal(get(d, b).expires_at, today() + 4 * DAY); /* untouched */
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewal failed: top up%'"
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewal failed: top up%'"
                               " AND body_text LIKE '%9.40 short%'"), 1);
     n = run_at(d, today() + DAY, 0); /* still short: no second notice for this expiry */
     assert_int_equal(n.renewed + n.failed, 0);
@@ -301,9 +301,9 @@ static void test_steps_by_day(void **state)
             status_of(d, id, SERVICE_SUSPENDED);
     }
     status_of(d, id, SERVICE_TERMINATED);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Hosting example.org expires on%'"), 3);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Suspended: %'"), 1);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Terminated: %'"), 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Hosting example.org expires on%'"), 3);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Suspended: %'"), 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Terminated: %'"), 1);
 }
 
 /* An auto-renewal the balance never covers: one failure notice (standing for
@@ -327,7 +327,7 @@ static void test_failed_auto_renewal_by_day(void **state)
         assert_int_equal(n.renewed, 0);
     }
     status_of(d, id, SERVICE_SUSPENDED);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewal failed: top up%'"), 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewal failed: top up%'"), 1);
     wallet_with(d, org, 1220);
     billing_counts n = run_at(d, e + 9 * DAY, 0);
     assert_int_equal(n.renewed, 1);
@@ -388,7 +388,7 @@ static void test_service_renew(void **state)
     assert_int_equal(r.shortfall_minor, 800);
     assert_int_equal(status_of(d, id, SERVICE_ACTIVE), period_add(e, 24));
     assert_int_equal(balance(d, w), 200);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM service_renewals WHERE source = 'manual'"), 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM service_renewals WHERE source = 'manual'"), 1);
     /* The same expiry renewed from a stale read: a conflict, nothing charged. */
     service stale = get(d, id);
     stale.expires_at = e;
@@ -419,7 +419,7 @@ static void test_service_renew_vat(void **state)
     service_renewal r;
     assert_int_equal(renew_vat(d, id, 12, 220, &r), SERVICE_RENEW_INSUFFICIENT_FUNDS);
     assert_int_equal(r.shortfall_minor, 1);
-    assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 0);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 0);
     wallet_with(d, org, 1);
     assert_int_equal(renew_vat(d, id, 12, 220, &r), SERVICE_RENEW_OK);
     assert_int_equal(r.amount_minor, 1000);
@@ -459,8 +459,8 @@ static void test_renew_faults(void **state)
         for (int i = 0; i < renewed; i++)
             want = period_add(want, 12);
         assert_int_equal(get(d, id).expires_at, want);
-        assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM service_renewals"), renewed);
-        assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * renewed);
+        assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM service_renewals"), renewed);
+        assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'renewal'"), 2 * renewed);
         assert_int_equal(balance(d, w), 1000000 - 1220 * renewed);
     }
     assert_true(failures >= 5 && renewed >= 1); /* every call of a renewal was made to fail once */
@@ -488,13 +488,13 @@ static void test_run_faults(void **state)
         db_fail_after(d, 0);
         if (!ok)
             assert_true(billing_run(d, &o, &c));
-        assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM service_renewals"), services);
+        assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM service_renewals"), services);
         assert_int_equal(renewal_transfers(d), services);
-        assert_int_equal(fixture_count(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), services);
-        assert_int_equal(fixture_count(d, "SELECT COUNT(DISTINCT service_id) FROM service_renewals"), services);
+        assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'"), services);
+        assert_int_equal(fixture_value(d, "SELECT COUNT(DISTINCT service_id) FROM service_renewals"), services);
         /* Every renewal mailed once: a failed read of the address fails its
          * batch, which is retried, instead of passing for "no address". */
-        mails = fixture_count(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewed:%'");
+        mails = fixture_value(d, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Renewed:%'");
         assert_int_equal(mails, services);
     }
     assert_int_equal(ledger_verify(d, stderr), 0);

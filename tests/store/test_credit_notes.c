@@ -105,16 +105,16 @@ static void test_credit_line_by_line(void **state)
     assert_int_equal(credit(f->d, staff, inv, (const int64_t[]){0, 0}, 2, "k2", &note), CREDIT_BAD_LINE);
     assert_int_equal(credit(f->d, staff, inv, (const int64_t[]){2}, 1, "k2", &note), CREDIT_OK);
     assert_int_equal(note.vat_minor, 2); /* the rest of the 10% VAT: 5 - 3 */
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND status = 'paid'"), 1);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND status = 'paid'"), 1);
     assert_int_equal(credit(f->d, staff, inv, NULL, 0, "k3", &note), CREDIT_OK); /* what is left: line 0 */
     assert_int_equal(note.line_count, 1);
     assert_int_equal(note.gross_minor, 1220);
     assert_int_equal(wallet_balance(f->d, org), 1275); /* the invoice's gross, to the cent */
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND status = 'cancelled'"), 1);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND status = 'cancelled'"), 1);
     assert_int_equal(credit(f->d, staff, inv, NULL, 0, "k4", &note), CREDIT_NOTHING_LEFT);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'invoice.credit'"), 3);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'credit_note'"), 3);
-    assert_int_equal(fixture_count(f->d, "SELECT MAX(seq) FROM documents WHERE series = 'invoice'"), 4);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'invoice.credit'"), 3);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'credit_note'"), 3);
+    assert_int_equal(fixture_value(f->d, "SELECT MAX(seq) FROM documents WHERE series = 'invoice'"), 4);
     assert_int_equal(ledger_verify(f->d, devnull()), 0);
 }
 
@@ -134,9 +134,9 @@ static void test_refused_and_faults(void **state)
     assert_int_equal(credit(f->d, staff, 999999, NULL, 0, "r", &note), CREDIT_NOT_FOUND);
     int failures = 0;
     for (int n = 1; n < 200; n++) {
-        int64_t docs = fixture_count(f->d, "SELECT COUNT(*) FROM documents"),
-                transfers = fixture_count(f->d, "SELECT COUNT(*) FROM ledger_transfers"),
-                audits = fixture_count(f->d, "SELECT COUNT(*) FROM audit_log");
+        int64_t docs = fixture_value(f->d, "SELECT COUNT(*) FROM documents"),
+                transfers = fixture_value(f->d, "SELECT COUNT(*) FROM ledger_transfers"),
+                audits = fixture_value(f->d, "SELECT COUNT(*) FROM audit_log");
         static doc_line lines[DOC_LINES_MAX];
         credit_in in = {.invoice_id = inv, .reason = "Faults", .staff_id = staff, .ip = "192.0.2.1", .key = "f"};
         db_fail_after(f->d, n);
@@ -148,9 +148,9 @@ static void test_refused_and_faults(void **state)
         db_fail_after(f->d, 0);
         if (committed != DB_OK) {
             failures++;
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM documents"), docs);
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM ledger_transfers"), transfers);
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM audit_log"), audits);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM documents"), docs);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM ledger_transfers"), transfers);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM audit_log"), audits);
             assert_int_equal(wallet_balance(f->d, org), 0);
             continue;
         }
@@ -209,7 +209,7 @@ static void test_concurrent_credits(void **state)
     }
     assert_int_equal(ok, 1);
     assert_int_equal(wallet_balance(f->d, org), 1275);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'credit_note'"), 1);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM documents WHERE kind = 'credit_note'"), 1);
     assert_int_equal(ledger_verify(f->d, devnull()), 0);
 }
 

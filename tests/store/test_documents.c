@@ -278,9 +278,9 @@ static void test_issue_with_faults(void **state)
     assert_int_equal(issue(f->d, org, &first, &none), DOCS_OK);
     int failures = 0;
     for (int n = 1; n < 60; n++) {
-        int64_t docs = fixture_count(f->d, "SELECT COUNT(*) FROM documents"),
-                lines = fixture_count(f->d, "SELECT COUNT(*) FROM document_lines"),
-                totals = fixture_count(f->d, "SELECT COUNT(*) FROM document_totals");
+        int64_t docs = fixture_value(f->d, "SELECT COUNT(*) FROM documents"),
+                lines = fixture_value(f->d, "SELECT COUNT(*) FROM document_lines"),
+                totals = fixture_value(f->d, "SELECT COUNT(*) FROM document_totals");
         document doc = sample(DOC_INVOICE, "2026-09-02", 2, (const int[]){2200, 1000});
         db_fail_after(f->d, n);
         db_status began = db_begin(f->d, DB_TX_WRITE);
@@ -291,15 +291,15 @@ static void test_issue_with_faults(void **state)
         db_fail_after(f->d, 0);
         if (committed != DB_OK) {
             failures++;
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM documents"), docs);
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM document_lines"), lines);
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM document_totals"), totals);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM documents"), docs);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM document_lines"), lines);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM document_totals"), totals);
             continue;
         }
         assert_string_equal(doc.number, "2026/000002");
-        assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM document_lines"), lines + 2);
-        assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM document_totals"), totals + 2);
-        assert_int_equal(fixture_count(f->d, "SELECT last_value FROM document_counters WHERE series = 'invoice'"), 2);
+        assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM document_lines"), lines + 2);
+        assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM document_totals"), totals + 2);
+        assert_int_equal(fixture_value(f->d, "SELECT last_value FROM document_counters WHERE series = 'invoice'"), 2);
         assert_true(failures >= 6); /* begin, the key, the counter twice, the row, the lines, the totals */
         return;
     }

@@ -29,10 +29,10 @@ typedef struct snapshot {
 static snapshot take(db *d)
 {
     return (snapshot){
-        fixture_count(d, "SELECT COUNT(*) FROM users"), fixture_count(d, "SELECT COUNT(*) FROM orgs"),
-        fixture_count(d, "SELECT COUNT(*) FROM memberships"), fixture_count(d, "SELECT COUNT(*) FROM ledger_accounts"),
-        fixture_count(d, "SELECT COUNT(*) FROM ledger_transfers"),
-        fixture_count(d, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM ledger_accounts"),
+        fixture_value(d, "SELECT COUNT(*) FROM users"), fixture_value(d, "SELECT COUNT(*) FROM orgs"),
+        fixture_value(d, "SELECT COUNT(*) FROM memberships"), fixture_value(d, "SELECT COUNT(*) FROM ledger_accounts"),
+        fixture_value(d, "SELECT COUNT(*) FROM ledger_transfers"),
+        fixture_value(d, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM ledger_accounts"),
     };
 }
 

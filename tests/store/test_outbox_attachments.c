@@ -51,8 +51,8 @@ static void test_bad_attachments_write_nothing(void **state)
         assert_false(outbox_enqueue_with_attachment(f->d, "a@example.com", "Invoice", "text", &bad[i]));
     }
     assert_int_equal(db_commit(f->d), DB_OK);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM outbox"), 0);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM outbox_attachments"), 0);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM outbox"), 0);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM outbox_attachments"), 0);
     outbox_attachment good = {"Fattura_2026-000123.pdf", "application/pdf", pdf, sizeof pdf};
     assert_true(outbox_attachment_ok(&good));
 }
@@ -150,7 +150,7 @@ static void test_pdf_attachment_goes_out_as_multipart(void **state)
     assert_true(outbox_enqueue_with_attachment(f->d, "billing@rossi.example", "Fattura 2026/000123",
                                                "In allegato la fattura 2026/000123.", &a));
     assert_int_equal(db_commit(f->d), DB_OK);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM outbox_attachments"), 1);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM outbox_attachments"), 1);
 
     smtp_server m;
     smtp_start(&m);
@@ -179,7 +179,7 @@ static void test_pdf_attachment_goes_out_as_multipart(void **state)
     json_decref(msg);
     smtp_stop(&m);
     buf_free(&pdf);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
 }
 
 int main(void)

@@ -17,16 +17,6 @@
 #include "feature/support/support.h"
 #include "store_fixture.h"
 
-static int64_t one_id(db *d, const char *sql)
-{
-    db_stmt *s = db_prepare(d, sql);
-    assert_non_null(s);
-    assert_int_equal(db_step(s), DB_ROW);
-    int64_t id = db_col_int64(s, 0);
-    db_done(s);
-    return id;
-}
-
 /* A ticket of org opened by user, due at due, first answered at answered (0 = not yet). */
 static int64_t ticket(db *d, int64_t org, int64_t user, const char *priority, int64_t due, int64_t answered)
 {
@@ -54,9 +44,9 @@ static int64_t ticket(db *d, int64_t org, int64_t user, const char *priority, in
 static void setup_people(db *d, int64_t *org, int64_t *user, int64_t *staff)
 {
     *org = fixture_org(d, "Tickets S.r.l.");
-    *user = one_id(d, "INSERT INTO users (email, password_hash, name, country, language, created_at)"
+    *user = fixture_value(d, "INSERT INTO users (email, password_hash, name, country, language, created_at)"
                       " VALUES ('t@example.test', 'x', 'T', 'IT', 'en', 0) RETURNING id");
-    *staff = one_id(d, "INSERT INTO staff (email, password_hash, name, created_at)"
+    *staff = fixture_value(d, "INSERT INTO staff (email, password_hash, name, created_at)"
                        " VALUES ('ops@saldo.test', 'x', 'Ops', 0) RETURNING id");
 }
 

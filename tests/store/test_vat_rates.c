@@ -40,7 +40,7 @@ static int rate(db *d, const char *country, const char *date)
 static void test_seeded_rates(void **state)
 {
     store_fixture *f = *state;
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(DISTINCT country) FROM vat_rates"), 27);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(DISTINCT country) FROM vat_rates"), 27);
     assert_int_equal(rate(f->d, "IT", "2026-11-22"), 2200);
     assert_int_equal(rate(f->d, "IT", "1999-01-01"), 2200);
     assert_int_equal(rate(f->d, "DE", "2020-06-30"), 1900);
@@ -69,14 +69,14 @@ static void test_staff_rate(void **state)
     assert_true(id > 0);
     assert_int_equal(rate(f->d, "FR", "2029-12-31"), 2000);
     assert_int_equal(rate(f->d, "FR", "2030-01-01"), 2150);
-    int64_t rows = fixture_count(f->d, "SELECT COUNT(*) FROM vat_rates");
-    int64_t audits = fixture_count(f->d, "SELECT COUNT(*) FROM audit_log");
+    int64_t rows = fixture_value(f->d, "SELECT COUNT(*) FROM vat_rates");
+    int64_t audits = fixture_value(f->d, "SELECT COUNT(*) FROM audit_log");
     assert_int_equal(vat_rates_add(f->d, staff, "127.0.0.1", "FR", 2500, "2030-01-01", &other), VAT_RATES_DUPLICATE);
     assert_int_equal(other, 0);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM vat_rates"), rows);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM audit_log"), audits);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM vat_rates"), rows);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM audit_log"), audits);
     assert_int_equal(rate(f->d, "FR", "2030-01-01"), 2150);
-    assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'vat_rate.add'"), 1);
+    assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'vat_rate.add'"), 1);
 }
 
 static void test_add_with_faults(void **state)
@@ -85,21 +85,21 @@ static void test_add_with_faults(void **state)
     int64_t staff = staff_member(f->d);
     int failures = 0;
     for (int n = 1; n < 50; n++) {
-        int64_t rows = fixture_count(f->d, "SELECT COUNT(*) FROM vat_rates");
-        int64_t audits = fixture_count(f->d, "SELECT COUNT(*) FROM audit_log");
+        int64_t rows = fixture_value(f->d, "SELECT COUNT(*) FROM vat_rates");
+        int64_t audits = fixture_value(f->d, "SELECT COUNT(*) FROM audit_log");
         int64_t id = 0;
         db_fail_after(f->d, n);
         vat_rates_result res = vat_rates_add(f->d, staff, "127.0.0.1", "SK", 2300, "2031-01-01", &id);
         db_fail_after(f->d, 0);
         if (res == VAT_RATES_STORE_ERROR) {
             failures++;
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM vat_rates"), rows);
-            assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM audit_log"), audits);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM vat_rates"), rows);
+            assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM audit_log"), audits);
             continue;
         }
         assert_int_equal(res, VAT_RATES_OK);
-        assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM vat_rates"), rows + 1);
-        assert_int_equal(fixture_count(f->d, "SELECT COUNT(*) FROM audit_log"), audits + 1);
+        assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM vat_rates"), rows + 1);
+        assert_int_equal(fixture_value(f->d, "SELECT COUNT(*) FROM audit_log"), audits + 1);
         assert_true(failures >= 3); /* begin, insert, audit (and commit) each failed once */
         return;
     }
