@@ -23,7 +23,7 @@ trap 'bash scripts/pg-test-cluster.sh stop "$PG"; rm -rf "$TMP"' EXIT
 URL=$(cat "$PG/url")
 
 echo "billing run on PostgreSQL, $NODES nodes: $N services, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "  $(/usr/lib/postgresql/15/bin/postgres --version), synchronous_commit=on, data on $(df --output=fstype "$PG" | tail -1)"
+echo "  $(bash scripts/pg-test-cluster.sh version), synchronous_commit=on, data on $(df --output=fstype "$PG" | tail -1)"
 build/bench/billing_run_bench "$URL" --services "$N" | sed 's/^/  /'
 
 now_s() { date +%s.%N; }

@@ -3,6 +3,12 @@
 #   pg-test-cluster.sh start   prints the folder of a new running cluster; its
 #                              admin URL is in FOLDER/url
 #   pg-test-cluster.sh stop FOLDER
+#   pg-test-cluster.sh server-stop FOLDER    stops the server, keeping its data
+#   pg-test-cluster.sh server-start FOLDER   starts it again with the options it
+#                                            last ran with (postmaster.opts)
+#   pg-test-cluster.sh version               the server's version line
+# The one place that knows where Debian keeps PostgreSQL's programs: tests
+# that stop and start the server call this script.
 # PostgreSQL refuses to run as root, so the cluster runs as the postgres user.
 set -eu
 PGBIN=/usr/lib/postgresql/15/bin
@@ -26,8 +32,20 @@ stop)
   [ -d "$dir/data" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;
+server-stop)
+  dir=${2:?folder}
+  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  ;;
+server-start)
+  dir=${2:?folder}
+  opts=$(cut -d' ' -f2- "$dir/data/postmaster.opts" | sed 's/"-D" "[^"]*" *//g') # pg_ctl adds its -D
+  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start >/dev/null
+  ;;
+version)
+  "$PGBIN/postgres" --version
+  ;;
 *)
-  echo "usage: $0 start | stop FOLDER" >&2
+  echo "usage: $0 start | stop FOLDER | server-stop FOLDER | server-start FOLDER | version" >&2
   exit 2
   ;;
 esac

@@ -167,16 +167,14 @@ function cluster() {
   const script = path.resolve(here, '../../scripts/pg-test-cluster.sh');
   const dir = spawnSync('bash', [script, 'start'], { encoding: 'utf8' }).stdout.trim();
   const url = fs.readFileSync(path.join(dir, 'url'), 'utf8').trim();
-  const port = url.match(/:(\d+)\//)[1];
-  const ctl = (...args) => {
-    const r = spawnSync('runuser', ['-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D',
-      path.join(dir, 'data'), '-l', path.join(dir, 'server.log'), '-w', ...args], { encoding: 'utf8' });
+  const run = (command) => {
+    const r = spawnSync('bash', [script, command, dir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   };
   return {
     url,
-    stopServer: () => ctl('-m', 'fast', 'stop'),
-    startServer: () => ctl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start'),
+    stopServer: () => run('server-stop'),
+    startServer: () => run('server-start'),
     remove: () => spawnSync('bash', [script, 'stop', dir]),
   };
 }

@@ -10,7 +10,7 @@
  * afterwards) so that only the group's own flush can have made the commit
  * durable by the time the member is told. The restart test holds the
  * group's flush at a gate of its own (the binary's PQexec) and stops and
- * starts the server with pg_ctl (as the postgres user when run as root). */
+ * starts the server with scripts/pg-test-cluster.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -182,17 +182,15 @@ PGresult *PQexec(PGconn *conn, const char *query)
     return real(conn, query);
 }
 
-/* pg_ctl on the fixture's cluster (as the postgres user when run as root):
- * stop (fast: a crash would be the same to saldo, but its recovery syncs
- * every file of the cluster's many test databases) or start again with the
- * options it last ran with (postmaster.opts, which pg_ctl restart reuses). */
-static void pg_ctl(const char *data_dir, bool start)
+/* Stops the fixture's cluster's server or starts it again with the options
+ * it last ran with (scripts/pg-test-cluster.sh; the tests run from the source
+ * root). The stop is fast: a crash would be the same to saldo, but its
+ * recovery syncs every file of the cluster's many test databases. */
+static void pg_server(const char *cluster_dir, bool start)
 {
-    char cmd[1400];
-    snprintf(cmd, sizeof cmd, "%s/usr/lib/postgresql/15/bin/pg_ctl -D '%s' -l '%s/../server.log' -w %s >/dev/null",
-             getuid() == 0 ? "runuser -u postgres -- " : "", data_dir, data_dir,
-             start ? "-o \"$(cut -d' ' -f2- \"$SALDO_TEST_DATA/postmaster.opts\")\" start" : "-m fast stop");
-    setenv("SALDO_TEST_DATA", data_dir, 1);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "scripts/pg-test-cluster.sh %s '%s'", start ? "server-start" : "server-stop",
+             cluster_dir);
     assert_int_equal(system(cmd), 0);
 }
 
@@ -231,8 +229,11 @@ static void test_a_restart_before_the_flush_stops_the_process(void **state)
     store_fixture *f = *state;
     if (!db_groups_by_flush(f->d))
         skip();
-    char data_dir[512], err_file[300], said[512] = "", c;
-    value_of(f->d, "SHOW data_directory", data_dir, sizeof data_dir);
+    char cluster_dir[512], err_file[300], said[512] = "", c;
+    value_of(f->d, "SHOW data_directory", cluster_dir, sizeof cluster_dir);
+    char *data = strrchr(cluster_dir, '/');
+    assert_true(data && !strcmp(data, "/data")); /* the layout of pg-test-cluster.sh */
+    *data = 0;
     snprintf(err_file, sizeof err_file, "%s/child.err", f->dir);
     int committed[2], go[2];
     assert_int_equal(pipe(committed), 0);
@@ -244,10 +245,10 @@ static void test_a_restart_before_the_flush_stops_the_process(void **state)
         restart_child(f, committed[1], go[0], err_file);
     close(committed[1]);
     assert_int_equal(read(committed[0], &c, 1), 1);
-    pg_ctl(data_dir, false);
+    pg_server(cluster_dir, false);
     put_byte(go[1]);
     nanosleep(&(struct timespec){0, 300 * 1000000L}, NULL); /* the flush meets no server */
-    pg_ctl(data_dir, true);
+    pg_server(cluster_dir, true);
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     close(committed[0]), close(go[0]), close(go[1]);
