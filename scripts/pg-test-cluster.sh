@@ -13,6 +13,8 @@
 set -eu
 PGBIN=/usr/lib/postgresql/15/bin
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+start_server() { as_pg "$PGBIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 -o "$2" start >/dev/null; } # dir options
+stop_server() { as_pg "$PGBIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null; } # dir
 
 case "${1:-}" in
 start)
@@ -21,25 +23,21 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c max_connections=200" \
-    start >/dev/null
+  start_server "$dir" "-p $port -k $dir -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c max_connections=200"
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
   echo "$dir"
   ;;
 stop)
   dir=${2:?folder}
-  [ -d "$dir/data" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  [ -d "$dir/data" ] && stop_server "$dir" 2>/dev/null || true
   rm -rf "$dir"
   ;;
 server-stop)
-  dir=${2:?folder}
-  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  stop_server "${2:?folder}"
   ;;
 server-start)
   dir=${2:?folder}
-  opts=$(cut -d' ' -f2- "$dir/data/postmaster.opts" | sed 's/"-D" "[^"]*" *//g') # pg_ctl adds its -D
-  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start >/dev/null
+  start_server "$dir" "$(cut -d' ' -f2- "$dir/data/postmaster.opts" | sed 's/"-D" "[^"]*" *//g')" # pg_ctl adds its -D
   ;;
 version)
   "$PGBIN/postgres" --version

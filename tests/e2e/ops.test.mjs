@@ -175,7 +175,7 @@ function cluster() {
     url,
     stopServer: () => run('server-stop'),
     startServer: () => run('server-start'),
-    remove: () => spawnSync('bash', [script, 'stop', dir]),
+    remove: () => run('stop'),
   };
 }
 
