@@ -51,7 +51,7 @@ xmlDocPtr xml_read_untrusted(const char *data, size_t len, size_t max_len, const
 const char *xml_quote(const char *in, char out[XML_QUOTE_SIZE])
 {
     size_t n = 0;
-    for (; in[n] && n < XML_QUOTE_MAX; n++)
+    for (; n < XML_QUOTE_MAX && in[n]; n++)
         out[n] = (in[n] >= 0x20 && in[n] < 0x7f) ? in[n] : '?';
     if (in[n]) {
         memcpy(out + n, "...", 3);

@@ -10,6 +10,7 @@
  * sent. */
 #include "mail/outbox.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,7 @@ static bool render_one(const outbox_renderer *rd, db *d, const char *kind, int64
     bool ok = rd->render && rd->render(rd->ctx, d, kind, ref, &data, name, sizeof name, &type) && data.len > 0;
     outbox_attachment a = {name, type, data.data, data.len};
     if (ok && (ok = outbox_attachment_ok(&a))) {
+        assert(f->n < OUTBOX_FILES_MAX);
         size_t size = sodium_base64_ENCODED_LEN(data.len, sodium_base64_VARIANT_ORIGINAL);
         char *b64 = malloc(size);
         if (!b64)
@@ -170,6 +172,7 @@ static bool files_render(const outbox_renderer *rd, db *d, int64_t outbox_id, fi
     size_t n = 0;
     db_status st;
     while ((st = db_step(s)) == DB_ROW) {
+        assert(n < OUTBOX_FILES_MAX - f->n); /* the LIMIT */
         snprintf(w[n].kind, sizeof w[n].kind, "%s", db_col_text(s, 0));
         w[n++].ref = db_col_int64(s, 1);
     }

@@ -47,7 +47,7 @@ void bank_ref_make(int64_t org_id, char out[BANK_REF_SIZE])
 void bank_ref_format(const char *ref, char out[BANK_REF_FORMATTED_SIZE])
 {
     size_t o = 0;
-    for (size_t i = 0; ref[i] && i < BANK_REF_LEN; i++) {
+    for (size_t i = 0; i < BANK_REF_LEN && ref[i]; i++) {
         if (i > 0 && i % 4 == 0)
             out[o++] = ' ';
         out[o++] = ref[i];
@@ -88,7 +88,7 @@ int64_t bank_ref_find(const char *text)
 {
     char norm[BANK_REF_TEXT_MAX + 1];
     size_t n = 0;
-    for (size_t i = 0; text[i] && i < BANK_REF_TEXT_MAX; i++) {
+    for (size_t i = 0; i < BANK_REF_TEXT_MAX && text[i]; i++) {
         char c = text[i];
         if (c >= 'a' && c <= 'z')
             c = (char)(c - 'a' + 'A');

@@ -7,6 +7,7 @@
 #include "feature/catalog/catalog_admin.h"
 #include "feature/catalog/catalog_internal.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "feature/orgs/orgs.h"
@@ -19,6 +20,7 @@ static void answer_error(http_request *r, catalog_result res, const catalog_erro
         return http_error(r, 404, "not_found", arena_printf(r->a, "no such %s", what), NULL);
     if (res != CATALOG_INVALID)
         return http_error(r, 500, "store_error", "the request could not be saved; nothing was changed", NULL);
+    assert(err); /* CATALOG_INVALID names a field */
     const char *msg = catalog_field_message(err->e);
     const char *text = err->index >= 0 ? arena_printf(r->a, "%s[%d]: %s", err->field, err->index, msg)
                                        : arena_printf(r->a, "%s: %s", err->field, msg);
