@@ -28,6 +28,16 @@ static unsigned rf_mod97(const char *body, size_t body_len, const char check[2])
     return rem;
 }
 
+/* "RF" and two check digits at p, in the range ISO 11649 gives them (02-98):
+ * 00, 01 and 99 would also pass mod 97 as aliases of 97, 98 and 02. */
+static bool rf_head_ok(const char *p)
+{
+    if (p[0] != 'R' || p[1] != 'F' || !is_digit(p[2]) || !is_digit(p[3]))
+        return false;
+    int check = (p[2] - '0') * 10 + (p[3] - '0');
+    return check >= 2 && check <= 98;
+}
+
 void bank_ref_make(int64_t org_id, char out[BANK_REF_SIZE])
 {
     assert(org_id >= 1 && org_id <= BANK_REF_ID_MAX);
@@ -58,7 +68,7 @@ void bank_ref_format(const char *ref, char out[BANK_REF_FORMATTED_SIZE])
 bool bank_ref_valid(const char *s)
 {
     size_t n = strlen(s);
-    if (n < 5 || n > 4 + RF_BODY_MAX || s[0] != 'R' || s[1] != 'F' || !is_digit(s[2]) || !is_digit(s[3]))
+    if (n < 5 || n > 4 + RF_BODY_MAX || !rf_head_ok(s))
         return false;
     for (size_t i = 4; i < n; i++)
         if (!is_upper(s[i]) && !is_digit(s[i]))
@@ -71,7 +81,7 @@ bool bank_ref_valid(const char *s)
 static int64_t ref_at(const char *p)
 {
     const size_t pre = strlen(BANK_REF_PREFIX);
-    if (p[0] != 'R' || p[1] != 'F' || !is_digit(p[2]) || !is_digit(p[3]) || memcmp(p + 4, BANK_REF_PREFIX, pre))
+    if (!rf_head_ok(p) || memcmp(p + 4, BANK_REF_PREFIX, pre))
         return 0;
     int64_t id = 0;
     for (size_t i = 4 + pre; i < BANK_REF_LEN; i++) {

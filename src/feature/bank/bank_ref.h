@@ -34,7 +34,7 @@ void bank_ref_make(int64_t org_id, char out[BANK_REF_SIZE]);
 void bank_ref_format(const char *ref, char out[BANK_REF_FORMATTED_SIZE]);
 
 /* Whether s (letters and digits, upper case, no spaces) is a valid ISO 11649
- * reference: "RF", two check digits, 1..21 letters or digits, mod 97 == 1. */
+ * reference: "RF", two check digits (02-98), 1..21 letters or digits, mod 97 == 1. */
 bool bank_ref_valid(const char *s);
 
 /* Looks for a saldo reference anywhere in text: letters are upper-cased and

@@ -35,6 +35,13 @@ static void test_valid(void **state)
     assert_false(bank_ref_valid("rf89SALDO00000042")); /* normalized input only */
     assert_false(bank_ref_valid("RF89SALDO 0000042"));
     assert_false(bank_ref_valid("RF89"));
+    /* 00, 01 and 99 pass mod 97 as aliases of 97, 98 and 02, but ISO 11649 never gives them */
+    assert_true(bank_ref_valid("RF97SALDO00000092"));
+    assert_false(bank_ref_valid("RF00SALDO00000092"));
+    assert_true(bank_ref_valid("RF98SALDO00000074"));
+    assert_false(bank_ref_valid("RF01SALDO00000074"));
+    assert_true(bank_ref_valid("RF02SALDO00000056"));
+    assert_false(bank_ref_valid("RF99SALDO00000056"));
     assert_false(bank_ref_valid("RF18SALDO0000000000000000042")); /* body over 21 */
     assert_false(bank_ref_valid(""));
 }
@@ -47,6 +54,9 @@ static void test_find(void **state)
     assert_int_equal(bank_ref_find("Invoice 7, ref. RF89-SALDO-00000042 thanks 2026"), 42);
     assert_int_equal(bank_ref_find("RF32SALDO000000011234"), 1); /* digits after it change nothing */
     assert_int_equal(bank_ref_find("RF88SALDO00000042"), 0);     /* a typo is no match */
+    assert_int_equal(bank_ref_find("RF97SALDO00000092"), 92);
+    assert_int_equal(bank_ref_find("RF00SALDO00000092"), 0); /* check digits out of range */
+    assert_int_equal(bank_ref_find("RF99SALDO00000056"), 0);
     assert_int_equal(bank_ref_find("RF89SALDO0000042"), 0);      /* too short */
     assert_int_equal(bank_ref_find("SALDO00000042"), 0);
     assert_int_equal(bank_ref_find(""), 0);
