@@ -1,7 +1,8 @@
 // web_pages.test.mjs - the server-rendered client area over plain HTTP: static
 // files (ETag, 304, no traversal), HTML error pages, CSRF on signed-in and
 // anonymous forms (refused requests change nothing), session cookie flags and
-// fixation, sign-out, the language switch without open redirects, form errors
+// fixation, sign-out, the language switch without open redirects, the language
+// from Accept-Language, form errors
 // next to their fields, the balance in the header, transactions pages, and the
 // translations check.
 import assert from 'node:assert/strict';
@@ -278,6 +279,22 @@ test('the language switch sets the cookie and the profile, and redirects only to
   const a = await anon.post('/lang', { _csrf: await anon.csrf('/login'), lang: 'en', next: '/login' });
   assert.equal(a.status, 303);
   assert.match((await anon.get('/login')).text, /<html lang="en">/);
+});
+
+test('a visitor without a choice reads the language their browser asks for, English when it is neither', async () => {
+  const lang = async (acceptLanguage) => {
+    const r = await fetch(`${saldo.url}/login`, { headers: { 'Accept-Language': acceptLanguage } });
+    assert.equal(r.status, 200);
+    return (await r.text()).match(/<html lang="([a-z]+)">/)[1];
+  };
+  assert.equal(await lang('it-IT,it;q=0.9,en-US;q=0.8,en;q=0.7'), 'it');
+  assert.equal(await lang('de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7'), 'en');
+  assert.equal(await lang('en;q=0.5, it;q=0.8'), 'it'); // by weight, not by order
+  assert.equal(await lang('fr-FR,fr;q=0.9'), 'en');
+  assert.equal(await lang('*'), 'it');
+  assert.match((await rawGet(saldo.url, '/login')).text, /<html lang="it">/); // no header: the provider's language
+  const chosen = await fetch(`${saldo.url}/login`, { headers: { 'Accept-Language': 'en', Cookie: 'lang=it' } });
+  assert.match(await chosen.text(), /<html lang="it">/); // a choice made on the site comes first
 });
 
 test('the balance of every currency is in the header after a staff credit', async () => {

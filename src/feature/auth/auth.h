@@ -107,7 +107,9 @@ bool auth_session_start(http_request *r, const char *kind, int64_t user_id, char
 /* auth_login for the JSON API: answers 401/429/500 itself and returns 0, or
  * returns the account's id. */
 int64_t auth_check_login(http_request *r, bool staff, const char *email, const char *password);
-/* Sets r->lang from the user's profile, the lang cookie or Accept-Language. */
+/* Sets r->lang: the lang cookie, else the user's profile, else the browser's
+ * Accept-Language (http/accept_language.h; English for a visitor who reads
+ * neither language, Italian without the header). */
 void auth_pick_language(http_request *r);
 /* The `_csrf` field of a urlencoded or multipart/form-data body, or NULL. */
 const char *auth_form_csrf(http_request *r);

@@ -14,6 +14,7 @@
 #include "feature/auth/user_mail.h"
 #include "feature/orgs/orgs.h"
 #include "core/country.h"
+#include "http/accept_language.h"
 #include "http/form.h"
 #include "http/json_in.h"
 #include "http/multipart.h"
@@ -142,8 +143,12 @@ void auth_pick_language(http_request *r)
         r->lang = !strcmp(r->profile_lang, "en") ? "en" : "it";
         return;
     }
+    /* A browser that accepts neither language belongs to a visitor from
+     * abroad: English serves them better than the provider's Italian. */
+    static const char *const langs[] = {"it", "en"};
     const char *al = http_header(r, "Accept-Language");
-    r->lang = al && !strncmp(al, "en", 2) ? "en" : "it";
+    int i = al ? accept_language_pick(al, langs, 2) : 0;
+    r->lang = langs[i >= 0 ? i : 1];
 }
 
 void auth_routes(router *rt)
