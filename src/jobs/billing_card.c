@@ -9,7 +9,7 @@
 
 #include "app.h"
 #include "core/currency.h"
-#include "core/period.h"
+#include "core/zone.h"
 #include "feature/cards/cards.h"
 #include "feature/ledger/ledger.h"
 #include "feature/payments/payments.h"
@@ -69,7 +69,7 @@ static bool make_plans(db *d, const billing_run_opts *o, int64_t after_id, int64
     purse *purses = calloc((size_t)max, sizeof *purses);
     billing_vat_cache *vat = calloc(1, sizeof *vat);
     char date[11];
-    if (!purses || !vat || !period_date_text(o->at, date))
+    if (!purses || !vat || !zone_provider_date(o->at, date))
         abort();
     int count = service_due_batch(d, after_id, until, batch, max), known = 0;
     bool ok = count >= 0;

@@ -39,6 +39,7 @@
 #include "core/currency.h"
 #include "core/money.h"
 #include "core/period.h"
+#include "core/zone.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/invoices/invoice_files.h"
@@ -124,7 +125,7 @@ static const char *money_text(run *r, const char *cur, int64_t minor, const char
 static const char *date_text(run *r, int64_t t)
 {
     char day[11];
-    return arena_strdup(r->a, period_date_text(t, day) ? day : "?");
+    return arena_strdup(r->a, zone_provider_date(t, day) ? day : "?");
 }
 
 /* The fields every billing mail has: product, label, expiry, links. NULL on
@@ -234,8 +235,8 @@ static bool invoice_renewal(run *r, const service *s, const sale_tax *tax, const
         return false;
     doc_line line = {.quantity = 1, .unit_net_minor = rn->amount_minor, .net_minor = rn->amount_minor};
     snprintf(line.description, sizeof line.description, "%s", catalog_product_name(p, frame->language));
-    if (!period_date_text(rn->old_expires_at, line.period_start) ||
-        !period_date_text(rn->new_expires_at, line.period_end))
+    if (!zone_provider_date(rn->old_expires_at, line.period_start) ||
+        !zone_provider_date(rn->new_expires_at, line.period_end))
         return false;
     char key[40];
     snprintf(key, sizeof key, "renewal:%lld", (long long)rn->id);
@@ -494,7 +495,7 @@ bool billing_run(db *d, const billing_run_opts *o, billing_counts *out)
         abort();
     r->d = d;
     r->o = o;
-    bool dated = period_date_text(o->at, r->date);
+    bool dated = zone_provider_date(o->at, r->date);
     assert(dated);
     (void)dated;
     int64_t after_id = 0;

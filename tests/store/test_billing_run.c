@@ -6,6 +6,7 @@
  * result of service_renew for what cannot be renewed, with nothing written;
  * the VAT: the gross leaves the wallet, revenue keeps the net and
  * vat_payable the VAT, and the run issues one invoice per renewal;
+ * invoices dated by the day in Rome (New Year's night);
  * and fault injection: a renewal, and a billing run, with each of their
  * database calls failing in turn, leave everything whole or nothing. */
 #include <pthread.h>
@@ -177,6 +178,29 @@ static void test_twice_same_date(void **state)
                               " AND o.body_text LIKE '%Your invoice ' || doc.number || ' is attached%'"), 3);
     for (int i = 0; i < 3; i++)
         assert_int_equal(get(d, ids[i]).expires_at, period_add(e, 12));
+    assert_int_equal(ledger_verify(d, stderr), 0);
+}
+
+/* New Year's night in Italy: at 23:30 UTC on 31 December it is already 1
+ * January in Rome, and Italian law dates an invoice by the day it is issued
+ * there: the renewal invoice is dated 2028-01-01, numbered in the 2028 series,
+ * and its period starts on the day the service expired, in Rome. */
+static void test_new_year_in_rome(void **state)
+{
+    db *d = ((store_fixture *)*state)->d;
+    int64_t org = org_with_admin(d, "newyear@example.test"), prod = product(d, "host-newyear", false);
+    wallet_with(d, org, 10000);
+    int64_t at;
+    assert_true(period_parse_date("2027-12-31", &at));
+    at += 23 * 3600 + 30 * 60;
+    service_at(d, org, prod, at + 10 * DAY, true, "active"); /* 2028-01-10 23:30 UTC */
+    assert_int_equal(run_at(d, at, 0).renewed, 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM documents WHERE kind = 'invoice' AND year = 2028"
+                                      " AND issue_date = '2028-01-01' AND paid_date = '2028-01-01'"
+                                      " AND number LIKE '%2028%'"), 1);
+    assert_int_equal(fixture_value(d, "SELECT COUNT(*) FROM document_lines l JOIN documents doc ON doc.id = l.document_id"
+                                      " WHERE doc.year = 2028 AND l.period_start = '2028-01-11'"
+                                      " AND l.period_end = '2029-01-11'"), 1);
     assert_int_equal(ledger_verify(d, stderr), 0);
 }
 
@@ -519,6 +543,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_twice_same_date, store_fixture_setup, store_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_new_year_in_rome, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_two_runs_at_once, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_batches, store_fixture_setup, store_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_insufficient_funds, store_fixture_setup, store_fixture_teardown),

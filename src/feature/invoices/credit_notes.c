@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "core/period.h"
+#include "core/zone.h"
 #include "feature/invoices/invoices.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/org_audit.h"
@@ -213,7 +213,7 @@ credit_result invoices_credit(db *d, const struct app *ap, const credit_in *in, 
         goto done;
     }
     if (!documents_owner(d, inv.id, &org_id, &owner) || !invoices_credited(d, inv.id, credited) ||
-        !period_date_text((int64_t)time(NULL), today))
+        !zone_provider_date((int64_t)time(NULL), today))
         goto done;
     if ((res = choose(in, &inv, credited, take)) != CREDIT_OK)
         goto done;

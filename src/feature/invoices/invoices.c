@@ -14,8 +14,8 @@
 
 #include "app.h"
 #include "core/money.h"
-#include "core/period.h"
 #include "core/vat_id.h"
+#include "core/zone.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
@@ -120,7 +120,7 @@ bool document_frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const c
 
 static bool today(char out[11])
 {
-    return period_date_text((int64_t)time(NULL), out);
+    return zone_provider_date((int64_t)time(NULL), out);
 }
 
 bool invoices_receipt(db *d, const app *ap, int64_t org_id, const char *currency_code, int64_t amount_minor,

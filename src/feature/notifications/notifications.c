@@ -12,7 +12,7 @@
 #include "core/currency.h"
 #include "core/money.h"
 #include "feature/orgs/orgs.h"
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "http/json_in.h"
 
 static const char *const audience_names[NOTIFICATION_AUDIENCE_COUNT] = {"billing", "members", "admins"};
@@ -193,7 +193,7 @@ static void time_field(json_t *out, const char *key, int64_t at)
         json_object_set_new(out, name, json_null());
         return;
     }
-    support_tz_format(at, SUPPORT_TZ_DEFAULT, local, sizeof local);
+    zone_format(at, ZONE_PROVIDER, local, sizeof local);
     json_object_set_new(out, key, jout_time(at));
     json_object_set_new(out, name, json_string(local));
 }

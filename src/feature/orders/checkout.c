@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "core/period.h"
+#include "core/zone.h"
 #include "feature/addresses/addresses.h"
 #include "feature/invoices/invoices.h"
 #include "feature/invoices/sale_invoice.h"
@@ -122,7 +123,7 @@ static bool judge_code(http_request *r, const order_in *in, const order_line *li
 static bool order_tax(http_request *r, const order_in *in, const int64_t *nets, order_priced *out, order_fail *fail)
 {
     char today[11];
-    if (!period_date_text((int64_t)time(NULL), today))
+    if (!zone_provider_date((int64_t)time(NULL), today))
         return store_error(fail);
     switch (sale_tax_decide_buyer(r->db, r->app, in->org_id, in->billing_address_id, today, &out->tax, &out->buyer)) {
     case SALE_TAX_OK:
@@ -409,8 +410,8 @@ static size_t item_lines(const order_priced_item *it, const char *lang, int64_t 
                     .discount_minor = it->credit_id ? it->price.price_minor : it->discount_minor};
     l->net_minor = l->unit_net_minor - l->discount_minor;
     snprintf(l->description, sizeof l->description, "%s", catalog_product_name(&it->product, lang));
-    bool dates = period_date_text(now, l->period_start) &&
-                 period_date_text(period_add(now, it->period_months), l->period_end);
+    bool dates = zone_provider_date(now, l->period_start) &&
+                 zone_provider_date(period_add(now, it->period_months), l->period_end);
     assert(dates);
     (void)dates;
     if (!it->price.setup_minor)

@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "core/period.h"
+#include "core/zone.h"
 #include "feature/invoices/sale_invoice.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
@@ -182,7 +183,7 @@ static renewals_result renew_all(db *d, service_renew_cache *c, const service *l
 static renewals_result tax_all(db *d, const app *ap, int64_t org_id, int n, int64_t now, renewals_outcome *out)
 {
     char today[11];
-    if (!period_date_text(now, today))
+    if (!zone_provider_date(now, today))
         return RENEWALS_STORE_ERROR;
     switch (sale_tax_decide(d, ap, org_id, 0, today, &out->tax)) {
     case SALE_TAX_OK:
@@ -229,8 +230,8 @@ bool renewals_doc_lines(db *d, service_renew_cache *c, int64_t org_id, const ser
         catalog_product scratch;
         const catalog_product *p;
         lines[i] = (doc_line){.quantity = 1, .unit_net_minor = net_minor[i], .net_minor = net_minor[i]};
-        ok = service_renew_product(d, c, &list[i], &scratch, &p) == 1 && period_date_text(list[i].expires_at, lines[i].period_start) &&
-             period_date_text(period_add(list[i].expires_at, items[i].months), lines[i].period_end);
+        ok = service_renew_product(d, c, &list[i], &scratch, &p) == 1 && zone_provider_date(list[i].expires_at, lines[i].period_start) &&
+             zone_provider_date(period_add(list[i].expires_at, items[i].months), lines[i].period_end);
         if (ok)
             snprintf(lines[i].description, sizeof lines[i].description, "%s", catalog_product_name(p, lang));
     }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "core/period.h"
+#include "core/zone.h"
 #include "feature/invoices/documents.h"
 #include "feature/invoices/sale_invoice.h"
 
@@ -119,7 +119,7 @@ bool renewals_proformas_close(db *d, const service *list, const renewal_item *it
         if (!open_of(d, list[i].id, ids, &found))
             return false;
     char today[11];
-    if (found && !period_date_text(now, today))
+    if (found && !zone_provider_date(now, today))
         return false;
     for (int i = 0; i < found; i++) {
         int same = method ? same_selection(d, ids[i], list, items, n) : 0;
@@ -165,7 +165,7 @@ static bool issue(db *d, const app *ap, service_renew_cache *c, int64_t org_id, 
     if (!lines)
         abort();
     doc_source src = {0};
-    bool ok = period_date_text(due, due_date) && renewals_doc_lines(d, c, org_id, list, items, n, out->net_minor, lines) &&
+    bool ok = zone_provider_date(due, due_date) && renewals_doc_lines(d, c, org_id, list, items, n, out->net_minor, lines) &&
               invoices_proforma(d, ap, org_id, &out->tax, out->currency, lines, (size_t)n, due_date, &src,
                                 &out->invoice_id) &&
               insert_items(d, out->invoice_id, list, items, n);

@@ -8,7 +8,7 @@
 #include <assert.h>
 
 #include "app.h"
-#include "core/period.h"
+#include "core/zone.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/catalog/catalog.h"
@@ -32,7 +32,7 @@ json_t *service_mail_data(http_request *r, const service *s, const char *lang)
     if (catalog_product_get(r->db, s->product_id, &p) != 1 ||
         catalog_product_instructions(r->db, r->a, s->product_id, lang, &instructions) != 1)
         return NULL;
-    period_date_text(s->expires_at, expires);
+    zone_provider_date(s->expires_at, expires);
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "product", catalog_product_name(&p, lang),
                      "label", s->label, "instructions", instructions, "expires", expires,
                      "link", arena_printf(r->a, "%s/services/%lld", r->app->cfg->base_url, (long long)s->id),

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "feature/orgs/orgs.h"
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "http/json_in.h"
 
 static void answer_invalid(http_request *r, const char *field, const char *message)
@@ -31,7 +31,7 @@ static bool local_time(http_request *r, json_t *b, const char *field, const char
     *out = 0;
     if (!jin_string(r, b, field, JIN_OPTIONAL, 1, 32, &text))
         return false;
-    if (text && !support_tz_parse_local(text, zone, out)) {
+    if (text && !zone_parse_local(text, zone, out)) {
         answer_invalid(r, field, "a local time YYYY-MM-DDTHH:MM");
         return false;
     }
@@ -44,8 +44,8 @@ static bool times_in(http_request *r, json_t *b, int64_t *starts_at, int64_t *en
     if (!jin_string(r, b, "time_zone", JIN_OPTIONAL, 1, 64, &zone))
         return false;
     if (!zone)
-        zone = SUPPORT_TZ_DEFAULT;
-    if (!support_tz_known(zone)) {
+        zone = ZONE_PROVIDER;
+    if (!zone_known(zone)) {
         answer_invalid(r, "time_zone", "a known time zone such as Europe/Rome");
         return false;
     }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "mail/mail_render.h"
 
 static const char *local_time(http_request *r, int64_t at)
@@ -14,7 +14,7 @@ static const char *local_time(http_request *r, int64_t at)
     char text[64];
     if (!at)
         return "";
-    support_tz_format(at, SUPPORT_TZ_DEFAULT, text, sizeof text);
+    zone_format(at, ZONE_PROVIDER, text, sizeof text);
     return arena_strdup(r->a, text);
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "http/json_in.h"
 
 #define COLUMNS                                                                                                  \
@@ -20,7 +20,7 @@ static void put_time(json_t *o, const char *key, int64_t at)
     char local[64], name[64];
     snprintf(name, sizeof name, "%s_local", key);
     if (at)
-        support_tz_format(at, SUPPORT_TZ_DEFAULT, local, sizeof local);
+        zone_format(at, ZONE_PROVIDER, local, sizeof local);
     json_object_set_new(o, key, at ? jout_time(at) : json_null());
     json_object_set_new(o, name, at ? json_string(local) : json_null());
 }

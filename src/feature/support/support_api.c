@@ -15,7 +15,7 @@
 
 #include "feature/orgs/orgs.h"
 #include "feature/services/services.h"
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "http/json_in.h"
 #include "http/multipart.h"
 
@@ -120,12 +120,12 @@ static bool read_details(http_request *r, json_t *b, support_new *n)
     if (!jin_string(r, b, "problem_started_at", JIN_OPTIONAL, 1, 32, &started))
         return false;
     if (!n->problem_tz)
-        n->problem_tz = SUPPORT_TZ_DEFAULT;
-    if (!support_tz_known(n->problem_tz)) {
+        n->problem_tz = ZONE_PROVIDER;
+    if (!zone_known(n->problem_tz)) {
         http_error(r, 422, "invalid_field", "problem_time_zone: not a known time zone", "problem_time_zone");
         return false;
     }
-    if (started && !support_tz_parse_local(started, n->problem_tz, &n->problem_at)) {
+    if (started && !zone_parse_local(started, n->problem_tz, &n->problem_at)) {
         http_error(r, 422, "invalid_field", "problem_started_at: a local time YYYY-MM-DDTHH:MM",
                    "problem_started_at");
         return false;

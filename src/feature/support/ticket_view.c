@@ -6,7 +6,7 @@
 
 #include "feature/orgs/orgs.h"
 #include "feature/services/services.h"
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "http/json_in.h"
 
 bool support_user_may(http_request *r, int64_t user_id, const support_ticket *t)
@@ -44,7 +44,7 @@ json_t *support_ticket_json(http_request *r, const support_ticket *t, bool staff
                           "merged_into", id_or_null(t->merged_into), "opened_by", json_integer(t->opened_by));
     char local[64] = "";
     if (t->problem_at)
-        support_tz_format(t->problem_at, t->problem_tz, local, sizeof local);
+        zone_format(t->problem_at, t->problem_tz, local, sizeof local);
     json_object_set_new(j, "problem_started_local", t->problem_at ? json_string(local) : json_null());
     if (staff) {
         bool breached = support_breached(t, now);

@@ -15,6 +15,7 @@
 #include "core/country.h"
 #include "core/period.h"
 #include "core/vat.h"
+#include "core/zone.h"
 #include "feature/orgs/orgs.h"
 #include "feature/vat/vat_preview.h"
 #include "feature/vat/vat_rates.h"
@@ -23,7 +24,7 @@
 
 bool vat_today(char out[11])
 {
-    return period_date_text((int64_t)time(NULL), out);
+    return zone_provider_date((int64_t)time(NULL), out);
 }
 
 static void get_rates(http_request *r)

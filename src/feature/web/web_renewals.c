@@ -22,6 +22,7 @@
 #include "core/currency.h"
 #include "core/money.h"
 #include "core/period.h"
+#include "core/zone.h"
 #include "feature/auth/secret.h"
 #include "feature/invoices/sale_tax.h"
 #include "feature/orgs/orgs.h"
@@ -100,7 +101,7 @@ static json_t *service_json(http_request *r, const renewal_due *due, selection s
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:o}", "id", (json_int_t)due->s.id,
                      "expires_at", (json_int_t)due->s.expires_at, "label",
                      due->s.label, "product", due->product_name, "expires",
-                     period_date_text(due->s.expires_at, day) ? day : "", "expired", due->s.expires_at <= now,
+                     zone_provider_date(due->s.expires_at, day) ? day : "", "expired", due->s.expires_at <= now,
                      "suspended", due->s.status == SERVICE_SUSPENDED, "checked", sel.chosen, "no_price",
                      due->quote_count == 0, "periods", periods);
 }
@@ -130,7 +131,7 @@ static bool add_total(total *t, int *n, const char *code, int64_t minor)
 static int renewals_tax(http_request *r, int64_t org, int64_t now, sale_tax *tax)
 {
     char today[11];
-    if (!period_date_text(now, today))
+    if (!zone_provider_date(now, today))
         return -1;
     sale_tax_result res = sale_tax_decide(r->db, r->app, org, 0, today, tax);
     return res == SALE_TAX_OK ? 1 : res == SALE_TAX_STORE_ERROR ? -1 : 0;

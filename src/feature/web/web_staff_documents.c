@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/period.h"
+#include "core/zone.h"
 #include "feature/auth/secret.h"
 #include "feature/invoices/credit_notes.h"
 #include "feature/invoices/documents.h"
@@ -168,7 +168,7 @@ enum { REPORT_YEARS = 6 }; /* this year and the five before */
 static void get_reports(http_request *r)
 {
     char today[11];
-    if (!period_date_text((int64_t)time(NULL), today))
+    if (!zone_provider_date((int64_t)time(NULL), today))
         return web_fail(r);
     int year = atoi(today), quarter = (atoi(today + 5) - 1) / 3 + 1;
     json_t *years = json_array(), *quarters = json_array();

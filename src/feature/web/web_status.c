@@ -11,7 +11,7 @@
 
 #include "feature/orgs/orgs.h"
 #include "feature/status/status.h"
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "feature/web/web.h"
 
 static const char *kind_label(http_request *r, const char *kind)
@@ -115,9 +115,9 @@ static void read_form(http_request *r, const form *f, announcement_in *in, json_
     in->is_public = !strcmp(visibility, "public") ? 1 : !strcmp(visibility, "hidden") ? 0 : -1;
     in->parent_id = !strcmp(in->kind, "resolved") ? strtoll(typed(f, "parent_id"), NULL, 10) : 0;
     const char *starts = typed(f, "starts_at"), *ends = typed(f, "ends_at");
-    if (*starts && !support_tz_parse_local(starts, SUPPORT_TZ_DEFAULT, &in->starts_at))
+    if (*starts && !zone_parse_local(starts, ZONE_PROVIDER, &in->starts_at))
         json_object_set_new(errors, "starts_at", json_string(_("Enter a date and time.")));
-    if (*ends && !support_tz_parse_local(ends, SUPPORT_TZ_DEFAULT, &in->ends_at))
+    if (*ends && !zone_parse_local(ends, ZONE_PROVIDER, &in->ends_at))
         json_object_set_new(errors, "ends_at", json_string(_("Enter a date and time.")));
     for (int k = 0; in->targeted && k < 2; k++) {
         int64_t ids[ANNOUNCEMENT_TARGETS_MAX];

@@ -14,7 +14,7 @@
 #include "feature/orgs/orgs.h"
 #include "feature/services/services.h"
 #include "feature/support/support_internal.h"
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 #include "feature/web/web.h"
 #include "http/json_in.h"
 #include "http/multipart.h"
@@ -70,10 +70,10 @@ static json_t *form_choices(http_request *r, int64_t org, json_t *values)
                                            "selected", chosen == sv[i].s.id));
     const char *zone = json_string_value(json_object_get(values, "problem_time_zone"));
     json_t *z = json_array();
-    for (int i = 0; support_tz_names[i]; i++)
-        json_array_append_new(z, json_pack("{s:s, s:b}", "name", support_tz_names[i], "selected",
-                                           zone ? !strcmp(zone, support_tz_names[i])
-                                                : !strcmp(SUPPORT_TZ_DEFAULT, support_tz_names[i])));
+    for (int i = 0; zone_names[i]; i++)
+        json_array_append_new(z, json_pack("{s:s, s:b}", "name", zone_names[i], "selected",
+                                           zone ? !strcmp(zone, zone_names[i])
+                                                : !strcmp(ZONE_PROVIDER, zone_names[i])));
     const char *pr = json_string_value(json_object_get(values, "priority"));
     return json_pack("{s:o, s:o, s:o, s:b}", "departments", d, "services", s, "zones", z, "high",
                      pr && !strcmp(pr, "high"));
@@ -160,11 +160,11 @@ static void read_ticket_form(http_request *r, json_t *b, support_new *n, support
     n->server_ip = value(b, "server_ip");
     if (*n->server_ip && !support_ip_ok(n->server_ip))
         field_error(errors, "server_ip", _("Enter an IPv4 or IPv6 address, such as 192.0.2.10."));
-    const char *zone = *value(b, "problem_time_zone") ? value(b, "problem_time_zone") : SUPPORT_TZ_DEFAULT;
+    const char *zone = *value(b, "problem_time_zone") ? value(b, "problem_time_zone") : ZONE_PROVIDER;
     const char *started = value(b, "problem_started_at");
-    if (!support_tz_known(zone))
+    if (!zone_known(zone))
         field_error(errors, "problem_time_zone", _("Choose a time zone."));
-    else if (*started && !support_tz_parse_local(started, zone, &n->problem_at))
+    else if (*started && !zone_parse_local(started, zone, &n->problem_at))
         field_error(errors, "problem_started_at",
                     _("Enter a date and time that exists in that time zone, such as 2026-03-29 10:30."));
     n->problem_tz = *started ? zone : "";

@@ -32,6 +32,9 @@ export function tempDir(prefix = 'saldo-e2e-') {
 }
 
 /** Runs a saldo command to completion: {status, stdout, stderr}. */
+/** "YYYY-MM-DD": the provider's calendar day (Europe/Rome) at ms, the date saldo gives documents. */
+export const providerDay = (ms = Date.now()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(ms);
+
 export function saldoRun(args, { input, env } = {}) {
   const r = spawnSync(SALDO_BIN, args, { input, env: { ...process.env, ...env }, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

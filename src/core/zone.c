@@ -1,6 +1,8 @@
 /* support_tz.c - local time in a few zones with the EU summer-time rule
  * (see support_tz.h). */
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
+
+#include "core/period.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +25,7 @@ static const zone zones[] = {
 };
 enum { ZONE_COUNT = sizeof zones / sizeof zones[0] };
 
-const char *const support_tz_names[] = {"Europe/Rome", "Europe/Berlin", "Europe/Paris", "Europe/Madrid",
+const char *const zone_names[] = {"Europe/Rome", "Europe/Berlin", "Europe/Paris", "Europe/Madrid",
                                         "Europe/London", "Europe/Athens", "UTC", NULL};
 
 static const zone *find(const char *name)
@@ -34,7 +36,7 @@ static const zone *find(const char *name)
     return NULL;
 }
 
-bool support_tz_known(const char *name)
+bool zone_known(const char *name)
 {
     return find(name) != NULL;
 }
@@ -60,7 +62,13 @@ static bool dst_at(const zone *z, int64_t utc)
     return utc >= last_sunday_0100(year, 3) && utc < last_sunday_0100(year, 10);
 }
 
-bool support_tz_parse_local(const char *text, const char *name, int64_t *out_utc)
+/* Seconds east of UTC in z at utc. */
+static int64_t offset_s(const zone *z, int64_t utc)
+{
+    return (int64_t)(z->std_offset_min + (dst_at(z, utc) ? 60 : 0)) * 60;
+}
+
+bool zone_parse_local(const char *text, const char *name, int64_t *out_utc)
 {
     const zone *z = find(name);
     static const char shape[] = "dddd-dd-ddTdd:dd:dd";
@@ -99,16 +107,30 @@ bool support_tz_parse_local(const char *text, const char *name, int64_t *out_utc
     return true;
 }
 
-void support_tz_format(int64_t utc, const char *name, char *out, size_t size)
+void zone_format(int64_t utc, const char *name, char *out, size_t size)
 {
     const zone *z = find(name);
     if (!z)
         z = find("UTC");
     bool dst = dst_at(z, utc);
-    time_t t = (time_t)(utc + (int64_t)(z->std_offset_min + (dst ? 60 : 0)) * 60);
+    time_t t = (time_t)(utc + offset_s(z, utc));
     struct tm g;
     gmtime_r(&t, &g);
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &g);
     snprintf(out, size, "%s %s", when, dst ? z->dst_abbr : z->std_abbr);
+}
+
+bool zone_date_text(int64_t utc, const char *name, char out[11])
+{
+    const zone *z = find(name);
+    char day[11];
+    if (!z || !period_date_text(utc, day)) /* the range gmtime_r is asked for below */
+        return false;
+    return period_date_text(utc + offset_s(z, utc), out);
+}
+
+bool zone_provider_date(int64_t utc, char out[11])
+{
+    return zone_date_text(utc, ZONE_PROVIDER, out);
 }

@@ -1,7 +1,8 @@
-/* test_support_tz.c - local time in a zone to UTC and back, at the edges of
- * the EU summer time: the last Sunday of March (02:00-02:59 does not exist in
- * Rome) and of October (02:00-02:59 happens twice: the first, summer one is
- * taken), in other zones and years, and the malformed inputs refused. */
+/* test_zone.c - local time in a zone to UTC and back, at the edges of the EU
+ * summer time: the last Sunday of March (02:00-02:59 does not exist in Rome)
+ * and of October (02:00-02:59 happens twice: the first, summer one is taken),
+ * in other zones and years, and the malformed inputs refused; and the local
+ * day of an instant, the date documents carry, around midnight. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "feature/support/support_tz.h"
+#include "core/zone.h"
 
 /* UTC seconds of a UTC date and time (2026 and 2027 only: enough here). */
 static int64_t utc(int y, int mo, int d, int h, int mi)
@@ -23,14 +24,14 @@ static int64_t utc(int y, int mo, int d, int h, int mi)
 static void parse_is(const char *text, const char *zone, int64_t want)
 {
     int64_t got = 0;
-    assert_true(support_tz_parse_local(text, zone, &got));
+    assert_true(zone_parse_local(text, zone, &got));
     assert_int_equal(got, want);
 }
 
 static void shows(int64_t t, const char *zone, const char *want)
 {
     char out[64];
-    support_tz_format(t, zone, out, sizeof out);
+    zone_format(t, zone, out, sizeof out);
     assert_string_equal(out, want);
 }
 
@@ -40,16 +41,16 @@ static void test_spring_edge(void **state)
     parse_is("2026-03-29T01:59", "Europe/Rome", utc(2026, 3, 29, 0, 59));
     shows(utc(2026, 3, 29, 0, 59), "Europe/Rome", "2026-03-29 01:59 CET");
     int64_t t;
-    assert_false(support_tz_parse_local("2026-03-29T02:00", "Europe/Rome", &t));
-    assert_false(support_tz_parse_local("2026-03-29T02:59", "Europe/Rome", &t));
+    assert_false(zone_parse_local("2026-03-29T02:00", "Europe/Rome", &t));
+    assert_false(zone_parse_local("2026-03-29T02:59", "Europe/Rome", &t));
     parse_is("2026-03-29T03:00", "Europe/Rome", utc(2026, 3, 29, 1, 0));
     shows(utc(2026, 3, 29, 1, 0), "Europe/Rome", "2026-03-29 03:00 CEST");
     parse_is("2027-03-28T03:30", "Europe/Rome", utc(2027, 3, 28, 1, 30));
-    assert_false(support_tz_parse_local("2027-03-28T02:30", "Europe/Rome", &t));
+    assert_false(zone_parse_local("2027-03-28T02:30", "Europe/Rome", &t));
     parse_is("2026-03-29T00:30", "Europe/London", utc(2026, 3, 29, 0, 30));
-    assert_false(support_tz_parse_local("2026-03-29T01:30", "Europe/London", &t)); /* London skips 01:00-01:59 */
+    assert_false(zone_parse_local("2026-03-29T01:30", "Europe/London", &t)); /* London skips 01:00-01:59 */
     parse_is("2026-03-29T02:30", "Europe/Athens", utc(2026, 3, 29, 0, 30)); /* still EET */
-    assert_false(support_tz_parse_local("2026-03-29T03:30", "Europe/Athens", &t)); /* Athens skips 03:00-03:59 */
+    assert_false(zone_parse_local("2026-03-29T03:30", "Europe/Athens", &t)); /* Athens skips 03:00-03:59 */
 }
 
 static void test_autumn_edge(void **state)
@@ -73,9 +74,9 @@ static void test_other_zones(void **state)
     shows(utc(2026, 7, 1, 12, 0), "UTC", "2026-07-01 12:00 UTC");
     parse_is("2026-01-15T10:00", "Europe/Athens", utc(2026, 1, 15, 8, 0));
     shows(utc(2026, 7, 1, 9, 0), "Europe/Athens", "2026-07-01 12:00 EEST");
-    assert_true(support_tz_known("Europe/Rome"));
-    assert_false(support_tz_known("Mars/Olympus"));
-    assert_false(support_tz_known(NULL));
+    assert_true(zone_known("Europe/Rome"));
+    assert_false(zone_known("Mars/Olympus"));
+    assert_false(zone_known(NULL));
 }
 
 static void test_malformed(void **state)
@@ -86,9 +87,45 @@ static void test_malformed(void **state)
                          "2026-13-01T10:00", "2026-02-30T10:00", "2026-04-31T10:00", "2026-03-29T10:60",
                          "2026-03-29T10:00:60", "1969-12-31T23:00", "2026-03-29X10:00", "yesterday at ten"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_false(support_tz_parse_local(bad[i], "Europe/Rome", &t));
-    assert_false(support_tz_parse_local("2026-03-29T10:00", "Mars/Olympus", &t));
+        assert_false(zone_parse_local(bad[i], "Europe/Rome", &t));
+    assert_false(zone_parse_local("2026-03-29T10:00", "Mars/Olympus", &t));
     parse_is("2028-02-29T10:00", "UTC", utc(2028, 2, 29, 10, 0));
+}
+
+/* Expects the day of the UTC instant in zone. */
+static void day_is(int64_t t, const char *zone, const char *want)
+{
+    char out[11] = "";
+    assert_true(zone_date_text(t, zone, out));
+    assert_string_equal(out, want);
+}
+
+static void test_local_day(void **state)
+{
+    (void)state;
+    /* New Year's night: already 2027 in Rome (CET, +1), still 2026 in UTC and London */
+    day_is(utc(2026, 12, 31, 23, 30), "Europe/Rome", "2027-01-01");
+    day_is(utc(2026, 12, 31, 23, 30), "UTC", "2026-12-31");
+    day_is(utc(2026, 12, 31, 23, 30), "Europe/London", "2026-12-31");
+    day_is(utc(2026, 12, 31, 22, 59), "Europe/Rome", "2026-12-31");
+    day_is(utc(2026, 12, 31, 22, 0), "Europe/Athens", "2027-01-01");
+    /* summer time: +2 in Rome, +1 in London */
+    day_is(utc(2026, 7, 31, 21, 59), "Europe/Rome", "2026-07-31");
+    day_is(utc(2026, 7, 31, 22, 0), "Europe/Rome", "2026-08-01");
+    day_is(utc(2026, 6, 30, 23, 0), "Europe/London", "2026-07-01");
+    /* the night summer time starts (29 March 2026): midnight is still CET */
+    day_is(utc(2026, 3, 28, 22, 59), "Europe/Rome", "2026-03-28");
+    day_is(utc(2026, 3, 28, 23, 0), "Europe/Rome", "2026-03-29");
+    /* and ends (25 October 2026): midnight is still CEST */
+    day_is(utc(2026, 10, 24, 21, 59), "Europe/Rome", "2026-10-24");
+    day_is(utc(2026, 10, 24, 22, 0), "Europe/Rome", "2026-10-25");
+    char out[11] = "unchanged", rome[11];
+    assert_false(zone_date_text(utc(2026, 1, 1, 0, 0), "Mars/Olympus", out));
+    assert_false(zone_date_text(-1, "UTC", out));
+    assert_false(zone_date_text(INT64_MAX, "Europe/Rome", out));
+    assert_string_equal(out, "unchanged");
+    assert_true(zone_provider_date(utc(2026, 12, 31, 23, 30), out) && zone_date_text(utc(2026, 12, 31, 23, 30), ZONE_PROVIDER, rome));
+    assert_string_equal(out, rome);
 }
 
 int main(void)
@@ -98,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_autumn_edge),
         cmocka_unit_test(test_other_zones),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_local_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
