@@ -225,6 +225,19 @@ test('staff create and edit discount codes and grant and revoke free credits fro
   assert.match(page.text, new RegExp(`>WEB${seq}</a>`));
   assert.match(page.text, /12\.50 %/);
   const id = new RegExp(`href="/staff/discount-codes/(\\d+)">WEB${seq}`).exec(page.text)[1];
+  // The page's days are days in Italy, both included: the code works all of 31 December in Rome.
+  const limits = async () => (await saldo.api('GET', '/api/v1/staff/discount-codes', { token: staff.token }))
+    .body.codes.find((x) => String(x.id) === id);
+  assert.equal((await limits()).valid_until, '2099-12-31T23:00:00Z');
+  assert.match(page.text, / – 2099-12-31</);
+  // A limit the API set to the second is kept when the page is saved again with the day it shows.
+  r = await saldo.api('PATCH', `/api/v1/staff/discount-codes/${id}`, { token: staff.token, body: { valid_until: '2099-06-30T12:00:00Z' } });
+  assert.equal(r.status, 200, r.text);
+  const shown = /id="valid_until" name="valid_until" type="text" placeholder="2026-12-31" value="([^"]*)"/.exec((await web.get(`/staff/discount-codes/${id}`)).text)[1];
+  assert.equal(shown, '2099-06-30');
+  r = await web.post(`/staff/discount-codes/${id}`, { _csrf, valid_until: shown, max_uses: '3' });
+  assert.equal(r.status, 303, r.text);
+  assert.equal((await limits()).valid_until, '2099-06-30T12:00:00Z');
   r = await web.post(`/staff/discount-codes/${id}`, { _csrf, valid_from: '2026-01-01', valid_until: '2020-01-01' });
   assert.equal(r.status, 422);
   assert.match(r.text, /The end must come after the start/);

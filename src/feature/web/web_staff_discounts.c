@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/period.h"
+#include "core/zone.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
 #include "feature/web/web.h"
@@ -45,20 +46,43 @@ static int64_t percent_bp(const char *v)
     return bp <= 10000 ? bp : -1;
 }
 
-/* A "YYYY-MM-DD" field (midnight UTC): 0 when empty, -1 when not a date. */
-static int64_t form_date(const form *f, const char *name)
+/* The page's days are days in Italy, both included: a code valid from 1 to
+ * 31 December works from midnight of the 1st to midnight after the 31st in
+ * Rome. t is such a limit (an instant: the API may set any); the day shown for
+ * it into out ("" for 0). */
+static void limit_day(int64_t t, bool until, char out[11])
+{
+    out[0] = '\0';
+    if (t > 0 && !zone_provider_date(until ? t - 1 : t, out))
+        out[0] = '\0';
+}
+
+/* A "YYYY-MM-DD" limit field: 0 when empty, -1 when not a date; the start of
+ * the day in Rome, or of the day after for until; stored (the limit the code
+ * has) when the field still shows its day, so saving the page again moves no
+ * limit the API set to the second. */
+static int64_t form_limit(const form *f, const char *name, int64_t stored, bool until)
 {
     const char *v = form_get(f, name);
-    int64_t t;
+    char shown[11], local[24];
+    int64_t day;
     if (!v || !*v)
         return 0;
-    return period_parse_date(v, &t) ? t : -1;
+    limit_day(stored, until, shown);
+    if (!strcmp(v, shown))
+        return stored;
+    if (strlen(v) != 10 || !period_parse_date(v, &day) || !period_date_text(day + (until ? 86400 : 0), shown))
+        return -1;
+    snprintf(local, sizeof local, "%sT00:00", shown);
+    int64_t t;
+    return zone_parse_local(local, ZONE_PROVIDER, &t) && t > 0 ? t : -1;
 }
 
 /* The limits of the form over c; messages under their fields in errors. */
 static void read_limits(http_request *r, const form *f, discount_code *c, json_t *errors)
 {
-    int64_t from = form_date(f, "valid_from"), until = form_date(f, "valid_until");
+    int64_t from = form_limit(f, "valid_from", c->valid_from, false);
+    int64_t until = form_limit(f, "valid_until", c->valid_until, true);
     int64_t uses = form_count(f, "max_uses"), per_org = form_count(f, "max_uses_per_org");
     if (from < 0)
         json_object_set_new(errors, "valid_from", json_string(_("Enter a date such as 2026-01-31.")));
@@ -128,10 +152,9 @@ static json_t *form_json(const form *f)
 static json_t *code_view(http_request *r, const discount_code *c)
 {
     json_t *o = discount_json(r, c);
-    char from[11] = "", until[11] = "";
-    period_date_text(c->valid_from, from);
-    if (c->valid_until)
-        period_date_text(c->valid_until, until);
+    char from[11], until[11];
+    limit_day(c->valid_from, false, from);
+    limit_day(c->valid_until, true, until);
     json_object_set_new(o, "from_date", json_string(from));
     json_object_set_new(o, "until_date", json_string(until));
     json_object_set_new(o, "value", json_string(c->percent ? arena_printf(r->a, "%" PRId64 ".%02" PRId64 " %%",
