@@ -4,6 +4,7 @@
 
 #include "core/period.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -121,13 +122,39 @@ void zone_format(int64_t utc, const char *name, char *out, size_t size)
     snprintf(out, size, "%s %s", when, dst ? z->dst_abbr : z->std_abbr);
 }
 
-bool zone_date_text(int64_t utc, const char *name, char out[11])
+bool zone_wall_clock(int64_t utc, const char *name, int64_t *out)
 {
     const zone *z = find(name);
     char day[11];
     if (!z || !period_date_text(utc, day)) /* the range gmtime_r is asked for below */
         return false;
-    return period_date_text(utc + offset_s(z, utc), out);
+    *out = utc + offset_s(z, utc);
+    return true;
+}
+
+bool zone_date_text(int64_t utc, const char *name, char out[11])
+{
+    int64_t wall;
+    return zone_wall_clock(utc, name, &wall) && period_date_text(wall, out);
+}
+
+/* The first second of the day "YYYY-MM-DD" in ZONE_PROVIDER. */
+static bool day_start(const char *day, int64_t *out)
+{
+    char local[24];
+    snprintf(local, sizeof local, "%.10sT00:00", day);
+    return zone_parse_local(local, ZONE_PROVIDER, out); /* midnight is never skipped in the EU */
+}
+
+bool zone_provider_day(const char *day, int64_t *start, int64_t *end)
+{
+    int64_t utc_midnight;
+    char next[11];
+    if (strlen(day) != 10 || !period_parse_date(day, &utc_midnight) ||
+        !period_date_text(utc_midnight + 86400, next) || !day_start(day, start) || !day_start(next, end))
+        return false;
+    assert(*end - *start >= 23 * 3600 && *end - *start <= 25 * 3600);
+    return true;
 }
 
 bool zone_provider_date(int64_t utc, char out[11])

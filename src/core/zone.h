@@ -31,5 +31,12 @@ void zone_format(int64_t utc, const char *zone, char *out, size_t size);
 bool zone_date_text(int64_t utc, const char *zone, char out[11]);
 /* zone_date_text in ZONE_PROVIDER: the day a document issued at utc carries. */
 bool zone_provider_date(int64_t utc, char out[11]);
+/* utc shifted by zone's offset at that moment, for rendering with gmtime_r
+ * (the wall clock there); false for an unknown zone or an instant outside
+ * 0 .. the year 9999. */
+bool zone_wall_clock(int64_t utc, const char *zone, int64_t *out);
+/* The day "YYYY-MM-DD" in ZONE_PROVIDER as the instants [*start, *end) (23,
+ * 24 or 25 hours); false when day is not a real date from 1970 on. */
+bool zone_provider_day(const char *day, int64_t *start, int64_t *end);
 
 #endif

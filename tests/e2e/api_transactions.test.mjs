@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
+import { WebClient } from './lib/web.mjs';
 
 let saldo;
 let smtp;
@@ -45,7 +46,8 @@ function post(org, { minor, currency = 'EUR', kind, reference = '', at }) {
 
 /** An org with EUR and USD wallets and lines on known days:
  *  2020-01-10 topup 100.00 EUR, 2020-01-20 purchase -30.00 EUR,
- *  2020-02-01 23:59:59 renewal -5.50 EUR, 2020-02-02 topup 7.00 USD,
+ *  2020-02-01 23:59:59 in Rome (22:59:59 UTC) renewal -5.50 EUR, 2020-02-02 00:30 in Rome
+ *  (2020-02-01 23:30 UTC) topup 7.00 USD,
  *  2020-03-01 withdrawal -1.25 EUR; plus today's staff credits (1 EUR, 1 USD). */
 async function history() {
   const u = await signUp(saldo);
@@ -53,8 +55,8 @@ async function history() {
   assert.equal((await credit(u.org, 100, 'USD')).status, 201);
   post(u.org, { minor: 10000, kind: 'topup', reference: 'bank_entry:1', at: day('2020-01-10') + 3600 });
   post(u.org, { minor: -3000, kind: 'purchase', reference: 'order:1', at: day('2020-01-20') });
-  post(u.org, { minor: -550, kind: 'renewal', reference: 'service:1', at: day('2020-02-01') + 86399 });
-  post(u.org, { minor: 700, currency: 'USD', kind: 'topup', at: day('2020-02-02') });
+  post(u.org, { minor: -550, kind: 'renewal', reference: 'service:1', at: day('2020-02-01') + 86399 - 3600 });
+  post(u.org, { minor: 700, currency: 'USD', kind: 'topup', at: day('2020-02-01') + 23 * 3600 + 1800 });
   post(u.org, { minor: -125, kind: 'withdrawal', reference: 'withdrawal:1', at: day('2020-03-01') });
   return u;
 }
@@ -62,7 +64,7 @@ async function history() {
 const list = (u, query = '') => saldo.api('GET', `/api/v1/orgs/${u.org.id}/transactions${query}`, { token: u.token });
 const kinds = (r) => r.body.transactions.map((t) => `${t.kind}:${t.amount.minor}`);
 
-test('every filter alone and combined; dates are inclusive UTC days', async () => {
+test('every filter alone and combined; dates are inclusive days in Italy', async () => {
   const u = await history();
   const all = await list(u);
   assert.equal(all.status, 200, all.text);
@@ -72,6 +74,8 @@ test('every filter alone and combined; dates are inclusive UTC days', async () =
   assert.deepEqual(checkAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/transactions', all), []);
   assert.deepEqual(kinds(await list(u, '?from=2020-01-10&to=2020-01-20')), ['purchase:-3000', 'topup:10000']);
   assert.deepEqual(kinds(await list(u, '?from=2020-02-01&to=2020-02-01')), ['renewal:-550']);
+  // 23:30 UTC on the 1st is 00:30 on the 2nd in Rome: the USD top-up is on the 2nd
+  assert.deepEqual(kinds(await list(u, '?from=2020-02-02&to=2020-02-02')), ['topup:700']);
   assert.deepEqual(kinds(await list(u, '?to=2020-01-19')), ['topup:10000']);
   assert.deepEqual(kinds(await list(u, '?from=2020-03-01&to=2020-06-30')), ['withdrawal:-125']);
   assert.equal((await list(u, '?from=2020-03-02')).body.transactions.length, 2, 'today\'s staff credits');
@@ -119,6 +123,16 @@ test('pages follow each other with the filters kept', async () => {
   assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
 });
 
+test('the page filters by days in Italy and shows the lines on the clock there', async () => {
+  const u = await history();
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  const page = await web.get('/billing/transactions?from=2020-02-01&to=2020-02-01');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /2020-02-01 23:59/, 'the renewal, 22:59:59 UTC');
+  assert.doesNotMatch(page.text, /22:59|2020-02-02/, 'nor the USD top-up of 2020-02-01 23:30 UTC');
+});
+
 test('the CSV: header, plain decimals, running balance, the filters, formulas defused', async () => {
   const u = await history();
   post(u.org, { minor: 1, kind: 'topup', reference: '=HYPERLINK("http://evil.test","x")', at: day('2020-03-02') });
@@ -136,7 +150,7 @@ test('the CSV: header, plain decimals, running balance, the filters, formulas de
   assert.ok(r.text.includes('"2020-03-03T00:00:00Z","topup","Ricarica","\'+1, ""two""\r\n@three",0.02,"EUR",64.28,"completed"\r\n'), r.text);
   assert.ok(r.text.includes('"2020-03-02T00:00:00Z","topup","Ricarica","\'=HYPERLINK(""http://evil.test"",""x"")",0.01,"EUR",64.26,"completed"\r\n'), r.text);
   assert.ok(r.text.includes('"2020-03-01T00:00:00Z","withdrawal","Prelievo","withdrawal:1",-1.25,"EUR",64.25,"completed"\r\n'), r.text);
-  assert.ok(r.text.includes('"2020-02-01T23:59:59Z","renewal","Rinnovo","service:1",-5.50,"EUR",65.50,"completed"\r\n'), r.text);
+  assert.ok(r.text.includes('"2020-02-01T22:59:59Z","renewal","Rinnovo","service:1",-5.50,"EUR",65.50,"completed"\r\n'), r.text);
   assert.ok(r.text.includes('"2020-01-20T00:00:00Z","purchase","Acquisto","order:1",-30.00,"EUR",71.00,"completed"\r\n'), r.text);
   assert.ok(r.text.includes('"2020-01-10T01:00:00Z","topup","Bonifico","bank_entry:1",100.00,"EUR",101.00,"completed"\r\n'), r.text);
   assert.ok(!r.text.includes('USD'), 'the currency filter holds');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { providerDay, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { WebClient } from './lib/web.mjs';
 
 let saldo;
@@ -30,7 +30,7 @@ async function webUser(over = {}) {
 }
 
 const rows = (html) => (html.match(/<tr>\s*<td>/g) || []).length;
-const today = new Date().toISOString().slice(0, 10);
+const today = providerDay(); // the history's days are days in Italy
 
 test('the filter form selects lines and the pager and CSV links keep the filters', async () => {
   const u = await webUser({ language: 'en' });

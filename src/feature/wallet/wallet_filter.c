@@ -7,12 +7,10 @@
 #include <string.h>
 
 #include "core/currency.h"
-#include "core/period.h"
+#include "core/zone.h"
 #include "render/i18n.h"
 
 #define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
-
-enum { DAY_SECONDS = 86400 };
 
 const char *const wallet_kinds[WALLET_KINDS_COUNT] = {
     "topup", "purchase", "renewal", "withdrawal", "adjustment", "reversal", "refund", "payment",
@@ -82,18 +80,18 @@ bool wallet_parse_filter(const wallet_query *q, wallet_filter *f, const char **b
 {
     memset(f, 0, sizeof *f);
     f->completed = true;
-    int64_t from = 0, to = 0;
+    int64_t from = 0, to = 0, ignored; /* days in Italy, as documents are dated */
     bool has_from = q->from && *q->from, has_to = q->to && *q->to;
-    if (has_from && !period_parse_date(q->from, &from))
+    if (has_from && !zone_provider_day(q->from, &from, &ignored))
         return fail(bad_field, message, "from", N_("Enter a date as YYYY-MM-DD."));
-    if (has_to && !period_parse_date(q->to, &to))
+    if (has_to && !zone_provider_day(q->to, &ignored, &to))
         return fail(bad_field, message, "to", N_("Enter a date as YYYY-MM-DD."));
-    if (has_from && has_to && from > to)
+    if (has_from && has_to && from >= to)
         return fail(bad_field, message, "from", N_("The start date is after the end date."));
-    if (has_from) /* 1970-01-01 is 0, the same as no bound: the ledger starts later */
-        snprintf(f->from, sizeof f->from, "%s", q->from), f->ledger.from = from;
+    if (has_from) /* 1970-01-01 starts before 0: no bound, the ledger starts later */
+        snprintf(f->from, sizeof f->from, "%s", q->from), f->ledger.from = from > 0 ? from : 0;
     if (has_to)
-        snprintf(f->to, sizeof f->to, "%s", q->to), f->ledger.to = to + DAY_SECONDS;
+        snprintf(f->to, sizeof f->to, "%s", q->to), f->ledger.to = to;
     if (q->type && *q->type) {
         if (!parse_list(q->type, wallet_kinds, WALLET_KINDS_COUNT, f->ledger.kinds, &f->ledger.nkinds))
             return fail(bad_field, message, "type", N_("Choose one of the listed types."));

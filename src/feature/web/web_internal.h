@@ -112,8 +112,10 @@ const char *web_choice(http_request *r, const form *f, const char *name, const c
  * still belong to it, else their first one; 0 when none. */
 int64_t web_current_org(http_request *r);
 
-/* "15/01/2026 14:03" (it) or "2026-01-15 14:03" (en) of an ISO 8601 UTC
- * timestamp as jout_time writes it; the input itself when malformed. */
+/* "15/01/2026 15:03" (it) or "2026-01-15 15:03" (en): an ISO 8601 UTC
+ * timestamp as jout_time writes it ("2026-01-15T14:03:00Z") on the clock in
+ * Italy (ZONE_PROVIDER), whose days date documents; the input itself when
+ * malformed. */
 const char *web_datetime(http_request *r, const char *iso);
 
 /* A VAT rate in basis points as a percentage in the page's language, without

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/period.h"
 #include "core/zone.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
@@ -64,18 +63,16 @@ static void limit_day(int64_t t, bool until, char out[11])
 static int64_t form_limit(const form *f, const char *name, int64_t stored, bool until)
 {
     const char *v = form_get(f, name);
-    char shown[11], local[24];
-    int64_t day;
+    char shown[11];
+    int64_t start, end;
     if (!v || !*v)
         return 0;
     limit_day(stored, until, shown);
     if (!strcmp(v, shown))
         return stored;
-    if (strlen(v) != 10 || !period_parse_date(v, &day) || !period_date_text(day + (until ? 86400 : 0), shown))
+    if (!zone_provider_day(v, &start, &end) || start <= 0)
         return -1;
-    snprintf(local, sizeof local, "%sT00:00", shown);
-    int64_t t;
-    return zone_parse_local(local, ZONE_PROVIDER, &t) && t > 0 ? t : -1;
+    return until ? end : start;
 }
 
 /* The limits of the form over c; messages under their fields in errors. */

@@ -128,6 +128,34 @@ static void test_local_day(void **state)
     assert_string_equal(out, rome);
 }
 
+/* A day in Italy as instants: 24 hours, 23 the day summer time starts, 25 the
+ * day it ends; and the wall clock there. */
+static void test_provider_day(void **state)
+{
+    (void)state;
+    int64_t start, end, wall;
+    assert_true(zone_provider_day("2026-12-01", &start, &end));
+    assert_int_equal(start, utc(2026, 11, 30, 23, 0));
+    assert_int_equal(end, utc(2026, 12, 1, 23, 0));
+    assert_true(zone_provider_day("2026-07-15", &start, &end));
+    assert_int_equal(start, utc(2026, 7, 14, 22, 0));
+    assert_int_equal(end - start, 24 * 3600);
+    assert_true(zone_provider_day("2026-03-29", &start, &end));
+    assert_int_equal(end - start, 23 * 3600);
+    assert_true(zone_provider_day("2026-10-25", &start, &end));
+    assert_int_equal(end - start, 25 * 3600);
+    assert_true(zone_provider_day("2026-12-31", &start, &end));
+    assert_int_equal(end, utc(2026, 12, 31, 23, 0)); /* New Year in Rome */
+    const char *bad[] = {"2026-02-29", "2026-13-01", "2026-1-01", "yesterday", "", "2026-12-011", "1969-12-31"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(zone_provider_day(bad[i], &start, &end));
+    assert_true(zone_wall_clock(utc(2026, 7, 1, 12, 0), "Europe/Rome", &wall));
+    assert_int_equal(wall, utc(2026, 7, 1, 14, 0));
+    assert_true(zone_wall_clock(utc(2026, 1, 1, 12, 0), "Europe/London", &wall));
+    assert_int_equal(wall, utc(2026, 1, 1, 12, 0));
+    assert_false(zone_wall_clock(utc(2026, 1, 1, 12, 0), "Nowhere", &wall));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_other_zones),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_local_day),
+        cmocka_unit_test(test_provider_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
