@@ -1,13 +1,12 @@
-/* support_tz.c - local time in a few zones with the EU summer-time rule
- * (see support_tz.h). */
+/* zone.c - civil time in a few zones with the EU summer-time rule (see zone.h). */
 #include "core/zone.h"
-
-#include "core/period.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "core/period.h"
 
 typedef struct zone {
     const char *name, *std_abbr, *dst_abbr;

@@ -52,8 +52,8 @@ static int64_t percent_bp(const char *v)
 static void limit_day(int64_t t, bool until, char out[11])
 {
     out[0] = '\0';
-    if (t > 0 && !zone_provider_date(until ? t - 1 : t, out))
-        out[0] = '\0';
+    if (t > 0)
+        (void)zone_provider_date(until ? t - 1 : t, out); /* out untouched when out of range */
 }
 
 /* A "YYYY-MM-DD" limit field: 0 when empty, -1 when not a date; the start of
