@@ -25,8 +25,10 @@ static const zone zones[] = {
 };
 enum { ZONE_COUNT = sizeof zones / sizeof zones[0] };
 
-const char *const zone_names[] = {"Europe/Rome", "Europe/Berlin", "Europe/Paris", "Europe/Madrid",
-                                        "Europe/London", "Europe/Athens", "UTC", NULL};
+const char *zone_name(size_t i)
+{
+    return i < ZONE_COUNT ? zones[i].name : NULL;
+}
 
 static const zone *find(const char *name)
 {

@@ -17,8 +17,8 @@
 
 /* True for a zone the converter knows ("Europe/Rome", "UTC", ...). */
 bool zone_known(const char *zone);
-/* The zone names, then NULL (for forms). */
-extern const char *const zone_names[];
+/* The name of the i-th zone known (for forms), NULL past the last. */
+const char *zone_name(size_t i);
 /* "YYYY-MM-DDTHH:MM" (or with " " for "T", or ":SS") local in zone to UTC
  * seconds. False for a malformed time or one that does not exist there (the
  * hour skipped in spring); the repeated autumn hour is its first occurrence

@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data, size);
     text[size] = '\0';
-    for (int i = 0; zone_names[i]; i++)
-        check_local(text, zone_names[i]);
+    for (size_t i = 0; zone_name(i); i++)
+        check_local(text, zone_name(i));
     check_day(text);
     return 0;
 }

@@ -70,10 +70,10 @@ static json_t *form_choices(http_request *r, int64_t org, json_t *values)
                                            "selected", chosen == sv[i].s.id));
     const char *zone = json_string_value(json_object_get(values, "problem_time_zone"));
     json_t *z = json_array();
-    for (int i = 0; zone_names[i]; i++)
-        json_array_append_new(z, json_pack("{s:s, s:b}", "name", zone_names[i], "selected",
-                                           zone ? !strcmp(zone, zone_names[i])
-                                                : !strcmp(ZONE_PROVIDER, zone_names[i])));
+    const char *name;
+    for (size_t i = 0; (name = zone_name(i)); i++)
+        json_array_append_new(z, json_pack("{s:s, s:b}", "name", name, "selected",
+                                           !strcmp(zone ? zone : ZONE_PROVIDER, name)));
     const char *pr = json_string_value(json_object_get(values, "priority"));
     return json_pack("{s:o, s:o, s:o, s:b}", "departments", d, "services", s, "zones", z, "high",
                      pr && !strcmp(pr, "high"));
