@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/zone.h"
+
 #define PAIN001_NS "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 
 void pain001_amount(int64_t minor, char *out, size_t size)
@@ -55,12 +57,22 @@ static void element(buf *b, const char *tag, const char *text, size_t max)
     buf_printf(b, "</%s>", tag);
 }
 
+/* The clock in Italy at t: ISO 20022 times without an offset are local, and
+ * the execution date asked for is the provider's day. */
+static void italy_time(int64_t t, struct tm *out)
+{
+    int64_t wall;
+    bool ok = zone_wall_clock(t, ZONE_PROVIDER, &wall);
+    assert(ok); /* a file made now */
+    time_t w = (time_t)(ok ? wall : t);
+    gmtime_r(&w, out);
+}
+
 static void write_group_header(buf *b, const pain001_head *h, size_t n, const char *sum)
 {
     char when[32];
-    time_t t = (time_t)h->created_at;
     struct tm tm;
-    gmtime_r(&t, &tm);
+    italy_time(h->created_at, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
     buf_puts(b, "<GrpHdr>");
     element(b, "MsgId", h->msg_id, PAIN001_ID_MAX);
@@ -108,9 +120,8 @@ bool pain001_write(buf *out, const pain001_head *h, const pain001_tx *tx, size_t
         total += tx[i].amount_minor;
     char sum[24], day[16];
     pain001_amount(total, sum, sizeof sum);
-    time_t t = (time_t)h->created_at;
     struct tm tm;
-    gmtime_r(&t, &tm);
+    italy_time(h->created_at, &tm);
     strftime(day, sizeof day, "%Y-%m-%d", &tm);
     buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"" PAIN001_NS "\">"
                   "<CstmrCdtTrfInitn>");

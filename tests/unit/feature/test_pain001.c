@@ -64,9 +64,9 @@ static void test_document(void **state)
     buf_init(&b, 0);
     assert_true(pain001_write(&b, &h, tx, 2));
     const char *x = buf_cstr(&b);
-    assert_non_null(strstr(x, "<GrpHdr><MsgId>SALDO-CT-1-0</MsgId><CreDtTm>2025-11-22T02:00:00</CreDtTm>"
+    assert_non_null(strstr(x, "<GrpHdr><MsgId>SALDO-CT-1-0</MsgId><CreDtTm>2025-11-22T03:00:00</CreDtTm>"
                               "<NbOfTxs>2</NbOfTxs><CtrlSum>123.50</CtrlSum><InitgPty><Nm>Saldo &amp; Co</Nm>"));
-    assert_non_null(strstr(x, "<ReqdExctnDt>2025-11-22</ReqdExctnDt>"));
+    assert_non_null(strstr(x, "<ReqdExctnDt>2025-11-22</ReqdExctnDt>")); /* 02:00 UTC is 03:00 in Rome */
     assert_non_null(strstr(x, "<DbtrAgt><FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId></DbtrAgt>"));
     assert_non_null(strstr(x, "<EndToEndId>SALDO-W-1</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"EUR\">123.45</InstdAmt>"));
     assert_non_null(strstr(x, "<Cdtr><Nm>Mario &lt;Rossi&gt;</Nm></Cdtr>"));
@@ -77,6 +77,13 @@ static void test_document(void **state)
     assert_true(pain001_write(&b, &h, tx, 1));
     assert_non_null(strstr(buf_cstr(&b), "<DbtrAgt><FinInstnId><BIC>BPMOIT22XXX</BIC></FinInstnId></DbtrAgt>"));
     assert_non_null(strstr(buf_cstr(&b), "<CtrlSum>123.45</CtrlSum>"));
+    buf_free(&b);
+    /* a file made at 23:30 UTC on 31 December asks for 1 January: the day in Rome */
+    h.created_at = 1767223800; /* 2025-12-31T23:30:00Z */
+    buf_init(&b, 0);
+    assert_true(pain001_write(&b, &h, tx, 1));
+    assert_non_null(strstr(buf_cstr(&b), "<CreDtTm>2026-01-01T00:30:00</CreDtTm>"));
+    assert_non_null(strstr(buf_cstr(&b), "<ReqdExctnDt>2026-01-01</ReqdExctnDt>"));
     buf_free(&b);
 }
 
