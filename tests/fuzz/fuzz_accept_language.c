@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "http/accept_language.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,10 +26,8 @@ static bool mentions(const char *h, const char *lang)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char h[1 << 14];
-    if (size >= sizeof h)
+    if (!fuzz_text(data, size, h, sizeof h))
         return 0;
-    memcpy(h, data, size);
-    h[size] = '\0';
     static const char *const it_en[] = {"it", "en"}, *const en_it[] = {"en", "it"};
     int a = accept_language_pick(h, it_en, 2), b = accept_language_pick(h, en_it, 2);
     assert(a >= -1 && a < 2 && b >= -1 && b < 2);

@@ -9,16 +9,15 @@
 
 #include "gateway/gw.h"
 #include "gateway/gw_card.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char s[256];
-    if (size >= sizeof s || memchr(data, '\0', size))
+    if (memchr(data, '\0', size) || !fuzz_text(data, size, s, sizeof s))
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     char *expiry = strchr(s, '\n'), *cvc = NULL;
     if (expiry) {
         *expiry++ = '\0';

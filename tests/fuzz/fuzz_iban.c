@@ -7,16 +7,15 @@
 #include <string.h>
 
 #include "core/iban.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char s[IBAN_INPUT_LEN_MAX * 2 + 1];
-    if (size >= sizeof s)
+    if (!fuzz_text(data, size, s, sizeof s))
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     char normalized[IBAN_SIZE], shown[IBAN_FORMATTED_SIZE], again[IBAN_SIZE];
     const char *reason = NULL;
     if (!iban_validate(s, normalized, sizeof normalized, &reason)) {

@@ -7,16 +7,15 @@
 #include <string.h>
 
 #include "core/period.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char s[32];
-    if (size >= sizeof s)
+    if (!fuzz_text(data, size, s, sizeof s))
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     int64_t t;
     if (!period_parse_date(s, &t))
         return 0;

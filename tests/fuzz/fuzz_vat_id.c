@@ -8,6 +8,7 @@
 
 #include "core/fiscal_code.h"
 #include "core/vat_id.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,10 +31,8 @@ static void check_one(const char *id)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char s[FISCAL_INPUT_LEN_MAX * 2 + 1];
-    if (size >= sizeof s)
+    if (!fuzz_text(data, size, s, sizeof s))
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     check_one(s);
     char norm[FISCAL_INPUT_LEN_MAX + 1];
     if (fiscal_normalize(s, norm, sizeof norm))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "feature/payments/payments.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,10 +37,8 @@ static void sign(char *out, size_t out_size, int64_t t, const char *body, size_t
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char copy[1 << 16];
-    if (size >= sizeof copy)
+    if (!fuzz_text(data, size, copy, sizeof copy))
         return 0;
-    memcpy(copy, data, size);
-    copy[size] = '\0';
     char *nl = memchr(copy, '\n', size);
     const char *header = copy, *body = nl ? nl + 1 : "";
     if (nl)

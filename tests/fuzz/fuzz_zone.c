@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/zone.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,10 +42,8 @@ static void check_day(const char *text)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char text[64];
-    if (size >= sizeof text)
+    if (!fuzz_text(data, size, text, sizeof text))
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
     for (size_t i = 0; zone_name(i); i++)
         check_local(text, zone_name(i));
     check_day(text);
