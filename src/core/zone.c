@@ -114,13 +114,14 @@ void zone_format(int64_t utc, const char *name, char *out, size_t size)
     const zone *z = find(name);
     if (!z)
         z = find("UTC");
-    bool dst = dst_at(z, utc);
-    time_t t = (time_t)(utc + offset_s(z, utc));
     struct tm g;
-    gmtime_r(&t, &g);
+    if (!zone_wall_tm(utc, z->name, &g)) {
+        snprintf(out, size, "?");
+        return;
+    }
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &g);
-    snprintf(out, size, "%s %s", when, dst ? z->dst_abbr : z->std_abbr);
+    snprintf(out, size, "%s %s", when, dst_at(z, utc) ? z->dst_abbr : z->std_abbr);
 }
 
 bool zone_wall_clock(int64_t utc, const char *name, int64_t *out)
@@ -131,6 +132,15 @@ bool zone_wall_clock(int64_t utc, const char *name, int64_t *out)
         return false;
     *out = utc + offset_s(z, utc);
     return true;
+}
+
+bool zone_wall_tm(int64_t utc, const char *name, struct tm *out)
+{
+    int64_t wall;
+    if (!zone_wall_clock(utc, name, &wall))
+        return false;
+    time_t t = (time_t)wall;
+    return gmtime_r(&t, out) != NULL;
 }
 
 bool zone_date_text(int64_t utc, const char *name, char out[11])

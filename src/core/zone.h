@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* The provider's zone: its calendar days date documents and periods. */
 #define ZONE_PROVIDER "Europe/Rome"
@@ -35,6 +36,8 @@ bool zone_provider_date(int64_t utc, char out[11]);
  * (the wall clock there); false for an unknown zone or an instant outside
  * 0 .. the year 9999. */
 bool zone_wall_clock(int64_t utc, const char *zone, int64_t *out);
+/* The same broken down: the date and time on zone's clock at utc. */
+bool zone_wall_tm(int64_t utc, const char *zone, struct tm *out);
 /* The day "YYYY-MM-DD" in ZONE_PROVIDER as the instants [*start, *end) (23,
  * 24 or 25 hours); false when day is not a real date from 1970 on. */
 bool zone_provider_day(const char *day, int64_t *start, int64_t *end);

@@ -200,12 +200,9 @@ const char *web_datetime(http_request *r, const char *iso)
     if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z) != 7 || z != 'Z')
         return iso ? iso : "";
     struct tm utc = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s};
-    int64_t wall;
-    if (!zone_wall_clock((int64_t)timegm(&utc), ZONE_PROVIDER, &wall))
-        return iso;
-    time_t t = (time_t)wall;
     struct tm w;
-    gmtime_r(&t, &w);
+    if (!zone_wall_tm((int64_t)timegm(&utc), ZONE_PROVIDER, &w))
+        return iso;
     if (!strcmp(r->lang, "it"))
         return arena_printf(r->a, "%02d/%02d/%04d %02d:%02d", w.tm_mday, w.tm_mon + 1, w.tm_year + 1900, w.tm_hour, w.tm_min);
     return arena_printf(r->a, "%04d-%02d-%02d %02d:%02d", w.tm_year + 1900, w.tm_mon + 1, w.tm_mday, w.tm_hour, w.tm_min);

@@ -57,23 +57,11 @@ static void element(buf *b, const char *tag, const char *text, size_t max)
     buf_printf(b, "</%s>", tag);
 }
 
-/* The clock in Italy at t: ISO 20022 times without an offset are local, and
- * the execution date asked for is the provider's day. */
-static void italy_time(int64_t t, struct tm *out)
-{
-    int64_t wall;
-    bool ok = zone_wall_clock(t, ZONE_PROVIDER, &wall);
-    assert(ok); /* a file made now */
-    time_t w = (time_t)(ok ? wall : t);
-    gmtime_r(&w, out);
-}
-
-static void write_group_header(buf *b, const pain001_head *h, size_t n, const char *sum)
+/* local: h->created_at on the clock in Italy. */
+static void write_group_header(buf *b, const pain001_head *h, const struct tm *local, size_t n, const char *sum)
 {
     char when[32];
-    struct tm tm;
-    italy_time(h->created_at, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", local);
     buf_puts(b, "<GrpHdr>");
     element(b, "MsgId", h->msg_id, PAIN001_ID_MAX);
     buf_printf(b, "<CreDtTm>%s</CreDtTm><NbOfTxs>%zu</NbOfTxs><CtrlSum>%s</CtrlSum>", when, n, sum);
@@ -120,12 +108,16 @@ bool pain001_write(buf *out, const pain001_head *h, const pain001_tx *tx, size_t
         total += tx[i].amount_minor;
     char sum[24], day[16];
     pain001_amount(total, sum, sizeof sum);
-    struct tm tm;
-    italy_time(h->created_at, &tm);
+    /* ISO 20022 times without an offset are local, and the execution date
+     * asked for is the provider's day: both on the clock in Italy. */
+    struct tm tm = {0};
+    bool dated = zone_wall_tm(h->created_at, ZONE_PROVIDER, &tm);
+    assert(dated); /* a file made now */
+    (void)dated;
     strftime(day, sizeof day, "%Y-%m-%d", &tm);
     buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"" PAIN001_NS "\">"
                   "<CstmrCdtTrfInitn>");
-    write_group_header(out, h, n, sum);
+    write_group_header(out, h, &tm, n, sum);
     buf_puts(out, "<PmtInf>");
     element(out, "PmtInfId", h->msg_id, PAIN001_ID_MAX);
     buf_printf(out, "<PmtMtd>TRF</PmtMtd><BtchBookg>true</BtchBookg><NbOfTxs>%zu</NbOfTxs><CtrlSum>%s</CtrlSum>"

@@ -154,6 +154,14 @@ static void test_provider_day(void **state)
     assert_true(zone_wall_clock(utc(2026, 1, 1, 12, 0), "Europe/London", &wall));
     assert_int_equal(wall, utc(2026, 1, 1, 12, 0));
     assert_false(zone_wall_clock(utc(2026, 1, 1, 12, 0), "Nowhere", &wall));
+    struct tm tm;
+    assert_true(zone_wall_tm(utc(2026, 12, 31, 23, 30), "Europe/Rome", &tm));
+    assert_int_equal(tm.tm_year + 1900, 2027);
+    assert_int_equal(tm.tm_mon, 0);
+    assert_int_equal(tm.tm_mday, 1);
+    assert_int_equal(tm.tm_hour, 0);
+    assert_int_equal(tm.tm_min, 30);
+    assert_false(zone_wall_tm(-1, "Europe/Rome", &tm));
 }
 
 int main(void)
