@@ -114,11 +114,11 @@ void zone_format(int64_t utc, const char *name, char *out, size_t size)
     const zone *z = find(name);
     if (!z)
         z = find("UTC");
+    /* Not zone_wall_tm: a time typed as 00:30 on 1 January 1970 in Rome is
+     * before 0 in UTC, and still shown as typed. */
+    time_t t = (time_t)(utc + offset_s(z, utc));
     struct tm g;
-    if (!zone_wall_tm(utc, z->name, &g)) {
-        snprintf(out, size, "?");
-        return;
-    }
+    gmtime_r(&t, &g);
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &g);
     snprintf(out, size, "%s %s", when, dst_at(z, utc) ? z->dst_abbr : z->std_abbr);
