@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "gateway/gw.h"
 #include "gateway/gw_webhook.h"
 #include "http/server.h"
@@ -68,12 +69,7 @@ static bool parse_flags(int argc, char **argv, gw_args *a)
 
 static bool number(const char *s, int64_t lo, int64_t hi, const char *name, int64_t *out)
 {
-    char *end;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v < lo || v > hi)
-        return bad("a number out of range for ", name);
-    *out = v;
-    return true;
+    return int_text_parse(s, lo, hi, out) || bad("a number out of range for ", name);
 }
 
 static bool check_args(gw_args *a)

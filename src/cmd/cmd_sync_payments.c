@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "core/int_text.h"
 #include "feature/payments/payments.h"
 #include "lib/log.h"
 
@@ -22,12 +23,7 @@ static const char *const usage =
 
 static bool parse_age(const char *text, int64_t *out)
 {
-    char *end;
-    long long v = strtoll(text, &end, 10);
-    if (!*text || *end || v < 0 || v > 7 * 86400)
-        return false;
-    *out = v;
-    return true;
+    return int_text_parse(text, 0, 7 * 86400, out);
 }
 
 int cmd_sync_payments(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "http/json_in.h"
 
 static json_t *refund_json(const char *id, const char *payment_id, const char *currency_code, int64_t minor,
@@ -136,8 +137,8 @@ static void events_list(http_request *r)
     if (after < 0)
         return http_error(r, 422, "invalid_after", "after must be the id of an event", "after");
     const char *lim = http_query(r, "limit");
-    int64_t limit = lim ? strtoll(lim, NULL, 10) : GW_EVENTS_PAGE_MAX;
-    if (limit < 1 || limit > GW_EVENTS_PAGE_MAX)
+    int64_t limit = GW_EVENTS_PAGE_MAX;
+    if (lim && !int_text_parse(lim, 1, GW_EVENTS_PAGE_MAX, &limit))
         return http_error(r, 422, "invalid_limit", "limit must be 1 to 100", "limit");
     db_stmt *s = db_prepare(r->db, "SELECT id, type, created, data FROM gw_events WHERE seq > $1 ORDER BY seq LIMIT $2");
     if (!s)

@@ -1,6 +1,7 @@
 /* http.c - request inputs and answers (see http.h). */
 #include "http/http.h"
 
+#include "core/int_text.h"
 #include "http/json_out.h"
 
 #include <assert.h>
@@ -33,11 +34,7 @@ const char *http_param(http_request *r, const char *name)
 
 bool http_param_id(http_request *r, const char *name, int64_t *out)
 {
-    const char *v = http_param(r, name);
-    if (!v || !*v || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v) || v[0] == '0')
-        return false;
-    *out = strtoll(v, NULL, 10);
-    return *out > 0;
+    return int_text_id(http_param(r, name), out);
 }
 
 void http_add_header(http_request *r, const char *name, const char *value)

@@ -53,6 +53,8 @@ test('list and detail: product name, status, dates, period, price as money, auto
   assert.equal(r.body.error.field, 'limit');
   r = await saldo.api('GET', `${base(u.org.id)}?cursor=x`, { token: u.token });
   assert.equal(r.body.error.field, 'cursor');
+  r = await saldo.api('GET', `${base(u.org.id)}?cursor=%2B1`, { token: u.token }); /* strtoll would take "+1" */
+  assert.equal(r.body.error.field, 'cursor');
 
   r = await saldo.api('GET', `${base(u.org.id)}/${ids[1]}`, { token: u.token });
   assert.equal(r.status, 200, r.text);

@@ -94,7 +94,8 @@ test('bad filters are 422 naming the field', async () => {
   for (const [q, field] of [['from=2020-13-01', 'from'], ['from=yesterday', 'from'], ['to=2020-02-30', 'to'],
     ['from=2020-02-02&to=2020-02-01', 'from'], ['type=gift', 'type'], ['type=topup,', 'type'], ['type=', null],
     ['currency=eur', 'currency'], ['currency=XXZ', 'currency'], ['status=done', 'status'], ['limit=0', 'limit'],
-    ['cursor=abc', 'cursor']]) {
+    ['cursor=abc', 'cursor'], ['limit=%2B5', 'limit'], ['limit=%205', 'limit'], ['limit=5x', 'limit'],
+    ['cursor=012', 'cursor'], ['cursor=99999999999999999999', 'cursor']]) {
     const r = await list(u, `?${q}`);
     if (field === null) { assert.equal(r.status, 200, q); continue; }
     assert.equal(r.status, 422, q);

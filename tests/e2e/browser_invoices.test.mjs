@@ -148,6 +148,11 @@ test('back office: the credit note form credits the lines ticked, refuses no lin
   await page.click('[data-testid=credit-form] button[type=submit]');
   assert.match(await page.textContent('#lines-error'), /Choose the lines/);
   await shot(page, 'invoices-04-credit-error');
+  // A line the page never offers (a form made by hand) is refused, not read as line 0.
+  await page.$eval('input[name=line][value="0"]', (box) => { box.value = 'zero'; box.checked = true; });
+  await page.click('[data-testid=credit-form] button[type=submit]');
+  assert.match(await page.textContent('#lines-error'), /not on this invoice/);
+  assert.equal(await page.isChecked('input[name=line][value="0"]'), false);
   await page.check('input[name=line][value="1"]');
   await page.click('[data-testid=credit-form] button[type=submit]');
   await page.waitForURL(/\/staff\/documents\/\d+$/);

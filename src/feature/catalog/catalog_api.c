@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/orgs/orgs.h"
 #include "http/json_in.h"
 
@@ -120,7 +121,7 @@ static void list_products(http_request *r)
 {
     int64_t category_id = 0;
     const char *q = http_query(r, "category_id");
-    if (q && !catalog_api_query_id(q, &category_id))
+    if (q && !int_text_id(q, &category_id))
         return http_error(r, 422, "invalid_field", "category_id: must be a positive integer", "category_id");
     int64_t *ids = arena_alloc(r->a, sizeof *ids * CATALOG_PRODUCTS_MAX);
     int n = catalog_product_ids(r->db, category_id, true, ids, CATALOG_PRODUCTS_MAX);

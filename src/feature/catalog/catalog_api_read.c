@@ -3,7 +3,6 @@
  * catalog_check.c. */
 #include "feature/catalog/catalog_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,17 +48,6 @@ bool catalog_api_int(http_request *r, json_t *b, const char *field, int64_t *out
     if (!json_is_integer(v))
         return invalid(r, field, "must be an integer");
     *out = json_integer_value(v);
-    return true;
-}
-
-bool catalog_api_query_id(const char *q, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(q, &end, 10);
-    if (errno || end == q || *end || v <= 0 || *q == '+' || *q == ' ')
-        return false;
-    *out = v;
     return true;
 }
 

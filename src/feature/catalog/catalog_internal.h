@@ -16,8 +16,6 @@ bool catalog_api_line(http_request *r, json_t *b, const char *field, const char 
 /* Text that may hold line breaks; catalog_product_check checks its characters. */
 bool catalog_api_multiline(http_request *r, json_t *b, const char *field, const char **out);
 bool catalog_api_int(http_request *r, json_t *b, const char *field, int64_t *out);
-/* A positive id in a query string. */
-bool catalog_api_query_id(const char *q, int64_t *out);
 /* The product fields present in b over in ("prices" replaces the whole list);
  * *retired becomes 1 or 0 when "retired" is present. */
 bool catalog_api_read_product(http_request *r, json_t *b, catalog_product_in *in, int *retired);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/orgs/orgs.h"
 #include "http/json_in.h"
 
@@ -133,7 +134,7 @@ void catalog_get_public(http_request *r)
         return http_error(r, 422, "invalid_field", "currency: is not a known ISO 4217 currency code", "currency");
     const char *q = http_query(r, "org_id");
     int64_t org_id = 0;
-    if (q && !catalog_api_query_id(q, &org_id))
+    if (q && !int_text_id(q, &org_id))
         return http_error(r, 422, "invalid_field", "org_id: must be a positive integer", "org_id");
     if (q && !r->user_id)
         return http_error(r, 401, "unauthenticated", "sign in to see an organization's prices", NULL);

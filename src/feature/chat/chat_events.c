@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
+
 enum { EVENTS_PER_FILL = 50, EVENTS_RETRY_MS = 3000 };
 
 /* Formats the messages after l->last_id into l->pending; false on a store error. */
@@ -80,9 +82,8 @@ static int64_t resume_after(http_request *r)
         v = http_query(r, "after");
     if (!v || !*v)
         return 0;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    return *end || n < 0 || strlen(v) > 18 ? -1 : n;
+    int64_t n;
+    return int_text_parse(v, 0, INT64_MAX, &n) ? n : -1;
 }
 
 void chat_events(http_request *r, const chat *c)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/currency.h"
+#include "core/int_text.h"
 #include "core/money.h"
 #include "core/vat.h"
 #include "feature/orgs/org_audit.h"
@@ -20,10 +21,11 @@ enum { REPORT_BYTES_MAX = 1024 * 1024 };
 /* "2026" into *year (2000..9999). */
 static bool parse_year(const char *text, int *year)
 {
-    if (!text || strlen(text) != 4 || strspn(text, "0123456789") != 4)
+    int64_t y;
+    if (!int_text_parse(text, 2000, 9999, &y))
         return false;
-    *year = atoi(text);
-    return *year >= 2000;
+    *year = (int)y;
+    return true;
 }
 
 /* "2026-Q3" into its first and last day. */

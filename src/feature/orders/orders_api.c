@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
 #include "feature/services/services.h"
@@ -203,25 +204,15 @@ static void post_order(http_request *r)
 
 static void list_orders(http_request *r)
 {
-    int64_t org_id, before = 0;
-    size_t limit = ORDER_LIST_DEFAULT;
+    int64_t org_id, before = 0, limit = ORDER_LIST_DEFAULT;
     if (!org_or_reply(r, &org_id))
         return;
     const char *l = http_query(r, "limit"), *c = http_query(r, "cursor");
-    char *end;
-    if (l) {
-        long v = strtol(l, &end, 10);
-        if (*end || v < 1 || v > ORDER_LIST_MAX)
-            return http_error(r, 422, "invalid_field", "limit: must be an integer from 1 to 99", "limit");
-        limit = (size_t)v;
-    }
-    if (c) {
-        long long v = strtoll(c, &end, 10);
-        if (*end || v < 1)
-            return http_error(r, 422, "invalid_field", "cursor: must be a cursor from an earlier page", "cursor");
-        before = v;
-    }
-    json_t *j = order_list_json(r, org_id, before, limit);
+    if (l && !int_text_parse(l, 1, ORDER_LIST_MAX, &limit))
+        return http_error(r, 422, "invalid_field", "limit: must be an integer from 1 to 99", "limit");
+    if (c && !int_text_id(c, &before))
+        return http_error(r, 422, "invalid_field", "cursor: must be a cursor from an earlier page", "cursor");
+    json_t *j = order_list_json(r, org_id, before, (size_t)limit);
     if (!j)
         return http_error(r, 500, "store_error", "cannot read the orders", NULL);
     http_json(r, 200, j);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/orgs/members.h"
 #include "feature/orgs/orgs.h"
 
@@ -16,24 +17,16 @@ enum { ORG_AUDIT_PAGE_DEFAULT = 20, ORG_AUDIT_CSV_BYTES_MAX = 64 * 1024 * 1024 }
 static bool page_args(http_request *r, int64_t *before_id, size_t *limit)
 {
     const char *l = http_query(r, "limit"), *c = http_query(r, "cursor");
-    char *end;
-    *limit = ORG_AUDIT_PAGE_DEFAULT;
+    int64_t v = ORG_AUDIT_PAGE_DEFAULT;
     *before_id = 0;
-    if (l) {
-        long v = strtol(l, &end, 10);
-        if (!*l || *end || v < 1 || v > ORG_AUDIT_PAGE_MAX - 1) {
-            http_error(r, 422, "invalid_field", "limit: must be a whole number from 1 to 99", "limit");
-            return false;
-        }
-        *limit = (size_t)v;
+    if (l && !int_text_parse(l, 1, ORG_AUDIT_PAGE_MAX - 1, &v)) {
+        http_error(r, 422, "invalid_field", "limit: must be a whole number from 1 to 99", "limit");
+        return false;
     }
-    if (c) {
-        long long v = strtoll(c, &end, 10);
-        if (!*c || *end || v < 1) {
-            http_error(r, 422, "invalid_field", "cursor: not a cursor this API returned", "cursor");
-            return false;
-        }
-        *before_id = v;
+    *limit = (size_t)v;
+    if (c && !int_text_id(c, before_id)) {
+        http_error(r, 422, "invalid_field", "cursor: not a cursor this API returned", "cursor");
+        return false;
     }
     return true;
 }

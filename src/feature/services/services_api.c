@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "core/period.h"
 #include "feature/auth/secret.h"
 #include "feature/catalog/catalog.h"
@@ -50,24 +51,16 @@ void service_answer_result(http_request *r, service_result res)
 bool service_page_args(http_request *r, int64_t *after_id, size_t *limit)
 {
     const char *l = http_query(r, "limit"), *c = http_query(r, "cursor");
-    char *end;
-    *limit = SERVICE_PAGE_DEFAULT;
+    int64_t v = SERVICE_PAGE_DEFAULT;
     *after_id = 0;
-    if (l) {
-        long v = strtol(l, &end, 10);
-        if (!*l || *end || v < 1 || v > SERVICE_PAGE_MAX) {
-            http_error(r, 422, "invalid_field", "limit: expected an integer 1-100", "limit");
-            return false;
-        }
-        *limit = (size_t)v;
+    if (l && !int_text_parse(l, 1, SERVICE_PAGE_MAX, &v)) {
+        http_error(r, 422, "invalid_field", "limit: expected an integer 1-100", "limit");
+        return false;
     }
-    if (c) {
-        long long v = strtoll(c, &end, 10);
-        if (!*c || *end || v < 0) {
-            http_error(r, 422, "invalid_field", "cursor: expected a next_cursor of this list", "cursor");
-            return false;
-        }
-        *after_id = v;
+    *limit = (size_t)v;
+    if (c && !int_text_parse(c, 0, INT64_MAX, after_id)) {
+        http_error(r, 422, "invalid_field", "cursor: expected a next_cursor of this list", "cursor");
+        return false;
     }
     return true;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/int_text.h"
 #include "feature/staff/staff.h"
 #include "http/json_in.h"
 #include "http/multipart.h"
@@ -49,10 +50,8 @@ static bool read_filter(http_request *r, support_filter *f)
     if (st && *st && (f->status = name_index(support_status_names, st)) < 0)
         return http_error(r, 422, "invalid_field", "status: open, answered, waiting or closed", "status"), false;
     if (as && *as) {
-        char *end;
-        long long id = strtoll(as, &end, 10);
-        f->assigned_staff_id = !strcmp(as, "me") ? r->staff_id : !strcmp(as, "none") ? -1 : (*end ? 0 : id);
-        if (f->assigned_staff_id == 0 || f->assigned_staff_id < -1)
+        f->assigned_staff_id = !strcmp(as, "me") ? r->staff_id : -1; /* -1: none */
+        if (strcmp(as, "me") && strcmp(as, "none") && !int_text_id(as, &f->assigned_staff_id))
             return http_error(r, 422, "invalid_field", "assigned: me, none or a staff id", "assigned"), false;
     }
     f->breached_only = br && !strcmp(br, "true");

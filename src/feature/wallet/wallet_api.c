@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/currency.h"
+#include "core/int_text.h"
 #include "feature/ledger/ledger_query.h"
 #include "feature/orgs/orgs.h"
 #include "http/json_in.h"
@@ -111,21 +112,13 @@ static void get_wallets(http_request *r)
 bool wallet_parse_page(const char *limit_text, const char *cursor, int64_t *before_id, size_t *limit,
                        const char **bad_field)
 {
-    char *end;
-    *limit = 20;
+    int64_t v = 20;
     *before_id = 0;
-    if (limit_text) {
-        long v = strtol(limit_text, &end, 10);
-        if (!*limit_text || *end || v < 1 || v > LEDGER_PAGE_MAX - 1)
-            return *bad_field = "limit", false;
-        *limit = (size_t)v;
-    }
-    if (cursor) {
-        long long v = strtoll(cursor, &end, 10);
-        if (!*cursor || *end || v < 1)
-            return *bad_field = "cursor", false;
-        *before_id = v;
-    }
+    if (limit_text && !int_text_parse(limit_text, 1, LEDGER_PAGE_MAX - 1, &v))
+        return *bad_field = "limit", false;
+    *limit = (size_t)v;
+    if (cursor && !int_text_id(cursor, before_id))
+        return *bad_field = "cursor", false;
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/int_text.h"
 #include "feature/cards/cards.h"
 #include "feature/payments/payments.h"
 
@@ -49,10 +50,9 @@ bool web_card_choice(http_request *r, int64_t org, const form *f, const char *ch
         card->save_method = form_get(f, "save_method") != NULL;
         return true;
     }
-    char *end;
-    long long id = strtoll(choice + 6, &end, 10);
+    int64_t id;
     saved_card c;
-    if (!choice[6] || *end || id <= 0 || cards_get(r->db, org, id, &c) != 1 || cards_expired(&c, (int64_t)time(NULL)))
+    if (!int_text_id(choice + 6, &id) || cards_get(r->db, org, id, &c) != 1 || cards_expired(&c, (int64_t)time(NULL)))
         return false;
     snprintf(card->card_token, sizeof card->card_token, "%s", c.token);
     return true;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "core/int_text.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/secret.h"
 #include "feature/orders/orders.h"
@@ -208,10 +209,8 @@ static void get_cart(http_request *r)
 /* A positive id from a form field, or 0. */
 static int64_t form_id(const form *f, const char *name)
 {
-    const char *v = form_get(f, name);
-    char *end;
-    long long id = v && *v ? strtoll(v, &end, 10) : 0;
-    return v && *v && !*end && id > 0 ? id : 0;
+    int64_t id = 0;
+    return int_text_id(form_get(f, name), &id) ? id : 0;
 }
 
 /* POST /cart/items: product_id, period, currency (the catalog's pages post here). */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/catalog/catalog_admin.h"
 
 bool web_catalog_ticked(const form *f, const char *name, int64_t *out, size_t max, size_t *n)
@@ -16,9 +17,8 @@ bool web_catalog_ticked(const form *f, const char *name, int64_t *out, size_t ma
     for (size_t i = 0; i < f->count; i++) {
         if (strcmp(f->names[i], name))
             continue;
-        char *end;
-        long long id = strtoll(f->values[i], &end, 10);
-        if (end == f->values[i] || *end || id < 1 || *n == max)
+        int64_t id;
+        if (!int_text_id(f->values[i], &id) || *n == max)
             return false;
         out[(*n)++] = id;
     }
@@ -28,8 +28,9 @@ bool web_catalog_ticked(const form *f, const char *name, int64_t *out, size_t ma
 /* Whether the form f (NULL: none yet) ticked the checkbox name with id. */
 static bool ticked(const form *f, const char *name, int64_t id)
 {
+    int64_t v;
     for (size_t i = 0; f && i < f->count; i++)
-        if (!strcmp(f->names[i], name) && strtoll(f->values[i], NULL, 10) == id)
+        if (!strcmp(f->names[i], name) && int_text_id(f->values[i], &v) && v == id)
             return true;
     return false;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/orgs/invitations.h"
 #include "feature/orgs/members.h"
 #include "feature/orgs/org_audit.h"
@@ -268,8 +269,7 @@ static void get_audit(http_request *r)
 {
     int64_t org = web_current_org(r), before_id = 0;
     const char *cursor = http_query(r, "cursor");
-    char *end;
-    if (cursor && ((before_id = strtoll(cursor, &end, 10)) < 1 || *end || !*cursor))
+    if (cursor && !int_text_id(cursor, &before_id))
         return web_error_page(r, 404);
     if (!org || !org_user_may(r->db, r->user_id, org, ORG_NEED_ADMIN))
         return web_error_page(r, 404);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/session.h"
 #include "app.h"
@@ -75,10 +76,8 @@ static void post_switch(http_request *r)
     form f;
     if (!web_form(r, &f))
         return;
-    const char *id_text = form_get(&f, "org_id");
-    char *end;
-    long long org_id = id_text ? strtoll(id_text, &end, 10) : 0;
-    if (!id_text || *end || org_id <= 0 || !org_user_may(r->db, r->user_id, org_id, ORG_NEED_MEMBER))
+    int64_t org_id;
+    if (!int_text_id(form_get(&f, "org_id"), &org_id) || !org_user_may(r->db, r->user_id, org_id, ORG_NEED_MEMBER))
         return web_error_page(r, 404);
     if (!session_set_current_org(r->db, r->session_id, org_id))
         return web_fail(r);
@@ -239,8 +238,8 @@ static void post_profile(http_request *r)
     for (int k = 0; kind && k < ORG_KIND_COUNT; k++)
         if (!strcmp(kind, org_kind_names[k]))
             p.kind = (org_kind)k;
-    const char *rep = form_get(&f, "legal_representative_user_id");
-    p.legal_rep_user_id = rep ? strtoll(rep, NULL, 10) : 0;
+    p.legal_rep_user_id = 0; /* none or not an id: refused by org_profile_check */
+    int_text_id(form_get(&f, "legal_representative_user_id"), &p.legal_rep_user_id);
     const char *why, *bad = json_object_size(errors) ? NULL : org_profile_check(r->db, &p, &why);
     if (bad)
         json_object_set_new(errors, bad, json_string(i18n_text(r->lang, why)));

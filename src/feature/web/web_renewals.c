@@ -20,6 +20,7 @@
 
 #include "app.h"
 #include "core/currency.h"
+#include "core/int_text.h"
 #include "core/money.h"
 #include "core/period.h"
 #include "core/zone.h"
@@ -82,9 +83,11 @@ static selection selected(http_request *r, const form *f, const renewal_due *due
         return sel;
     const char *box = form_get(f, arena_printf(r->a, "renew_%lld", (long long)due->s.id));
     const char *period = form_get(f, arena_printf(r->a, "period_%lld", (long long)due->s.id));
+    int64_t months = 0;
     sel.chosen = sel.chosen && box && !strcmp(box, "1");
-    for (int i = 0; period && i < due->quote_count; i++)
-        if (due->quotes[i].months == atoi(period))
+    int_text_parse(period, 1, PERIOD_MONTHS_MAX, &months); /* not a period: the default stays */
+    for (int i = 0; i < due->quote_count; i++)
+        if (due->quotes[i].months == months)
             sel.months = due->quotes[i].months;
     return sel;
 }
@@ -253,9 +256,10 @@ static int chosen_items(http_request *r, int64_t org, const form *f, renewal_ite
     for (int i = 0; i < n; i++) {
         selection sel = selected(r, f, &due[i]);
         const char *shown = form_get(f, arena_printf(r->a, "expires_%lld", (long long)due[i].s.id));
+        int64_t shown_at;
         if (!sel.chosen)
             continue;
-        *stale = *stale || !shown || strtoll(shown, NULL, 10) != due[i].s.expires_at;
+        *stale = *stale || !int_text_parse(shown, 0, INT64_MAX, &shown_at) || shown_at != due[i].s.expires_at;
         items[count++] = (renewal_item){due[i].s.id, sel.months};
     }
     return n < 0 ? -1 : count;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "core/period.h"
 #include "feature/catalog/catalog.h"
 #include "feature/orgs/orgs.h"
@@ -48,11 +49,10 @@ json_t *web_service_row(http_request *r, const service_view *v, bool staff)
 
 static void get_services(http_request *r)
 {
-    int64_t org = web_current_org(r), next_after;
-    const char *cursor = http_query(r, "cursor");
-    int64_t after = cursor ? strtoll(cursor, NULL, 10) : 0;
+    int64_t org = web_current_org(r), next_after, after = 0;
+    int_text_parse(http_query(r, "cursor"), 0, INT64_MAX, &after); /* not a cursor: the first page */
     service_view *list = arena_alloc(r->a, sizeof *list * SERVICE_PAGE_MAX);
-    int n = org ? service_view_list(r, org, r->user_id, after > 0 ? after : 0, SERVICE_PAGE_MAX, list, &next_after) : 0;
+    int n = org ? service_view_list(r, org, r->user_id, after, SERVICE_PAGE_MAX, list, &next_after) : 0;
     if (n < 0)
         return web_fail(r);
     json_t *rows = json_array();
@@ -121,7 +121,10 @@ static void post_settings(http_request *r)
         return;
     bool auto_renew = form_get(&f, "auto_renew") != NULL;
     const char *months = form_get(&f, "period");
-    int period = months ? atoi(months) : v.s.period_months;
+    int64_t chosen = v.s.period_months;
+    if (months && !int_text_parse(months, 1, PERIOD_MONTHS_MAX, &chosen))
+        chosen = 0; /* not a number of months: refused below */
+    int period = (int)chosen;
     json_t *errors = json_object();
     service_result res = period_valid(period) ? service_update_settings(r, org, v.s.id, &auto_renew, &period)
                                               : SERVICE_BAD_PERIOD;
@@ -218,12 +221,12 @@ static void get_claim(http_request *r)
 static void post_claim(http_request *r)
 {
     form f;
-    int64_t service_id;
-    const char *token = http_param(r, "token"), *org = NULL;
+    int64_t service_id, org_id = 0;
+    const char *token = http_param(r, "token");
     if (!web_form(r, &f))
         return;
-    org = form_get(&f, "org_id");
-    service_result res = service_claim(r, token, org ? strtoll(org, NULL, 10) : 0, &service_id);
+    int_text_id(form_get(&f, "org_id"), &org_id); /* none or not an id: refused as not one of yours */
+    service_result res = service_claim(r, token, org_id, &service_id);
     if (res == SERVICE_BAD_ORG)
         return claim_page(r, 422, token, _("Choose one of the organizations you administer."));
     if (res != SERVICE_OK)

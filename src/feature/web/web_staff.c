@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
 #include "feature/auth/session.h"
@@ -191,9 +192,8 @@ static json_t *audit_row(http_request *r, const staff_audit_entry *e)
 static void get_audit(http_request *r)
 {
     const char *cursor = http_query(r, "cursor");
-    char *end = NULL;
-    long long before_id = cursor ? strtoll(cursor, &end, 10) : 0;
-    if (cursor && (!*cursor || *end || before_id < 1))
+    int64_t before_id = 0;
+    if (cursor && !int_text_id(cursor, &before_id))
         return web_error_page(r, 404);
     staff_audit_entry *e = arena_alloc(r->a, sizeof *e * (WEB_AUDIT_PAGE + 1));
     int n = staff_audit_list(r, before_id, WEB_AUDIT_PAGE + 1, e);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "core/int_text.h"
 #include "core/money.h"
 #include "feature/bank/bank.h"
 #include "feature/web/web.h"
@@ -34,8 +35,9 @@ static json_t *summary(http_request *r)
         return json_null();
     json_t *s = json_object();
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *v = http_query(r, keys[i]);
-        json_object_set_new(s, keys[i], json_integer(v ? strtol(v, NULL, 10) : 0));
+        int64_t n = 0;
+        int_text_parse(http_query(r, keys[i]), 0, INT64_MAX, &n); /* a count, or 0 when it is not one */
+        json_object_set_new(s, keys[i], json_integer(n));
     }
     return s;
 }
@@ -120,10 +122,8 @@ static void post_assign(http_request *r)
         return web_error_page(r, 404);
     if (!web_form(r, &f))
         return;
-    const char *org = form_get(&f, "org_id");
-    char *end = NULL;
-    long long org_id = org ? strtoll(org, &end, 10) : 0;
-    if (!org || !*org || *end || org_id < 1)
+    int64_t org_id;
+    if (!int_text_id(form_get(&f, "org_id"), &org_id))
         return bank_page(r, 422, json_pack("{s:s}", "queue", _("Type the number of an organization.")));
     decided(r, bank_assign(r->db, r->app, id, org_id, r->staff_id, r->client_ip), "bank_assigned");
 }

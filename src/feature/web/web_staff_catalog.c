@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "core/money.h"
 #include "core/period.h"
 #include "feature/catalog/catalog_admin.h"
 #include "feature/web/web.h"
 
-enum { WEB_GRID_CURRENCIES_MAX = 8, WEB_POSITION_TEXT_MAX = 6 };
+enum { WEB_GRID_CURRENCIES_MAX = 8 };
 _Static_assert(WEB_GRID_CURRENCIES_MAX * PERIOD_COUNT * 2 + 16 <= FORM_FIELDS_MAX, "the product form fits a form");
 
 /* The currencies of the prices grid, always offered, then the product's others. */
@@ -51,6 +52,14 @@ static const char *field_value(http_request *r, const form *f, const char *name)
     while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
         n--;
     return arena_strndup(r->a, v, n);
+}
+
+/* A position as typed ("" is 0); -1, which the catalog's check refuses, when it
+ * is not a whole number from 0 to CATALOG_POSITION_MAX. */
+static int64_t position_value(const char *text)
+{
+    int64_t v = 0;
+    return !*text || int_text_parse(text, 0, CATALOG_POSITION_MAX, &v) ? v : -1;
 }
 
 /* The form's field name as typed ("" when absent): free text keeps its spaces. */
@@ -230,8 +239,7 @@ static void get_product_new(http_request *r)
     catalog_product_in *in = arena_alloc(r->a, sizeof *in);
     *in = (catalog_product_in){.code = "", .name_en = "", .name_it = "", .description_en = "", .description_it = "",
                                .instructions_en = "", .instructions_it = "", .provisioner = "manual"};
-    const char *cat = http_query(r, "category_id");
-    in->category_id = cat ? strtoll(cat, NULL, 10) : 0;
+    int_text_id(http_query(r, "category_id"), &in->category_id); /* kept 0, none, when it is not an id */
     product_page(r, 200, NULL, in, NULL, json_object(), NULL);
 }
 
@@ -322,11 +330,9 @@ static bool read_product(http_request *r, const form *f, const catalog_product_f
     }
     const char *cat = form_get(f, "category_id"), *pos = field_value(r, f, "position");
     *position = pos;
-    in->category_id = cat ? strtoll(cat, NULL, 10) : 0;
-    char *end;
-    in->position = *pos ? strtoll(pos, &end, 10) : 0;
-    if (*pos && (*end || strlen(pos) > WEB_POSITION_TEXT_MAX))
-        in->position = -1;
+    in->category_id = 0; /* none or not an id: refused by the catalog's check */
+    int_text_id(cat, &in->category_id);
+    in->position = position_value(pos);
     in->auto_renew = form_get(f, "auto_renew") != NULL;
     in->promotional = form_get(f, "promotional") != NULL;
     return read_grid(r, f, stored, in, errors);
@@ -431,11 +437,7 @@ static void save_category(http_request *r, int64_t id)
     static const char *const names[] = {"code", "name_en", "name_it", "description_en", "description_it", "position"};
     for (size_t i = 0; i < 6; i++)
         v[i] = i == 3 || i == 4 ? text_value(&f, names[i]) : field_value(r, &f, names[i]); /* descriptions as typed */
-    char *end;
-    int64_t position = *v[5] ? strtoll(v[5], &end, 10) : 0;
-    if (*v[5] && (*end || strlen(v[5]) > WEB_POSITION_TEXT_MAX))
-        position = -1;
-    catalog_category_in in = {v[0], v[1], v[2], v[3], v[4], position};
+    catalog_category_in in = {v[0], v[1], v[2], v[3], v[4], position_value(v[5])};
     catalog_actor who = {r->staff_id, r->client_ip};
     catalog_error err;
     if (db_begin(r->db, DB_TX_WRITE) != DB_OK)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/int_text.h"
 #include "core/zone.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
@@ -23,11 +24,10 @@ static const char *const kinds[] = {"percent", "fixed", NULL};
 static int64_t form_count(const form *f, const char *name)
 {
     const char *v = form_get(f, name);
-    char *end;
+    int64_t n;
     if (!v || !*v)
         return 0;
-    long long n = strtoll(v, &end, 10);
-    return *end || n < 1 || n > 1000000000 ? -1 : n;
+    return int_text_parse(v, 1, 1000000000, &n) ? n : -1;
 }
 
 /* "12", "12.5" or "12,5" percent into basis points; -1 when it is not one. */

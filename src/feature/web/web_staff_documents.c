@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/int_text.h"
 #include "core/zone.h"
 #include "feature/auth/secret.h"
 #include "feature/invoices/credit_notes.h"
@@ -65,8 +66,10 @@ static json_t *credit_form(http_request *r, const document *doc, const form *pos
     bool left = false;
     for (size_t p = 0; p < doc->line_count; p++) {
         bool ticked = false;
+        int64_t v;
         for (size_t i = 0; posted && i < posted->count; i++)
-            ticked = ticked || (!strcmp(posted->names[i], "line") && strtoll(posted->values[i], NULL, 10) == (long long)p);
+            ticked = ticked || (!strcmp(posted->names[i], "line") &&
+                                int_text_parse(posted->values[i], 0, DOC_LINES_MAX - 1, &v) && v == (int64_t)p);
         left = left || !credited[p];
         json_array_append_new(lines, json_pack("{s:I, s:s, s:b, s:b}", "position", (json_int_t)p, "description",
                                                doc->lines[p].description, "credited", credited[p], "ticked", ticked));
@@ -108,13 +111,19 @@ static void get_document(http_request *r)
     document_page(r, 200, id, NULL, NULL);
 }
 
-/* The ticked lines of the form into positions[]; *n = 0 when none. */
-static void ticked_lines(const form *f, int64_t positions[DOC_LINES_MAX], size_t *n)
+/* The ticked lines of the form into positions[]; *n = 0 when none. False when
+ * a value is not a line position (a form not made by the page). */
+static bool ticked_lines(const form *f, int64_t positions[DOC_LINES_MAX], size_t *n)
 {
     *n = 0;
-    for (size_t i = 0; i < f->count && *n < DOC_LINES_MAX; i++)
-        if (!strcmp(f->names[i], "line"))
-            positions[(*n)++] = strtoll(f->values[i], NULL, 10);
+    for (size_t i = 0; i < f->count; i++) {
+        if (strcmp(f->names[i], "line"))
+            continue;
+        if (*n == DOC_LINES_MAX || !int_text_parse(f->values[i], 0, DOC_LINES_MAX - 1, &positions[*n]))
+            return false;
+        (*n)++;
+    }
+    return true;
 }
 
 /* POST /staff/documents/{id}/credit-notes: lines ticked, reason. */
@@ -131,9 +140,11 @@ static void post_credit_note(http_request *r)
     credit_in in = {.invoice_id = id, .positions = positions, .staff_id = r->staff_id, .ip = r->client_ip,
                     .key = arena_printf(r->a, "staff:%" PRId64 ":web:%s", r->staff_id, key)};
     json_t *errors = json_object();
-    ticked_lines(&f, positions, &in.n);
+    bool lines_ok = ticked_lines(&f, positions, &in.n);
     in.reason = web_text(r, &f, "reason", CREDIT_REASON_MIN, CREDIT_REASON_MAX, errors);
-    if (in.n == 0)
+    if (!lines_ok)
+        json_object_set_new(errors, "lines", json_string(_("A line chosen is not on this invoice or was credited already.")));
+    else if (in.n == 0)
         json_object_set_new(errors, "lines", json_string(_("Choose the lines to credit.")));
     if (json_object_size(errors))
         return document_page(r, 422, id, &f, errors);

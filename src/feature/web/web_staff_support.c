@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/int_text.h"
 #include "feature/support/support_internal.h"
 #include "feature/web/web.h"
 #include "http/multipart.h"
@@ -106,10 +107,11 @@ static json_t *canned_options(http_request *r)
 {
     support_canned *list = arena_alloc(r->a, sizeof *list * SUPPORT_CANNED_MAX);
     int n = support_canned_list(r, list, SUPPORT_CANNED_MAX);
-    const char *chosen = http_query(r, "canned");
+    int64_t chosen = 0;
+    int_text_id(http_query(r, "canned"), &chosen); /* 0, none chosen, when it is not an id */
     json_t *arr = json_array(), *out = json_object();
     for (int i = 0; i < n; i++) {
-        bool sel = chosen && strtoll(chosen, NULL, 10) == list[i].id;
+        bool sel = chosen == list[i].id;
         json_array_append_new(arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)list[i].id, "title", list[i].title,
                                              "selected", sel));
         if (sel)
@@ -231,10 +233,8 @@ static void post_merge(http_request *r)
     form f;
     if (!ticket_for(r, &dup) || !web_form(r, &f))
         return;
-    const char *into = form_get(&f, "into");
-    char *end = NULL;
-    long long id = into ? strtoll(into, &end, 10) : 0;
-    if (!into || *end || id <= 0 || support_get(r->db, dup.org_id, id, &target) != 1 || target.id == dup.id ||
+    int64_t id;
+    if (!int_text_id(form_get(&f, "into"), &id) || support_get(r->db, dup.org_id, id, &target) != 1 || target.id == dup.id ||
         dup.merged_into || target.merged_into)
         return ticket_page(r, &dup, 422, json_pack("{s:s}", "into", _("Enter the number of another open ticket of "
                                                                       "the same organization.")));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/support/support_internal.h"
 #include "feature/web/web.h"
 
@@ -107,10 +108,8 @@ static void get_departments(http_request *r)
 /* Whole minutes 1..SUPPORT_SLA_MIN_MAX from field name; else a message in errors[key]. */
 static int minutes_field(http_request *r, const form *f, const char *name, json_t *errors, const char *key)
 {
-    const char *v = form_get(f, name);
-    char *end = NULL;
-    long m = v && *v ? strtol(v, &end, 10) : 0;
-    if (v && *v && !*end && m >= 1 && m <= SUPPORT_SLA_MIN_MAX)
+    int64_t m;
+    if (int_text_parse(form_get(f, name), 1, SUPPORT_SLA_MIN_MAX, &m))
         return (int)m;
     json_object_set_new(errors, key, json_string(_("Whole minutes from 1 to 10080.")));
     return 0;

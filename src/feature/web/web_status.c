@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/int_text.h"
 #include "feature/orgs/orgs.h"
 #include "feature/status/status.h"
 #include "core/zone.h"
@@ -113,7 +114,9 @@ static void read_form(http_request *r, const form *f, announcement_in *in, json_
     in->targeted = !strcmp(typed(f, "audience"), "targeted");
     const char *visibility = typed(f, "visibility");
     in->is_public = !strcmp(visibility, "public") ? 1 : !strcmp(visibility, "hidden") ? 0 : -1;
-    in->parent_id = !strcmp(in->kind, "resolved") ? strtoll(typed(f, "parent_id"), NULL, 10) : 0;
+    in->parent_id = 0; /* none or not an id: the check asks for an open incident */
+    if (!strcmp(in->kind, "resolved"))
+        int_text_id(typed(f, "parent_id"), &in->parent_id);
     const char *starts = typed(f, "starts_at"), *ends = typed(f, "ends_at");
     if (*starts && !zone_parse_local(starts, ZONE_PROVIDER, &in->starts_at))
         json_object_set_new(errors, "starts_at", json_string(_("Enter a date and time.")));
@@ -201,8 +204,7 @@ static void post_abuse_report(http_request *r)
     in.body = typed(&f, "body");
     in.evidence = typed(&f, "evidence");
     const char *service = typed(&f, "service_id");
-    char *end;
-    in.service_id = *service ? strtoll(service, &end, 10) : 0;
+    bool service_ok = !*service || int_text_id(service, &in.service_id);
     json_t *errors = json_object();
     if (!*in.subject || strlen(in.subject) > ABUSE_SUBJECT_MAX)
         json_object_set_new(errors, "subject", json_string(_("Enter a subject of 1 to 200 characters.")));
@@ -210,7 +212,7 @@ static void post_abuse_report(http_request *r)
         json_object_set_new(errors, "body", json_string(_("Enter a text of 1 to 10000 characters.")));
     if (strlen(in.evidence) > ABUSE_EVIDENCE_MAX)
         json_object_set_new(errors, "evidence", json_string(_("At most 100000 characters.")));
-    if (*service && (*end || in.service_id <= 0))
+    if (!service_ok)
         json_object_set_new(errors, "service_id",
                             json_string(_("Enter the id of one of the organization's services, or leave it empty.")));
     const char *field = NULL, *message = NULL;

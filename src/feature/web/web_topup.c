@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "core/int_text.h"
 #include "core/money.h"
 #include "feature/cards/cards.h"
 #include "feature/orgs/orgs.h"
@@ -129,10 +130,9 @@ static bool read_saved(http_request *r, int64_t org, const form *f, const curren
                        payment *in, json_t *errors)
 {
     const char *text = form_get(f, "amount"), *key = form_get(f, "key");
-    char *end;
-    long long id = strtoll(id_text, &end, 10);
+    int64_t id;
     saved_card c;
-    int found = *id_text && !*end && id > 0 ? cards_get(r->db, org, id, &c) : 0;
+    int found = int_text_id(id_text, &id) ? cards_get(r->db, org, id, &c) : 0;
     char country[3];
     payment_org_country(r->db, r->app, org, country);
     if (!text || money_parse_locale(text, cur, r->lang, &in->amount) != MONEY_OK || payment_amount_problem(in->amount))
