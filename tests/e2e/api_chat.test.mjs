@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { api, providerTime, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 import { openEvents } from './lib/sse.mjs';
 
@@ -188,6 +188,7 @@ test('staff turn a chat into a ticket with the transcript; a visitor without an 
   assert.equal(r.status, 201, r.text);
   checkAnswer(doc, 'POST', '/api/v1/staff/chats/{chat_id}/ticket', r);
   const ticketId = r.body.chat.ticket_id;
+  const chatLines = r.body.messages;
   assert.ok(ticketId > 0);
   assert.equal(r.body.chat.status, 'closed');
   assert.equal(r.body.messages.at(-1).body, `This chat continues as ticket #${ticketId}.`);
@@ -200,8 +201,12 @@ test('staff turn a chat into a ticket with the transcript; a visitor without an 
   assert.equal(r.body.subject, `Live chat ${id}`);
   assert.equal(r.body.priority, 'high');
   assert.equal(r.body.messages[0].author, 'chat');
-  assert.match(r.body.messages[0].body,
-    /^Test User \d+ \(\d\d:\d\d UTC\): Invoice question\nSystem \(\d\d:\d\d UTC\): An operator joined the chat\.\nStaff \(\d\d:\d\d UTC\): Which invoice\?\n$/);
+  // Each line at its time in Italy, as the pages show times.
+  const at = chatLines.map((m) => providerTime(Date.parse(m.created_at)).slice(11));
+  assert.match(at[0], /^\d\d:\d\d CES?T$/);
+  assert.match(r.body.messages[0].body, /^Test User \d+ \(/);
+  assert.equal(r.body.messages[0].body.replace(/^Test User \d+ /, ''), `(${at[0]}): Invoice question\nSystem (${at[1]}): `
+    + `An operator joined the chat.\nStaff (${at[2]}): Which invoice?\n`);
   r = await saldo.api('POST', `/api/v1/staff/chats/${id}/ticket`, { token: staff.token, body: { department: 'technical' } });
   assert.equal(r.status, 409, 'once only');
 
@@ -223,7 +228,7 @@ test('staff turn a chat into a ticket with the transcript; a visitor without an 
   r = await saldo.api('GET', `/api/v1/orgs/${w.org.id}/tickets/${r.body.chat.ticket_id}`, { token: w.token });
   assert.equal(r.status, 200);
   assert.equal(r.body.subject, 'From the chat');
-  assert.match(r.body.messages[0].body, /^Vera Visitor \(\d\d:\d\d UTC\): Hello\?/);
+  assert.match(r.body.messages[0].body, /^Vera Visitor \(\d\d:\d\d CES?T\): Hello\?/);
 });
 
 test('bad input is refused naming the field, and nothing is written', async () => {

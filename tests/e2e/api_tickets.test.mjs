@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { DAY, product, service } from './lib/billing.mjs';
-import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { providerTime, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { checkAnswer } from './lib/schema.mjs';
 
 let saldo;
@@ -271,6 +271,8 @@ test('the SLA watch mails the on-duty address once when a target is near and onc
   const t = (await open(u, { ...ticket, subject: 'watch me' })).body;
   const soon = await smtp.waitFor(duty, (m) => m.subject.includes(`#${t.id} `) && m.subject.includes('DUE SOON'));
   assert.match(soon.subject, /watch me/);
+  const due = (await saldo.api('GET', `/api/v1/staff/tickets/${t.id}`, { token: staff.token })).body.sla.due_at;
+  assert.ok(soon.text.includes(`is ${providerTime(Date.parse(due))} (DUE SOON)`), soon.text); // as the back office shows it
   saldo.sql(`UPDATE support_tickets SET first_response_due_at = first_response_due_at - 600 WHERE id = ${t.id}`);
   await smtp.waitFor(duty, (m) => m.subject.includes(`#${t.id} `) && m.subject.includes('BREACHED'));
   await new Promise((res) => setTimeout(res, 6000)); // more than one round of the watch
@@ -305,7 +307,15 @@ test('the report: median, 95th percentile and breaches per department and month,
   assert.match(r.headers.get('content-type'), /^text\/csv/);
   assert.match(r.headers.get('content-disposition'), /attachment; filename="support-2020-01.csv"/);
   assert.ok(r.text.includes('billing,"Billing",5,4,5.0,30.0,2\r\n'), r.text);
-  for (const bad of ['2020-13', '2020-1', 'january', '']) {
+  // Months are months in Italy, as the pages show times: 23:30 UTC on 31 January is 00:30 on 1 February there.
+  const late = (await open(u, { ...ticket, department: 'technical', subject: 'report late' })).body;
+  const feb = Date.UTC(2020, 0, 31, 23, 30) / 1000;
+  saldo.sql(`UPDATE support_tickets SET created_at = ${feb}, first_response_due_at = ${feb + 600} WHERE id = ${late.id}`);
+  r = await saldo.api('GET', '/api/v1/staff/support/report?month=2020-01', { token: staff.token });
+  assert.equal(r.body.departments.find((x) => x.department === 'technical').tickets, 0);
+  r = await saldo.api('GET', '/api/v1/staff/support/report?month=2020-02', { token: staff.token });
+  assert.equal(r.body.departments.find((x) => x.department === 'technical').tickets, 1);
+  for (const bad of ['2020-13', '2020-00', '2020-1', '2020-1x', '1999-12', 'january', '']) {
     r = await saldo.api('GET', `/api/v1/staff/support/report?month=${bad}`, { token: staff.token });
     assert.equal(r.status, 422, bad);
     assert.equal(r.body.error.field, 'month');

@@ -4,8 +4,10 @@
  * same transaction the chat is linked to it, told its number and closed. */
 #include "feature/chat/chat_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "core/zone.h"
 #include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
 #include "feature/support/support.h"
@@ -13,8 +15,24 @@
 
 #define _(msgid) i18n_text(lang, "" msgid "")
 
-/* The transcript as text, "who (HH:MM UTC): message" lines; a very long chat
- * keeps its end. NULL on a store error. */
+enum { CLOCK_TEXT_MAX = 40 };
+
+/* "15:05 CET": the API's "2026-11-23T14:05:00Z" on the provider's clock. */
+static const char *clock_text(const char *iso, char out[CLOCK_TEXT_MAX])
+{
+    int64_t t;
+    char utc[20], local[CLOCK_TEXT_MAX];
+    snprintf(utc, sizeof utc, "%.19s", iso);
+    if (!zone_parse_local(utc, "UTC", &t))
+        return "?";
+    zone_format(t, ZONE_PROVIDER, local, sizeof local); /* "2026-11-23 15:05 CET" */
+    snprintf(out, CLOCK_TEXT_MAX, "%s", strlen(local) > 11 ? local + 11 : local);
+    return out;
+}
+
+/* The transcript as text, "who (HH:MM CET): message" lines in Italian time,
+ * as the pages show times; a very long chat keeps its end. NULL on a store
+ * error. */
 static const char *transcript_text(http_request *r, const chat *c)
 {
     json_t *msgs = chat_messages_json(r->db, c->id, 0, 0);
@@ -24,11 +42,12 @@ static const char *transcript_text(http_request *r, const chat *c)
     buf_init(&b, 0);
     size_t i;
     json_t *m;
+    char at[CLOCK_TEXT_MAX];
     json_array_foreach(msgs, i, m) {
         const char *who = json_string_value(json_object_get(m, "author"));
-        const char *at = json_string_value(json_object_get(m, "created_at"));
-        buf_printf(&b, "%s (%.5s UTC): %s\n",
-                   !strcmp(who, "staff") ? "Staff" : !strcmp(who, "system") ? "System" : c->name, at + 11,
+        buf_printf(&b, "%s (%s): %s\n",
+                   !strcmp(who, "staff") ? "Staff" : !strcmp(who, "system") ? "System" : c->name,
+                   clock_text(json_string_value(json_object_get(m, "created_at")), at),
                    json_string_value(json_object_get(m, "body")));
     }
     json_decref(msgs);

@@ -1,14 +1,18 @@
 /* report.c - the staff report of first-response times per department for one
- * month (tickets opened in that month, UTC; merged duplicates left out):
+ * month (tickets opened in that month in Italy; merged duplicates left out):
  * how many, how many answered, the median and 95th percentile of the minutes
  * to the first staff answer (nearest rank over the answered ones), and the
  * breaches (answered late, or closed unanswered or still unanswered past the
  * target: support_breached). */
 #include "feature/support/support_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "core/int_text.h"
+#include "core/zone.h"
 
 enum { REPORT_DEPTS_MAX = 50, REPORT_TICKETS_MAX = 200000 };
 
@@ -38,16 +42,16 @@ static json_t *minutes(int64_t secs)
 
 bool support_month_bounds(const char *month, int64_t *from, int64_t *to)
 {
-    int y, m;
-    char tail;
-    if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || month[4] != '-' ||
-        y < 2000 || y > 9999 || m < 1 || m > 12)
+    int64_t y, m, end;
+    if (!month || strlen(month) != 7 || month[4] != '-')
         return false;
-    struct tm a = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = 1};
-    struct tm b = {.tm_year = y - 1900, .tm_mon = m, .tm_mday = 1};
-    *from = (int64_t)timegm(&a);
-    *to = (int64_t)timegm(&b);
-    return true;
+    char year[5] = {month[0], month[1], month[2], month[3], 0}, first[11], next[11];
+    const char *mm = month[5] == '0' ? month + 6 : month + 5; /* "01": int_text_parse takes no leading zero */
+    if (!int_text_parse(year, 2000, 9999, &y) || !int_text_parse(mm, 1, 12, &m))
+        return false;
+    snprintf(first, sizeof first, "%04d-%02d-01", (int)y, (int)m);
+    snprintf(next, sizeof next, "%04d-%02d-01", (int)(m == 12 ? y + 1 : y), (int)(m == 12 ? 1 : m + 1));
+    return zone_provider_day(first, from, &end) && zone_provider_day(next, to, &end);
 }
 
 json_t *support_report(http_request *r, int64_t from, int64_t to)

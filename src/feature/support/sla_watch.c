@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "core/zone.h"
 #include "jobs/worker.h"
 #include "lib/log.h"
 #include "mail/mail_render.h"
@@ -69,10 +70,7 @@ static bool warn(const struct app *ap, db *d, const due_ticket *dt, arena *a)
     if (!dep.duty_email[0])
         return true;
     char due[32];
-    time_t when = (time_t)t.due_at;
-    struct tm g;
-    gmtime_r(&when, &g);
-    strftime(due, sizeof due, "%Y-%m-%d %H:%M", &g);
+    zone_format(t.due_at, ZONE_PROVIDER, due, sizeof due); /* as the back office shows times */
     json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "reference", arena_printf(a, "#%" PRId64, t.id),
                              "state", dt->level == 2 ? "BREACHED" : "DUE SOON", "priority",
                              support_priority_names[t.priority], "department", dep.name_en, "subject", t.subject,

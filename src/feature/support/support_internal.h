@@ -94,7 +94,8 @@ bool support_department_add(http_request *r, const support_department *dep);
  * false on a store error. */
 bool support_department_update(http_request *r, const support_department *dep);
 
-/* The UTC bounds [from, to) of month "YYYY-MM"; false when malformed. */
+/* The bounds [from, to) of month "YYYY-MM" in Italy (ZONE_PROVIDER, as the
+ * pages show times); false when malformed. */
 bool support_month_bounds(const char *month, int64_t *from, int64_t *to);
 /* [{"department", "name", "tickets", "answered", "median_minutes",
  * "p95_minutes", "breaches"}] of the tickets opened in [from, to), one entry

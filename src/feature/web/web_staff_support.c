@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/int_text.h"
+#include "core/zone.h"
 #include "feature/support/support_internal.h"
 #include "feature/web/web.h"
 #include "http/multipart.h"
@@ -258,13 +259,11 @@ static void get_attachment(http_request *r)
 static void get_report(http_request *r)
 {
     const char *month = http_query(r, "month");
-    char now_month[8];
+    char today[11];
     if (!month || !*month) {
-        time_t now = time(NULL);
-        struct tm g;
-        gmtime_r(&now, &g);
-        strftime(now_month, sizeof now_month, "%Y-%m", &g);
-        month = now_month;
+        if (!zone_provider_date((int64_t)time(NULL), today))
+            return web_fail(r);
+        month = arena_strndup(r->a, today, 7); /* this month in Italy */
     }
     int64_t from, to;
     if (!support_month_bounds(month, &from, &to))

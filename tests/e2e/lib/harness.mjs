@@ -34,6 +34,14 @@ export function tempDir(prefix = 'saldo-e2e-') {
 /** Runs a saldo command to completion: {status, stdout, stderr}. */
 /** "YYYY-MM-DD": the provider's calendar day (Europe/Rome) at ms, the date saldo gives documents. */
 export const providerDay = (ms = Date.now()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(ms);
+/** "2026-11-23 15:05 CET": ms on the provider's clock, as saldo's zone_format writes it. */
+export function providerTime(ms) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', hourCycle: 'h23',
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' })
+    .formatToParts(ms).map((p) => [p.type, p.value]));
+  const abbr = parts.timeZoneName === 'GMT+2' ? 'CEST' : 'CET';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${abbr}`;
+}
 
 export function saldoRun(args, { input, env } = {}) {
   const r = spawnSync(SALDO_BIN, args, { input, env: { ...process.env, ...env }, encoding: 'utf8' });
