@@ -7,10 +7,9 @@
 #include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "gateway/gw.h"
 #include "gateway/gw_webhook.h"
 #include "http/server.h"

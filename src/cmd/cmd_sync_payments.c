@@ -6,11 +6,10 @@
 #include "cmd/cmd.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "app.h"
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/payments/payments.h"
 #include "lib/log.h"
 

@@ -14,6 +14,7 @@
 
 #include "core/checked.h"
 #include "core/country.h"
+#include "core/number_text.h"
 
 #define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
 
@@ -117,26 +118,7 @@ const char *vat_status_name(vat_status status)
 
 bool vat_rate_parse(const char *text, int *rate_bp)
 {
-    if (!text)
-        return false;
-    int whole = 0, frac = 0, i = 0, decimals = 0;
-    for (; text[i] >= '0' && text[i] <= '9' && i < 3; i++)
-        whole = whole * 10 + (text[i] - '0');
-    if (i == 0)
-        return false;
-    if (text[i] == '.') {
-        for (i++; text[i] >= '0' && text[i] <= '9' && decimals < 2; i++, decimals++)
-            frac = frac * 10 + (text[i] - '0');
-        if (decimals == 0)
-            return false;
-        if (decimals == 1)
-            frac *= 10;
-    }
-    int bp = whole * 100 + frac;
-    if (text[i] || bp > VAT_RATE_BP_MAX)
-        return false;
-    *rate_bp = bp;
-    return true;
+    return text && !strchr(text, ',') && percent_text_parse(text, VAT_RATE_BP_MAX, rate_bp);
 }
 
 void vat_rate_text(int rate_bp, char out[8])

@@ -83,7 +83,8 @@ const char *vat_mention_name(vat_mention mention);
 const char *vat_status_name(vat_status status);
 
 /* Parses a percentage of 0..30 with at most two decimals ("22", "25.5",
- * "19.60") into basis points. False for anything else (signs, spaces,
+ * "19.60") into basis points, as the API takes it (a "." only: the pages take
+ * "25,5" through percent_text_parse). False for anything else (signs, spaces,
  * exponents, a third decimal, over VAT_RATE_BP_MAX). */
 bool vat_rate_parse(const char *text, int *rate_bp);
 /* Writes rate_bp as a percentage with its needed decimals ("22", "25.5",

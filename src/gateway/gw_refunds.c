@@ -3,10 +3,9 @@
 #include "gateway/gw.h"
 
 #include <assert.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "http/json_in.h"
 
 static json_t *refund_json(const char *id, const char *payment_id, const char *currency_code, int64_t minor,

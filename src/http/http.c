@@ -1,12 +1,11 @@
 /* http.c - request inputs and answers (see http.h). */
 #include "http/http.h"
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "http/json_out.h"
 
 #include <assert.h>
 #include <microhttpd.h>
-#include <stdlib.h>
 #include <string.h>
 
 const char *http_header(http_request *r, const char *name)

@@ -219,6 +219,11 @@ test('staff create and edit discount codes and grant and revoke free credits fro
   assert.equal(r.status, 422);
   assert.match(r.text, /id="code-error">Use 3 to 40 letters/);
   assert.match(r.text, /id="percent-error">Enter a percentage/);
+  for (const percent of ['5.+3', '5. 3', ' 5']) { // sscanf's %u took these as 5.03 and 5
+    r = await web.post('/staff/discount-codes', { _csrf, code: `odd${seq}`, kind: 'percent', percent });
+    assert.equal(r.status, 422, percent);
+    assert.match(r.text, /id="percent-error">Enter a percentage/, percent);
+  }
   r = await web.post('/staff/discount-codes', { _csrf, code: `web${seq}`, kind: 'percent', percent: '12.5', max_uses: '3', valid_until: '2099-12-31' });
   assert.equal(r.status, 303, r.text);
   let page = await web.get('/staff/discount-codes');

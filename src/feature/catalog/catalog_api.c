@@ -10,7 +10,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/orgs/orgs.h"
 #include "http/json_in.h"
 

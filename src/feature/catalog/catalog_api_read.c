@@ -3,7 +3,6 @@
  * catalog_check.c. */
 #include "feature/catalog/catalog_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "http/json_in.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 
 enum { EVENTS_PER_FILL = 50, EVENTS_RETRY_MS = 3000 };
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/currency.h"
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/money.h"
 #include "core/vat.h"
 #include "feature/orgs/org_audit.h"

@@ -7,10 +7,9 @@
 #include "feature/orders/orders_internal.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
 #include "feature/services/services.h"

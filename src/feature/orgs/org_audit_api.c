@@ -4,10 +4,9 @@
  * gets 403, anyone else 404. */
 #include "feature/orgs/org_audit.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/orgs/members.h"
 #include "feature/orgs/orgs.h"
 

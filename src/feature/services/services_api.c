@@ -9,10 +9,9 @@
  * a non-member does on anything of the organization. */
 #include "feature/services/services_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/period.h"
 #include "feature/auth/secret.h"
 #include "feature/catalog/catalog.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/zone.h"
 
 enum { REPORT_DEPTS_MAX = 50, REPORT_TICKETS_MAX = 200000 };

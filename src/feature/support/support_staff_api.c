@@ -14,11 +14,10 @@
 #include "feature/support/support_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/staff/staff.h"
 #include "http/json_in.h"
 #include "http/multipart.h"

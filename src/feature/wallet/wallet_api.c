@@ -3,11 +3,10 @@
  * Only members with the billing right see them; anyone else gets 404. */
 #include "feature/wallet/wallet.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/currency.h"
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/ledger/ledger_query.h"
 #include "feature/orgs/orgs.h"
 #include "http/json_in.h"

@@ -5,11 +5,10 @@
  * ticked). */
 #include "feature/web/web_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/cards/cards.h"
 #include "feature/payments/payments.h"
 

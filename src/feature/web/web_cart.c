@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/addresses/addresses.h"
 #include "feature/auth/secret.h"
 #include "feature/orders/orders.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/catalog/catalog_admin.h"
 
 bool web_catalog_ticked(const form *f, const char *name, int64_t *out, size_t max, size_t *n)

@@ -5,10 +5,9 @@
  * invitations.h, org_audit.h); what a user may not see is the 404 page. */
 #include "feature/web/web_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/orgs/invitations.h"
 #include "feature/orgs/members.h"
 #include "feature/orgs/org_audit.h"

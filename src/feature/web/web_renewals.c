@@ -14,13 +14,12 @@
 #include "feature/web/web_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
 #include "core/currency.h"
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/money.h"
 #include "core/period.h"
 #include "core/zone.h"

@@ -6,10 +6,9 @@
  * page. */
 #include "feature/web/web_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/period.h"
 #include "feature/catalog/catalog.h"
 #include "feature/orgs/orgs.h"

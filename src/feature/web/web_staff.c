@@ -6,10 +6,9 @@
 #include "feature/web/web_internal.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
 #include "feature/auth/session.h"

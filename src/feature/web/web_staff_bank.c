@@ -6,11 +6,10 @@
 #include "feature/web/web_internal.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/money.h"
 #include "feature/bank/bank.h"
 #include "feature/web/web.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/money.h"
 #include "core/period.h"
 #include "feature/catalog/catalog_admin.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/zone.h"
 #include "feature/orders/orders.h"
 #include "feature/orgs/orgs.h"
@@ -28,21 +28,6 @@ static int64_t form_count(const form *f, const char *name)
     if (!v || !*v)
         return 0;
     return int_text_parse(v, 1, 1000000000, &n) ? n : -1;
-}
-
-/* "12", "12.5" or "12,5" percent into basis points; -1 when it is not one. */
-static int64_t percent_bp(const char *v)
-{
-    unsigned whole = 0, frac = 0;
-    char sep = 0, tail = 0;
-    int n = v ? sscanf(v, "%5u%c%2u%c", &whole, &sep, &frac, &tail) : 0;
-    if (n == 1 && whole <= 100)
-        return whole * 100;
-    size_t digits = v && (sep == '.' || sep == ',') ? strlen(strchr(v, sep) + 1) : 0;
-    if (n != 3 || (sep != '.' && sep != ',') || digits < 1 || digits > 2)
-        return -1;
-    int64_t bp = whole * 100 + (digits == 1 ? frac * 10 : frac);
-    return bp <= 10000 ? bp : -1;
 }
 
 /* The page's days are days in Italy, both included: a code valid from 1 to
@@ -104,7 +89,9 @@ static void read_value(http_request *r, const form *f, discount_code *c, json_t 
     const char *kind = web_choice(r, f, "kind", kinds, errors);
     c->percent = kind && !strcmp(kind, "percent");
     if (c->percent) {
-        c->percent_bp = percent_bp(form_get(f, "percent"));
+        int bp = 0;
+        percent_text_parse(form_get(f, "percent"), 10000, &bp); /* 0 when it is not a percentage: refused below */
+        c->percent_bp = bp;
         if (c->percent_bp < 1)
             json_object_set_new(errors, "percent", json_string(_("Enter a percentage from 0.01 to 100.")));
         return;

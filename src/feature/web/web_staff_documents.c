@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/zone.h"
 #include "feature/auth/secret.h"
 #include "feature/invoices/credit_notes.h"

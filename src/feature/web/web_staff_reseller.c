@@ -8,31 +8,10 @@
 
 #include <string.h>
 
+#include "core/number_text.h"
 #include "feature/catalog/catalog_admin.h"
 #include "feature/orgs/orgs.h"
 #include "feature/web/web.h"
-
-enum { WEB_PERCENT_TEXT_MAX = 8 };
-
-/* "12", "12,5", "12.50" (0..100, two decimals at most) in basis points; -1 otherwise. */
-static int percent_bp(const char *text)
-{
-    size_t n = strlen(text), digits = strspn(text, "0123456789");
-    if (n == 0 || n > WEB_PERCENT_TEXT_MAX || digits == 0 || digits > 3)
-        return -1;
-    int whole = 0, frac = 0;
-    for (size_t i = 0; i < digits; i++)
-        whole = whole * 10 + (text[i] - '0');
-    if (digits < n) {
-        const char *d = text + digits + 1;
-        size_t decimals = strspn(d, "0123456789");
-        if ((text[digits] != ',' && text[digits] != '.') || decimals == 0 || decimals > 2 || d[decimals])
-            return -1;
-        frac = (d[0] - '0') * 10 + (decimals == 2 ? d[1] - '0' : 0);
-    }
-    int bp = whole * 100 + frac;
-    return bp <= CATALOG_BP_ONE ? bp : -1;
-}
 
 /* bp as the form shows it: "12,5" in Italian, "12.5" in English, "" for none. */
 static const char *percent_text(http_request *r, int bp)
@@ -105,8 +84,8 @@ static bool read_discounts(http_request *r, const form *f, catalog_discount *ds,
         const char *text = form_get(f, field);
         if (!text || !*text)
             continue;
-        int bp = percent_bp(text);
-        if (bp < 0)
+        int bp;
+        if (!percent_text_parse(text, CATALOG_BP_ONE, &bp))
             json_object_set_new(errors, field, json_string(web_catalog_field_message(r, CATALOG_FIELD_PERCENT)));
         else
             ds[(*n)++] = (catalog_discount){cats[i].id, bp};

@@ -10,11 +10,10 @@
 #include "feature/web/web_internal.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/zone.h"
 #include "feature/support/support_internal.h"
 #include "feature/web/web.h"

@@ -6,10 +6,9 @@
 #include "feature/web/web_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/support/support_internal.h"
 #include "feature/web/web.h"
 

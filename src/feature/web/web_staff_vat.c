@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/country.h"
+#include "core/number_text.h"
 #include "core/period.h"
 #include "core/vat.h"
 #include "feature/vat/vat.h"
@@ -79,14 +80,11 @@ static void post_rate(http_request *r)
         return;
     json_t *errors = json_object();
     const char *country = form_get(&f, "country"), *rate = form_get(&f, "rate"), *from = form_get(&f, "effective_from");
-    char *typed_rate = rate ? arena_strdup(r->a, rate) : NULL, *comma;
-    if (typed_rate && (comma = strchr(typed_rate, ','))) /* 25,5 as people type it in Italian */
-        *comma = '.';
     int bp = 0;
     int64_t t;
     if (!country || !country_in_eu(country))
         json_object_set_new(errors, "country", json_string(_("Choose one of the options.")));
-    if (!vat_rate_parse(typed_rate, &bp))
+    if (!percent_text_parse(rate, VAT_RATE_BP_MAX, &bp)) /* "25,5" as people type it in Italian too */
         json_object_set_new(errors, "rate", json_string(_("Enter a percentage from 0 to 30 with at most two decimals, like 22 or 25.5.")));
     if (!from || strlen(from) != 10 || !period_parse_date(from, &t))
         json_object_set_new(errors, "effective_from", json_string(_("Enter a date as YYYY-MM-DD.")));

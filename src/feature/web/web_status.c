@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "feature/orgs/orgs.h"
 #include "feature/status/status.h"
 #include "core/zone.h"

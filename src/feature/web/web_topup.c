@@ -17,12 +17,11 @@
 #include "feature/web/web_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
-#include "core/int_text.h"
+#include "core/number_text.h"
 #include "core/money.h"
 #include "feature/cards/cards.h"
 #include "feature/orgs/orgs.h"

@@ -223,7 +223,7 @@ static void test_rate_text(void **state)
         assert_string_equal(shown, ok[i].shown);
     }
     static const char *const bad[] = {"", "30.01", "31", "-1", "+5", "2.", ".5", "2.555", "22%", " 22", "1e1",
-                                      "1000", "abc", NULL};
+                                      "1000", "abc", "25,5" /* the API takes a point only */, NULL};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int bp = -7;
         assert_false(vat_rate_parse(bad[i], &bp));

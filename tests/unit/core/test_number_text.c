@@ -1,11 +1,11 @@
-/* test_int_text.c - strict whole numbers from outside input. */
+/* test_number_text.c - strict whole numbers and percentages from outside input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <stdint.h>
 
-#include "core/int_text.h"
+#include "core/number_text.h"
 
 static void test_accepts_plain_digits(void **state)
 {
@@ -55,12 +55,37 @@ static void test_range(void **state)
     assert_int_equal(v, 5);
 }
 
+static void test_percent(void **state)
+{
+    (void)state;
+    struct { const char *text; int bp; } good[] = {{"22", 2200}, {"12,5", 1250}, {"12.5", 1250}, {"19.60", 1960},
+                                                   {"0", 0}, {"0,01", 1}, {"007", 700}, {"100", 10000}, {"99.99", 9999}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int bp = -1;
+        assert_true(percent_text_parse(good[i].text, 10000, &bp));
+        assert_int_equal(bp, good[i].bp);
+    }
+    const char *bad[] = {"", " 5", "5 ", "+5", "-5", "5.", ".5", ",5", "5.123", "5.+3", "5. 3", "5,5,5", "1000",
+                         "100.01", "5%", "1e2", "5..5", "abc"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int bp = -1;
+        assert_false(percent_text_parse(bad[i], 10000, &bp));
+        assert_int_equal(bp, -1);
+    }
+    int bp = -1;
+    assert_false(percent_text_parse(NULL, 10000, &bp));
+    assert_false(percent_text_parse("30.01", 3000, &bp));
+    assert_true(percent_text_parse("30", 3000, &bp));
+    assert_int_equal(bp, 3000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepts_plain_digits),
         cmocka_unit_test(test_refuses_and_keeps_out),
         cmocka_unit_test(test_range),
+        cmocka_unit_test(test_percent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
