@@ -22,6 +22,9 @@ enum {
 /* The user's data as one JSON document (see docs/API.md, GET /me/export);
  * never a secret. NULL on a store error; the caller owns it. */
 json_t *account_export(http_request *r, int64_t user_id);
+/* The export's answer headers: a download named saldo-export-YYYY-MM-DD.json
+ * (today in Italy), never cached. */
+void account_export_headers(http_request *r);
 
 typedef enum {
     ACCOUNT_BLOCK_LAST_ADMIN, /* last administrator of an organization with other members */

@@ -6,21 +6,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/zone.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
 #include "feature/auth/twofa.h"
 #include "http/field.h"
 #include "http/json_in.h"
 
-/* Content-Disposition of an export made today (UTC). */
-static const char *export_disposition(http_request *r)
+void account_export_headers(http_request *r)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    char day[16];
-    gmtime_r(&now, &tm);
-    strftime(day, sizeof day, "%Y-%m-%d", &tm);
-    return arena_printf(r->a, "attachment; filename=\"saldo-export-%s.json\"", day);
+    char day[11] = "export";
+    (void)zone_provider_date((int64_t)time(NULL), day); /* today in Italy, as the pages date things */
+    http_add_header(r, "Content-Disposition", arena_printf(r->a, "attachment; filename=\"saldo-export-%s.json\"", day));
+    http_add_header(r, "Cache-Control", "no-store");
 }
 
 static void get_export(http_request *r)
@@ -28,8 +26,7 @@ static void get_export(http_request *r)
     json_t *doc = account_export(r, r->user_id);
     if (!doc)
         return http_error(r, 500, "store_error", "cannot read your data; try again", NULL);
-    http_add_header(r, "Content-Disposition", export_disposition(r));
-    http_add_header(r, "Cache-Control", "no-store");
+    account_export_headers(r);
     http_json(r, 200, doc);
 }
 

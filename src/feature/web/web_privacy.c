@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "feature/account/account.h"
 #include "feature/auth/auth.h"
@@ -25,13 +24,7 @@ static void get_export(http_request *r)
     json_decref(doc);
     if (!text)
         return web_fail(r);
-    time_t now = time(NULL);
-    struct tm tm;
-    char day[16];
-    gmtime_r(&now, &tm);
-    strftime(day, sizeof day, "%Y-%m-%d", &tm);
-    http_add_header(r, "Content-Disposition", arena_printf(r->a, "attachment; filename=\"saldo-export-%s.json\"", day));
-    http_add_header(r, "Cache-Control", "no-store");
+    account_export_headers(r);
     http_text(r, 200, "application/json; charset=utf-8", text, strlen(text));
     free(text);
 }
