@@ -53,6 +53,8 @@ static bool read_filter(http_request *r, support_filter *f)
         if (strcmp(as, "me") && strcmp(as, "none") && !int_text_id(as, &f->assigned_staff_id))
             return http_error(r, 422, "invalid_field", "assigned: me, none or a staff id", "assigned"), false;
     }
+    if (br && strcmp(br, "true") && strcmp(br, "false"))
+        return http_error(r, 422, "invalid_field", "breached: true or false", "breached"), false;
     f->breached_only = br && !strcmp(br, "true");
     return true;
 }

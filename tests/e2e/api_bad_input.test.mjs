@@ -1,4 +1,4 @@
-// api_bad_bodies.test.mjs - every JSON body the API documents (docs/openapi.json),
+// api_bad_input.test.mjs - every JSON body the API documents (docs/openapi.json),
 // sent wrong: not JSON, not an object, empty when fields are required, and each
 // documented field alone with a value of the wrong type. Every answer must be a
 // clear refusal (4xx with the error object; 422 naming a required field, or the
@@ -6,7 +6,9 @@
 // change: no row in the tables money and requests write, and the ledger holds.
 // The path's ids are real where a resource is cheap to have (the caller's
 // organization, a ticket, an address, a chat, a department), so most bodies are
-// read rather than stopped by a 404.
+// read rather than stopped by a 404. Likewise every documented query parameter
+// with a type, range, pattern, list or length: values outside it are a 422
+// naming the parameter.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -95,4 +97,50 @@ test('every documented JSON body, sent wrong, is refused clearly and changes not
   assert.ok(refusals.get(422) > sent / 3, `most bodies are read and refused: ${JSON.stringify([...refusals])}`);
   assert.deepEqual(counts(), before, 'nothing was written');
   assert.equal(saldo.run(['ledger', 'verify']).status, 0);
+});
+
+/** A good value of each required query parameter, so the one under test is read. */
+const GOOD = { month: '2020-01', year: '2026', quarter: '2026-Q1', currency: 'EUR', amount: '10.00' };
+
+/** Values the parameter's schema s refuses. */
+function badQueryValues(s) {
+  s = resolve(s);
+  const out = [];
+  if (s.type === 'integer') {
+    out.push('abc', '+5', '5x', '1.5', '99999999999999999999');
+    if (s.minimum >= 1) out.push(String(s.minimum - 1));
+    if (s.maximum !== undefined && s.maximum < 1e9) out.push(String(s.maximum + 1));
+  }
+  if (s.enum) out.push('nope');
+  if (s.pattern) out.push('!!');
+  if (s.format === 'date') out.push('2026-13-45', 'yesterday');
+  if (s.maxLength) out.push('x'.repeat(s.maxLength + 1));
+  return out;
+}
+
+test('every documented query parameter outside its schema is a 422 naming it', async () => {
+  const u = await signUp(saldo);
+  const staff = await staffLogin(saldo);
+  const chat = (await saldo.api('POST', '/api/v1/chats', { token: u.token, body: { message: 'Hello' } })).body.chat;
+  const ids = { org_id: u.org.id, chat_id: chat.id };
+  const param = (p) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p);
+  let sent = 0;
+  for (const [template, ops] of Object.entries(doc.paths)) {
+    const op = ops.get;
+    if (!op) continue;
+    const path = template.replace(/\{(\w+)\}/g, (_, name) => ids[name] ?? 999999999);
+    const token = template.startsWith('/api/v1/staff/') ? staff.token : u.token;
+    const query = [...(op.parameters || []), ...(ops.parameters || [])].map(param).filter((x) => x.in === 'query');
+    for (const q of query) {
+      const others = query.filter((x) => x.required && x !== q).map((x) => `&${x.name}=${GOOD[x.name]}`).join('');
+      for (const value of badQueryValues(q.schema)) {
+        const label = `GET ${template}?${q.name}=${value.slice(0, 24)}`;
+        const r = await saldo.api('GET', `${path}?${q.name}=${encodeURIComponent(value)}${others}`, { token });
+        sent++;
+        assert.equal(r.status, 422, `${label}: ${r.status} ${r.text.slice(0, 200)}`);
+        assert.equal(r.body?.error?.field, q.name, `${label}: ${r.text.slice(0, 200)}`);
+      }
+    }
+  }
+  assert.ok(sent > 80, `a sweep of ${sent} requests`);
 });
