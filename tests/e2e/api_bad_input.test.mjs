@@ -144,3 +144,29 @@ test('every documented query parameter outside its schema is a 422 naming it', a
   }
   assert.ok(sent > 80, `a sweep of ${sent} requests`);
 });
+
+test('every documented path with an id that is not one answers 4xx for every method, and changes nothing', async () => {
+  const u = await signUp(saldo);
+  const staff = await staffLogin(saldo);
+  const before = counts();
+  let sent = 0;
+  for (const [template, ops] of Object.entries(doc.paths)) {
+    const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    if (!names.length) continue;
+    const token = template.startsWith('/api/v1/staff/') ? staff.token : u.token;
+    for (const method of Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
+      for (const name of names) {
+        for (const bad of ['abc', '0', '-1', '01', '1.0', '99999999999999999999', '%20']) {
+          const path = template.replace(/\{(\w+)\}/g, (_, n) => (n === name ? bad : n === 'org_id' ? u.org.id : 1));
+          const r = await saldo.api(method.toUpperCase(), path, { token, body: method === 'get' ? undefined : {},
+            headers: { 'Idempotency-Key': `ids-${++sent}` } });
+          const label = `${method.toUpperCase()} ${path}`;
+          assert.ok(r.status >= 400 && r.status < 500, `${label}: ${r.status} ${r.text.slice(0, 200)}`);
+        }
+      }
+    }
+  }
+  assert.ok(sent > 300, `a sweep of ${sent} requests`);
+  assert.deepEqual(counts(), before, 'nothing was written');
+  assert.equal(saldo.run(['ledger', 'verify']).status, 0);
+});
