@@ -99,7 +99,12 @@ static int serve(saldo_config *cfg, db *d)
     payments_catchup *catchup = payments_catchup_start(&a, cfg->database);
     support_sla_watch *sla = support_sla_start(&a, cfg->database);
     chat_hub_start(cfg->database);
-    printf("saldo: serving %s on http://%s (database %s)\n", cfg->base_url, cfg->listen, cfg->database);
+    char listen_url[sizeof "http://" + CONFIG_LISTEN_MAX];
+    snprintf(listen_url, sizeof listen_url, "http://%s", cfg->listen);
+    if (!strcmp(listen_url, cfg->base_url)) /* the usual local case: one address */
+        printf("saldo: serving %s (database %s)\n", cfg->base_url, cfg->database);
+    else
+        printf("saldo: serving %s on %s (database %s)\n", cfg->base_url, listen_url, cfg->database);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
