@@ -1,0 +1,147 @@
+// web_bad_input.test.mjs - the pages, walked as a customer and as staff: every
+// page reachable by a link answers without a server error, and every form found
+// on them, posted with each of its fields in turn holding something no one should
+// type (nothing, a NUL, 20,000 characters, markup, a sign, a number past 2^63,
+// digits of another script, a non-character), is answered with a page or a
+// redirect, never a 500. Forms that would end the walk (sign out, delete, leave)
+// are left out. The ledger holds afterwards.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { DAY, credit, product, service } from './lib/billing.mjs';
+import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { WebClient } from './lib/web.mjs';
+
+let saldo;
+before(async () => { saldo = await startSaldo(); });
+after(async () => saldo.stop());
+
+const GARBAGE = ['', '\u0000', 'x'.repeat(20000), '<b onmouseover="x">\'"&', '-1', '99999999999999999999', '١٢٣',
+  '\uFFFF'];
+const SKIP_LINK = /^\/(logout|static\/)|\/(logout|sign-out)\b|\.(pdf|xml|csv|json|png|jpe?g)$/;
+const SKIP_FORM = /logout|sign-out|delete|leave|\/lang\b/;
+
+const unescape = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+  .replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+const attr = (tag, name) => {
+  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return m ? unescape(m[1]) : null;
+};
+
+/** The POST forms of a page: {action, multipart, fields: [[name, value, editable]]}. */
+function formsOf(html, pagePath) {
+  const out = [];
+  for (const [, open, inner] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+    if ((attr(open, 'method') || 'get').toLowerCase() !== 'post') continue;
+    const action = attr(open, 'action') || pagePath;
+    if (!action.startsWith('/')) continue;
+    const fields = [];
+    for (const [tag] of inner.matchAll(/<input\b[^>]*>/g)) {
+      const name = attr(tag, 'name');
+      const type = (attr(tag, 'type') || 'text').toLowerCase();
+      if (!name || type === 'file' || type === 'submit') continue;
+      if ((type === 'checkbox' || type === 'radio') && !/\schecked\b/.test(tag)) continue;
+      fields.push([name, attr(tag, 'value') ?? (type === 'checkbox' ? 'on' : ''), type !== 'hidden']);
+    }
+    for (const [, tag, body] of inner.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+      const first = /<option\b[^>]*value="([^"]*)"/.exec(body);
+      if (attr(tag, 'name')) fields.push([attr(tag, 'name'), first ? unescape(first[1]) : '', true]);
+    }
+    for (const [, tag, body] of inner.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g))
+      if (attr(tag, 'name')) fields.push([attr(tag, 'name'), unescape(body), true]);
+    out.push({ action: unescape(action), multipart: attr(open, 'enctype') === 'multipart/form-data', fields });
+  }
+  return out;
+}
+
+/** Walks the pages from start by their links; returns the forms found, by action. */
+async function walk(web, start, maxPages = 120) {
+  const seen = new Set();
+  const queue = [...start];
+  const forms = new Map();
+  while (queue.length && seen.size < maxPages) {
+    const path = queue.shift();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const r = await web.get(path);
+    assert.ok(r.status < 500, `GET ${path}: ${r.status}`);
+    if (r.status !== 200 || !/text\/html/.test(r.headers.get('content-type') || '')) continue;
+    for (const [, href] of r.text.matchAll(/href="(\/[^"#]*)"/g)) {
+      const p = unescape(href);
+      if (!SKIP_LINK.test(p) && !seen.has(p)) queue.push(p);
+    }
+    for (const f of formsOf(r.text, path))
+      if (!SKIP_FORM.test(f.action) && !forms.has(f.action)) forms.set(f.action, f);
+  }
+  return { pages: seen.size, forms: [...forms.values()] };
+}
+
+/** POSTs fields as the form would: urlencoded, or multipart/form-data. */
+async function post(web, form, fields) {
+  if (!form.multipart) return web.post(form.action, fields);
+  const body = new FormData();
+  for (const [n, v] of fields) body.append(n, v);
+  const res = await fetch(web.base + form.action, { method: 'POST', body, redirect: 'manual',
+    headers: { Cookie: web.cookieHeader() } });
+  web.take(res);
+  return { status: res.status, text: await res.text() };
+}
+
+/** Posts each form with each editable field holding each GARBAGE value. */
+async function spoil(web, forms) {
+  let sent = 0;
+  for (const f of forms) {
+    for (const [i, [name, , editable]] of f.fields.entries()) {
+      if (!editable) continue;
+      for (const bad of GARBAGE) {
+        const fields = f.fields.map(([n, v], k) => [n, k === i ? bad : v]);
+        const r = await post(web, f, fields);
+        sent++;
+        assert.ok(r.status < 500, `POST ${f.action} ${name}=${JSON.stringify(bad.slice(0, 20))}: ${r.status} ${r.text.slice(0, 300)}`);
+        assert.ok([200, 303, 400, 403, 404, 409, 413, 422, 429].includes(r.status), `POST ${f.action} ${name}: ${r.status}`);
+      }
+    }
+  }
+  return sent;
+}
+
+test('a customer\'s pages and forms take any input without a server error', { timeout: 300000 }, async () => {
+  const u = await signUp(saldo, { language: 'en' });
+  const staff = await staffLogin(saldo);
+  await credit(saldo, staff, u.org.id, 5000);
+  const productId = product(saldo);
+  service(saldo, u.org.id, productId, Math.floor(Date.now() / 1000) + 10 * DAY, { label: 'walk.example' });
+  await saldo.api('POST', `/api/v1/orgs/${u.org.id}/cart/items`, { token: u.token,
+    body: { product_id: productId, period: 12, currency: 'EUR' } });
+  await saldo.api('POST', `/api/v1/orgs/${u.org.id}/tickets`, { token: u.token,
+    body: { department: 'technical', subject: 'Walk', description: 'A ticket for the walk.' } });
+  await saldo.api('POST', `/api/v1/orgs/${u.org.id}/billing-addresses`, { token: u.token,
+    body: { recipient: 'Ada Rossi', street: 'Via Dante 12', postal_code: '20121', city: 'Milano', province: 'MI',
+      country: 'IT' } });
+  const web = new WebClient(saldo.url);
+  assert.equal((await web.login(u.email, u.password)).status, 303);
+  const { pages, forms } = await walk(web, ['/']);
+  assert.ok(pages >= 30 && forms.length >= 20, `${pages} pages, ${forms.length} forms`);
+  for (const action of ['/support/tickets', '/profile', '/organization/addresses', '/cart/checkout'])
+    assert.ok(forms.some((f) => f.action === action), `the walk found the form of ${action}`);
+  const sent = await spoil(web, forms);
+  assert.ok(sent > 300, `${sent} posts`);
+  assert.equal((await web.get('/')).status, 200, 'still signed in');
+  assert.equal(saldo.run(['ledger', 'verify']).status, 0);
+});
+
+test('the back office\'s pages and forms take any input without a server error', { timeout: 300000 }, async () => {
+  const u = await signUp(saldo, { language: 'en' });
+  const email = `walker${Date.now()}@saldo.test`;
+  assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
+  const web = new WebClient(saldo.url);
+  web.jar.set('lang', 'en');
+  const _csrf = await web.csrf('/staff/login');
+  assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
+  const { pages, forms } = await walk(web, ['/staff', `/staff/orgs/${u.org.id}`]);
+  assert.ok(pages >= 20 && forms.length >= 15, `${pages} pages, ${forms.length} forms`);
+  const sent = await spoil(web, forms);
+  assert.ok(sent > 300, `${sent} posts`);
+  assert.equal((await web.get('/staff')).status, 200, 'still signed in');
+  assert.equal(saldo.run(['ledger', 'verify']).status, 0);
+});
