@@ -39,6 +39,20 @@ function wrongValue(s) {
   }
 }
 
+/** One level down: an object (or a list of one) whose fields are each, in turn,
+ * of the wrong type: [[".field" or "[0].field", value]]. */
+function nestedWrong(s) {
+  s = resolve(s);
+  const list = mainType(s) === 'array';
+  const item = resolve(list ? s.items : s);
+  if (mainType(item) !== 'object' || !item.properties) return [];
+  return Object.entries(item.properties).flatMap(([k, v]) => {
+    const wrong = wrongValue(v);
+    if (wrong === undefined) return [];
+    return [[`${list ? '[0]' : ''}.${k}`, list ? [{ [k]: wrong }] : { [k]: wrong }]];
+  });
+}
+
 const TABLES = ['ledger_transfers', 'orders', 'services', 'documents', 'support_tickets', 'support_messages', 'orgs',
   'users', 'memberships', 'invitations', 'billing_addresses', 'withdrawals', 'refund_requests', 'payments',
   'payment_methods', 'cart_items', 'chats', 'chat_messages', 'catalog_categories', 'catalog_products', 'discount_codes',
@@ -75,6 +89,8 @@ test('every documented JSON body, sent wrong, is refused clearly and changes not
       for (const [name, field] of Object.entries(s.properties || {})) {
         const wrong = wrongValue(field);
         if (wrong !== undefined) cases.push([`${name} wrong`, { body: { [name]: wrong } }, name]);
+        for (const [inner, value] of nestedWrong(field))
+          cases.push([`${name}${inner} wrong`, { body: { [name]: value } }, name]);
       }
       for (const [what, req, field] of cases) {
         const label = `${method.toUpperCase()} ${template}: ${what}`;
