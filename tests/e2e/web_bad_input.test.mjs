@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 
 import { DAY, credit, product, service } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { walk } from './lib/walk.mjs';
 import { WebClient } from './lib/web.mjs';
 
 let saldo;
@@ -18,63 +19,7 @@ after(async () => saldo.stop());
 
 const GARBAGE = ['', '\u0000', 'x'.repeat(20000), '<b onmouseover="x">\'"&', '-1', '99999999999999999999', '١٢٣',
   '\uFFFF'];
-const SKIP_LINK = /^\/(logout|static\/)|\/(logout|sign-out)\b|\.(pdf|xml|csv|json|png|jpe?g)$/;
 const SKIP_FORM = /logout|sign-out|delete|leave|\/lang\b/;
-
-const unescape = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
-  .replace(/&lt;/g, '<').replace(/&gt;/g, '>');
-const attr = (tag, name) => {
-  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-  return m ? unescape(m[1]) : null;
-};
-
-/** The POST forms of a page: {action, multipart, fields: [[name, value, editable]]}. */
-function formsOf(html, pagePath) {
-  const out = [];
-  for (const [, open, inner] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
-    if ((attr(open, 'method') || 'get').toLowerCase() !== 'post') continue;
-    const action = attr(open, 'action') || pagePath;
-    if (!action.startsWith('/')) continue;
-    const fields = [];
-    for (const [tag] of inner.matchAll(/<input\b[^>]*>/g)) {
-      const name = attr(tag, 'name');
-      const type = (attr(tag, 'type') || 'text').toLowerCase();
-      if (!name || type === 'file' || type === 'submit') continue;
-      if ((type === 'checkbox' || type === 'radio') && !/\schecked\b/.test(tag)) continue;
-      fields.push([name, attr(tag, 'value') ?? (type === 'checkbox' ? 'on' : ''), type !== 'hidden']);
-    }
-    for (const [, tag, body] of inner.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
-      const first = /<option\b[^>]*value="([^"]*)"/.exec(body);
-      if (attr(tag, 'name')) fields.push([attr(tag, 'name'), first ? unescape(first[1]) : '', true]);
-    }
-    for (const [, tag, body] of inner.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g))
-      if (attr(tag, 'name')) fields.push([attr(tag, 'name'), unescape(body), true]);
-    out.push({ action: unescape(action), multipart: attr(open, 'enctype') === 'multipart/form-data', fields });
-  }
-  return out;
-}
-
-/** Walks the pages from start by their links; returns the forms found, by action. */
-async function walk(web, start, maxPages = 120) {
-  const seen = new Set();
-  const queue = [...start];
-  const forms = new Map();
-  while (queue.length && seen.size < maxPages) {
-    const path = queue.shift();
-    if (seen.has(path)) continue;
-    seen.add(path);
-    const r = await web.get(path);
-    assert.ok(r.status < 500, `GET ${path}: ${r.status}`);
-    if (r.status !== 200 || !/text\/html/.test(r.headers.get('content-type') || '')) continue;
-    for (const [, href] of r.text.matchAll(/href="(\/[^"#]*)"/g)) {
-      const p = unescape(href);
-      if (!SKIP_LINK.test(p) && !seen.has(p)) queue.push(p);
-    }
-    for (const f of formsOf(r.text, path))
-      if (!SKIP_FORM.test(f.action) && !forms.has(f.action)) forms.set(f.action, f);
-  }
-  return { pages: seen.size, forms: [...forms.values()] };
-}
 
 /** POSTs fields as the form would: urlencoded, or multipart/form-data. */
 async function post(web, form, fields) {
@@ -120,7 +65,7 @@ test('a customer\'s pages and forms take any input without a server error', { ti
       country: 'IT' } });
   const web = new WebClient(saldo.url);
   assert.equal((await web.login(u.email, u.password)).status, 303);
-  const { pages, forms } = await walk(web, ['/']);
+  const { pages, forms } = await walk(web, ['/'], { skipForm: SKIP_FORM });
   assert.ok(pages >= 30 && forms.length >= 20, `${pages} pages, ${forms.length} forms`);
   for (const action of ['/support/tickets', '/profile', '/organization/addresses', '/cart/checkout'])
     assert.ok(forms.some((f) => f.action === action), `the walk found the form of ${action}`);
@@ -138,7 +83,7 @@ test('the back office\'s pages and forms take any input without a server error',
   web.jar.set('lang', 'en');
   const _csrf = await web.csrf('/staff/login');
   assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
-  const { pages, forms } = await walk(web, ['/staff', `/staff/orgs/${u.org.id}`]);
+  const { pages, forms } = await walk(web, ['/staff', `/staff/orgs/${u.org.id}`], { skipForm: SKIP_FORM });
   assert.ok(pages >= 20 && forms.length >= 15, `${pages} pages, ${forms.length} forms`);
   const sent = await spoil(web, forms);
   assert.ok(sent > 300, `${sent} posts`);
