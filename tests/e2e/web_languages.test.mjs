@@ -1,9 +1,10 @@
-// web_italian.test.mjs - the client area and the back office in Italian hold no
-// English left behind: both are walked by their links (with a balance, a
-// service due, a cart, a ticket and an address, so most pages have something to
-// show), and no page's text contains an English message of po/it.po whose
+// web_languages.test.mjs - the client area and the back office speak one
+// language at a time: both are walked by their links (with a balance, a service
+// due, a cart, a ticket and an address, so most pages have something to show),
+// in Italian no page's text contains an English message of po/it.po whose
 // Italian differs (a template string without {{#_}}, a C string without _(), a
-// message that missed the catalog).
+// message that missed the catalog), and in English none contains the Italian of
+// one (Italian written straight into a page).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,41 +36,45 @@ function catalog() {
   return entries.filter((e) => e.id).map((e) => [e.id, e.str]);
 }
 
-/** The English pieces worth looking for: the literal runs of a message between
- * its placeholders, 16 characters or more with a space, that its Italian does
- * not contain. */
-function englishPieces() {
-  const pieces = new Set();
+/** The pieces of one language worth looking for in the other's pages: the
+ * literal runs of a message (its English, or its Italian when italian) between
+ * its placeholders, 16 characters or more with a space, that the other does not
+ * contain. */
+function pieces(italian) {
+  const out = new Set();
   for (const [id, it] of catalog()) {
     if (!it || it === id) continue;
-    for (const run of id.split(/%[-0-9.]*[a-z]+|\{\{\{?[^}]*\}?\}\}|\n/)) {
+    const [mine, other] = italian ? [it, id] : [id, it];
+    for (const run of mine.split(/%[-0-9.]*[a-z]+|\{\{\{?[^}]*\}?\}\}|\n/)) {
       const piece = run.trim();
-      if (piece.length >= 16 && piece.includes(' ') && !it.includes(piece)) pieces.add(piece);
+      if (piece.length >= 16 && piece.includes(' ') && !other.includes(piece)) out.add(piece);
     }
   }
-  return [...pieces];
+  return [...out];
 }
 
 /** A page's visible text: no tags, scripts or styles; entities read; spaces folded. */
 const textOf = (html) => unescape(html.replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' '))
   .replace(/\s+/g, ' ');
 
-/** Walks web from start; returns ["page: piece"] for every English piece found. */
-async function englishLeft(web, start) {
-  const pieces = englishPieces();
-  assert.ok(pieces.length > 300, `${pieces.length} English pieces to look for`);
+/** Walks web from start; returns ["page: piece"] for every piece of the other
+ * language found (Italian pieces when lang is "en", English ones when "it"). */
+async function otherLanguage(web, lang, start) {
+  web.jar.set('lang', lang);
+  const wrong = pieces(lang === 'en');
+  assert.ok(wrong.length > 300, `${wrong.length} pieces to look for`);
   const found = [];
   const { pages } = await walk(web, start, {
     onPage: (p, html) => {
       const text = textOf(html);
-      for (const piece of pieces) if (text.includes(piece)) found.push(`${p}: ${piece}`);
+      for (const piece of wrong) if (text.includes(piece)) found.push(`${p}: ${piece}`);
     },
   });
   assert.ok(pages >= 30, `${pages} pages walked`);
   return found;
 }
 
-test('the client area in Italian has no English left', { timeout: 120000 }, async () => {
+test('the client area in Italian has no English, in English no Italian', { timeout: 120000 }, async () => {
   const u = await signUp(saldo, { language: 'it', name: 'Ada Rossi' });
   const staff = await staffLogin(saldo);
   await credit(saldo, staff, u.org.id, 5000);
@@ -83,18 +88,18 @@ test('the client area in Italian has no English left', { timeout: 120000 }, asyn
     body: { recipient: 'Ada Rossi', street: 'Via Dante 12', postal_code: '20121', city: 'Milano', province: 'MI',
       country: 'IT' } });
   const web = new WebClient(saldo.url);
-  web.jar.set('lang', 'it');
   assert.equal((await web.login(u.email, u.password)).status, 303);
-  assert.deepEqual(await englishLeft(web, ['/']), []);
+  assert.deepEqual(await otherLanguage(web, 'it', ['/']), []);
+  assert.deepEqual(await otherLanguage(web, 'en', ['/']), []);
 });
 
-test('the back office in Italian has no English left', { timeout: 120000 }, async () => {
+test('the back office in Italian has no English, in English no Italian', { timeout: 120000 }, async () => {
   const u = await signUp(saldo, { language: 'it', name: 'Bruno Verdi' });
   const email = `italiano${Date.now()}@saldo.test`;
   assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
   const web = new WebClient(saldo.url);
-  web.jar.set('lang', 'it');
   const _csrf = await web.csrf('/staff/login');
   assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
-  assert.deepEqual(await englishLeft(web, ['/staff', `/staff/orgs/${u.org.id}`]), []);
+  assert.deepEqual(await otherLanguage(web, 'it', ['/staff', `/staff/orgs/${u.org.id}`]), []);
+  assert.deepEqual(await otherLanguage(web, 'en', ['/staff', `/staff/orgs/${u.org.id}`]), []);
 });
