@@ -1,0 +1,81 @@
+// web_accessibility.test.mjs - what a screen reader needs from every page of
+// the client area and the back office, walked by their links in both languages:
+// the document's language is the page's, there is one main heading, every field
+// a person fills in has a label (a <label for>, a <label> around it or an
+// aria-label), every image a
+// text alternative, and ids are unique.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { DAY, credit, product, service } from './lib/billing.mjs';
+import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { walk } from './lib/walk.mjs';
+import { WebClient } from './lib/web.mjs';
+
+let saldo;
+before(async () => { saldo = await startSaldo(); });
+after(async () => saldo.stop());
+
+const attr = (tag, name) => (new RegExp(`\\s${name}="([^"]*)"`).exec(tag) || [])[1];
+
+/** What page p (HTML) lacks, as messages; lang is the language it was asked in. */
+function problems(p, html, lang) {
+  const out = [];
+  const htmlLang = attr(/<html\b[^>]*>/.exec(html)?.[0] || '', 'lang');
+  if (htmlLang !== lang) out.push(`${p}: <html lang="${htmlLang}">, asked in ${lang}`);
+  const h1 = (html.match(/<h1\b/g) || []).length;
+  if (h1 !== 1) out.push(`${p}: ${h1} <h1>`);
+  const labelled = new Set([...html.matchAll(/<label\b[^>]*\sfor="([^"]+)"/g)].map((m) => m[1]));
+  const wrapping = [...html.matchAll(/<label\b[\s\S]*?<\/label>/g)].map((m) => [m.index, m.index + m[0].length]);
+  for (const m of html.matchAll(/<(input|select|textarea)\b[^>]*>/g)) {
+    const [tag, kind] = m;
+    const type = (attr(tag, 'type') || 'text').toLowerCase();
+    if (kind === 'input' && ['hidden', 'submit', 'button', 'image', 'reset'].includes(type)) continue;
+    const id = attr(tag, 'id');
+    const inLabel = wrapping.some(([a, b]) => m.index > a && m.index < b);
+    if (!(id && labelled.has(id)) && !inLabel && !attr(tag, 'aria-label') && !attr(tag, 'aria-labelledby'))
+      out.push(`${p}: <${kind} name="${attr(tag, 'name')}"> has no label`);
+  }
+  for (const [tag] of html.matchAll(/<img\b[^>]*>/g))
+    if (attr(tag, 'alt') === undefined) out.push(`${p}: <img src="${attr(tag, 'src')}"> has no alt`);
+  const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+  for (const id of new Set(ids.filter((x, i) => ids.indexOf(x) !== i))) out.push(`${p}: id "${id}" twice`);
+  return out;
+}
+
+async function check(web, start) {
+  const found = [];
+  for (const lang of ['en', 'it']) {
+    web.jar.set('lang', lang);
+    const { pages } = await walk(web, start, { onPage: (p, html) => found.push(...problems(p, html, lang)) });
+    assert.ok(pages >= 30, `${pages} pages walked`);
+  }
+  return [...new Set(found)];
+}
+
+test('the client area\'s pages have a language, a heading, labels, alternatives and unique ids', { timeout: 120000 },
+  async () => {
+    const u = await signUp(saldo, { name: 'Ada Rossi' });
+    const staff = await staffLogin(saldo);
+    await credit(saldo, staff, u.org.id, 5000);
+    const productId = product(saldo);
+    service(saldo, u.org.id, productId, Math.floor(Date.now() / 1000) + 10 * DAY, { label: 'walk.example' });
+    await saldo.api('POST', `/api/v1/orgs/${u.org.id}/cart/items`, { token: u.token,
+      body: { product_id: productId, period: 12, currency: 'EUR' } });
+    await saldo.api('POST', `/api/v1/orgs/${u.org.id}/tickets`, { token: u.token,
+      body: { department: 'technical', subject: 'Walk', description: 'A ticket for the walk.' } });
+    const web = new WebClient(saldo.url);
+    assert.equal((await web.login(u.email, u.password)).status, 303);
+    assert.deepEqual(await check(web, ['/']), []);
+  });
+
+test('the back office\'s pages have a language, a heading, labels, alternatives and unique ids', { timeout: 120000 },
+  async () => {
+    const u = await signUp(saldo, { name: 'Bruno Verdi' });
+    const email = `a11y${Date.now()}@saldo.test`;
+    assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
+    const web = new WebClient(saldo.url);
+    const _csrf = await web.csrf('/staff/login');
+    assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
+    assert.deepEqual(await check(web, ['/staff', `/staff/orgs/${u.org.id}`]), []);
+  });
