@@ -4,7 +4,10 @@
 // type (nothing, a NUL, 20,000 characters, markup, a sign, a number past 2^63,
 // digits of another script, a non-character), is answered with a page or a
 // redirect, never a 500. Forms that would end the walk (sign out, delete, leave)
-// are left out. The ledger holds afterwards.
+// are left out. The ledger holds afterwards. Every page walked also keeps the
+// rules the browser enforces for it: the security headers, never cached, a
+// CSRF token in each form, and nothing inline that the Content-Security-Policy
+// would silently block (scripts, event handlers, style attributes).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -20,6 +23,21 @@ after(async () => saldo.stop());
 const GARBAGE = ['', '\u0000', 'x'.repeat(20000), '<b onmouseover="x">\'"&', '-1', '99999999999999999999', '١٢٣',
   '\uFFFF'];
 const SKIP_FORM = /logout|sign-out|delete|leave|\/lang\b/;
+
+/** What page p breaks of the rules above, as messages. */
+function pageRules(p, html, headers) {
+  const out = [];
+  const csp = headers.get('content-security-policy') || '';
+  if (!/frame-ancestors 'none'/.test(csp) || !/script-src 'self'/.test(csp)) out.push(`${p}: CSP ${csp}`);
+  for (const [name, value] of [['x-frame-options', 'DENY'], ['x-content-type-options', 'nosniff'],
+    ['referrer-policy', 'same-origin'], ['cache-control', 'no-store']])
+    if (headers.get(name) !== value) out.push(`${p}: ${name} ${headers.get(name)}`);
+  for (const [, open, inner] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g))
+    if (/method="post"/i.test(open) && !/name="_csrf" value="[^"]+"/.test(inner)) out.push(`${p}: a form without _csrf: ${open}`);
+  for (const [tag] of html.matchAll(/<script\b[^>]*>/g)) if (!/\ssrc="/.test(tag)) out.push(`${p}: inline script`);
+  for (const [attr] of html.matchAll(/<[a-z][^>]*\s(on[a-z]+|style)="/g)) out.push(`${p}: inline ${attr.split(/\s/).pop()}`);
+  return out;
+}
 
 /** POSTs fields as the form would: urlencoded, or multipart/form-data. */
 async function post(web, form, fields) {
@@ -50,7 +68,7 @@ async function spoil(web, forms) {
   return sent;
 }
 
-test('a customer\'s pages and forms take any input without a server error', { timeout: 300000 }, async () => {
+test('a customer\'s pages keep the browser\'s rules and their forms take any input without a server error', { timeout: 300000 }, async () => {
   const u = await signUp(saldo, { language: 'en' });
   const staff = await staffLogin(saldo);
   await credit(saldo, staff, u.org.id, 5000);
@@ -65,7 +83,10 @@ test('a customer\'s pages and forms take any input without a server error', { ti
       country: 'IT' } });
   const web = new WebClient(saldo.url);
   assert.equal((await web.login(u.email, u.password)).status, 303);
-  const { pages, forms } = await walk(web, ['/'], { skipForm: SKIP_FORM });
+  const broken = [];
+  const { pages, forms } = await walk(web, ['/'], { skipForm: SKIP_FORM,
+    onPage: (p, html, headers) => broken.push(...pageRules(p, html, headers)) });
+  assert.deepEqual([...new Set(broken)], []);
   assert.ok(pages >= 30 && forms.length >= 20, `${pages} pages, ${forms.length} forms`);
   for (const action of ['/support/tickets', '/profile', '/organization/addresses', '/cart/checkout'])
     assert.ok(forms.some((f) => f.action === action), `the walk found the form of ${action}`);
@@ -75,7 +96,7 @@ test('a customer\'s pages and forms take any input without a server error', { ti
   assert.equal(saldo.run(['ledger', 'verify']).status, 0);
 });
 
-test('the back office\'s pages and forms take any input without a server error', { timeout: 300000 }, async () => {
+test('the back office\'s pages keep the browser\'s rules and their forms take any input without a server error', { timeout: 300000 }, async () => {
   const u = await signUp(saldo, { language: 'en' });
   const email = `walker${Date.now()}@saldo.test`;
   assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
@@ -83,7 +104,10 @@ test('the back office\'s pages and forms take any input without a server error',
   web.jar.set('lang', 'en');
   const _csrf = await web.csrf('/staff/login');
   assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
-  const { pages, forms } = await walk(web, ['/staff', `/staff/orgs/${u.org.id}`], { skipForm: SKIP_FORM });
+  const broken = [];
+  const { pages, forms } = await walk(web, ['/staff', `/staff/orgs/${u.org.id}`], { skipForm: SKIP_FORM,
+    onPage: (p, html, headers) => broken.push(...pageRules(p, html, headers)) });
+  assert.deepEqual([...new Set(broken)], []);
   assert.ok(pages >= 20 && forms.length >= 15, `${pages} pages, ${forms.length} forms`);
   const sent = await spoil(web, forms);
   assert.ok(sent > 300, `${sent} posts`);

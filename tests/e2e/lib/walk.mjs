@@ -39,7 +39,7 @@ export function formsOf(html, pagePath) {
 }
 
 /** Walks the pages from start by their links (GET, signed in as web is),
- * asserting that none answers a server error; onPage(path, html) sees each HTML
+ * asserting that none answers a server error; onPage(path, html, headers) sees each HTML
  * page. Returns how many pages and the POST forms found (one per action, those
  * skipForm matches left out). */
 export async function walk(web, start, { maxPages = 120, skipForm = /^$/, onPage = () => {} } = {}) {
@@ -53,7 +53,7 @@ export async function walk(web, start, { maxPages = 120, skipForm = /^$/, onPage
     const r = await web.get(path);
     assert.ok(r.status < 500, `GET ${path}: ${r.status}`);
     if (r.status !== 200 || !/text\/html/.test(r.headers.get('content-type') || '')) continue;
-    onPage(path, r.text);
+    onPage(path, r.text, r.headers);
     for (const [, href] of r.text.matchAll(/href="(\/[^"#]*)"/g)) {
       const p = unescape(href);
       if (!SKIP_LINK.test(p) && !seen.has(p)) queue.push(p);
