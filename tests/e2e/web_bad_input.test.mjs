@@ -114,3 +114,18 @@ test('the back office\'s pages keep the browser\'s rules and their forms take an
   assert.equal((await web.get('/staff')).status, 200, 'still signed in');
   assert.equal(saldo.run(['ledger', 'verify']).status, 0);
 });
+
+test('the public pages keep the browser\'s rules and their forms take any input without a server error', { timeout: 300000 }, async () => {
+  const web = new WebClient(saldo.url);
+  web.jar.set('lang', 'en');
+  const broken = [];
+  const { pages, forms } = await walk(web, ['/login', '/signup', '/password/forgot', '/status', '/terms'],
+    { skipForm: SKIP_FORM, onPage: (p, html, headers) => broken.push(...pageRules(p, html, headers)) });
+  assert.deepEqual([...new Set(broken)], []);
+  assert.ok(pages >= 5 && forms.length >= 3, `${pages} pages, ${forms.length} forms`);
+  for (const action of ['/login', '/signup', '/password/forgot'])
+    assert.ok(forms.some((f) => f.action === action), `the walk found the form of ${action}`);
+  const users = saldo.sql('SELECT COUNT(*) FROM users');
+  assert.ok(await spoil(web, forms) > 50);
+  assert.equal(saldo.sql('SELECT COUNT(*) FROM users'), users, 'no account made of garbage');
+});
