@@ -1,6 +1,6 @@
 // walk.mjs - a page walker for page tests over WebClient: follows a site's links
-// from some start pages, checks that no page answers a server error, hands each
-// HTML page to a callback and collects the POST forms found on them.
+// from some start pages, checks that no link is broken (4xx) or answers a server
+// error, hands each HTML page to a callback and collects the POST forms found.
 import assert from 'node:assert/strict';
 
 const SKIP_LINK = /^\/(logout|static\/)|\/(logout|sign-out)\b|\.(pdf|xml|csv|json|png|jpe?g)$/;
@@ -39,24 +39,25 @@ export function formsOf(html, pagePath) {
 }
 
 /** Walks the pages from start by their links (GET, signed in as web is),
- * asserting that none answers a server error; onPage(path, html, headers) sees each HTML
+ * asserting that none is broken (a 4xx or 5xx); onPage(path, html, headers) sees each HTML
  * page. Returns how many pages and the POST forms found (one per action, those
  * skipForm matches left out). */
 export async function walk(web, start, { maxPages = 120, skipForm = /^$/, onPage = () => {} } = {}) {
   const seen = new Set();
   const queue = [...start];
   const forms = new Map();
+  const from = new Map();
   while (queue.length && seen.size < maxPages) {
     const path = queue.shift();
     if (seen.has(path)) continue;
     seen.add(path);
     const r = await web.get(path);
-    assert.ok(r.status < 500, `GET ${path}: ${r.status}`);
+    assert.ok(r.status < 400, `GET ${path} (a link on ${from.get(path) || 'none: a start'}): ${r.status}`);
     if (r.status !== 200 || !/text\/html/.test(r.headers.get('content-type') || '')) continue;
     onPage(path, r.text, r.headers);
     for (const [, href] of r.text.matchAll(/href="(\/[^"#]*)"/g)) {
       const p = unescape(href);
-      if (!SKIP_LINK.test(p) && !seen.has(p)) queue.push(p);
+      if (!SKIP_LINK.test(p) && !seen.has(p)) { queue.push(p); if (!from.has(p)) from.set(p, path); }
     }
     for (const f of formsOf(r.text, path))
       if (!skipForm.test(f.action) && !forms.has(f.action)) forms.set(f.action, f);
