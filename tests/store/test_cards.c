@@ -103,8 +103,9 @@ static void test_expiry(void **state)
     (void)state;
     saved_card c = {.exp_month = 3, .exp_year = 2030};
     assert_false(cards_expired(&c, 1901145600)); /* 2030-03-31 */
-    assert_false(cards_expired(&c, 1901231999)); /* 2030-03-31 23:59:59 */
-    assert_true(cards_expired(&c, 1901232000));  /* 2030-04-01 */
+    assert_false(cards_expired(&c, 1901224799)); /* 23:59:59 on 31 March in Rome (21:59:59 UTC, summer time) */
+    assert_true(cards_expired(&c, 1901224800));  /* 00:00 on 1 April in Rome, still 31 March in UTC */
+    assert_true(cards_expired(&c, 1901232000));  /* 2030-04-01 UTC */
     c.exp_month = 12;
     c.exp_year = 2029;
     assert_true(cards_expired(&c, 1901145600));

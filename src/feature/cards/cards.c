@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/zone.h"
 #include "feature/orgs/org_audit.h"
 
 
@@ -115,9 +116,9 @@ int cards_list(db *d, int64_t org_id, saved_card *out, int max)
 
 bool cards_expired(const saved_card *c, int64_t now)
 {
-    time_t t = (time_t)now;
     struct tm tm;
-    gmtime_r(&t, &tm);
+    if (!zone_wall_tm(now, ZONE_PROVIDER, &tm)) /* the month in Italy, as the pages show dates */
+        return true;
     int year = tm.tm_year + 1900, month = tm.tm_mon + 1;
     return c->exp_year < year || (c->exp_year == year && c->exp_month < month);
 }

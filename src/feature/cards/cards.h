@@ -48,7 +48,8 @@ int cards_default(db *d, int64_t org_id, saved_card *out);
 /* org_id's cards (not removed), oldest first, at most max; -1 on a store error. */
 int cards_list(db *d, int64_t org_id, saved_card *out, int max);
 
-/* Whether c's expiry month has passed at now (a card works through its month). */
+/* Whether c's expiry month has passed at now in Italy (ZONE_PROVIDER): a card
+ * works through its month. */
 bool cards_expired(const saved_card *c, int64_t now);
 
 /* Makes id org_id's default (inside the caller's write transaction): 1 done,
