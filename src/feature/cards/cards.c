@@ -13,7 +13,6 @@
 #include "core/zone.h"
 #include "feature/orgs/org_audit.h"
 
-
 #define CARD_COLUMNS                                                                                   \
     "SELECT id, org_id, user_id, token, brand, last4, exp_month, exp_year, is_default, created_at" \
     " FROM payment_methods"

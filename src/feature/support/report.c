@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/number_text.h"
+#include "core/period.h"
 #include "core/zone.h"
 
 enum { REPORT_DEPTS_MAX = 50, REPORT_TICKETS_MAX = 200000 };
@@ -42,15 +42,13 @@ static json_t *minutes(int64_t secs)
 
 bool support_month_bounds(const char *month, int64_t *from, int64_t *to)
 {
-    int64_t y, m, end;
-    if (!month || strlen(month) != 7 || month[4] != '-')
+    char first[11], next[11];
+    int64_t day, end;
+    if (!month || strlen(month) != 7)
         return false;
-    char year[5] = {month[0], month[1], month[2], month[3], 0}, first[11], next[11];
-    const char *mm = month[5] == '0' ? month + 6 : month + 5; /* "01": int_text_parse takes no leading zero */
-    if (!int_text_parse(year, 2000, 9999, &y) || !int_text_parse(mm, 1, 12, &m))
+    snprintf(first, sizeof first, "%s-01", month);
+    if (!period_parse_date(first, &day) || strcmp(first, "2000") < 0 || !period_date_text(period_add(day, 1), next))
         return false;
-    snprintf(first, sizeof first, "%04d-%02d-01", (int)y, (int)m);
-    snprintf(next, sizeof next, "%04d-%02d-01", (int)(m == 12 ? y + 1 : y), (int)(m == 12 ? 1 : m + 1));
     return zone_provider_day(first, from, &end) && zone_provider_day(next, to, &end);
 }
 
