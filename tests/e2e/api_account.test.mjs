@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { providerDay, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 import { totp } from './lib/totp.mjs';
 
 let saldo;
@@ -21,7 +21,7 @@ before(async () => {
 after(async () => { await saldo.stop(); });
 
 const conforms = (method, template, answer) =>
-  assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
+  assertAnswer(doc, method, template, answer);
 
 let keyNo = 0;
 const adjust = (orgId, minor) => saldo.api('POST', `/api/v1/staff/orgs/${orgId}/adjustments`, {

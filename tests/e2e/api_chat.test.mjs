@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { api, providerTime, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let saldo;
@@ -43,7 +43,7 @@ test('a customer starts a chat; staff claim and answer; events arrive in order a
   const u = await signUp(saldo);
   let r = await saldo.api('POST', '/api/v1/chats', { token: u.token, body: { message: 'My server is down' } });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/chats', r);
+  assertAnswer(doc, 'POST', '/api/v1/chats', r);
   assert.equal(r.body.chat.status, 'waiting');
   assert.equal(r.body.chat.visitor, false);
   assert.equal(r.body.visitor_csrf, undefined);
@@ -62,19 +62,19 @@ test('a customer starts a chat; staff claim and answer; events arrive in order a
 
   r = await saldo.api('GET', '/api/v1/staff/chats', { token: staff.token });
   assert.equal(r.status, 200);
-  checkAnswer(doc, 'GET', '/api/v1/staff/chats', r);
+  assertAnswer(doc, 'GET', '/api/v1/staff/chats', r);
   assert.ok(r.body.chats.some((c) => c.id === id && c.status === 'waiting' && c.email === u.email));
 
   r = await saldo.api('POST', `/api/v1/staff/chats/${id}/claim`, { token: staff.token });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/chats/{chat_id}/claim', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/chats/{chat_id}/claim', r);
   assert.equal(r.body.chat.status, 'active');
   r = await saldo.api('POST', `/api/v1/staff/chats/${id}/messages`, { token: staff.token, body: { body: 'Looking at it' } });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/chats/{chat_id}/messages', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/chats/{chat_id}/messages', r);
   r = await saldo.api('POST', `/api/v1/chats/${id}/messages`, { token: u.token, body: { body: 'Thanks!\nIt is web1' } });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/chats/{chat_id}/messages', r);
+  assertAnswer(doc, 'POST', '/api/v1/chats/{chat_id}/messages', r);
 
   const evs = await es.next(4);
   assert.deepEqual(evs.map((e) => [e.event, e.data.author, e.data.body]), [
@@ -96,12 +96,12 @@ test('a customer starts a chat; staff claim and answer; events arrive in order a
   assert.deepEqual((await after2.next(1)).map((e) => e.data.body), ['Thanks!\nIt is web1']);
 
   r = await saldo.api('GET', `/api/v1/chats/${id}`, { token: u.token });
-  checkAnswer(doc, 'GET', '/api/v1/chats/{chat_id}', r);
+  assertAnswer(doc, 'GET', '/api/v1/chats/{chat_id}', r);
   assert.equal(r.body.messages.length, 4);
 
   r = await saldo.api('POST', `/api/v1/chats/${id}/close`, { token: u.token });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/chats/{chat_id}/close', r);
+  assertAnswer(doc, 'POST', '/api/v1/chats/{chat_id}/close', r);
   assert.equal(r.body.chat.status, 'closed');
   const last = await after2.next(3);
   assert.equal(last[1].data.body, 'The chat was closed.');
@@ -113,13 +113,13 @@ test('a customer starts a chat; staff claim and answer; events arrive in order a
   assert.equal(r.status, 404, 'no open chat any more');
   r = await saldo.api('GET', `/api/v1/staff/chats/${id}`, { token: staff.token });
   assert.equal(r.status, 200);
-  checkAnswer(doc, 'GET', '/api/v1/staff/chats/{chat_id}', r);
+  assertAnswer(doc, 'GET', '/api/v1/staff/chats/{chat_id}', r);
   assert.equal(r.body.messages.length, 5, 'the transcript is kept after closing');
 });
 
 test('a visitor chats with a cookie and a CSRF token; nobody else sees the chat', async () => {
   const v = await visitorChat();
-  checkAnswer(doc, 'POST', '/api/v1/chats', v.r);
+  assertAnswer(doc, 'POST', '/api/v1/chats', v.r);
   assert.match(v.r.headers.get('set-cookie'), /^saldo_chat=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
   assert.equal(v.r.body.chat.visitor, true);
   assert.match(v.csrf, /^[0-9a-f]{64}$/);
@@ -186,7 +186,7 @@ test('staff turn a chat into a ticket with the transcript; a visitor without an 
   r = await saldo.api('POST', `/api/v1/staff/chats/${id}/ticket`,
     { token: staff.token, body: { department: 'technical', priority: 'high' } });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/chats/{chat_id}/ticket', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/chats/{chat_id}/ticket', r);
   const ticketId = r.body.chat.ticket_id;
   const chatLines = r.body.messages;
   assert.ok(ticketId > 0);

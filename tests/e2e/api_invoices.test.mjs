@@ -19,7 +19,7 @@ import { after, before, test } from 'node:test';
 import { providerDay, signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
 import { statement } from './lib/camt053.mjs';
 import { pastInvoice as writeInvoice } from './lib/invoice_fixture.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
 
 let saldo;
@@ -41,7 +41,7 @@ const dir = tempDir('saldo-inv-');
 let fileNo = 0;
 const uniq = () => `${process.pid}-${Date.now()}-${++fileNo}`;
 const conforms = (method, template, answer) =>
-  assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
+  assertAnswer(doc, method, template, answer);
 const list = (u, query = '', token = u.token) => saldo.api('GET', `/api/v1/orgs/${u.org.id}/invoices${query}`, { token });
 const year = Number(providerDay().slice(0, 4));
 

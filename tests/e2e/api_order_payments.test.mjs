@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 import { startPayments } from './lib/gateway.mjs';
 import { signUp, staffLogin } from './lib/harness.mjs';
 import { credit, DAY, product as renewable, service } from './lib/billing.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +37,7 @@ before(async () => {
 after(() => payments.stop());
 
 const documented = (method, template, answer) =>
-  assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
+  assertAnswer(doc, method, template, answer);
 
 /** saldo.sql, retried while the server holds SQLite's write lock. */
 function sql(q) {

@@ -19,7 +19,7 @@ import { after, before, test } from 'node:test';
 import { statement } from './lib/camt053.mjs';
 import { startGateway, startPayments } from './lib/gateway.mjs';
 import { signUp, staffLogin, tempDir } from './lib/harness.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,7 +42,7 @@ let keyNo = 0;
 const key = () => `r-${process.pid}-${++keyNo}`;
 const money = (minor, currency = 'EUR') => ({ currency, minor });
 const conforms = (method, template, answer) =>
-  assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
+  assertAnswer(doc, method, template, answer);
 const count = (sql) => Number(saldo.sql(sql));
 
 const balance = async (u, currency = 'EUR') => {

@@ -20,7 +20,7 @@ import path from 'node:path';
 
 import { statement } from './lib/camt053.mjs';
 import { providerDay, signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 import * as billing from './lib/billing.mjs';
 
 let saldo;
@@ -36,7 +36,7 @@ before(async () => {
 after(async () => { await saldo.stop(); await smtp.stop(); });
 
 function documented(method, template, answer) {
-  assert.deepEqual(checkAnswer(doc, method, template, answer), [], `${method} ${template} ${answer.status}: ${answer.text}`);
+  assertAnswer(doc, method, template, answer);
 }
 
 /** saldo.sql, retried while the server's outbox worker holds SQLite's write lock. */

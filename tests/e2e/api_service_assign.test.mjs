@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 
 import { signUp, startSaldo, startSmtp } from './lib/harness.mjs';
 import { addCategory, addProduct, addService, makeReseller } from './lib/catalog_fixture.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 
 let saldo;
 let smtp;
@@ -36,7 +36,7 @@ test('assign, mail with instructions and link, claim, read-only for the end cust
   let r = await saldo.api('POST', `${svc(reseller.org.id, id)}/assignment`,
     { token: reseller.token, body: { email: customer.email.toUpperCase() } });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'post', '/api/v1/orgs/{org_id}/services/{service_id}/assignment', r);
+  assertAnswer(doc, 'post', '/api/v1/orgs/{org_id}/services/{service_id}/assignment', r);
   assert.deepEqual(r.body.assignment, { email: customer.email, claimed: false });
   const mail = await smtp.waitFor(customer.email, (m) => /PEC Box/.test(m.subject));
   assert.match(mail.text, /Configura il client con imap\.pec\.example/, 'instructions in the Italian of the account');
@@ -57,7 +57,7 @@ test('assign, mail with instructions and link, claim, read-only for the end cust
 
   r = await saldo.api('POST', `/api/v1/service-claims/${token}/accept`, { token: customer.token, body: { org_id: customer.org.id } });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'post', '/api/v1/service-claims/{token}/accept', r);
+  assertAnswer(doc, 'post', '/api/v1/service-claims/{token}/accept', r);
   assert.deepEqual(r.body.managed_by, { org_id: reseller.org.id, name: reseller.org.name });
   r = await saldo.api('POST', `/api/v1/service-claims/${token}/accept`, { token: customer.token, body: { org_id: customer.org.id } });
   assert.equal(r.status, 404, 'a link works once');

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { addCategory, addProduct, addService, insertId } from './lib/catalog_fixture.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 
 let saldo;
 let smtp;
@@ -33,7 +33,7 @@ test('list and detail: product name, status, dates, period, price as money, auto
   const ids = [1, 2, 3].map((i) => addService(saldo, u.org.id, prod, { label: `host${i}.example`, status: 'active' }));
   let r = await saldo.api('GET', base(u.org.id), { token: u.token });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'get', '/api/v1/orgs/{org_id}/services', r);
+  assertAnswer(doc, 'get', '/api/v1/orgs/{org_id}/services', r);
   assert.deepEqual(r.body.services.map((s) => s.id), ids);
   const s = r.body.services[0];
   assert.equal(s.product.name, 'VPS Large');
@@ -58,7 +58,7 @@ test('list and detail: product name, status, dates, period, price as money, auto
 
   r = await saldo.api('GET', `${base(u.org.id)}/${ids[1]}`, { token: u.token });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'get', '/api/v1/orgs/{org_id}/services/{service_id}', r);
+  assertAnswer(doc, 'get', '/api/v1/orgs/{org_id}/services/{service_id}', r);
   assert.equal(r.body.label, 'host2.example');
 });
 
@@ -118,7 +118,7 @@ test('PATCH: auto_renew only for eligible products, periods the product is sold 
 
   let r = await saldo.api('PATCH', p, { token: u.token, body: { auto_renew: true } });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'patch', '/api/v1/orgs/{org_id}/services/{service_id}', r);
+  assertAnswer(doc, 'patch', '/api/v1/orgs/{org_id}/services/{service_id}', r);
   assert.equal(r.body.auto_renew, true);
   let mail = await smtp.waitFor(u.email, (m) => /Automatic renewal switched on/.test(m.subject));
   assert.match(mail.text, /Hosting Plus \(shop\.example\)/);
@@ -167,7 +167,7 @@ test('staff: activate with notes, suspend, unsuspend, terminate; impossible move
 
   let r = await saldo.api('GET', `/api/v1/staff/orgs/${u.org.id}/services`, { token: staff.token });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'get', '/api/v1/staff/orgs/{org_id}/services', r);
+  assertAnswer(doc, 'get', '/api/v1/staff/orgs/{org_id}/services', r);
   assert.equal(r.body.services[0].status, 'pending');
 
   for (const a of ['suspend', 'unsuspend', 'terminate']) {
@@ -176,7 +176,7 @@ test('staff: activate with notes, suspend, unsuspend, terminate; impossible move
   }
   r = await st('activate', { notes: 'created the mailbox by hand' });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'post', '/api/v1/staff/services/{service_id}/activate', r);
+  assertAnswer(doc, 'post', '/api/v1/staff/services/{service_id}/activate', r);
   assert.equal(r.body.status, 'active');
   assert.equal(r.body.staff.notes, 'created the mailbox by hand');
   assert.ok(r.body.activated_at);

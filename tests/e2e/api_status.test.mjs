@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import { addCategory, addProduct, addService } from './lib/catalog_fixture.mjs';
 import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 import { WebClient } from './lib/web.mjs';
 
 let saldo;
@@ -65,7 +65,7 @@ test('a targeted incident reaches exactly the customers of the product, category
   // A product: only a (active); d's service is terminated.
   r = await post({ kind: 'incident', ...text('VPS network down'), audience: 'targeted', product_ids: [vps] });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/announcements', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/announcements', r);
   assert.equal(r.body.organizations, 1);
   assert.equal(r.body.public, false, 'targeted ones are not public by default');
   assert.deepEqual(r.body.targets, [{ kind: 'product', id: vps }]);
@@ -77,7 +77,7 @@ test('a targeted incident reaches exactly the customers of the product, category
     assert.equal(n.body.notifications.filter((x) => x.kind.startsWith('announcement.')).length, 0, u.email);
   }
   let n = await notes(a);
-  checkAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/notifications', n);
+  assertAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/notifications', n);
   assert.equal(n.body.unread, 1);
   assert.equal(n.body.notifications[0].kind, 'announcement.incident');
   assert.equal(n.body.notifications[0].title, 'VPS network down');
@@ -131,7 +131,7 @@ test('a targeted incident reaches exactly the customers of the product, category
   r = await saldo.api('PATCH', `/api/v1/staff/announcements/${incident}`, { token: staff.token,
     body: { title_en: 'VPS network down (postmortem)' } });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'PATCH', '/api/v1/staff/announcements/{announcement_id}', r);
+  assertAnswer(doc, 'PATCH', '/api/v1/staff/announcements/{announcement_id}', r);
   assert.equal(r.body.title_en, 'VPS network down (postmortem)');
   await smtp.waitFor('noc-a@example.test', (m) => m.subject.startsWith('[Update]'));
   assert.equal((await notes(a)).body.unread, 2);
@@ -143,7 +143,7 @@ test('a targeted incident reaches exactly the customers of the product, category
 
   r = await saldo.api('GET', '/api/v1/staff/announcements', { token: staff.token });
   assert.equal(r.status, 200);
-  checkAnswer(doc, 'GET', '/api/v1/staff/announcements', r);
+  assertAnswer(doc, 'GET', '/api/v1/staff/announcements', r);
   assert.ok(r.body.announcements.length >= 4);
 });
 
@@ -189,7 +189,7 @@ test('an announcement for everyone reaches every organization, in its language, 
 
   let s = await saldo.api('GET', '/api/v1/status', { headers: { 'Accept-Language': 'en' } });
   assert.equal(s.status, 200);
-  checkAnswer(doc, 'GET', '/api/v1/status', s);
+  assertAnswer(doc, 'GET', '/api/v1/status', s);
   assert.equal(s.body.operational, false);
   const shown = s.body.incidents.find((x) => x.id === r.body.id);
   assert.equal(shown.title, 'Datacenter power');
@@ -315,7 +315,7 @@ test('abuse reports go to the abuse address, else the administrator; admins see 
   r = await p(a.org.id, { service_id: a.service, subject: 'Spam from your VPS', body: 'We received complaints.',
     evidence: 'Received: from vps.example.test' });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/orgs/{org_id}/abuse-reports', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/orgs/{org_id}/abuse-reports', r);
   assert.equal(r.body.recipient, 'abuse-a@example.test');
   const m = await smtp.waitFor('abuse-a@example.test', (x) => x.subject.includes('Spam from your VPS'));
   assert.match(m.text, /Received: from vps.example.test/);
@@ -340,7 +340,7 @@ test('abuse reports go to the abuse address, else the administrator; admins see 
 
   r = await saldo.api('GET', `/api/v1/staff/orgs/${a.org.id}/abuse-reports`, { token: staff.token });
   assert.equal(r.status, 200);
-  checkAnswer(doc, 'GET', '/api/v1/staff/orgs/{org_id}/abuse-reports', r);
+  assertAnswer(doc, 'GET', '/api/v1/staff/orgs/{org_id}/abuse-reports', r);
   assert.equal(r.body.abuse_reports.length, 1);
 
   const before = count('abuse_reports');

@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 
 import { DAY, product, service } from './lib/billing.mjs';
 import { providerTime, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
-import { checkAnswer } from './lib/schema.mjs';
+import { assertAnswer } from './lib/schema.mjs';
 
 let saldo;
 let smtp;
@@ -41,7 +41,7 @@ test('open a ticket with its details; the local time is kept with CET/CEST', asy
   let r = await open(u, { ...ticket, priority: 'high', service_id: sid, order_number: 'SALDO-42', server_ip: '2001:db8::1',
     problem_started_at: '2026-03-29T03:30' });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/orgs/{org_id}/tickets', r);
+  assertAnswer(doc, 'POST', '/api/v1/orgs/{org_id}/tickets', r);
   assert.equal(r.body.status, 'open');
   assert.equal(r.body.priority, 'high');
   assert.equal(r.body.service_id, sid);
@@ -64,7 +64,7 @@ test('open a ticket with its details; the local time is kept with CET/CEST', asy
 
   r = await saldo.api('GET', base(u), { token: u.token });
   assert.equal(r.status, 200);
-  checkAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/tickets', r);
+  assertAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/tickets', r);
   assert.equal(r.body.tickets.length, 5);
 });
 
@@ -134,7 +134,7 @@ test('statuses, replies by mail with the token in Reply-To, internal notes, rati
 
   r = await saldo.api('POST', `${st(t.id)}/messages`, { token: staff.token, body: { body: 'SECRET internal note', internal: true } });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/tickets/{ticket_id}/messages', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/tickets/{ticket_id}/messages', r);
   assert.equal(r.body.status, 'open', 'a note changes nothing');
   assert.equal(r.body.sla.first_response_at, null);
 
@@ -151,7 +151,7 @@ test('statuses, replies by mail with the token in Reply-To, internal notes, rati
   r = await saldo.api('GET', `${base(u)}/${t.id}`, { token: u.token });
   assert.deepEqual(r.body.messages.map((m) => m.author), ['customer', 'staff']);
   assert.ok(!r.text.includes('SECRET'), 'the customer never sees an internal note');
-  checkAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/tickets/{ticket_id}', r);
+  assertAnswer(doc, 'GET', '/api/v1/orgs/{org_id}/tickets/{ticket_id}', r);
   r = await saldo.api('GET', st(t.id), { token: staff.token });
   assert.deepEqual(r.body.messages.map((m) => m.internal), [false, true, false]);
 
@@ -212,7 +212,7 @@ test('SLA: due time per department and priority, queue order, breaches, moving f
 
   r = await saldo.api('GET', '/api/v1/staff/tickets', { token: staff.token });
   assert.equal(r.status, 200);
-  checkAnswer(doc, 'GET', '/api/v1/staff/tickets', r);
+  assertAnswer(doc, 'GET', '/api/v1/staff/tickets', r);
   const mine = r.body.tickets.filter((t) => t.org_id === u.org.id);
   assert.deepEqual(mine.map((t) => t.id), [high.id, late.id, normal.id, bill.id], 'high first, then by time left');
   const byId = Object.fromEntries(mine.map((t) => [t.id, t]));
@@ -295,7 +295,7 @@ test('the report: median, 95th percentile and breaches per department and month,
   }
   let r = await saldo.api('GET', '/api/v1/staff/support/report?month=2020-01', { token: staff.token });
   assert.equal(r.status, 200, r.text);
-  checkAnswer(doc, 'GET', '/api/v1/staff/support/report', r);
+  assertAnswer(doc, 'GET', '/api/v1/staff/support/report', r);
   const billing = r.body.departments.find((x) => x.department === 'billing');
   assert.deepEqual(billing, { department: 'billing', name: 'Billing', tickets: 5, answered: 4, median_minutes: 5,
     p95_minutes: 30, breaches: 2 });
@@ -341,7 +341,7 @@ test('attachments: multipart with files, type by content, limits, downloads only
   let r = await saldo.api('POST', base(u), { token: u.token, raw: form({ ...ticket, priority: 'high', server_ip: '192.0.2.7' },
     [['screen.png', PNG, 'image/png'], ['../../etc/trace.log', 'traceroute 192.0.2.7\n 1  * * *\n', 'text/plain']]) });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/orgs/{org_id}/tickets', r);
+  assertAnswer(doc, 'POST', '/api/v1/orgs/{org_id}/tickets', r);
   assert.equal(r.body.server_ip, '192.0.2.7');
   const files = r.body.messages[0].attachments;
   assert.deepEqual(files.map((f) => [f.file_name, f.content_type, f.size]),
@@ -410,7 +410,7 @@ test('staff add departments and keep canned replies', async () => {
   let r = await saldo.api('POST', '/api/v1/staff/support/departments', { token: staff.token,
     body: { code: 'sales', name_en: 'Sales', name_it: 'Commerciale', sla_minutes: { high: 5 } } });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/support/departments', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/support/departments', r);
   assert.deepEqual(r.body.sla_minutes, { normal: 10, high: 5 });
   r = await saldo.api('POST', '/api/v1/staff/support/departments', { token: staff.token,
     body: { code: 'sales', name_en: 'Sales', name_it: 'Commerciale' } });
@@ -421,7 +421,7 @@ test('staff add departments and keep canned replies', async () => {
   assert.equal(r.body.error.field, 'code');
   const u = await signUp(saldo);
   r = await saldo.api('GET', '/api/v1/support/departments', { token: u.token });
-  checkAnswer(doc, 'GET', '/api/v1/support/departments', r);
+  assertAnswer(doc, 'GET', '/api/v1/support/departments', r);
   assert.deepEqual(r.body.departments.map((x) => x.code), ['technical', 'billing', 'sales']);
   r = await open(u, { ...ticket, department: 'sales', priority: 'high' });
   assert.equal(r.status, 201);
@@ -429,13 +429,13 @@ test('staff add departments and keep canned replies', async () => {
   r = await saldo.api('POST', '/api/v1/staff/support/canned-replies', { token: staff.token,
     body: { title: 'Restart', body: 'Hello,\nplease restart the server from the panel.' } });
   assert.equal(r.status, 201, r.text);
-  checkAnswer(doc, 'POST', '/api/v1/staff/support/canned-replies', r);
+  assertAnswer(doc, 'POST', '/api/v1/staff/support/canned-replies', r);
   const id = r.body.id;
   r = await saldo.api('POST', '/api/v1/staff/support/canned-replies', { token: staff.token, body: { title: '', body: 'x' } });
   assert.equal(r.status, 422);
   assert.equal(r.body.error.field, 'title');
   r = await saldo.api('GET', '/api/v1/staff/support/canned-replies', { token: staff.token });
-  checkAnswer(doc, 'GET', '/api/v1/staff/support/canned-replies', r);
+  assertAnswer(doc, 'GET', '/api/v1/staff/support/canned-replies', r);
   assert.ok(r.body.canned_replies.some((c) => c.id === id && c.body.includes('\n')));
   assert.equal((await saldo.api('DELETE', `/api/v1/staff/support/canned-replies/${id}`, { token: staff.token })).status, 204);
   assert.equal((await saldo.api('DELETE', `/api/v1/staff/support/canned-replies/${id}`, { token: staff.token })).status, 404);

@@ -108,6 +108,12 @@ export function documentedResponse(doc, method, template, status) {
   return { response, schema: response.content?.['application/json']?.schema };
 }
 
+/** Asserts that one real answer {status, body, text} is documented and fits its schema. */
+export function assertAnswer(doc, method, template, answer) {
+  const errors = checkAnswer(doc, method, template, answer);
+  if (errors.length) throw new Error(`${method} ${template} ${answer.status} does not fit the document:\n${errors.join('\n')}\n${answer.text ?? ''}`);
+}
+
 /** Checks one real answer {status, body} against the document; returns the errors. */
 export function checkAnswer(doc, method, template, answer) {
   const { schema } = documentedResponse(doc, method, template, answer.status);
