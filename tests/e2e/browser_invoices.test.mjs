@@ -114,6 +114,8 @@ test('back office: search any document by number or buyer, open it; bad filters 
   assert.equal(one.status, 200);
   assert.match(one.text, new RegExp(`Receipt ${number.replace('/', '\\/')}`));
   assert.match(one.text, /Payment on account/);
+  // The seller's address in parts, as the e-invoice needs it (provider.street, postal_code, city, province).
+  assert.match(one.text, /data-testid="seller">Saldo Hosting S\.r\.l\.<br>Via Roma 1<br>00184 Roma RM<br>IT<br>/);
   assert.equal((await web.get('/staff/documents/999999999')).status, 404);
   const bad = await web.get('/staff/documents?to=31-12-2026');
   assert.equal(bad.status, 422);

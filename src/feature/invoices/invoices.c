@@ -40,11 +40,17 @@ static void set(char *dst, size_t size, const char *v)
 
 #define SET(dst, v) set((dst), sizeof(dst), (v))
 
+/* The provider as every document names it: its address in parts (street,
+ * postal code, city, province), as the buyer's is and as an e-invoice's <Sede>
+ * needs it. */
 static void frame_seller(const saldo_config *cfg, doc_party *s)
 {
     SET(s->name, cfg->provider.name);
     SET(s->vat_id, cfg->provider.vat_id);
-    SET(s->address.street, cfg->provider.address);
+    SET(s->address.street, cfg->provider.street);
+    SET(s->address.postal_code, cfg->provider.postal_code);
+    SET(s->address.city, cfg->provider.city);
+    SET(s->address.province, cfg->provider.province);
     SET(s->address.country, cfg->provider.country);
 }
 

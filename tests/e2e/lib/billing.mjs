@@ -15,7 +15,7 @@ export function product(server, { prices = { 12: 1000, 24: 1800 }, promotional =
   productNo += 1;
   server.sql(`INSERT INTO catalog_categories (code, name_en, name_it, created_at) VALUES ('cat', 'Hosting', 'Hosting', 0)
     ON CONFLICT (code) DO NOTHING`);
-  const code = `p${process.pid}_${productNo}`;
+  const code = `p${process.pid}-${productNo}`; // as the catalog API allows: [a-z0-9-]
   server.sql(`INSERT INTO catalog_products (category_id, code, name_en, name_it, auto_renew, promotional, created_at,
     updated_at, retired_at) VALUES ((SELECT id FROM catalog_categories WHERE code = 'cat'), '${code}', '${name}',
     '${name} IT', 1, ${promotional ? 1 : 0}, 0, 0, ${retired ? 5 : 'NULL'})`);
