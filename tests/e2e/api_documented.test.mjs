@@ -99,3 +99,24 @@ test('every documented GET answers 200 with the documented shape', { timeout: 12
   assert.equal(lint.status, 0, `${lint.stderr}\n${xml.text}`);
   assert.match(xml.text, /<Sede>\s*<Indirizzo>Via Roma 1<\/Indirizzo>\s*<CAP>00184<\/CAP>\s*<Comune>Roma<\/Comune>/);
 });
+
+test('a real order\'s e-invoice for a business elsewhere in the EU passes the UBL 2.1 schema', async () => {
+  const u = await signUp(saldo);
+  const staff = await staffLogin(saldo);
+  const org = `/api/v1/orgs/${u.org.id}`;
+  await credit(saldo, staff, u.org.id, 100000);
+  await made('POST', `${org}/billing-addresses`, u.token, { recipient: 'Beispiel GmbH', street: 'Unter den Linden 1',
+    postal_code: '10117', city: 'Berlin', country: 'DE', default: true });
+  await made('PATCH', org, u.token, { kind: 'company', legal_name: 'Beispiel GmbH', vat_id: 'DE136695976' });
+  await made('POST', `${org}/orders`, u.token, { items: [{ product_id: product(saldo), period: 12 }],
+    currency: 'EUR', accept_terms: true, pay_with: 'balance' });
+  const id = Number(saldo.sql(`SELECT id FROM documents WHERE org_id = ${u.org.id} AND kind = 'invoice'`));
+  const xml = await saldo.api('GET', `${org}/invoices/${id}.xml`, { token: u.token });
+  assert.equal(xml.status, 200, xml.text);
+  const file = path.join(tempDir(), 'invoice.xml');
+  fs.writeFileSync(file, xml.text);
+  const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema',
+    path.join(root, 'tests/data/ubl21/maindoc/UBL-Invoice-2.1.xsd'), file], { encoding: 'utf8' });
+  assert.equal(lint.status, 0, `${lint.stderr}\n${xml.text}`);
+  assert.match(xml.text, /<cbc:StreetName>Via Roma 1<\/cbc:StreetName>\s*<cbc:CityName>Roma<\/cbc:CityName>\s*<cbc:PostalZone>00184<\/cbc:PostalZone>/);
+});
