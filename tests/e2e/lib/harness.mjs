@@ -48,7 +48,13 @@ export function saldoRun(args, { input, env } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A real SMTP server; {defer: N} answers the first N messages 451. */
+/** What gives away a mail rendered from missing data: a placeholder left
+ * standing, a C NULL or a JavaScript value printed as text. */
+const UNRENDERED = /\{\{|\}\}|\(null\)|\bundefined\b|\bNaN\b|\[object Object\]/;
+
+/** A real SMTP server; {defer: N} answers the first N messages 451. Stopping
+ * it fails the test file when any mail it took shows UNRENDERED in its subject
+ * or text. */
 export async function startSmtp({ defer = 0 } = {}) {
   const port = await freePort();
   const dir = tempDir('saldo-mail-');
@@ -74,9 +80,11 @@ export async function startSmtp({ defer = 0 } = {}) {
       throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
     },
     async stop() {
+      const bad = read().filter((m) => UNRENDERED.test(`${m.subject}\n${m.text}`));
       proc.stdin.end();
       await new Promise((r) => proc.once('exit', r));
       fs.rmSync(dir, { recursive: true, force: true });
+      if (bad.length) throw new Error(`mails rendered from missing data:\n${bad.map((m) => `${m.subject}\n${m.text}`).join('\n---\n')}`);
     },
   };
 }
