@@ -6,8 +6,9 @@
 // redirect, never a 500. Forms that would end the walk (sign out, delete, leave)
 // are left out. The ledger holds afterwards. Every page walked also keeps the
 // rules the browser enforces for it: the security headers, never cached, a
-// CSRF token in each form, and nothing inline that the Content-Security-Policy
-// would silently block (scripts, event handlers, style attributes).
+// CSRF token in each form, nothing inline that the Content-Security-Policy
+// would silently block (scripts, event handlers, style attributes), and no
+// placeholder, (null), undefined or NaN in the text.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -36,6 +37,9 @@ function pageRules(p, html, headers) {
     if (/method="post"/i.test(open) && !/name="_csrf" value="[^"]+"/.test(inner)) out.push(`${p}: a form without _csrf: ${open}`);
   for (const [tag] of html.matchAll(/<script\b[^>]*>/g)) if (!/\ssrc="/.test(tag)) out.push(`${p}: inline script`);
   for (const [attr] of html.matchAll(/<[a-z][^>]*\s(on[a-z]+|style)="/g)) out.push(`${p}: inline ${attr.split(/\s/).pop()}`);
+  const shown = html.replace(/<[^>]+>/g, ' ');
+  const unrendered = /\{\{|\}\}|\(null\)|\bundefined\b|\bNaN\b|\[object Object\]/.exec(shown);
+  if (unrendered) out.push(`${p}: "${unrendered[0]}" in the text`);
   return out;
 }
 
