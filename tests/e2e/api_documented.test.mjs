@@ -98,6 +98,15 @@ test('every documented GET answers 200 with the documented shape', { timeout: 12
   { encoding: 'utf8', env: { ...process.env, XML_CATALOG_FILES: path.join(data, 'catalog.xml') } });
   assert.equal(lint.status, 0, `${lint.stderr}\n${xml.text}`);
   assert.match(xml.text, /<Sede>\s*<Indirizzo>Via Roma 1<\/Indirizzo>\s*<CAP>00184<\/CAP>\s*<Comune>Roma<\/Comune>/);
+
+  // Its PDF reads as the invoice: number, both addresses in full, the total.
+  const res = await fetch(`${saldo.url}${org}/invoices/${ids.invoice_id}.pdf`, { headers: { Authorization: `Bearer ${u.token}` } });
+  assert.equal(res.status, 200);
+  const pdf = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await res.arrayBuffer()), encoding: 'utf8' });
+  assert.equal(pdf.status, 0, pdf.stderr);
+  const number = saldo.sql(`SELECT number FROM documents WHERE id = ${ids.invoice_id}`);
+  for (const text of [number, 'Via Roma 1', '00184 Roma (RM)', 'Via Dante 12', '20121 Milano (MI)', '12.20'])
+    assert.ok(pdf.stdout.includes(text), `the PDF shows ${text}:\n${pdf.stdout}`);
 });
 
 test('a real order\'s e-invoice for a business elsewhere in the EU passes the UBL 2.1 schema', async () => {
