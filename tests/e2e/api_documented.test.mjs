@@ -6,7 +6,11 @@
 // and fit the documented schema (lib/schema.mjs): the document describes what
 // the server really sends, route by route, not only where a feature's own test
 // looked. Server-sent event streams are left out (they do not end). The
-// order's e-invoice must pass the SDI's FatturaPA schema.
+// order's e-invoice must pass the SDI's FatturaPA schema (a German business's
+// the UBL 2.1 one) and its PDF read as the invoice. A working day's writes
+// (addresses, notification addresses, cart, order, service moves, renewal,
+// pro-forma, credits, discount codes, a withdrawal, a ticket's life, support
+// settings) answer as documented too.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -128,4 +132,66 @@ test('a real order\'s e-invoice for a business elsewhere in the EU passes the UB
     path.join(root, 'tests/data/ubl21/maindoc/UBL-Invoice-2.1.xsd'), file], { encoding: 'utf8' });
   assert.equal(lint.status, 0, `${lint.stderr}\n${xml.text}`);
   assert.match(xml.text, /<cbc:StreetName>Via Roma 1<\/cbc:StreetName>\s*<cbc:CityName>Roma<\/cbc:CityName>\s*<cbc:PostalZone>00184<\/cbc:PostalZone>/);
+});
+
+test('the documented writes a customer and staff make in a working day answer as documented', { timeout: 120000 }, async () => {
+  const u = await signUp(saldo);
+  const staff = await staffLogin(saldo);
+  const org = `/api/v1/orgs/${u.org.id}`;
+  await credit(saldo, staff, u.org.id, 100000);
+  const productId = product(saldo);
+  const ids = { org_id: u.org.id };
+  /** Sends method template (ids filled in) with body; asserts the status and the documented shape; returns the body. */
+  const step = async (method, template, body, status, token = template.startsWith('/api/v1/staff/') ? staff.token : u.token) => {
+    const path = template.replace(/\{(\w+)\}/g, (_, n) => { assert.ok(ids[n], `an id for ${n}`); return ids[n]; });
+    const r = await saldo.api(method, path, { token, body, headers: { 'Idempotency-Key': `w-${++keyNo}` } });
+    assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
+    assertAnswer(doc, method, template, r);
+    return r.body;
+  };
+  const address = { recipient: 'Ada Rossi', street: 'Via Dante 12', postal_code: '20121', city: 'Milano', province: 'MI',
+    country: 'IT' };
+  ids.address_id = (await step('POST', '/api/v1/orgs/{org_id}/billing-addresses', { ...address, default: true }, 201)).id;
+  const first = (await step('PATCH', '/api/v1/orgs/{org_id}/billing-addresses/{address_id}', { street: 'Via Dante 14' },
+    200)).id; // an edit is a new version
+  ids.address_id = (await step('POST', '/api/v1/orgs/{org_id}/billing-addresses', { ...address, recipient: 'Ufficio' }, 201)).id;
+  await step('POST', '/api/v1/orgs/{org_id}/billing-addresses/{address_id}/default', undefined, 200);
+  ids.address_id = first;
+  await step('PUT', '/api/v1/orgs/{org_id}/notification-addresses',
+    { billing: 'conti@example.test', support: null, abuse: null, status: null }, 200);
+  await step('POST', '/api/v1/orgs/{org_id}/cart/items', { product_id: productId, period: 12, currency: 'EUR' }, 201);
+  await step('POST', '/api/v1/orgs/{org_id}/cart/preview', {}, 200);
+  const order = await step('POST', '/api/v1/orgs/{org_id}/orders', { items: [{ product_id: productId, period: 12 }],
+    currency: 'EUR', accept_terms: true, pay_with: 'balance' }, 201);
+  ids.order_id = order.order.id;
+  ids.service_id = Number(saldo.sql(`SELECT id FROM services WHERE org_id = ${u.org.id} ORDER BY id LIMIT 1`));
+  await step('POST', '/api/v1/staff/services/{service_id}/activate', { notes: 'Ready' }, 200);
+  await step('PATCH', '/api/v1/orgs/{org_id}/services/{service_id}', { auto_renew: true }, 200);
+  await step('POST', '/api/v1/orgs/{org_id}/proformas', { items: [{ service_id: ids.service_id, period: 12 }] }, 201);
+  await step('POST', '/api/v1/orgs/{org_id}/renewals', { items: [{ service_id: ids.service_id, period: 12 }] }, 201);
+  await step('POST', '/api/v1/staff/services/{service_id}/suspend', { notes: 'Abuse' }, 200);
+  await step('POST', '/api/v1/staff/services/{service_id}/unsuspend', { notes: 'Cleared' }, 200);
+  ids.credit_id = (await step('POST', '/api/v1/staff/orgs/{org_id}/credits',
+    { product_id: productId, period: 12, reason: 'gift' }, 201)).id;
+  await step('DELETE', '/api/v1/staff/credits/{credit_id}', undefined, 204);
+  ids.code_id = (await step('POST', '/api/v1/staff/discount-codes',
+    { code: `DAY${Date.now()}`, kind: 'percent', percent_bp: 1000 }, 201)).id;
+  await step('PATCH', '/api/v1/staff/discount-codes/{code_id}', { max_uses: 5 }, 200);
+  ids.withdrawal_id = (await step('POST', '/api/v1/orgs/{org_id}/withdrawals', { amount: { currency: 'EUR', minor: 500 },
+    destination: { method: 'bank', iban: 'DE89 3704 0044 0532 0130 00', holder: 'Ada Rossi' } }, 201)).id;
+  await step('POST', '/api/v1/orgs/{org_id}/withdrawals/{withdrawal_id}/cancel', undefined, 200);
+  ids.ticket_id = (await step('POST', '/api/v1/orgs/{org_id}/tickets', { department: 'technical', subject: 'Slow',
+    description: 'The site is slow.' }, 201)).id;
+  await step('POST', '/api/v1/orgs/{org_id}/tickets/{ticket_id}/messages', { body: 'Still slow.' }, 201);
+  await step('PATCH', '/api/v1/staff/tickets/{ticket_id}', { priority: 'high' }, 200);
+  await step('POST', '/api/v1/orgs/{org_id}/tickets/{ticket_id}/close', undefined, 200);
+  await step('POST', '/api/v1/orgs/{org_id}/tickets/{ticket_id}/rating', { rating: 5 }, 200);
+  await step('POST', '/api/v1/orgs/{org_id}/tickets/{ticket_id}/reopen', undefined, 200);
+  ids.code = 'technical';
+  await step('PATCH', '/api/v1/staff/support/departments/{code}', { sla_minutes: { normal: 30 } }, 200);
+  ids.canned_id = (await step('POST', '/api/v1/staff/support/canned-replies', { title: 'Hi', body: 'Hello.' }, 201)).id;
+  await step('DELETE', '/api/v1/staff/support/canned-replies/{canned_id}', undefined, 204);
+  await step('POST', '/api/v1/orgs/{org_id}/notifications/read', {}, 204);
+  await step('DELETE', '/api/v1/orgs/{org_id}/billing-addresses/{address_id}', undefined, 204);
+  assert.equal(saldo.run(['ledger', 'verify']).status, 0);
 });
