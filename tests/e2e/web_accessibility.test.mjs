@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 
 import { DAY, credit, product, service } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { accessibility } from './lib/page_checks.mjs';
 import { walk } from './lib/walk.mjs';
 import { WebClient } from './lib/web.mjs';
 
@@ -16,38 +17,11 @@ let saldo;
 before(async () => { saldo = await startSaldo(); });
 after(async () => saldo.stop());
 
-const attr = (tag, name) => (new RegExp(`\\s${name}="([^"]*)"`).exec(tag) || [])[1];
-
-/** What page p (HTML) lacks, as messages; lang is the language it was asked in. */
-function problems(p, html, lang) {
-  const out = [];
-  const htmlLang = attr(/<html\b[^>]*>/.exec(html)?.[0] || '', 'lang');
-  if (htmlLang !== lang) out.push(`${p}: <html lang="${htmlLang}">, asked in ${lang}`);
-  const h1 = (html.match(/<h1\b/g) || []).length;
-  if (h1 !== 1) out.push(`${p}: ${h1} <h1>`);
-  const labelled = new Set([...html.matchAll(/<label\b[^>]*\sfor="([^"]+)"/g)].map((m) => m[1]));
-  const wrapping = [...html.matchAll(/<label\b[\s\S]*?<\/label>/g)].map((m) => [m.index, m.index + m[0].length]);
-  for (const m of html.matchAll(/<(input|select|textarea)\b[^>]*>/g)) {
-    const [tag, kind] = m;
-    const type = (attr(tag, 'type') || 'text').toLowerCase();
-    if (kind === 'input' && ['hidden', 'submit', 'button', 'image', 'reset'].includes(type)) continue;
-    const id = attr(tag, 'id');
-    const inLabel = wrapping.some(([a, b]) => m.index > a && m.index < b);
-    if (!(id && labelled.has(id)) && !inLabel && !attr(tag, 'aria-label') && !attr(tag, 'aria-labelledby'))
-      out.push(`${p}: <${kind} name="${attr(tag, 'name')}"> has no label`);
-  }
-  for (const [tag] of html.matchAll(/<img\b[^>]*>/g))
-    if (attr(tag, 'alt') === undefined) out.push(`${p}: <img src="${attr(tag, 'src')}"> has no alt`);
-  const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
-  for (const id of new Set(ids.filter((x, i) => ids.indexOf(x) !== i))) out.push(`${p}: id "${id}" twice`);
-  return out;
-}
-
 async function check(web, start) {
   const found = [];
   for (const lang of ['en', 'it']) {
     web.jar.set('lang', lang);
-    const { pages } = await walk(web, start, { onPage: (p, html) => found.push(...problems(p, html, lang)) });
+    const { pages } = await walk(web, start, { onPage: (p, html) => found.push(...accessibility(p, html, lang)) });
     assert.ok(pages >= 30, `${pages} pages walked`);
   }
   return [...new Set(found)];

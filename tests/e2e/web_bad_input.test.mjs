@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 
 import { DAY, credit, product, service } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { browserRules } from './lib/page_checks.mjs';
 import { walk } from './lib/walk.mjs';
 import { WebClient } from './lib/web.mjs';
 
@@ -24,24 +25,6 @@ after(async () => saldo.stop());
 const GARBAGE = ['', '\u0000', 'x'.repeat(20000), '<b onmouseover="x">\'"&', '-1', '99999999999999999999', '١٢٣',
   '\uFFFF'];
 const SKIP_FORM = /logout|sign-out|delete|leave|\/lang\b/;
-
-/** What page p breaks of the rules above, as messages. */
-function pageRules(p, html, headers) {
-  const out = [];
-  const csp = headers.get('content-security-policy') || '';
-  if (!/frame-ancestors 'none'/.test(csp) || !/script-src 'self'/.test(csp)) out.push(`${p}: CSP ${csp}`);
-  for (const [name, value] of [['x-frame-options', 'DENY'], ['x-content-type-options', 'nosniff'],
-    ['referrer-policy', 'same-origin'], ['cache-control', 'no-store']])
-    if (headers.get(name) !== value) out.push(`${p}: ${name} ${headers.get(name)}`);
-  for (const [, open, inner] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g))
-    if (/method="post"/i.test(open) && !/name="_csrf" value="[^"]+"/.test(inner)) out.push(`${p}: a form without _csrf: ${open}`);
-  for (const [tag] of html.matchAll(/<script\b[^>]*>/g)) if (!/\ssrc="/.test(tag)) out.push(`${p}: inline script`);
-  for (const [attr] of html.matchAll(/<[a-z][^>]*\s(on[a-z]+|style)="/g)) out.push(`${p}: inline ${attr.split(/\s/).pop()}`);
-  const shown = html.replace(/<[^>]+>/g, ' ');
-  const unrendered = /\{\{|\}\}|\(null\)|\bundefined\b|\bNaN\b|\[object Object\]/.exec(shown);
-  if (unrendered) out.push(`${p}: "${unrendered[0]}" in the text`);
-  return out;
-}
 
 /** POSTs fields as the form would: urlencoded, or multipart/form-data. */
 async function post(web, form, fields) {
@@ -89,7 +72,7 @@ test('a customer\'s pages keep the browser\'s rules and their forms take any inp
   assert.equal((await web.login(u.email, u.password)).status, 303);
   const broken = [];
   const { pages, forms } = await walk(web, ['/'], { skipForm: SKIP_FORM,
-    onPage: (p, html, headers) => broken.push(...pageRules(p, html, headers)) });
+    onPage: (p, html, headers) => broken.push(...browserRules(p, html, headers)) });
   assert.deepEqual([...new Set(broken)], []);
   assert.ok(pages >= 30 && forms.length >= 20, `${pages} pages, ${forms.length} forms`);
   for (const action of ['/support/tickets', '/profile', '/organization/addresses', '/cart/checkout'])
@@ -110,7 +93,7 @@ test('the back office\'s pages keep the browser\'s rules and their forms take an
   assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
   const broken = [];
   const { pages, forms } = await walk(web, ['/staff', `/staff/orgs/${u.org.id}`], { skipForm: SKIP_FORM,
-    onPage: (p, html, headers) => broken.push(...pageRules(p, html, headers)) });
+    onPage: (p, html, headers) => broken.push(...browserRules(p, html, headers)) });
   assert.deepEqual([...new Set(broken)], []);
   assert.ok(pages >= 20 && forms.length >= 15, `${pages} pages, ${forms.length} forms`);
   const sent = await spoil(web, forms);
@@ -124,7 +107,7 @@ test('the public pages keep the browser\'s rules and their forms take any input 
   web.jar.set('lang', 'en');
   const broken = [];
   const { pages, forms } = await walk(web, ['/login', '/signup', '/password/forgot', '/status', '/terms'],
-    { skipForm: SKIP_FORM, onPage: (p, html, headers) => broken.push(...pageRules(p, html, headers)) });
+    { skipForm: SKIP_FORM, onPage: (p, html, headers) => broken.push(...browserRules(p, html, headers)) });
   assert.deepEqual([...new Set(broken)], []);
   assert.ok(pages >= 5 && forms.length >= 3, `${pages} pages, ${forms.length} forms`);
   for (const action of ['/login', '/signup', '/password/forgot'])

@@ -6,70 +6,24 @@
 // message that missed the catalog), and in English none contains the Italian of
 // one (Italian written straight into a page).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { DAY, credit, product, service } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
-import { unescape, walk } from './lib/walk.mjs';
+import { otherLanguage } from './lib/page_checks.mjs';
+import { walk } from './lib/walk.mjs';
 import { WebClient } from './lib/web.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 let saldo;
 before(async () => { saldo = await startSaldo(); });
 after(async () => saldo.stop());
 
-/** po/it.po as [[msgid, msgstr]] (continuation lines joined, escapes read). */
-function catalog() {
-  const entries = [];
-  let cur = null;
-  let key = null;
-  const str = (line) => JSON.parse(line.slice(line.indexOf('"')));
-  for (const line of fs.readFileSync(path.join(root, 'po/it.po'), 'utf8').split('\n')) {
-    if (line.startsWith('msgid ')) { cur = { id: str(line), str: '' }; key = 'id'; entries.push(cur); }
-    else if (line.startsWith('msgstr ')) { cur.str = str(line); key = 'str'; }
-    else if (line.startsWith('"') && cur) cur[key] += str(line);
-  }
-  return entries.filter((e) => e.id).map((e) => [e.id, e.str]);
-}
-
-/** The pieces of one language worth looking for in the other's pages: the
- * literal runs of a message (its English, or its Italian when italian) between
- * its placeholders, 16 characters or more with a space, that the other does not
- * contain. */
-function pieces(italian) {
-  const out = new Set();
-  for (const [id, it] of catalog()) {
-    if (!it || it === id) continue;
-    const [mine, other] = italian ? [it, id] : [id, it];
-    for (const run of mine.split(/%[-0-9.]*[a-z]+|\{\{\{?[^}]*\}?\}\}|\n/)) {
-      const piece = run.trim();
-      if (piece.length >= 16 && piece.includes(' ') && !other.includes(piece)) out.add(piece);
-    }
-  }
-  return [...out];
-}
-
-/** A page's visible text: no tags, scripts or styles; entities read; spaces folded. */
-const textOf = (html) => unescape(html.replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' '))
-  .replace(/\s+/g, ' ');
-
-/** Walks web from start; returns ["page: piece"] for every piece of the other
- * language found (Italian pieces when lang is "en", English ones when "it"). */
-async function otherLanguage(web, lang, start) {
+/** Walks web from start asking in lang; returns what otherLanguage(lang) finds. */
+async function otherLanguageLeft(web, lang, start) {
   web.jar.set('lang', lang);
-  const wrong = pieces(lang === 'en');
-  assert.ok(wrong.length > 300, `${wrong.length} pieces to look for`);
+  const check = otherLanguage(lang);
   const found = [];
-  const { pages } = await walk(web, start, {
-    onPage: (p, html) => {
-      const text = textOf(html);
-      for (const piece of wrong) if (text.includes(piece)) found.push(`${p}: ${piece}`);
-    },
-  });
+  const { pages } = await walk(web, start, { onPage: (p, html) => found.push(...check(p, html)) });
   assert.ok(pages >= 30, `${pages} pages walked`);
   return found;
 }
@@ -89,8 +43,8 @@ test('the client area in Italian has no English, in English no Italian', { timeo
       country: 'IT' } });
   const web = new WebClient(saldo.url);
   assert.equal((await web.login(u.email, u.password)).status, 303);
-  assert.deepEqual(await otherLanguage(web, 'it', ['/']), []);
-  assert.deepEqual(await otherLanguage(web, 'en', ['/']), []);
+  assert.deepEqual(await otherLanguageLeft(web, 'it', ['/']), []);
+  assert.deepEqual(await otherLanguageLeft(web, 'en', ['/']), []);
 });
 
 test('the back office in Italian has no English, in English no Italian', { timeout: 120000 }, async () => {
@@ -100,6 +54,6 @@ test('the back office in Italian has no English, in English no Italian', { timeo
   const web = new WebClient(saldo.url);
   const _csrf = await web.csrf('/staff/login');
   assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
-  assert.deepEqual(await otherLanguage(web, 'it', ['/staff', `/staff/orgs/${u.org.id}`]), []);
-  assert.deepEqual(await otherLanguage(web, 'en', ['/staff', `/staff/orgs/${u.org.id}`]), []);
+  assert.deepEqual(await otherLanguageLeft(web, 'it', ['/staff', `/staff/orgs/${u.org.id}`]), []);
+  assert.deepEqual(await otherLanguageLeft(web, 'en', ['/staff', `/staff/orgs/${u.org.id}`]), []);
 });
