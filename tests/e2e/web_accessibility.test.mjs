@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { DAY, credit, product, service } from './lib/billing.mjs';
+import { busyCustomer } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { accessibility } from './lib/page_checks.mjs';
 import { walk } from './lib/walk.mjs';
@@ -29,15 +29,7 @@ async function check(web, start) {
 
 test('the client area\'s pages have a language, a heading, labels, alternatives and unique ids', { timeout: 120000 },
   async () => {
-    const u = await signUp(saldo, { name: 'Ada Rossi' });
-    const staff = await staffLogin(saldo);
-    await credit(saldo, staff, u.org.id, 5000);
-    const productId = product(saldo);
-    service(saldo, u.org.id, productId, Math.floor(Date.now() / 1000) + 10 * DAY, { label: 'walk.example' });
-    await saldo.api('POST', `/api/v1/orgs/${u.org.id}/cart/items`, { token: u.token,
-      body: { product_id: productId, period: 12, currency: 'EUR' } });
-    await saldo.api('POST', `/api/v1/orgs/${u.org.id}/tickets`, { token: u.token,
-      body: { department: 'technical', subject: 'Walk', description: 'A ticket for the walk.' } });
+    const u = await busyCustomer(saldo, await staffLogin(saldo), { name: 'Ada Rossi' });
     const web = new WebClient(saldo.url);
     assert.equal((await web.login(u.email, u.password)).status, 303);
     assert.deepEqual(await check(web, ['/']), []);
@@ -49,7 +41,6 @@ test('the back office\'s pages have a language, a heading, labels, alternatives 
     const email = `a11y${Date.now()}@saldo.test`;
     assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
     const web = new WebClient(saldo.url);
-    const _csrf = await web.csrf('/staff/login');
-    assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
+    assert.equal((await web.staffLogin(email, 'staff password 1')).status, 303);
     assert.deepEqual(await check(web, ['/staff', `/staff/orgs/${u.org.id}`]), []);
   });

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { DAY, credit, product, service } from './lib/billing.mjs';
+import { busyCustomer } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { browserRules } from './lib/page_checks.mjs';
 import { walk } from './lib/walk.mjs';
@@ -56,18 +56,7 @@ async function spoil(web, forms) {
 }
 
 test('a customer\'s pages keep the browser\'s rules and their forms take any input without a server error', { timeout: 300000 }, async () => {
-  const u = await signUp(saldo, { language: 'en' });
-  const staff = await staffLogin(saldo);
-  await credit(saldo, staff, u.org.id, 5000);
-  const productId = product(saldo);
-  service(saldo, u.org.id, productId, Math.floor(Date.now() / 1000) + 10 * DAY, { label: 'walk.example' });
-  await saldo.api('POST', `/api/v1/orgs/${u.org.id}/cart/items`, { token: u.token,
-    body: { product_id: productId, period: 12, currency: 'EUR' } });
-  await saldo.api('POST', `/api/v1/orgs/${u.org.id}/tickets`, { token: u.token,
-    body: { department: 'technical', subject: 'Walk', description: 'A ticket for the walk.' } });
-  await saldo.api('POST', `/api/v1/orgs/${u.org.id}/billing-addresses`, { token: u.token,
-    body: { recipient: 'Ada Rossi', street: 'Via Dante 12', postal_code: '20121', city: 'Milano', province: 'MI',
-      country: 'IT' } });
+  const u = await busyCustomer(saldo, await staffLogin(saldo), { language: 'en' });
   const web = new WebClient(saldo.url);
   assert.equal((await web.login(u.email, u.password)).status, 303);
   const broken = [];
@@ -89,8 +78,7 @@ test('the back office\'s pages keep the browser\'s rules and their forms take an
   assert.equal(saldo.run(['staff', 'add', '--email', email], { input: 'staff password 1\n' }).status, 0);
   const web = new WebClient(saldo.url);
   web.jar.set('lang', 'en');
-  const _csrf = await web.csrf('/staff/login');
-  assert.equal((await web.post('/staff/login', { _csrf, email, password: 'staff password 1' })).status, 303);
+  assert.equal((await web.staffLogin(email, 'staff password 1')).status, 303);
   const broken = [];
   const { pages, forms } = await walk(web, ['/staff', `/staff/orgs/${u.org.id}`], { skipForm: SKIP_FORM,
     onPage: (p, html, headers) => broken.push(...browserRules(p, html, headers)) });

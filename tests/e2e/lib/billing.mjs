@@ -1,7 +1,10 @@
 // billing.mjs - what the renewal tests set up under the API: catalog rows and
 // services inserted with SQL into the tables of 0006_catalog.sql and
 // 0007_services.sql (ordering and provisioning are other features), and
-// money put in a wallet through the staff adjustment API.
+// money put in a wallet through the staff adjustment API; and busyCustomer, a
+// customer with something on every page for the page walks.
+import { signUp } from './harness.mjs';
+
 const DAY = 86400;
 let productNo = 0;
 
@@ -52,4 +55,25 @@ export async function balance(server, user) {
   const w = await server.api('GET', `/api/v1/orgs/${user.org.id}/wallets`, { token: user.token });
   const eur = w.body.wallets.find((x) => x.currency === 'EUR');
   return eur ? eur.balance.minor : 0;
+}
+
+/** A customer with something on every page, for the page walks: a balance, a
+ * service due in ten days, a cart line, an open ticket and a default billing
+ * address. over: signUp's options, and {subject, description} of the ticket.
+ * Returns signUp's {email, password, user, org, token}. */
+export async function busyCustomer(server, staff, over = {}) {
+  const { subject = 'Walk', description = 'A ticket for the walk.', ...account } = over;
+  const u = await signUp(server, account);
+  const send = async (method, path, body) => {
+    const r = await server.api(method, `/api/v1/orgs/${u.org.id}${path}`, { token: u.token, body });
+    if (r.status !== 201) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+  };
+  await credit(server, staff, u.org.id, 5000);
+  const productId = product(server);
+  service(server, u.org.id, productId, Math.floor(Date.now() / 1000) + 10 * DAY, { label: 'walk.example' });
+  await send('POST', '/cart/items', { product_id: productId, period: 12, currency: 'EUR' });
+  await send('POST', '/tickets', { department: 'technical', subject, description });
+  await send('POST', '/billing-addresses', { recipient: 'Ada Rossi', street: 'Via Dante 12', postal_code: '20121',
+    city: 'Milano', province: 'MI', country: 'IT', default: true });
+  return u;
 }

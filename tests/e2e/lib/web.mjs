@@ -58,6 +58,12 @@ export class WebClient {
     const _csrf = await this.csrf('/login');
     return this.post('/login', { _csrf, email, password });
   }
+
+  /** Signs in to the back office through its form; returns the POST's response. */
+  async staffLogin(email, password) {
+    const _csrf = await this.csrf('/staff/login');
+    return this.post('/staff/login', { _csrf, email, password });
+  }
 }
 
 /** A raw GET whose path is sent exactly as given (fetch would normalize "..").*/
