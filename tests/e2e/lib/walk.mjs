@@ -3,7 +3,7 @@
 // error, hands each HTML page to a callback and collects the POST forms found.
 import assert from 'node:assert/strict';
 
-const SKIP_LINK = /^\/(logout|static\/)|\/(logout|sign-out)\b|\.(pdf|xml|csv|json|png|jpe?g)$/;
+const SKIP_LINK = /^\/(logout|static\/)|\/(logout|sign-out)\b/; // downloads (PDF, XML, CSV) are asked for too
 
 export const unescape = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
   .replace(/&lt;/g, '<').replace(/&gt;/g, '>');
@@ -42,7 +42,7 @@ export function formsOf(html, pagePath) {
  * asserting that none is broken (a 4xx or 5xx); onPage(path, html, headers) sees each HTML
  * page. Returns how many pages and the POST forms found (one per action, those
  * skipForm matches left out). */
-export async function walk(web, start, { maxPages = 120, skipForm = /^$/, onPage = () => {} } = {}) {
+export async function walk(web, start, { maxPages = 200, skipForm = /^$/, onPage = () => {} } = {}) {
   const seen = new Set();
   const queue = [...start];
   const forms = new Map();
