@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 
 import { busyCustomer } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
-import { browserRules } from './lib/page_checks.mjs';
+import { browserRules, errorsLinked } from './lib/page_checks.mjs';
 import { walk } from './lib/walk.mjs';
 import { WebClient } from './lib/web.mjs';
 
@@ -37,9 +37,11 @@ async function post(web, form, fields) {
   return { status: res.status, text: await res.text() };
 }
 
-/** Posts each form with each editable field holding each GARBAGE value. */
+/** Posts each form with each editable field holding each GARBAGE value; a
+ * form shown again with errors must tie each message to its field. */
 async function spoil(web, forms) {
   let sent = 0;
+  const unlinked = new Set();
   for (const f of forms) {
     for (const [i, [name, , editable]] of f.fields.entries()) {
       if (!editable) continue;
@@ -49,9 +51,11 @@ async function spoil(web, forms) {
         sent++;
         assert.ok(r.status < 500, `POST ${f.action} ${name}=${JSON.stringify(bad.slice(0, 20))}: ${r.status} ${r.text.slice(0, 300)}`);
         assert.ok([200, 303, 400, 403, 404, 409, 413, 422, 429].includes(r.status), `POST ${f.action} ${name}: ${r.status}`);
+        if (r.status === 422) for (const m of errorsLinked(`POST ${f.action}`, r.text)) unlinked.add(m);
       }
     }
   }
+  assert.deepEqual([...unlinked], []);
   return sent;
 }
 

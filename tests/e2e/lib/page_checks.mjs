@@ -104,3 +104,12 @@ export function browserRules(p, html, headers) {
   if (unrendered) out.push(`${p}: "${unrendered[0]}" in the text`);
   return out;
 }
+
+/** What a form shown again with errors (422) lacks: each message next to a field
+ * (id="NAME-error") named by that field's aria-describedby, so a screen reader
+ * reads it with the field. */
+export function errorsLinked(p, html) {
+  const described = new Set([...html.matchAll(/\saria-describedby="([^"]+)"/g)].flatMap((m) => m[1].split(/\s+/)));
+  return [...html.matchAll(/\sid="([^"]+-error)"/g)].map((m) => m[1]).filter((id) => !described.has(id))
+    .map((id) => `${p}: #${id} is not any field's aria-describedby`);
+}
