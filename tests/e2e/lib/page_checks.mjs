@@ -64,6 +64,8 @@ export function accessibility(p, html, lang) {
   const out = [];
   const htmlLang = attr(/<html\b[^>]*>/.exec(html)?.[0] || '', 'lang');
   if (htmlLang !== lang) out.push(`${p}: <html lang="${htmlLang}">, asked in ${lang}`);
+  const title = /<title>([^<]*)<\/title>/.exec(html);
+  if (!title || !title[1].trim()) out.push(`${p}: no <title>`);
   const h1 = (html.match(/<h1\b/g) || []).length;
   if (h1 !== 1) out.push(`${p}: ${h1} <h1>`);
   const labelled = new Set([...html.matchAll(/<label\b[^>]*\sfor="([^"]+)"/g)].map((m) => m[1]));
