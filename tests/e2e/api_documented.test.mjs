@@ -180,6 +180,15 @@ test('the documented writes a customer and staff make in a working day answer as
   ids.withdrawal_id = (await step('POST', '/api/v1/orgs/{org_id}/withdrawals', { amount: { currency: 'EUR', minor: 500 },
     destination: { method: 'bank', iban: 'DE89 3704 0044 0532 0130 00', holder: 'Ada Rossi' } }, 201)).id;
   await step('POST', '/api/v1/orgs/{org_id}/withdrawals/{withdrawal_id}/cancel', undefined, 200);
+  ids.withdrawal_id = (await step('POST', '/api/v1/orgs/{org_id}/withdrawals', { amount: { currency: 'EUR', minor: 700 },
+    destination: { method: 'bank', iban: 'DE89 3704 0044 0532 0130 00', holder: 'Ada Rossi' } }, 201)).id;
+  await step('POST', '/api/v1/staff/withdrawals/{withdrawal_id}/approve', undefined, 200);
+  ids.export_id = (await step('POST', '/api/v1/staff/credit-transfer-exports', { currency: 'EUR' }, 201)).export.id;
+  const pain = await step('GET', '/api/v1/staff/credit-transfer-exports/{export_id}/pain001.xml', undefined, 200);
+  assert.equal(pain, null, 'a file, not JSON');
+  const file = await saldo.api('GET', `/api/v1/staff/credit-transfer-exports/${ids.export_id}/pain001.xml`,
+    { token: staff.token });
+  assert.match(file.text, /<CdtTrfTxInf>[\s\S]*<InstdAmt Ccy="EUR">7\.00<\/InstdAmt>[\s\S]*<IBAN>DE89370400440532013000<\/IBAN>/);
   ids.ticket_id = (await step('POST', '/api/v1/orgs/{org_id}/tickets', { department: 'technical', subject: 'Slow',
     description: 'The site is slow.' }, 201)).id;
   await step('POST', '/api/v1/orgs/{org_id}/tickets/{ticket_id}/messages', { body: 'Still slow.' }, 201);
