@@ -1,7 +1,7 @@
 // api_documented.test.mjs - every GET the OpenAPI document describes, asked for
 // real: an organization with a balance, an address, an API token, a paid order
 // (its service and invoice), a cart line, a free credit, a withdrawal, a ticket
-// and a chat, and staff with a discount code, an announcement and a canned
+// with a file, a chat and a pending bank-transfer top-up, and staff with a discount code, an announcement and a canned
 // reply, so that nearly every path's ids name something. Each answer must be 200
 // and fit the documented schema (lib/schema.mjs): the document describes what
 // the server really sends, route by route, not only where a feature's own test
@@ -64,9 +64,17 @@ test('every documented GET answers 200 with the documented shape', { timeout: 12
     { product_id: productId, period: 12, reason: 'sweep' })).id;
   ids.withdrawal_id = (await made('POST', `${org}/withdrawals`, u.token, { amount: { currency: 'EUR', minor: 1000 },
     destination: { method: 'bank', iban: 'DE89 3704 0044 0532 0130 00', holder: 'Ada Rossi' } })).id;
-  ids.ticket_id = (await made('POST', `${org}/tickets`, u.token, { department: 'technical', subject: 'Sweep',
-    description: 'A ticket for the sweep.' })).id;
+  const upload = new FormData(); // a ticket with a file, so its attachment routes have an id
+  for (const [k, v] of Object.entries({ department: 'technical', subject: 'Sweep', description: 'A ticket for the sweep.' }))
+    upload.append(k, v);
+  upload.append('files', new Blob(['traceroute 192.0.2.7\n'], { type: 'text/plain' }), 'trace.log');
+  const opened = await saldo.api('POST', `${org}/tickets`, { token: u.token, raw: upload });
+  assert.equal(opened.status, 201, opened.text);
+  ids.ticket_id = opened.body.id;
+  ids.attachment_id = opened.body.messages[0].attachments[0].id;
   ids.chat_id = (await made('POST', '/api/v1/chats', u.token, { message: 'Hello' })).chat.id;
+  ids.payment_id = (await made('POST', `${org}/topups`, u.token, { amount: { currency: 'EUR', minor: 10000 },
+    method: 'bank_transfer' })).payment.id; // a pending bank-transfer top-up: no gateway needed
   ids.code_id = (await made('POST', '/api/v1/staff/discount-codes', staff.token,
     { code: `SWEEP${Date.now()}`, kind: 'percent', percent_bp: 1000 })).id;
   ids.announcement_id = (await made('POST', '/api/v1/staff/announcements', staff.token, { kind: 'incident',
@@ -90,7 +98,7 @@ test('every documented GET answers 200 with the documented shape', { timeout: 12
     assertAnswer(doc, 'GET', template, r);
     asked.push(template);
   }
-  assert.ok(asked.length >= 60, `${asked.length} GETs asked; left out for want of an id: ${skipped.join(' ')}`);
+  assert.ok(asked.length >= 74, `${asked.length} GETs asked; left out for want of an id: ${skipped.join(' ')}`);
 
   // The e-invoice of a real order is a FatturaPA file the SDI's own schema accepts.
   const xml = await saldo.api('GET', `${org}/invoices/${ids.invoice_id}.xml`, { token: u.token });
