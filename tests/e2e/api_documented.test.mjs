@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { credit, product } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo, tempDir } from './lib/harness.mjs';
 import { assertAnswer } from './lib/schema.mjs';
+import { totp } from './lib/totp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let saldo;
@@ -209,6 +210,20 @@ test('the documented writes a customer and staff make in a working day answer as
   ids.canned_id = (await step('POST', '/api/v1/staff/support/canned-replies', { title: 'Hi', body: 'Hello.' }, 201)).id;
   await step('DELETE', '/api/v1/staff/support/canned-replies/{canned_id}', undefined, 204);
   await step('POST', '/api/v1/orgs/{org_id}/notifications/read', {}, 204);
+  ids.category_id = Number(saldo.sql(`SELECT category_id FROM catalog_products WHERE id = ${productId}`));
+  await step('PUT', '/api/v1/staff/orgs/{org_id}/reseller', { discounts: [{ category_id: ids.category_id,
+    percent_bp: 1250 }] }, 200);
+  await step('DELETE', '/api/v1/staff/orgs/{org_id}/reseller', undefined, 204);
+  const other = (await step('POST', '/api/v1/orgs/{org_id}/tickets', { department: 'technical', subject: 'Slow again',
+    description: 'Same as before.' }, 201)).id;
+  await step('POST', '/api/v1/staff/tickets/{ticket_id}/merge', { into: other }, 200);
   await step('DELETE', '/api/v1/orgs/{org_id}/billing-addresses/{address_id}', undefined, 204);
+  await step('POST', '/api/v1/email/verify/resend', undefined, 202);
+  await step('POST', '/api/v1/me/password', { current_password: u.password, password: 'another long password' }, 200);
+  await step('GET', '/api/v1/me/2fa', undefined, 200);
+  const { secret } = await step('POST', '/api/v1/me/2fa/setup', undefined, 200);
+  await step('POST', '/api/v1/me/2fa/confirm', { otp: totp(secret) }, 200);
+  const session = await step('POST', '/api/v1/staff/sessions', { email: staff.email, password: 'staff password 1' }, 201, null);
+  await step('DELETE', '/api/v1/staff/sessions/current', undefined, 204, session.token);
   assert.equal(saldo.run(['ledger', 'verify']).status, 0);
 });

@@ -1,14 +1,14 @@
 // schema.mjs - checks JSON values against the schemas of docs/openapi.json, so the
 // end-to-end tests can hold real answers to the document. A small JSON Schema
 // subset, enough for our schemas: $ref (local), type, enum, const, required,
-// properties, additionalProperties, items, minimum, maximum, minLength,
+// properties, additionalProperties, items, minItems, maxItems, minimum, maximum, minLength,
 // maxLength, pattern, oneOf, anyOf, allOf. A keyword it does not know is an
 // error rather than silently passing.
 
 const ANNOTATIONS = new Set(['description', 'title', 'summary', 'format', 'examples', 'default', 'deprecated',
   'readOnly', 'writeOnly']);
 const KEYWORDS = new Set(['$ref', 'type', 'enum', 'const', 'required', 'properties', 'additionalProperties',
-  'items', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'oneOf', 'anyOf', 'allOf']);
+  'items', 'minItems', 'maxItems', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'oneOf', 'anyOf', 'allOf']);
 
 /** Follows a local JSON pointer ("#/components/schemas/Money") in doc. */
 export function resolvePointer(doc, ref) {
@@ -92,6 +92,8 @@ export function check(schema, v, doc, at = '$', errors = []) {
   checkAlternatives(schema, v, doc, at, errors);
   if (typeOf(v) === 'object') checkObject(schema, v, doc, at, errors);
   if (Array.isArray(v) && schema.items) v.forEach((x, i) => check(schema.items, x, doc, `${at}[${i}]`, errors));
+  if (Array.isArray(v) && schema.minItems !== undefined && v.length < schema.minItems) errors.push(`${at}: fewer than ${schema.minItems} items`);
+  if (Array.isArray(v) && schema.maxItems !== undefined && v.length > schema.maxItems) errors.push(`${at}: more than ${schema.maxItems} items`);
   checkScalar(schema, v, at, errors);
   return errors;
 }
