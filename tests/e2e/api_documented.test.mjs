@@ -218,6 +218,12 @@ test('the documented writes a customer and staff make in a working day answer as
     description: 'Same as before.' }, 201)).id;
   await step('POST', '/api/v1/staff/tickets/{ticket_id}/merge', { into: other }, 200);
   await step('DELETE', '/api/v1/orgs/{org_id}/billing-addresses/{address_id}', undefined, 204);
+  await step('POST', '/api/v1/orgs', { name: 'Rossi Consulting', kind: 'company' }, 201);
+  ids.invitation_id = (await step('POST', '/api/v1/orgs/{org_id}/invitations', { email: `colleague${Date.now()}@example.test`,
+    role: 'member' }, 201)).invitation.id;
+  await step('DELETE', '/api/v1/orgs/{org_id}/invitations/{invitation_id}', undefined, 204);
+  ids.token_id = (await step('POST', '/api/v1/tokens', { name: 'deploy script' }, 201)).id;
+  await step('DELETE', '/api/v1/tokens/{token_id}', undefined, 204);
   await step('POST', '/api/v1/email/verify/resend', undefined, 202);
   await step('POST', '/api/v1/me/password', { current_password: u.password, password: 'another long password' }, 200);
   await step('GET', '/api/v1/me/2fa', undefined, 200);
