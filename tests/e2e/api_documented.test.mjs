@@ -1,16 +1,18 @@
 // api_documented.test.mjs - every GET the OpenAPI document describes, asked for
 // real: an organization with a balance, an address, an API token, a paid order
 // (its service and invoice), a cart line, a free credit, a withdrawal, a ticket
-// with a file, a chat and a pending bank-transfer top-up, and staff with a discount code, an announcement and a canned
-// reply, so that nearly every path's ids name something. Each answer must be 200
-// and fit the documented schema (lib/schema.mjs): the document describes what
-// the server really sends, route by route, not only where a feature's own test
-// looked. Server-sent event streams are left out (they do not end). The
-// order's e-invoice must pass the SDI's FatturaPA schema (a German business's
-// the UBL 2.1 one) and its PDF read as the invoice. A working day's writes
-// (addresses, notification addresses, cart, order, service moves, renewal,
-// pro-forma, credits, discount codes, a withdrawal, a ticket's life, support
-// settings) answer as documented too.
+// with a file, a chat and a pending bank-transfer top-up, and staff with a
+// discount code, an announcement and a canned reply, so that nearly every
+// path's ids name something. Each answer must be 200 and fit the documented
+// schema (lib/schema.mjs): the document describes what the server really sends,
+// route by route, not only where a feature's own test looked. Server-sent event
+// streams are left out (they do not end). The order's e-invoice must pass the
+// SDI's FatturaPA schema (a German business's the UBL 2.1 one) and its PDF read
+// as the invoice. A working day's writes answer as documented too: addresses,
+// notification addresses, cart, order, service moves, renewal, pro-forma,
+// credits, discount codes, reseller prices, a withdrawal exported to pain.001, a
+// ticket's life and a merge, support settings, a second organization, an
+// invitation, an API token, the password, 2FA, a staff session.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
