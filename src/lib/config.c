@@ -1341,6 +1341,32 @@ static bool config_args_apply(saldo_config *c, int *argc, char **argv, char *err
     return true;
 }
 
+/* Whether text key still holds its default (the demo's value). */
+static bool config_is_default(const saldo_config *c, const char *key)
+{
+    const config_key_def *k = config_key_find(key);
+    assert(k && k->kind == CONFIG_TEXT);
+    return !strcmp((const char *)c + k->offset, k->default_value);
+}
+
+/* The provider's address is given twice, on one line (pages, mails) and in
+ * parts (documents and e-invoices): changing one and not the other would print
+ * the demo's address on invoices or in the footer, so both change or neither. */
+static bool config_provider_address_ok(const saldo_config *c, char *err, size_t err_size)
+{
+    bool line = !config_is_default(c, "provider.address");
+    bool parts = !config_is_default(c, "provider.street") || !config_is_default(c, "provider.postal_code") ||
+                 !config_is_default(c, "provider.city");
+    if (line && !parts)
+        return config_fail(err, err_size, "provider.street: provider.address was set but not the same address in "
+                                          "parts, which invoices print: set provider.street, provider.postal_code, "
+                                          "provider.city and provider.province too");
+    if (parts && !line)
+        return config_fail(err, err_size, "provider.address: the address in parts was set but not "
+                                          "provider.address, which the pages and mails print: set it too");
+    return true;
+}
+
 bool config_from_args(saldo_config *c, int *argc, char **argv, char **envp, char *err,
                       size_t err_size)
 {
@@ -1361,6 +1387,8 @@ bool config_from_args(saldo_config *c, int *argc, char **argv, char **envp, char
     if (!config_load_env(&next, envp, err, err_size))
         return false;
     if (*argc > 1 && !config_args_apply(&next, argc, argv, err, err_size))
+        return false;
+    if (!config_provider_address_ok(&next, err, err_size))
         return false;
     *c = next;
     return true;

@@ -922,6 +922,36 @@ static void test_flags_and_argv_compaction(void **state)
     assert_null(argv[argc]);
 }
 
+/* The address on one line and in parts change together, or invoices would
+ * print the demo's street while the footer prints the provider's. */
+static void test_provider_address_both_or_neither(void **state)
+{
+    (void)state;
+    saldo_config c;
+    char err[ERR_SIZE];
+    char *env[] = {NULL};
+    char *line[] = {"serve", "--provider-address", "Corso Buenos Aires 1, 20124 Milano (MI), Italia", NULL};
+    int argc = 3;
+    assert_false(config_from_args(&c, &argc, line, env, err, sizeof err));
+    assert_string_equal(err, "provider.street: provider.address was set but not the same address in parts, which "
+                             "invoices print: set provider.street, provider.postal_code, provider.city and "
+                             "provider.province too");
+    char *parts[] = {"serve", "--provider-city", "Milano", NULL};
+    argc = 3;
+    assert_false(config_from_args(&c, &argc, parts, env, err, sizeof err));
+    assert_string_equal(err, "provider.address: the address in parts was set but not provider.address, which the "
+                             "pages and mails print: set it too");
+    char *both[] = {"serve", "--provider-address", "Corso Buenos Aires 1, 20124 Milano (MI), Italia",
+                    "--provider-street", "Corso Buenos Aires 1", "--provider-postal-code", "20124",
+                    "--provider-city", "Milano", "--provider-province", "MI", NULL};
+    argc = 11;
+    assert_true(config_from_args(&c, &argc, both, env, err, sizeof err));
+    assert_string_equal(c.provider.city, "Milano");
+    char *demo_env[] = {"SALDO_PROVIDER_STREET=Via Roma 1", NULL}; /* the demo's own values: unchanged */
+    argc = 1;
+    assert_true(config_from_args(&c, &argc, line, demo_env, err, sizeof err));
+}
+
 static void test_flag_errors(void **state)
 {
     (void)state;
@@ -1193,6 +1223,7 @@ int main(void)
         cmocka_unit_test(test_env),
         cmocka_unit_test(test_flags_and_argv_compaction),
         cmocka_unit_test(test_flag_errors),
+        cmocka_unit_test(test_provider_address_both_or_neither),
         cmocka_unit_test(test_precedence_file_env_flag),
         cmocka_unit_test(test_default_file_in_working_directory),
         cmocka_unit_test(test_example_file_sets_the_defaults),
