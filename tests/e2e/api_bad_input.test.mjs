@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { GOOD_QUERY } from './lib/schema.mjs';
 
 let saldo;
 let doc;
@@ -115,9 +116,6 @@ test('every documented JSON body, sent wrong, is refused clearly and changes not
   assert.equal(saldo.run(['ledger', 'verify']).status, 0);
 });
 
-/** A good value of each required query parameter, so the one under test is read. */
-const GOOD = { month: '2020-01', year: '2026', quarter: '2026-Q1', currency: 'EUR', amount: '10.00' };
-
 /** Values the parameter's schema s refuses. */
 function badQueryValues(s) {
   s = resolve(s);
@@ -148,7 +146,7 @@ test('every documented query parameter outside its schema is a 422 naming it', a
     const token = template.startsWith('/api/v1/staff/') ? staff.token : u.token;
     const query = [...(op.parameters || []), ...(ops.parameters || [])].map(param).filter((x) => x.in === 'query');
     for (const q of query) {
-      const others = query.filter((x) => x.required && x !== q).map((x) => `&${x.name}=${GOOD[x.name]}`).join('');
+      const others = query.filter((x) => x.required && x !== q).map((x) => `&${x.name}=${GOOD_QUERY[x.name]}`).join('');
       for (const value of badQueryValues(q.schema)) {
         const label = `GET ${template}?${q.name}=${value.slice(0, 24)}`;
         const r = await saldo.api('GET', `${path}?${q.name}=${encodeURIComponent(value)}${others}`, { token });

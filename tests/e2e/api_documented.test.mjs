@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 import { credit, product } from './lib/billing.mjs';
 import { signUp, staffLogin, startSaldo, tempDir } from './lib/harness.mjs';
-import { assertAnswer } from './lib/schema.mjs';
+import { GOOD_QUERY, assertAnswer } from './lib/schema.mjs';
 import { totp } from './lib/totp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -93,7 +93,7 @@ test('every documented GET answers 200 with the documented shape', { timeout: 12
     const path = template.replace(/\{(\w+)\}/g, (_, n) => ids[n]);
     const token = template.startsWith('/api/v1/staff/') ? staff.token : u.token;
     const query = (ops.get.parameters || []).filter((p) => p.required && p.in === 'query')
-      .map((p) => `${p.name}=${{ month: '2026-01', year: '2026', quarter: '2026-Q1' }[p.name]}`).join('&');
+      .map((p) => `${p.name}=${GOOD_QUERY[p.name]}`).join('&');
     const r = await saldo.api('GET', query ? `${path}?${query}` : path, { token });
     assert.equal(r.status, 200, `GET ${path}: ${r.status} ${r.text.slice(0, 300)}`);
     assertAnswer(doc, 'GET', template, r);

@@ -50,7 +50,7 @@ export function saldoRun(args, { input, env } = {}) {
 
 /** What gives away a mail rendered from missing data: a placeholder left
  * standing, a C NULL or a JavaScript value printed as text. */
-const UNRENDERED = /\{\{|\}\}|\(null\)|\bundefined\b|\bNaN\b|\[object Object\]/;
+export const UNRENDERED = /\{\{|\}\}|\(null\)|\bundefined\b|\bNaN\b|\[object Object\]/;
 
 /** A real SMTP server; {defer: N} answers the first N messages 451. Stopping
  * it fails the test file when any mail it took shows UNRENDERED in its subject

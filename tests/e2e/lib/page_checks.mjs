@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { UNRENDERED } from './harness.mjs';
 import { unescape } from './walk.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -102,7 +103,7 @@ export function browserRules(p, html, headers) {
   for (const [tag] of html.matchAll(/<script\b[^>]*>/g)) if (!/\ssrc="/.test(tag)) out.push(`${p}: inline script`);
   for (const [attr] of html.matchAll(/<[a-z][^>]*\s(on[a-z]+|style)="/g)) out.push(`${p}: inline ${attr.split(/\s/).pop()}`);
   const shown = html.replace(/<[^>]+>/g, ' ');
-  const unrendered = /\{\{|\}\}|\(null\)|\bundefined\b|\bNaN\b|\[object Object\]/.exec(shown);
+  const unrendered = UNRENDERED.exec(shown);
   if (unrendered) out.push(`${p}: "${unrendered[0]}" in the text`);
   return out;
 }

@@ -110,6 +110,10 @@ export function documentedResponse(doc, method, template, status) {
   return { response, schema: response.content?.['application/json']?.schema };
 }
 
+/** A good value of each required query parameter the document has, for tests
+ * that ask every route: the report's month, year and quarter, a currency, an amount. */
+export const GOOD_QUERY = { month: '2026-01', year: '2026', quarter: '2026-Q1', currency: 'EUR', amount: '10.00' };
+
 /** Asserts that one real answer {status, body, text} is documented and fits its schema. */
 export function assertAnswer(doc, method, template, answer) {
   const errors = checkAnswer(doc, method, template, answer);
