@@ -280,8 +280,6 @@ static const char *config_set_listen(saldo_config *c, const char *v, const char 
         return CONFIG_LISTEN_HOST_EXPECTED;
     }
     config_store(c->listen, sizeof c->listen, v, len);
-    config_store(c->listen_host, sizeof c->listen_host, host, host_len);
-    c->listen_port = port;
     return NULL;
 }
 

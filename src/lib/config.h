@@ -57,9 +57,7 @@ typedef struct config_provisioner {
 #define CONFIG_METRICS_TOKEN_MAX 255
 
 typedef struct saldo_config {
-    char listen[CONFIG_LISTEN_MAX + 1];         /* as given: "127.0.0.1:8080" */
-    char listen_host[CONFIG_LISTEN_MAX + 1];    /* parsed from listen, IPv6 without [] */
-    int listen_port;                            /* parsed from listen, 1-65535 */
+    char listen[CONFIG_LISTEN_MAX + 1];         /* checked HOST:PORT, as given: "127.0.0.1:8080" */
     char database[CONFIG_DATABASE_MAX + 1];     /* "sqlite:PATH" or "postgresql://..." */
     char base_url[CONFIG_URL_MAX + 1];          /* no trailing slash */
     char smtp_url[CONFIG_URL_MAX + 1];          /* "" = mail disabled */

@@ -117,8 +117,6 @@ static void test_defaults(void **state)
     saldo_config c;
     config_defaults(&c);
     assert_string_equal(c.listen, "127.0.0.1:8080");
-    assert_string_equal(c.listen_host, "127.0.0.1");
-    assert_int_equal(c.listen_port, 8080);
     assert_string_equal(c.database, "sqlite:var/saldo.db");
     assert_string_equal(c.base_url, "http://127.0.0.1:8080");
     assert_string_equal(c.smtp_url, "");
@@ -184,16 +182,13 @@ static void test_listen(void **state)
     saldo_config c;
     config_defaults(&c);
     set_ok(&c, "listen", "0.0.0.0:443");
-    assert_string_equal(c.listen_host, "0.0.0.0");
-    assert_int_equal(c.listen_port, 443);
+    assert_string_equal(c.listen, "0.0.0.0:443");
     set_ok(&c, "listen", "localhost:1");
-    assert_string_equal(c.listen_host, "localhost");
+    assert_string_equal(c.listen, "localhost:1");
     set_ok(&c, "listen", "[::1]:65535");
     assert_string_equal(c.listen, "[::1]:65535");
-    assert_string_equal(c.listen_host, "::1");
-    assert_int_equal(c.listen_port, 65535);
     set_ok(&c, "listen", "[2001:db8::7]:8080");
-    assert_string_equal(c.listen_host, "2001:db8::7");
+    assert_string_equal(c.listen, "[2001:db8::7]:8080");
 
     const char *port = "expected HOST:PORT with port 1-65535";
     const char *host = "expected HOST:PORT with HOST an IPv4 address, localhost or [IPv6]";
