@@ -155,6 +155,10 @@ bool notify_addresses_set(db *d, int64_t org_id, const char *const emails[NOTIFY
  * error (the caller's transaction should not pretend the mail was sent). For
  * the features that send mail. */
 int notify_address(db *d, int64_t org_id, notify_kind kind, char out[FIELD_EMAIL_MAX + 1]);
+/* The language of what org is sent (mails, documents): its first
+ * administrator's, "en" when it has none. False on a store error, out then
+ * "en" (a mail may go in English; a document must not be issued). */
+bool notify_language(db *d, int64_t org_id, char out[3]);
 /* {"billing": {"address", "effective", "fallback"}, ...} of org; NULL on a
  * store error. */
 json_t *notify_addresses_json(db *d, int64_t org_id);

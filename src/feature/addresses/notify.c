@@ -1,6 +1,7 @@
 /* notify.c - where an organization's mail of each kind goes: the address set
  * for that kind, else the organization's first administrator (orgs.h) and
- * their email (auth.h). See addresses.h. */
+ * their email (auth.h); and in what language, the administrator's. See
+ * addresses.h. */
 #include "feature/addresses/addresses.h"
 
 #include <assert.h>
@@ -65,6 +66,13 @@ int notify_address(db *d, int64_t org_id, notify_kind kind, char out[FIELD_EMAIL
         return -1;
     snprintf(out, FIELD_EMAIL_MAX + 1, "%s", e[kind].effective);
     return out[0] ? 1 : 0;
+}
+
+bool notify_language(db *d, int64_t org_id, char out[3])
+{
+    memcpy(out, "en", 3);
+    int64_t admin = org_first_admin(d, org_id);
+    return admin == 0 || (admin > 0 && auth_user_language(d, admin, out));
 }
 
 bool notify_addresses_set(db *d, int64_t org_id, const char *const emails[NOTIFY_KIND_COUNT])

@@ -17,7 +17,6 @@
 #include "core/vat_id.h"
 #include "core/zone.h"
 #include "feature/addresses/addresses.h"
-#include "feature/auth/auth.h"
 #include "feature/orgs/orgs.h"
 #include "feature/vat/vat_rates.h"
 #include "lib/arena.h"
@@ -77,14 +76,6 @@ static bool frame_buyer(const saldo_config *cfg, const org_profile *p, const add
     return p->vat_id[0] && vat_id_check(p->vat_id) == VAT_ID_OK;
 }
 
-/* The language of the organization: its first administrator's. */
-static bool org_language(db *d, int64_t org_id, char out[3])
-{
-    memcpy(out, "en", 3);
-    int64_t admin = org_first_admin(d, org_id);
-    return admin >= 0 && (admin == 0 || auth_user_language(d, admin, out));
-}
-
 bool document_frame_buyer(db *d, const app *ap, const org_profile *p, const address *a, doc_kind kind,
                           const char *date, const char *currency_code, document *doc)
 {
@@ -102,7 +93,7 @@ bool document_frame_buyer(db *d, const app *ap, const org_profile *p, const addr
     v->buyer_business = business;
     SET(v->buyer_vat_id, doc->buyer.vat_id);
     SET(v->decided_on, date);
-    return org_language(d, p->id, doc->language);
+    return notify_language(d, p->id, doc->language);
 }
 
 bool document_frame(db *d, const app *ap, int64_t org_id, doc_kind kind, const char *date, const char *currency_code,

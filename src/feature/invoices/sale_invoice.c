@@ -8,20 +8,11 @@
 
 #include "app.h"
 #include "feature/addresses/addresses.h"
-#include "feature/auth/auth.h"
 #include "feature/bank/bank_ref.h"
 #include "feature/invoices/invoices.h"
-#include "feature/orgs/orgs.h"
 #include "render/i18n.h"
 
 #define N_(s) s /* marks an English message (a msgid) for scripts/extract-messages.py */
-
-bool invoices_org_language(db *d, int64_t org_id, char out[3])
-{
-    memcpy(out, "en", 3);
-    int64_t admin = org_first_admin(d, org_id);
-    return admin >= 0 && (admin == 0 || auth_user_language(d, admin, out));
-}
 
 /* Copies what fits of v (a frozen field is as long as document.h allows). */
 static void set(char *dst, size_t size, const char *v)

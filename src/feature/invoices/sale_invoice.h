@@ -15,10 +15,6 @@
 
 struct app;
 
-/* The organization's language ("it" or "en"): its first administrator's,
- * as its documents are written in. False on a store error. */
-bool invoices_org_language(db *d, int64_t org_id, char out[3]);
-
 /* Issues org_id's invoice in currency_code of the n net lines (their rate is set to the
  * decision's) paid today by method, with tax's evidence and decision frozen,
  * for src (its key makes a second call issue nothing and succeed), and

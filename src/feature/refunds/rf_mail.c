@@ -9,18 +9,9 @@
 
 #include "app.h"
 #include "feature/addresses/addresses.h"
-#include "feature/auth/auth.h"
-#include "feature/orgs/orgs.h"
 #include "http/json_in.h"
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
-
-static const char *org_language(http_request *r, int64_t org_id)
-{
-    auth_user u;
-    int64_t admin = org_first_admin(r->db, org_id);
-    return admin > 0 && auth_user_get(r, admin, &u) && u.language ? u.language : "en";
-}
 
 /* Where the money goes, as the mail names it. */
 static const char *destination(http_request *r, const rf_row *f, const char *lang)
@@ -41,7 +32,8 @@ bool rf_mail(http_request *r, const rf_row *f, const char *name)
     int found = notify_address(r->db, f->org_id, NOTIFY_BILLING, to);
     if (found <= 0)
         return found == 0; /* nobody to tell: an organization without administrators */
-    const char *lang = org_language(r, f->org_id);
+    char lang[3];
+    notify_language(r->db, f->org_id, lang); /* English when unreadable */
     json_t *amount = jout_money(money_make(f->amount_minor, currency_find(f->currency)), lang);
     json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "reference",
                              arena_printf(r->a, "SALDO-R-%" PRId64, f->id), "amount",

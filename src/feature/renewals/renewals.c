@@ -17,6 +17,7 @@
 #include "app.h"
 #include "core/period.h"
 #include "core/zone.h"
+#include "feature/addresses/addresses.h"
 #include "feature/invoices/sale_invoice.h"
 #include "feature/ledger/ledger.h"
 #include "feature/orgs/orgs.h"
@@ -223,7 +224,7 @@ bool renewals_doc_lines(db *d, service_renew_cache *c, int64_t org_id, const ser
                         const renewal_item *items, int n, const int64_t *net_minor, doc_line *lines)
 {
     char lang[3];
-    if (!invoices_org_language(d, org_id, lang))
+    if (!notify_language(d, org_id, lang))
         return false;
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "feature/addresses/addresses.h"
 #include "feature/auth/auth.h"
 #include "feature/auth/secret.h"
 #include "feature/catalog/catalog.h"
@@ -67,7 +68,11 @@ static bool mail_assignment(http_request *r, const service *s, const char *email
 {
     auth_user u;
     int64_t existing = auth_user_id_by_email(r->db, email);
-    const char *lang = existing > 0 && auth_user_get(r, existing, &u) ? u.language : service_org_language(r, s->org_id);
+    char lang[3];
+    if (existing > 0 && auth_user_get(r, existing, &u) && u.language)
+        snprintf(lang, sizeof lang, "%s", u.language);
+    else
+        notify_language(r->db, s->org_id, lang); /* English when unreadable */
     char reseller[ORG_NAME_MAX + 1];
     json_t *data = service_mail_data(r, s, lang);
     if (!data || !org_name(r->db, s->org_id, reseller, sizeof reseller)) {

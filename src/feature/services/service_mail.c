@@ -10,19 +10,10 @@
 #include "app.h"
 #include "core/zone.h"
 #include "feature/addresses/addresses.h"
-#include "feature/auth/auth.h"
 #include "feature/catalog/catalog.h"
 #include "feature/catalog/catalog_text.h"
-#include "feature/orgs/orgs.h"
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
-
-const char *service_org_language(http_request *r, int64_t org_id)
-{
-    auth_user u;
-    int64_t admin = org_first_admin(r->db, org_id);
-    return admin > 0 && auth_user_get(r, admin, &u) && u.language ? u.language : "en";
-}
 
 json_t *service_mail_data(http_request *r, const service *s, const char *lang)
 {
@@ -57,7 +48,8 @@ bool service_mail_activated(http_request *r, const service *s)
     int found = notify_address(r->db, s->org_id, NOTIFY_STATUS, to);
     if (found <= 0)
         return found == 0; /* 0: nobody to tell, an organization without administrators */
-    const char *lang = service_org_language(r, s->org_id);
+    char lang[3];
+    notify_language(r->db, s->org_id, lang); /* English when unreadable */
     return service_mail_send(r, to, "service_activated", lang, service_mail_data(r, s, lang));
 }
 
@@ -68,7 +60,8 @@ bool service_mail_auto_renew(http_request *r, const service *s)
     int found = notify_address(r->db, s->org_id, NOTIFY_BILLING, to);
     if (found <= 0)
         return found == 0;
-    const char *lang = service_org_language(r, s->org_id);
+    char lang[3];
+    notify_language(r->db, s->org_id, lang); /* English when unreadable */
     json_t *data = service_mail_data(r, s, lang);
     if (data)
         json_object_set_new(data, "on", json_boolean(s->auto_renew));

@@ -8,8 +8,6 @@
 
 #include "feature/services/services.h"
 
-/* The language of org_id's mail: its first administrator's, else "en". */
-const char *service_org_language(http_request *r, int64_t org_id);
 /* {product, label, instructions, expires, link, period, provider} of s in
  * lang for a mail template; NULL on a store error. */
 json_t *service_mail_data(http_request *r, const service *s, const char *lang);

@@ -11,21 +11,12 @@
 
 #include "app.h"
 #include "feature/addresses/addresses.h"
-#include "feature/auth/auth.h"
 #include "feature/notifications/notifications.h"
-#include "feature/orgs/orgs.h"
 #include "feature/services/services.h"
 #include "feature/staff/staff.h"
 #include "http/json_in.h"
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
-
-static const char *org_language(http_request *r, int64_t org_id)
-{
-    auth_user u;
-    int64_t admin = org_first_admin(r->db, org_id);
-    return admin > 0 && auth_user_get(r, admin, &u) && u.language ? u.language : "en";
-}
 
 static int64_t insert_report(http_request *r, const abuse_in *in, const char *recipient)
 {
@@ -60,7 +51,9 @@ static bool mail_report(http_request *r, const abuse_in *in, const char *to, int
                              arena_printf(r->a, "%s/notifications", r->app->cfg->base_url), "provider",
                              r->app->cfg->provider.name);
     const char *subject, *text;
-    bool ok = data && mail_render(r->app, r->a, "abuse_report", org_language(r, in->org_id), data, &subject, &text) &&
+    char lang[3];
+    notify_language(r->db, in->org_id, lang); /* English when unreadable */
+    bool ok = data && mail_render(r->app, r->a, "abuse_report", lang, data, &subject, &text) &&
               outbox_enqueue(r->db, to, subject, text);
     json_decref(data);
     return ok;

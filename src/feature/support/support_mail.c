@@ -13,17 +13,8 @@
 
 #include "app.h"
 #include "feature/addresses/addresses.h"
-#include "feature/auth/auth.h"
-#include "feature/orgs/orgs.h"
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
-
-static const char *org_language(http_request *r, int64_t org_id)
-{
-    auth_user u;
-    int64_t admin = org_first_admin(r->db, org_id);
-    return admin > 0 && auth_user_get(r, admin, &u) && u.language ? u.language : "en";
-}
 
 const char *support_reply_to(http_request *r, const support_ticket *t)
 {
@@ -68,7 +59,8 @@ bool support_mail_reply(http_request *r, const support_ticket *t, const char *bo
     int found = notify_address(r->db, t->org_id, NOTIFY_SUPPORT, to);
     if (found <= 0)
         return found == 0; /* nobody to tell */
-    const char *lang = org_language(r, t->org_id);
+    char lang[3];
+    notify_language(r->db, t->org_id, lang); /* English when unreadable */
     json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "reference",
                              arena_printf(r->a, "#%" PRId64, t->id), "subject", t->subject, "body", body, "link",
                              arena_printf(r->a, "%s/support/%" PRId64, r->app->cfg->base_url, t->id), "provider",

@@ -9,18 +9,9 @@
 
 #include "app.h"
 #include "feature/addresses/addresses.h"
-#include "feature/auth/auth.h"
-#include "feature/orgs/orgs.h"
 #include "http/json_in.h"
 #include "mail/mail_render.h"
 #include "mail/outbox.h"
-
-static const char *org_language(http_request *r, int64_t org_id)
-{
-    auth_user u;
-    int64_t admin = org_first_admin(r->db, org_id);
-    return admin > 0 && auth_user_get(r, admin, &u) && u.language ? u.language : "en";
-}
 
 bool wd_mail(http_request *r, const wd_row *w, const char *name)
 {
@@ -28,7 +19,8 @@ bool wd_mail(http_request *r, const wd_row *w, const char *name)
     int found = notify_address(r->db, w->org_id, NOTIFY_BILLING, to);
     if (found <= 0)
         return found == 0; /* nobody to tell: an organization without administrators */
-    const char *lang = org_language(r, w->org_id);
+    char lang[3];
+    notify_language(r->db, w->org_id, lang); /* English when unreadable */
     json_t *amount = jout_money(money_make(w->amount_minor, currency_find(w->currency)), lang);
     const char *dest = strcmp(w->method, "bank") == 0 ? arena_printf(r->a, "%s (%s)", w->iban, w->holder)
                                                      : w->paypal_email;
