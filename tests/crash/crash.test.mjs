@@ -16,7 +16,8 @@ import { test } from 'node:test';
 
 import { statement } from '../e2e/lib/camt053.mjs';
 import { saldoRun, signUp, staffLogin, startSaldo } from '../e2e/lib/harness.mjs';
-import { Client, Target, prng } from './lib/workload.mjs';
+import { prng } from '../e2e/lib/prng.mjs';
+import { Client, Target } from './lib/workload.mjs';
 
 const KILLS = Number(process.env.CRASH_KILLS || 20);
 const SEED = Number(process.env.CRASH_SEED || Math.floor(Math.random() * 2 ** 31));

@@ -24,6 +24,7 @@ import { after, before, test } from 'node:test';
 import { product } from './lib/billing.mjs';
 import { statement } from './lib/camt053.mjs';
 import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { prng } from './lib/prng.mjs';
 
 const SEED = Number(process.env.E2E_WALK_SEED || 20261124);
 const STEPS = Number(process.env.E2E_WALK_STEPS || 160);
@@ -38,26 +39,6 @@ before(async () => {
 after(async () => {
   await saldo.stop(); // exit 0 on SIGTERM and `ledger verify`
 });
-
-/** mulberry32: a small seeded generator, so a failing walk can be walked again. */
-function generator(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = (list) => list[int(0, list.length - 1)];
-  const weighted = (table) => {
-    let r = next() * table.reduce((s, [w]) => s + w, 0);
-    for (const [w, v] of table) if ((r -= w) < 0) return v;
-    return table[table.length - 1][1];
-  };
-  return { int, pick, weighted, chance: (p) => next() < p };
-}
 
 /** VAT at rate_bp on net, rounded half up once (docs/VAT.md). */
 const vatOf = (net, rateBp = 2200) => Math.floor((net * rateBp + 5000) / 10000);
@@ -93,6 +74,9 @@ function walker(rng) {
     if (r.status >= 200 && r.status < 300) model.last = { req, status: r.status, body: r.body };
     return r;
   };
+  /** A staff adjustment of the walker's wallet: the answer, and the minor asked. */
+  const adjust = async (currency, minor) => ({ minor, ...await send('staff', 'POST',
+    `/api/v1/staff/orgs/${u.org.id}/adjustments`, { amount: { currency, minor }, reason: 'walk adjustment' }) });
   const refused = (r, code) => {
     assert.equal(r.status, 422, r.text);
     assert.equal(r.body.error.code, code, r.text);
@@ -100,17 +84,14 @@ function walker(rng) {
 
   const steps = {
     async credit() {
-      const minor = rng.int(1, 20000);
-      const r = await send('staff', 'POST', `/api/v1/staff/orgs/${u.org.id}/adjustments`,
-        { amount: { currency: 'EUR', minor }, reason: 'walk credit' });
+      const r = await adjust('EUR', rng.int(1, 20000));
       assert.equal(r.status, 201, r.text);
-      model.balance += minor;
+      model.balance += r.minor;
       assert.equal(r.body.balance.minor, model.balance);
     },
     async debit() {
       const minor = rng.int(1, Math.floor(model.balance * 1.2) + 100);
-      const r = await send('staff', 'POST', `/api/v1/staff/orgs/${u.org.id}/adjustments`,
-        { amount: { currency: 'EUR', minor: -minor }, reason: 'walk debit' });
+      const r = await adjust('EUR', -minor);
       if (minor > model.balance) return refused(r, 'insufficient_funds');
       assert.equal(r.status, 201, r.text);
       model.balance -= minor;
@@ -154,11 +135,9 @@ function walker(rng) {
       for (const s of r.body.services) model.services.push({ id: s.id, status: 'pending', product: s.product_id });
     },
     async creditYen() {
-      const minor = rng.int(1, 5000);
-      const r = await send('staff', 'POST', `/api/v1/staff/orgs/${u.org.id}/adjustments`,
-        { amount: { currency: 'JPY', minor }, reason: 'walk credit in yen' });
+      const r = await adjust('JPY', rng.int(1, 5000));
       assert.equal(r.status, 201, r.text);
-      model.yen += minor;
+      model.yen += r.minor;
       assert.deepEqual([r.body.balance.currency, r.body.balance.minor], ['JPY', model.yen]);
     },
     async activate() {
@@ -343,7 +322,7 @@ test('a random walk over every way money moves keeps the wallet exactly where th
     token: staff.token, headers: { 'Idempotency-Key': 'walk-neighbour' },
     body: { amount: { currency: 'EUR', minor: 12345 }, reason: 'neighbour' } });
   assert.equal(fund.status, 201, fund.text);
-  const w = walker(generator(SEED));
+  const w = walker(prng(SEED));
   const u = await w.start();
   const seen = {};
   for (let i = 0; i < STEPS; i++) {

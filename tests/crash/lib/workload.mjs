@@ -7,20 +7,9 @@
 // it is answered. Every answer is recorded, and the client keeps the balance
 // its organization must have from the 2xx answers alone.
 
-const IBAN = 'DE89370400440532013000';
+import { prng } from '../../e2e/lib/prng.mjs';
 
-/** A deterministic PRNG (mulberry32), so that a failing seed can be replayed. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)) };
-}
+const IBAN = 'DE89370400440532013000';
 
 /**
  * The server the clients talk to, replaced at each restart: `gen` counts
