@@ -14,12 +14,14 @@
 // every document's totals add up, an invoice's credit notes give back exactly
 // what it charged once every line is credited and never more, the transactions
 // add up to the balance, document numbers run without gaps, `ledger verify`.
+// On PostgreSQL the walk runs again over two nodes sharing the database, each
+// request to the other node (bursts included).
 // E2E_WALK_SEED and E2E_WALK_STEPS pick another walk; a failure names the
 // seed and the step.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { product } from './lib/billing.mjs';
 import { statement } from './lib/camt053.mjs';
@@ -30,15 +32,16 @@ const SEED = Number(process.env.E2E_WALK_SEED || 20261124);
 const STEPS = Number(process.env.E2E_WALK_STEPS || 160);
 const IBAN = 'IT60X0542811101000000123456';
 
-let saldo;
-let staff;
-before(async () => {
-  saldo = await startSaldo();
-  staff = await staffLogin(saldo);
-});
-after(async () => {
-  await saldo.stop(); // exit 0 on SIGTERM and `ledger verify`
-});
+const KEY = 'money-walk-secret-key-0123456789abcdef'; // one for every node of a walk
+
+/** The servers a walk talks to, in turn: one, or (PostgreSQL) two nodes on one
+ * database; each stops with exit 0 on SIGTERM and `ledger verify`. */
+async function startNodes(count) {
+  const first = await startSaldo({ args: ['--secret-key', KEY] });
+  const nodes = [first];
+  while (nodes.length < count) nodes.push(await startSaldo({ args: ['--database', first.db, '--secret-key', KEY] }));
+  return nodes;
+}
 
 /** VAT at rate_bp on net, rounded half up once (docs/VAT.md). */
 const vatOf = (net, rateBp = 2200) => Math.floor((net * rateBp + 5000) / 10000);
@@ -56,7 +59,11 @@ function toYen(eurMinor) {
 const CODE = { code: 'WALK125', percent_bp: 1250, max_uses: 6 };
 const discounted = (price, coded) => price - (coded ? Math.floor((price * CODE.percent_bp + 5000) / 10000) : 0);
 
-function walker(rng) {
+/** The walk over nodes: every request goes to the next node in turn. */
+function walker(rng, nodes, staff) {
+  const saldo = nodes[0]; // for what is not a request: SQL, the CLI, its folder
+  let turn = 0;
+  const node = () => nodes[turn++ % nodes.length];
   let keyNo = 0;
   const model = { balance: 0, services: [], invoices: [], withdrawals: [], refunds: [], bankIn: 0, bankOut: 0,
     codeUses: 0, yen: 0, last: null };
@@ -64,7 +71,7 @@ function walker(rng) {
   let products;
   const call = async (who, method, p, body, key) => {
     const headers = key ? { 'Idempotency-Key': key } : {};
-    return saldo.api(method, p, { token: who === 'staff' ? staff.token : u.token, body, headers });
+    return node().api(method, p, { token: who === 'staff' ? staff.token : u.token, body, headers });
   };
   const org = (p) => `/api/v1/orgs/${u.org.id}${p}`;
   /** A money-moving request, kept for a later replay once it succeeded. */
@@ -313,16 +320,20 @@ function walker(rng) {
     },
     call,
     org,
+    /** One request of another user to the next node. */
+    api: (method, p, opts) => node().api(method, p, opts),
   };
 }
 
-test('a random walk over every way money moves keeps the wallet exactly where the model says', async () => {
-  const neighbour = await signUp(saldo);
-  const fund = await saldo.api('POST', `/api/v1/staff/orgs/${neighbour.org.id}/adjustments`, {
+/** Walks STEPS steps on nodes from SEED, checking each against the model. */
+async function walk(nodes) {
+  const staff = await staffLogin(nodes[0]);
+  const neighbour = await signUp(nodes[0]);
+  const fund = await nodes[0].api('POST', `/api/v1/staff/orgs/${neighbour.org.id}/adjustments`, {
     token: staff.token, headers: { 'Idempotency-Key': 'walk-neighbour' },
     body: { amount: { currency: 'EUR', minor: 12345 }, reason: 'neighbour' } });
   assert.equal(fund.status, 201, fund.text);
-  const w = walker(prng(SEED));
+  const w = walker(prng(SEED), nodes, staff);
   const u = await w.start();
   const seen = {};
   for (let i = 0; i < STEPS; i++) {
@@ -332,7 +343,7 @@ test('a random walk over every way money moves keeps the wallet exactly where th
       await w.run(name);
       assert.deepEqual(await w.wallets(), { EUR: w.model.balance, JPY: w.model.yen }, 'the wallets against the model');
       assert.ok(w.model.balance >= 0 && w.model.yen >= 0);
-      const other = await saldo.api('GET', `/api/v1/orgs/${neighbour.org.id}/wallets`, { token: neighbour.token });
+      const other = await w.api('GET', `/api/v1/orgs/${neighbour.org.id}/wallets`, { token: neighbour.token });
       assert.equal(other.body.wallets[0].balance.minor, 12345, 'the neighbour');
     } catch (e) {
       e.message = `seed ${SEED}, step ${i} (${name}): ${e.message}`;
@@ -347,7 +358,26 @@ test('a random walk over every way money moves keeps the wallet exactly where th
   assert.ok(w.model.invoices.length >= 10, `${w.model.invoices.length} invoices`);
   await transactionsAddUp(w, u);
   await documentsAddUp(w);
+}
+
+test('a random walk over every way money moves keeps the wallet exactly where the model says', async () => {
+  const nodes = await startNodes(1);
+  try {
+    await walk(nodes);
+  } finally {
+    for (const n of nodes) await n.stop();
+  }
 });
+
+test('the same walk over two nodes on one PostgreSQL database, every request to the other node',
+  { skip: !process.env.E2E_PG_URL && 'PostgreSQL only (E2E_PG_URL): SQLite has one node' }, async () => {
+    const nodes = await startNodes(2);
+    try {
+      await walk(nodes);
+    } finally {
+      for (const n of nodes) await n.stop();
+    }
+  });
 
 /** The wallets' transactions, every page, sum to their balances. */
 async function transactionsAddUp(w, u) {
