@@ -1,7 +1,9 @@
 // api_money_walk.test.mjs - a seeded random walk over what moves a customer's
 // money: staff credits and debits, bank transfers imported from a camt.053
 // statement, orders (some with a discount code of limited uses) and renewals
-// paid from the balance, withdrawals and refunds of bank transfers held,
+// paid from the balance, two billing runs at once the day before an automatic
+// renewal falls due (what they charge is what their invoices say, each
+// renewal once), withdrawals and refunds of bank transfers held,
 // cancelled, rejected, approved and exported, credit notes of whole invoices
 // and of single lines, replays of each request with its idempotency key, and
 // bursts of concurrent orders that cannot all be paid or all have the code,
@@ -19,13 +21,14 @@
 // E2E_WALK_SEED and E2E_WALK_STEPS pick another walk; a failure names the
 // seed and the step.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import { product } from './lib/billing.mjs';
 import { statement } from './lib/camt053.mjs';
-import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { SALDO_BIN, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { prng } from './lib/prng.mjs';
 
 const SEED = Number(process.env.E2E_WALK_SEED || 20261124);
@@ -41,6 +44,16 @@ async function startNodes(count) {
   const nodes = [first];
   while (nodes.length < count) nodes.push(await startSaldo({ args: ['--database', first.db, '--secret-key', KEY] }));
   return nodes;
+}
+
+/** `saldo ARGS --database DB` without waiting for it: {status, stderr}. */
+function runAsync(args, db) {
+  return new Promise((resolve) => {
+    const p = spawn(SALDO_BIN, [...args, '--database', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('exit', (status) => resolve({ status, stderr }));
+  });
 }
 
 /** VAT at rate_bp on net, rounded half up once (docs/VAT.md). */
@@ -66,7 +79,7 @@ function walker(rng, nodes, staff) {
   const node = () => nodes[turn++ % nodes.length];
   let keyNo = 0;
   const model = { balance: 0, services: [], invoices: [], withdrawals: [], refunds: [], bankIn: 0, bankOut: 0,
-    codeUses: 0, yen: 0, last: null };
+    codeUses: 0, yen: 0, runRenewals: 0, last: null };
   let u;
   let products;
   const call = async (who, method, p, body, key) => {
@@ -239,6 +252,33 @@ function walker(rng, nodes, staff) {
         model.bankOut -= f.minor;
       }
     },
+    /** Two billing runs at once (as two nodes' schedulers may start them), the
+     * day before the first automatic renewal falls due: what they charge is the
+     * gross of the invoices they issue, each renewal once. */
+    async billingRun() {
+      const services = [];
+      let cursor = '';
+      do {
+        const r = await call('user', 'GET', org(`/services?limit=100${cursor ? `&cursor=${cursor}` : ''}`));
+        assert.equal(r.status, 200, r.text);
+        services.push(...r.body.services);
+        cursor = r.body.next_cursor;
+      } while (cursor);
+      const due = services.filter((x) => x.status === 'active' && x.auto_renew).map((x) => Date.parse(x.expires_at));
+      if (!due.length) return;
+      const at = new Date(Math.min(...due) - 86400000).toISOString().slice(0, 10);
+      const known = new Set(model.invoices.map((i) => i.id));
+      const runs = await Promise.all([0, 1].map(() => runAsync(['billing-run', '--at', at], saldo.db)));
+      for (const r of runs) assert.equal(r.status, 0, r.stderr);
+      const list = await call('user', 'GET', org('/invoices?kind=invoice'));
+      for (const d of list.body.documents.filter((x) => !known.has(x.id))) {
+        const doc = await call('user', 'GET', org(`/invoices/${d.id}`));
+        model.balance -= doc.body.gross.minor;
+        model.runRenewals += doc.body.lines.length;
+        model.invoices.push({ id: d.id, gross: doc.body.gross.minor, lines: doc.body.lines.length,
+          credited: new Set(), back: 0 });
+      }
+    },
     async exportTransfers() {
       const r = await call('staff', 'POST', '/api/v1/staff/credit-transfer-exports', { currency: 'EUR' });
       assert.ok(r.status === 201 || r.status === 200, r.text);
@@ -295,7 +335,7 @@ function walker(rng, nodes, staff) {
   };
   const table = [[2, 'credit'], [1, 'debit'], [2, 'bankTransfer'], [4, 'order'], [2, 'activate'], [2, 'renew'],
     [2, 'withdraw'], [2, 'settle'], [2, 'refund'], [2, 'settleRefund'], [1, 'exportTransfers'], [2, 'creditNote'],
-    [2, 'replay'], [1, 'burst'], [1, 'creditYen'], [2, 'orderInYen']];
+    [2, 'replay'], [1, 'burst'], [1, 'creditYen'], [2, 'orderInYen'], [1, 'billingRun']];
   return {
     model,
     async start() {
@@ -356,6 +396,7 @@ async function walk(nodes) {
     assert.ok(seen[name] >= 2, `${name} ran ${seen[name] || 0} times: ${JSON.stringify(seen)}`);
   }
   assert.ok(w.model.invoices.length >= 10, `${w.model.invoices.length} invoices`);
+  assert.ok(w.model.runRenewals >= 1, 'the billing runs renewed something');
   await transactionsAddUp(w, u);
   await documentsAddUp(w);
 }
