@@ -21,14 +21,13 @@
 // E2E_WALK_SEED and E2E_WALK_STEPS pick another walk; a failure names the
 // seed and the step.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import { product } from './lib/billing.mjs';
 import { statement } from './lib/camt053.mjs';
-import { SALDO_BIN, signUp, staffLogin, startSaldo } from './lib/harness.mjs';
+import { signUp, staffLogin, startSaldo } from './lib/harness.mjs';
 import { prng } from './lib/prng.mjs';
 
 const SEED = Number(process.env.E2E_WALK_SEED || 20261124);
@@ -44,16 +43,6 @@ async function startNodes(count) {
   const nodes = [first];
   while (nodes.length < count) nodes.push(await startSaldo({ args: ['--database', first.db, '--secret-key', KEY] }));
   return nodes;
-}
-
-/** `saldo ARGS --database DB` without waiting for it: {status, stderr}. */
-function runAsync(args, db) {
-  return new Promise((resolve) => {
-    const p = spawn(SALDO_BIN, [...args, '--database', db], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    p.stderr.on('data', (d) => { stderr += d; });
-    p.on('exit', (status) => resolve({ status, stderr }));
-  });
 }
 
 /** VAT at rate_bp on net, rounded half up once (docs/VAT.md). */
@@ -268,7 +257,7 @@ function walker(rng, nodes, staff) {
       if (!due.length) return;
       const at = new Date(Math.min(...due) - 86400000).toISOString().slice(0, 10);
       const known = new Set(model.invoices.map((i) => i.id));
-      const runs = await Promise.all([0, 1].map(() => runAsync(['billing-run', '--at', at], saldo.db)));
+      const runs = await Promise.all([0, 1].map(() => saldo.runAsync(['billing-run', '--at', at])));
       for (const r of runs) assert.equal(r.status, 0, r.stderr);
       const list = await call('user', 'GET', org('/invoices?kind=invoice'));
       for (const d of list.body.documents.filter((x) => !known.has(x.id))) {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { SALDO_BIN, saldoRun, signUp, staffLogin, startSaldo, tempDir } from './lib/harness.mjs';
+import { saldoRun, saldoRunAsync, signUp, staffLogin, startSaldo, tempDir } from './lib/harness.mjs';
 
 const onPg = Boolean(process.env.E2E_PG_URL);
 let saldo;
@@ -44,15 +44,7 @@ function product() {
 }
 
 /** `saldo backup` without blocking the event loop (the writers keep going). */
-function backupAsync(args) {
-  return new Promise((resolve) => {
-    const p = spawn(SALDO_BIN, ['backup', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', (status) => resolve({ status, out }));
-  });
-}
+const backupAsync = (args) => saldoRunAsync(['backup', ...args]);
 
 let keyNo = 0;
 /** Keeps writing until stop(): credits and orders, each answered 2xx

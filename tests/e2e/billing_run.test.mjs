@@ -4,10 +4,9 @@
 // suspension and termination mailed through the real SMTP server (the
 // server's outbox worker sends what the command queued), and bad arguments.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
-import { SALDO_BIN, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { balance, credit, DAY, dayOf, product, service } from './lib/billing.mjs';
 
 let smtp;
@@ -30,16 +29,7 @@ const count = (query) => Number(saldo.sql(query));
 // that the next runs leave them alone.
 const endServices = (org) => saldo.sql(`UPDATE services SET status = 'terminated' WHERE org_id = ${org}`);
 
-function runAsync(date) {
-  return new Promise((resolve) => {
-    const p = spawn(SALDO_BIN, ['billing-run', '--at', date, '--database', saldo.db, '--log-level', 'warn'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', (status) => resolve({ status, out }));
-  });
-}
+const runAsync = (date) => saldo.runAsync(['billing-run', '--at', date, '--log-level', 'warn']);
 
 test('an auto-renew service is renewed and charged once, however often the run repeats', async () => {
   const u = await signUp(saldo);

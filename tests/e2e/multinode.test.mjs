@@ -7,11 +7,10 @@
 // nodes' outbox workers run reach the SMTP server once each. Runs on a
 // PostgreSQL cluster of its own unless E2E_PG_URL names one.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import { credit, dayOf, product, service } from './lib/billing.mjs';
-import { SALDO_BIN, api, freePort, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
+import { api, freePort, saldoRunAsync, signUp, staffLogin, startSaldo, startSmtp } from './lib/harness.mjs';
 import { startNginx } from './lib/nginx.mjs';
 import { startPg } from './lib/pg.mjs';
 import { WebClient } from './lib/web.mjs';
@@ -108,16 +107,8 @@ test('a catalog change made on one node shows on the other at once', async () =>
   for (const n of nodes) assert.equal(await priceOn(n), undefined, `${n.url} no longer offers a retired product`);
 });
 
-function billingRun(date) {
-  return new Promise((resolve) => {
-    const p = spawn(SALDO_BIN, ['billing-run', '--at', date, '--database', db, '--log-level', 'warn',
-      '--base-url', lb.url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', (status) => resolve({ status, out }));
-  });
-}
+const billingRun = (date) =>
+  saldoRunAsync(['billing-run', '--at', date, '--database', db, '--log-level', 'warn', '--base-url', lb.url]);
 
 test('two billing runs at once renew, charge and mail each service once', async () => {
   const staff = await staffLogin(nodes[0]);

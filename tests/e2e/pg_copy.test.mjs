@@ -9,13 +9,13 @@
 // arguments are refused. Runs on a PostgreSQL cluster of its own unless
 // E2E_PG_URL names one.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { credit, product } from './lib/billing.mjs';
-import { SALDO_BIN, api, saldoRun, signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
+import { api, saldoRun, saldoRunAsync, signUp, staffLogin, startSaldo, startSmtp, tempDir } from './lib/harness.mjs';
 import { startPg } from './lib/pg.mjs';
 
 let pg;
@@ -45,17 +45,7 @@ function counts(file, url) {
 }
 
 /** The copy command without blocking the event loop (a server may be writing). */
-function copyAsync(target, source) {
-  return new Promise((resolve) => {
-    const p = spawn(SALDO_BIN, ['migrate', '--database', target, '--copy-from', `sqlite:${source}`],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => { stdout += d; });
-    p.stderr.on('data', (d) => { stderr += d; });
-    p.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const copyAsync = (target, source) => saldoRunAsync(['migrate', '--database', target, '--copy-from', `sqlite:${source}`]);
 
 /** Every wallet of each user's organization, as the API shows them. */
 async function wallets(server, users) {

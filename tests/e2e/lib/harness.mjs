@@ -48,6 +48,19 @@ export function saldoRun(args, { input, env } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** saldoRun without blocking the event loop (servers and other runs go on):
+ * resolves {status, stdout, stderr, out}, out both streams as they came. */
+export function saldoRunAsync(args) {
+  return new Promise((resolve) => {
+    const p = spawn(SALDO_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const got = { stdout: '', stderr: '', out: '' };
+    for (const stream of ['stdout', 'stderr']) {
+      p[stream].on('data', (d) => { got[stream] += d; got.out += d; });
+    }
+    p.on('exit', (status) => resolve({ status, ...got }));
+  });
+}
+
 /** What gives away a mail rendered from missing data: a placeholder left
  * standing, a C NULL or a JavaScript value printed as text. */
 export const UNRENDERED = /\{\{|\}\}|\(null\)|\bundefined\b|\bNaN\b|\[object Object\]/;
@@ -127,6 +140,7 @@ export async function startSaldo({ smtp, args = [], env = {} } = {}) {
     url, db, dir, proc,
     log: () => log,
     run: (args2, opts) => saldoRun([...args2, '--database', db], opts),
+    runAsync: (args2) => saldoRunAsync([...args2, '--database', db]),
     /** Runs SQL directly on the server's store (sqlite3 or psql), for tests that
      * must age a token or look under the API. Returns stdout. The sqlite3 shell
      * waits for the server's writers (its workers write at any moment) instead
