@@ -1354,7 +1354,7 @@ static bool config_provider_address_ok(const saldo_config *c, char *err, size_t 
 {
     bool line = !config_is_default(c, "provider.address");
     bool parts = !config_is_default(c, "provider.street") || !config_is_default(c, "provider.postal_code") ||
-                 !config_is_default(c, "provider.city");
+                 !config_is_default(c, "provider.city") || !config_is_default(c, "provider.province");
     if (line && !parts)
         return config_fail(err, err_size, "provider.street: provider.address was set but not the same address in "
                                           "parts, which invoices print: set provider.street, provider.postal_code, "

@@ -936,6 +936,11 @@ static void test_provider_address_both_or_neither(void **state)
     assert_false(config_from_args(&c, &argc, parts, env, err, sizeof err));
     assert_string_equal(err, "provider.address: the address in parts was set but not provider.address, which the "
                              "pages and mails print: set it too");
+    char *province[] = {"serve", "--provider-province", "MI", NULL}; /* a part like the others */
+    argc = 3;
+    assert_false(config_from_args(&c, &argc, province, env, err, sizeof err));
+    assert_string_equal(err, "provider.address: the address in parts was set but not provider.address, which the "
+                             "pages and mails print: set it too");
     char *both[] = {"serve", "--provider-address", "Corso Buenos Aires 1, 20124 Milano (MI), Italia",
                     "--provider-street", "Corso Buenos Aires 1", "--provider-postal-code", "20124",
                     "--provider-city", "Milano", "--provider-province", "MI", NULL};
